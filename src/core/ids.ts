@@ -1,0 +1,41 @@
+/**
+ * Azure resource IDs are case-insensitive (requirements.md): two IDs that differ only in case
+ * are the same resource. Every index in the estate is keyed by `idKey`.
+ */
+
+export function idKey(id: string): string {
+  return id.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+export function sameId(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && idKey(a) === idKey(b);
+}
+
+/** "/subscriptions/S/…" → "s" (lowercased), or undefined when the ID has no subscription segment. */
+export function subscriptionOf(id: string): string | undefined {
+  const match = /^\/subscriptions\/([^/]+)/i.exec(id.trim());
+  return match?.[1]?.toLowerCase();
+}
+
+export function resourceGroupOf(id: string): string | undefined {
+  const match = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)/i.exec(id.trim());
+  return match?.[1]?.toLowerCase();
+}
+
+/** The ID of the parent resource: ".../virtualNetworks/v/subnets/s" → ".../virtualNetworks/v". */
+export function parentId(id: string): string | undefined {
+  const parts = id.trim().replace(/\/+$/, '').split('/');
+  if (parts.length < 11) return undefined;
+  return parts.slice(0, -2).join('/');
+}
+
+/** The last segment: the resource's own name. */
+export function nameOf(id: string): string {
+  const parts = id.trim().replace(/\/+$/, '').split('/');
+  return parts[parts.length - 1] ?? '';
+}
+
+/** Azure writes regions as "East US 2" or "eastus2"; service tags as "EastUS2". Compare as "eastus2". */
+export function regionKey(region: string): string {
+  return region.replace(/[\s_-]/g, '').toLowerCase();
+}

@@ -1,0 +1,59 @@
+/**
+ * The vocabulary every layer shares: severities, verdicts, evaluations and findings.
+ * The JSON field names here are the contract of ../shared/contract.md: extend, never rename.
+ */
+
+export type Severity = 'info' | 'low' | 'medium' | 'high';
+export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high'];
+
+/** The four outcomes of one rule on one subject (requirements.md, "Result of one check"). */
+export type Verdict = 'pass' | 'fail' | 'unknown' | 'not-applicable';
+
+/** A finding is a `fail` or an `unknown`. */
+export type FindingStatus = 'fail' | 'unknown';
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+/** Facts that justify a verdict: the NSG rule and priority, the overlapping CIDRs, the missing subnets… */
+export type Evidence = { [key: string]: JsonValue };
+
+/** One rule applied to one subject resource. Every verdict, `pass` included, carries a sentence. */
+export interface Evaluation {
+  readonly ruleId: string;
+  /** The rule's subject, as written in the inventory. */
+  readonly resourceId: string;
+  readonly status: Verdict;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly evidence: Evidence;
+  /** Workspaces the subject serves, as written in the inventory. */
+  readonly workspaceIds: readonly string[];
+}
+
+export interface Finding extends Evaluation {
+  readonly status: FindingStatus;
+}
+
+export function isFinding(evaluation: Evaluation): evaluation is Finding {
+  return evaluation.status === 'fail' || evaluation.status === 'unknown';
+}
+
+export interface AuditSummary {
+  readonly resources: number;
+  readonly evaluations: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly unknown: number;
+  readonly notApplicable: number;
+}
+
+/** A part of the estate the inventory could not read (issue 3: a partial sweep resolves nothing it missed). */
+export interface InventoryGap {
+  readonly scope: string;
+  readonly reason: string;
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}

@@ -1,0 +1,116 @@
+import type { AuditSummary, Evaluation, Finding, InventoryGap } from '../core/types';
+import { isFinding } from '../core/types';
+import type { Estate } from '../estate/model';
+import { allRules } from '../rules/registry';
+import type { AnyRule, CheckOutcome, RuleSubject } from '../rules/types';
+
+export interface AuditOptions {
+  /** Rule IDs to run; default: every rule enabled by default. Naming a rule runs it even when off by default. */
+  readonly ruleIds?: readonly string[];
+  /** Only subjects whose case-folded ID is in this set (event-driven re-evaluation). */
+  readonly subjectKeys?: ReadonlySet<string>;
+  /** Rules to run instead of the registry (tests). */
+  readonly rules?: readonly AnyRule[];
+}
+
+export interface AuditResult {
+  readonly summary: AuditSummary;
+  /** Every evaluation, pass and not-applicable included. */
+  readonly evaluations: readonly Evaluation[];
+  readonly findings: readonly Finding[];
+}
+
+export interface AuditReport extends AuditResult {
+  readonly generatedAt: string;
+  /** Parts of the estate the inventory could not read; the audit is incomplete when non-empty. */
+  readonly gaps: readonly InventoryGap[];
+  readonly warnings: readonly string[];
+}
+
+/** Rules selected by `ruleIds`, or every rule enabled by default. Throws on an unknown ID (a usage error). */
+export function selectRules(ruleIds: readonly string[] | undefined, registry: readonly AnyRule[] = allRules): readonly AnyRule[] {
+  if (ruleIds === undefined || ruleIds.length === 0) return registry.filter((rule) => rule.meta.enabledByDefault);
+  const byId = new Map(registry.map((rule) => [rule.meta.id, rule]));
+  const unknownIds = ruleIds.filter((id) => !byId.has(id));
+  if (unknownIds.length > 0) {
+    throw new UnknownRuleError(unknownIds);
+  }
+  return [...new Set(ruleIds)].map((id) => byId.get(id) as AnyRule);
+}
+
+export class UnknownRuleError extends Error {
+  constructor(readonly ruleIds: readonly string[]) {
+    super(`unknown rule ID${ruleIds.length > 1 ? 's' : ''}: ${ruleIds.join(', ')} (see requirements.md or 'aml-vnet-audit rules')`);
+    this.name = 'UnknownRuleError';
+  }
+}
+
+/** Runs the rules over the estate. Pure: the same estate and options give the same result. */
+export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditResult {
+  const rules = options.rules ?? selectRules(options.ruleIds);
+  const evaluations: Evaluation[] = [];
+  for (const rule of rules) {
+    for (const subject of subjectsOf(rule, estate)) {
+      if (options.subjectKeys && !options.subjectKeys.has(subject.resourceId.toLowerCase())) continue;
+      evaluations.push(evaluate(rule, subject, estate));
+    }
+  }
+  const findings = evaluations.filter(isFinding);
+  return { summary: summarize(estate.resourceCount, evaluations), evaluations, findings };
+}
+
+function subjectsOf(rule: AnyRule, estate: Estate): Iterable<RuleSubject<unknown>> {
+  try {
+    return [...rule.subjects(estate)];
+  } catch (error) {
+    // A rule bug must not take the audit down with it; the gap is reported as a warning.
+    return [];
+  }
+}
+
+function evaluate(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate): Evaluation {
+  let outcome: CheckOutcome<string>;
+  let message: string;
+  try {
+    outcome = rule.check(subject, estate);
+    message = formatMessage(rule.meta.messages[outcome.messageId], outcome.data);
+  } catch (error) {
+    // Malformed inventory must never crash an audit (contract.md): the verdict is unknown, with the reason.
+    const reason = error instanceof Error ? error.message : String(error);
+    outcome = { status: 'unknown', messageId: '', evidence: { error: reason } };
+    message = `The check could not be completed on this resource (${reason}); the inventory may hold malformed data.`;
+  }
+  return {
+    ruleId: rule.meta.id,
+    resourceId: subject.resourceId,
+    status: outcome.status,
+    severity: rule.meta.severity,
+    title: rule.meta.title,
+    message,
+    evidence: outcome.evidence ?? {},
+    workspaceIds: subject.workspaceIds,
+  };
+}
+
+/** Fills `{{name}}` placeholders; a missing value leaves the name visible rather than "undefined". */
+export function formatMessage(template: string | undefined, data: Readonly<Record<string, string | number>> | undefined): string {
+  if (template === undefined) return '';
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
+    const value = data?.[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+export function summarize(resources: number, evaluations: readonly Evaluation[]): AuditSummary {
+  let pass = 0;
+  let fail = 0;
+  let unknown = 0;
+  let notApplicable = 0;
+  for (const evaluation of evaluations) {
+    if (evaluation.status === 'pass') pass++;
+    else if (evaluation.status === 'fail') fail++;
+    else if (evaluation.status === 'unknown') unknown++;
+    else notApplicable++;
+  }
+  return { resources, evaluations: evaluations.length, pass, fail, unknown, notApplicable };
+}

@@ -1,0 +1,304 @@
+import type { ResourceRow } from '../inventory/types';
+import type { ParsedNsg, ParsedRouteTable, ServiceTagIndex } from '../network/types';
+
+/**
+ * The estate: a read-only indexed graph built once per audit (style.md). Each view below is a
+ * typed, validated reading of one Resource Graph row. A property that is missing or malformed
+ * in the row is `undefined` here (never a guess), so rules can answer `unknown` with a reason.
+ * IDs are kept as written; every lookup is case-insensitive.
+ */
+
+export interface ResourceView {
+  /** As written in the inventory. */
+  readonly id: string;
+  /** Case-folded ID (src/core/ids.ts idKey): the index key. */
+  readonly key: string;
+  readonly name: string;
+  /** Lowercased. */
+  readonly type: string;
+  /** Region key ("eastus2"), see regionKey(). */
+  readonly location: string | undefined;
+  /** Lowercased subscription GUID, from the row or the ID. */
+  readonly subscriptionId: string | undefined;
+  readonly resourceGroup: string | undefined;
+  readonly raw: ResourceRow;
+}
+
+export interface PrivateEndpointConnection {
+  readonly privateEndpointId: string | undefined;
+  /** Approved, Pending, Rejected, Disconnected (as written). */
+  readonly status: string | undefined;
+}
+
+export interface SharedPrivateLinkResource {
+  readonly name: string | undefined;
+  readonly privateLinkResourceId: string | undefined;
+  readonly groupId: string | undefined;
+  readonly status: string | undefined;
+}
+
+export interface Workspace extends ResourceView {
+  readonly storageAccountId: string | undefined;
+  readonly keyVaultId: string | undefined;
+  readonly containerRegistryId: string | undefined;
+  /** Name of the cluster used to build images (properties.imageBuildCompute). */
+  readonly imageBuildCompute: string | undefined;
+  /** sku.name: Basic or Enterprise (the old editions). */
+  readonly edition: string | undefined;
+  /** True when the workspace has an approved private endpoint connection (a private-link workspace). */
+  readonly privateLink: boolean;
+  readonly sharedPrivateLinkResources: readonly SharedPrivateLinkResource[];
+}
+
+export type ComputeType = 'AmlCompute' | 'ComputeInstance' | 'AKS' | 'VirtualMachine' | 'HDInsight' | 'Databricks' | 'Other';
+
+export interface AksNetworkingConfiguration {
+  readonly subnetId: string | undefined;
+  readonly serviceCidr: string | undefined;
+  readonly dnsServiceIP: string | undefined;
+  readonly dockerBridgeCidr: string | undefined;
+}
+
+export interface Compute extends ResourceView {
+  /** The parent workspace ID, as written in the compute's ID. */
+  readonly workspaceId: string;
+  readonly computeType: ComputeType;
+  /** properties.computeType as written (for messages when it is 'Other'). */
+  readonly computeTypeRaw: string | undefined;
+  /** Attached resource (AKS cluster, VM, HDInsight cluster, Databricks workspace): properties.resourceId. */
+  readonly attachedResourceId: string | undefined;
+  /** Clusters and instances: properties.properties.subnet.id. */
+  readonly subnetId: string | undefined;
+  /** properties.properties.enableNodePublicIp; undefined when absent (Azure's default is true). */
+  readonly enableNodePublicIp: boolean | undefined;
+  /** Clusters: properties.properties.scaleSettings.maxNodeCount / currentNodeCount. */
+  readonly maxNodeCount: number | undefined;
+  readonly currentNodeCount: number | undefined;
+  /** AKS computes: properties.properties.loadBalancerType (PublicIp, InternalLoadBalancer). */
+  readonly loadBalancerType: string | undefined;
+  /** AKS computes: properties.properties.aksNetworkingConfiguration. */
+  readonly aksNetworking: AksNetworkingConfiguration | undefined;
+}
+
+export interface VirtualNetwork extends ResourceView {
+  readonly addressPrefixes: readonly string[];
+  readonly subnetKeys: readonly string[];
+}
+
+export interface Subnet extends ResourceView {
+  readonly vnetId: string;
+  /** addressPrefix and addressPrefixes merged. */
+  readonly addressPrefixes: readonly string[];
+  readonly nsgId: string | undefined;
+  readonly routeTableId: string | undefined;
+  /** Service names of serviceEndpoints (Microsoft.Storage, Microsoft.KeyVault…), as written. */
+  readonly serviceEndpoints: readonly string[];
+  /** serviceName of each delegation (Microsoft.ContainerInstance/containerGroups…), as written. */
+  readonly delegations: readonly string[];
+  /** Count of properties.ipConfigurations; undefined when absent. */
+  readonly ipConfigurationCount: number | undefined;
+}
+
+export interface NetworkSecurityGroup extends ResourceView {
+  readonly parsed: ParsedNsg;
+}
+
+export interface RouteTable extends ResourceView {
+  readonly parsed: ParsedRouteTable;
+}
+
+export interface NetworkInterface extends ResourceView {
+  readonly subnetIds: readonly string[];
+  readonly nsgId: string | undefined;
+  readonly virtualMachineId: string | undefined;
+  readonly privateIpAddresses: readonly string[];
+}
+
+export interface VirtualNetworkRule {
+  readonly subnetId: string;
+  /** Allow unless written otherwise. */
+  readonly action: string | undefined;
+}
+
+/** Storage accounts, key vaults and registries share the notions "secured" and "reachable". */
+export interface FirewalledResource extends ResourceView {
+  /** networkAcls.defaultAction (registry: networkRuleSet.defaultAction); undefined when absent (Azure's default Allow). */
+  readonly defaultAction: string | undefined;
+  /** properties.publicNetworkAccess as written (Enabled, Disabled…). */
+  readonly publicNetworkAccess: string | undefined;
+  /** networkAcls.bypass as written ("AzureServices", "Logging, Metrics, AzureServices", "None"). */
+  readonly bypass: string | undefined;
+  readonly virtualNetworkRules: readonly VirtualNetworkRule[];
+  readonly ipRules: readonly string[];
+  readonly privateEndpointConnections: readonly PrivateEndpointConnection[];
+  /** True when the firewall section itself was malformed (not merely absent). */
+  readonly networkAclsMalformed: boolean;
+}
+
+export interface StorageAccount extends FirewalledResource {
+  readonly kind: string | undefined;
+  /** ADLS Gen2: properties.isHnsEnabled. */
+  readonly isHnsEnabled: boolean | undefined;
+}
+
+export type KeyVault = FirewalledResource;
+
+export interface ContainerRegistry extends FirewalledResource {
+  readonly skuName: string | undefined;
+}
+
+export interface PrivateEndpoint extends ResourceView {
+  readonly subnetId: string | undefined;
+  /** privateLinkServiceConnections (and manual ones): the resources it connects to. */
+  readonly targetResourceIds: readonly string[];
+}
+
+export interface AgentPool {
+  readonly name: string | undefined;
+  readonly vnetSubnetId: string | undefined;
+}
+
+export interface AksCluster extends ResourceView {
+  readonly agentPools: readonly AgentPool[];
+  readonly serviceCidr: string | undefined;
+  readonly dnsServiceIP: string | undefined;
+  readonly dockerBridgeCidr: string | undefined;
+  readonly enablePrivateCluster: boolean | undefined;
+  /** identity.type (SystemAssigned, UserAssigned) or undefined for service-principal clusters. */
+  readonly identityType: string | undefined;
+  /** Object IDs of the cluster identity: identity.principalId, user-assigned principalIds. */
+  readonly identityPrincipalIds: readonly string[];
+  /** servicePrincipalProfile.clientId ("msi" for managed-identity clusters). */
+  readonly servicePrincipalClientId: string | undefined;
+}
+
+export interface VirtualMachine extends ResourceView {
+  readonly nicIds: readonly string[];
+  readonly imagePublisher: string | undefined;
+  readonly imageOffer: string | undefined;
+  readonly imageSku: string | undefined;
+  /** storageProfile.osDisk.osType (Linux, Windows). */
+  readonly osType: string | undefined;
+}
+
+export interface HdInsightCluster extends ResourceView {
+  /** computeProfile.roles[].virtualNetworkProfile.subnet. */
+  readonly subnetIds: readonly string[];
+}
+
+export interface DatabricksWorkspace extends ResourceView {
+  /** parameters.customVirtualNetworkId.value. */
+  readonly vnetId: string | undefined;
+  readonly publicSubnetName: string | undefined;
+  readonly privateSubnetName: string | undefined;
+}
+
+export interface RoleAssignment extends ResourceView {
+  readonly principalId: string | undefined;
+  /** Full role definition ID as written; compare by its last segment (the role GUID). */
+  readonly roleDefinitionId: string | undefined;
+  readonly scope: string | undefined;
+}
+
+export interface ContainerGroup extends ResourceView {
+  readonly subnetIds: readonly string[];
+}
+
+export interface FirewallApplicationRule {
+  readonly collection: string;
+  readonly name: string;
+  readonly targetFqdns: readonly string[];
+  readonly sourceAddresses: readonly string[];
+  readonly protocols: readonly string[];
+}
+
+export interface AzureFirewall extends ResourceView {
+  readonly privateIpAddresses: readonly string[];
+  readonly firewallPolicyId: string | undefined;
+  /** Rules of Allow application rule collections (classic), flattened. */
+  readonly allowApplicationRules: readonly FirewallApplicationRule[];
+}
+
+export interface FirewallPolicy extends ResourceView {
+  readonly basePolicyId: string | undefined;
+  /** Allow application rules of its rule collection groups (embedded or as child rows), flattened. */
+  readonly allowApplicationRules: readonly FirewallApplicationRule[];
+}
+
+/** Where a compute subnet comes from (requirements.md, "Compute subnet"). */
+export type ComputeSubnetRole =
+  | 'cluster'
+  | 'instance'
+  | 'aks'
+  | 'virtual-machine'
+  | 'hdinsight'
+  | 'databricks-public'
+  | 'databricks-private';
+
+export interface ComputeSubnetUse {
+  readonly subnetId: string;
+  readonly compute: Compute;
+  readonly role: ComputeSubnetRole;
+}
+
+export interface Estate {
+  readonly resourceCount: number;
+  readonly serviceTags: ServiceTagIndex;
+  /** Notes from building the graph (rows of unexpected shape…), one line each. */
+  readonly warnings: readonly string[];
+
+  /** Any resource by ID, case-insensitive. */
+  resource(id: string): ResourceView | undefined;
+
+  readonly workspaces: readonly Workspace[];
+  readonly computes: readonly Compute[];
+  readonly subnets: readonly Subnet[];
+  readonly storageAccounts: readonly StorageAccount[];
+  readonly keyVaults: readonly KeyVault[];
+  readonly containerRegistries: readonly ContainerRegistry[];
+  readonly aksClusters: readonly AksCluster[];
+  readonly virtualMachines: readonly VirtualMachine[];
+  readonly hdInsightClusters: readonly HdInsightCluster[];
+  readonly databricksWorkspaces: readonly DatabricksWorkspace[];
+  readonly containerGroups: readonly ContainerGroup[];
+  readonly firewalls: readonly AzureFirewall[];
+
+  workspace(id: string): Workspace | undefined;
+  compute(id: string): Compute | undefined;
+  virtualNetwork(id: string): VirtualNetwork | undefined;
+  subnet(id: string): Subnet | undefined;
+  networkSecurityGroup(id: string): NetworkSecurityGroup | undefined;
+  routeTable(id: string): RouteTable | undefined;
+  networkInterface(id: string): NetworkInterface | undefined;
+  storageAccount(id: string): StorageAccount | undefined;
+  keyVault(id: string): KeyVault | undefined;
+  containerRegistry(id: string): ContainerRegistry | undefined;
+  aksCluster(id: string): AksCluster | undefined;
+  virtualMachine(id: string): VirtualMachine | undefined;
+  hdInsightCluster(id: string): HdInsightCluster | undefined;
+  databricksWorkspace(id: string): DatabricksWorkspace | undefined;
+  firewallPolicy(id: string): FirewallPolicy | undefined;
+
+  /** Computes whose ID is under the workspace. */
+  computesOf(workspaceId: string): readonly Compute[];
+  /** Every compute subnet of the workspace with the compute that uses it (requirements.md "Compute subnet"). */
+  computeSubnetsOf(workspaceId: string): readonly ComputeSubnetUse[];
+  /** Every compute-subnet use of a subnet, across workspaces. */
+  computeUsesOfSubnet(subnetId: string): readonly ComputeSubnetUse[];
+  /** At least one compute of the workspace is in a subnet. */
+  isVnetIsolated(workspaceId: string): boolean;
+  /** Workspaces whose storage account, key vault or registry is this resource. */
+  workspacesUsing(resourceId: string): readonly Workspace[];
+  /** Approved private endpoints serving a resource (named by its privateEndpointConnections with status Approved). */
+  approvedPrivateEndpointsOf(resourceId: string): readonly PrivateEndpoint[];
+  /** Role assignments of a principal (object ID), case-insensitive. */
+  roleAssignmentsOf(principalId: string): readonly RoleAssignment[];
+  /** The firewall whose private IP this is. */
+  firewallByPrivateIp(ip: string): AzureFirewall | undefined;
+  /** Container groups deployed into a subnet. */
+  containerGroupsInSubnet(subnetId: string): readonly ContainerGroup[];
+  /** Subnets of a VNet. */
+  subnetsOf(vnetId: string): readonly Subnet[];
+  /** Network interfaces attached to a subnet. */
+  networkInterfacesOf(vmId: string): readonly NetworkInterface[];
+}

@@ -1,0 +1,4 @@
+import type { AnyRule } from '../types';
+
+/** Rules of the aci family, sorted by ID. */
+export const aciRules: readonly AnyRule[] = [];

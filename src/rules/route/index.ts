@@ -1,0 +1,4 @@
+import type { AnyRule } from '../types';
+
+/** Rules of the route family, sorted by ID. */
+export const routeRules: readonly AnyRule[] = [];

@@ -1,0 +1,63 @@
+import type { Evidence, Severity, Verdict } from '../core/types';
+import type { Estate } from '../estate/model';
+
+/** Where a rule's requirement is written: the seed document and its section heading. */
+export interface RuleSource {
+  /** '000' = studio in a VNet; '001' = experiments and inference in a VNet (../shared/seeds). */
+  readonly document: '000' | '001';
+  readonly section: string;
+}
+
+/**
+ * What a rule says about itself (ESLint's `meta`). Message templates use `{{name}}`
+ * placeholders filled from the check's `data`; their IDs are typed per rule.
+ */
+export interface RuleMeta<MessageId extends string> {
+  /** A rule ID of requirements.md: a contract, never renamed. */
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly source: RuleSource;
+  /** One sentence: what the rule checks and why it matters. */
+  readonly description: string;
+  /** What to do about a failure, one or two sentences (the doc holds the az CLI and Bicep). */
+  readonly remediation: string;
+  /** False for rules that are off unless named with --rules (acr.workspace-edition). */
+  readonly enabledByDefault: boolean;
+  readonly messages: Readonly<Record<MessageId, string>>;
+}
+
+/** One thing a rule judges: its subject resource and the workspaces it serves. */
+export interface RuleSubject<Target> {
+  /** As written in the inventory. */
+  readonly resourceId: string;
+  readonly workspaceIds: readonly string[];
+  readonly target: Target;
+}
+
+export interface CheckOutcome<MessageId extends string> {
+  readonly status: Verdict;
+  readonly messageId: MessageId;
+  /** Values for the message placeholders. */
+  readonly data?: Readonly<Record<string, string | number>>;
+  readonly evidence?: Evidence;
+}
+
+/**
+ * A rule: pure, typed, no I/O. `subjects` selects what the rule judges from the estate graph
+ * (never by scanning the raw list per subject); `check` judges one subject.
+ */
+export interface Rule<Target = unknown, MessageId extends string = string> {
+  readonly meta: RuleMeta<MessageId>;
+  subjects(estate: Estate): Iterable<RuleSubject<Target>>;
+  check(subject: RuleSubject<Target>, estate: Estate): CheckOutcome<MessageId>;
+}
+
+/** Identity function that lets TypeScript infer and check a rule's message IDs. */
+export function defineRule<Target, MessageId extends string>(rule: Rule<Target, MessageId>): Rule<Target, MessageId> {
+  return rule;
+}
+
+/** Any rule, whatever its target and message types (for the registry and the engine). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any, string>;
