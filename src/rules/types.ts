@@ -6,6 +6,8 @@ export interface RuleSource {
   /** '000' = studio in a VNet; '001' = experiments and inference in a VNet (../shared/seeds). */
   readonly document: '000' | '001';
   readonly section: string;
+  /** The requirement's own words, quoted from the seed (shown in docs and the dashboard). */
+  readonly quote: string;
 }
 
 /**

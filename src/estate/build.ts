@@ -1,0 +1,539 @@
+import { idKey, parentId } from '../core/ids';
+import { isObject } from '../core/json';
+import type { Inventory, ResourceRow } from '../inventory/types';
+import { buildServiceTagIndex, parseNsg, parseRouteTable } from '../network';
+import type {
+  AksCluster,
+  AzureFirewall,
+  Compute,
+  ComputeSubnetUse,
+  ComputeType,
+  ContainerGroup,
+  ContainerRegistry,
+  DatabricksWorkspace,
+  Estate,
+  FirewallApplicationRule,
+  FirewallPolicy,
+  FirewalledResource,
+  HdInsightCluster,
+  KeyVault,
+  NetworkInterface,
+  NetworkSecurityGroup,
+  PrivateEndpoint,
+  ResourceView,
+  RoleAssignment,
+  RouteTable,
+  StorageAccount,
+  Subnet,
+  VirtualMachine,
+  VirtualNetwork,
+  Workspace,
+} from './model';
+import {
+  addressPrefixesOf,
+  agentPoolsOf,
+  allowApplicationRulesOf,
+  asBoolean,
+  asNonEmptyString,
+  asNumber,
+  baseView,
+  identityPrincipalIdsOf,
+  ipRulesOf,
+  itemProperties,
+  objectsOf,
+  pick,
+  privateEndpointConnectionsOf,
+  refId,
+  refIds,
+  rowType,
+  sharedPrivateLinkResourcesOf,
+  stringsOf,
+  virtualNetworkRulesOf,
+} from './read';
+
+const COMPUTE_TYPES: ReadonlyMap<string, ComputeType> = new Map([
+  ['amlcompute', 'AmlCompute'],
+  ['computeinstance', 'ComputeInstance'],
+  ['aks', 'AKS'],
+  ['virtualmachine', 'VirtualMachine'],
+  ['hdinsight', 'HDInsight'],
+  ['databricks', 'Databricks'],
+]);
+
+/** Keyed collections that keep insertion order for the public arrays. */
+class Index<T extends ResourceView> {
+  readonly byKey = new Map<string, T>();
+  add(view: T): void {
+    this.byKey.set(view.key, view);
+  }
+  get(id: string): T | undefined {
+    return this.byKey.get(idKey(id));
+  }
+  values(): T[] {
+    return [...this.byKey.values()];
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Builds the read-only estate graph in one pass over the rows plus one pass to link them.
+ * Cost is linear in the inventory: every relation a rule asks for is precomputed here.
+ */
+export function buildEstate(inventory: Inventory): Estate {
+  const warnings: string[] = [...inventory.warnings];
+  const all = new Map<string, ResourceView>();
+  const workspaces = new Index<Workspace>();
+  const computes = new Index<Compute>();
+  const vnets = new Index<VirtualNetwork>();
+  const subnets = new Index<Subnet>();
+  const nsgs = new Index<NetworkSecurityGroup>();
+  const routeTables = new Index<RouteTable>();
+  const nics = new Index<NetworkInterface>();
+  const privateEndpoints = new Index<PrivateEndpoint>();
+  const storageAccounts = new Index<StorageAccount>();
+  const keyVaults = new Index<KeyVault>();
+  const registries = new Index<ContainerRegistry>();
+  const aksClusters = new Index<AksCluster>();
+  const vms = new Index<VirtualMachine>();
+  const hdInsight = new Index<HdInsightCluster>();
+  const databricks = new Index<DatabricksWorkspace>();
+  const roleAssignments: RoleAssignment[] = [];
+  const containerGroups = new Index<ContainerGroup>();
+  const firewalls = new Index<AzureFirewall>();
+  const policyRows: { view: ResourceView; basePolicyId: string | undefined; rules: FirewallApplicationRule[] }[] = [];
+  const ruleCollectionGroupRules = new Map<string, FirewallApplicationRule[]>();
+  const standaloneSubnetRows: ResourceRow[] = [];
+
+  for (const row of inventory.resources) {
+    const type = rowType(row);
+    if (type === undefined) continue;
+    const view = baseView(row, type);
+    all.set(view.key, view);
+    const properties = row.properties;
+    switch (type) {
+      case 'microsoft.machinelearningservices/workspaces':
+        workspaces.add(readWorkspace(view, row));
+        break;
+      case 'microsoft.machinelearningservices/workspaces/computes':
+        computes.add(readCompute(view, properties));
+        break;
+      case 'microsoft.network/virtualnetworks':
+        vnets.add({ ...view, addressPrefixes: addressPrefixesOf(pick(properties, 'addressSpace')), subnetKeys: [] });
+        for (const subnet of objectsOf(pick(properties, 'subnets'))) {
+          const subnetId = refId(subnet);
+          if (subnetId === undefined) continue;
+          const subnetView = readSubnet(baseView({ ...(subnet as object), id: subnetId } as ResourceRow, 'microsoft.network/virtualnetworks/subnets'), subnet, view.id);
+          if (!subnets.byKey.has(subnetView.key)) {
+            subnets.add(subnetView);
+            all.set(subnetView.key, subnetView);
+          }
+        }
+        break;
+      case 'microsoft.network/virtualnetworks/subnets':
+        standaloneSubnetRows.push(row);
+        break;
+      case 'microsoft.network/networksecuritygroups':
+        nsgs.add({ ...view, parsed: parseNsg(view.id, view.name, properties) });
+        break;
+      case 'microsoft.network/routetables':
+        routeTables.add({ ...view, parsed: parseRouteTable(view.id, view.name, properties) });
+        break;
+      case 'microsoft.network/networkinterfaces':
+        nics.add(readNic(view, properties));
+        break;
+      case 'microsoft.network/privateendpoints':
+        privateEndpoints.add({
+          ...view,
+          subnetId: refId(pick(properties, 'subnet')),
+          targetResourceIds: [
+            ...objectsOf(pick(properties, 'privateLinkServiceConnections')),
+            ...objectsOf(pick(properties, 'manualPrivateLinkServiceConnections')),
+          ]
+            .map((connection) => asNonEmptyString(pick(itemProperties(connection), 'privateLinkServiceId')))
+            .filter((id): id is string => id !== undefined),
+        });
+        break;
+      case 'microsoft.storage/storageaccounts':
+        storageAccounts.add({
+          ...readFirewalled(view, properties, 'networkAcls', pick(properties, 'networkAcls.bypass')),
+          kind: asNonEmptyString(row.kind),
+          isHnsEnabled: asBoolean(pick(properties, 'isHnsEnabled')),
+        });
+        break;
+      case 'microsoft.keyvault/vaults':
+        keyVaults.add(readFirewalled(view, properties, 'networkAcls', pick(properties, 'networkAcls.bypass')));
+        break;
+      case 'microsoft.containerregistry/registries':
+        registries.add({
+          ...readFirewalled(view, properties, 'networkRuleSet', pick(properties, 'networkRuleBypassOptions')),
+          skuName: asNonEmptyString(pick(row.sku, 'name')),
+        });
+        break;
+      case 'microsoft.containerservice/managedclusters':
+        aksClusters.add(readAks(view, row));
+        break;
+      case 'microsoft.compute/virtualmachines':
+        vms.add({
+          ...view,
+          nicIds: refIds(pick(properties, 'networkProfile.networkInterfaces')),
+          imagePublisher: asNonEmptyString(pick(properties, 'storageProfile.imageReference.publisher')),
+          imageOffer: asNonEmptyString(pick(properties, 'storageProfile.imageReference.offer')),
+          imageSku: asNonEmptyString(pick(properties, 'storageProfile.imageReference.sku')),
+          osType: asNonEmptyString(pick(properties, 'storageProfile.osDisk.osType')),
+        });
+        break;
+      case 'microsoft.hdinsight/clusters':
+        hdInsight.add({
+          ...view,
+          subnetIds: [
+            ...new Set(
+              objectsOf(pick(properties, 'computeProfile.roles'))
+                .map((role) => asNonEmptyString(pick(role, 'virtualNetworkProfile.subnet')))
+                .filter((id): id is string => id !== undefined),
+            ),
+          ],
+        });
+        break;
+      case 'microsoft.databricks/workspaces':
+        databricks.add({
+          ...view,
+          vnetId: asNonEmptyString(pick(properties, 'parameters.customVirtualNetworkId.value')),
+          publicSubnetName: asNonEmptyString(pick(properties, 'parameters.customPublicSubnetName.value')),
+          privateSubnetName: asNonEmptyString(pick(properties, 'parameters.customPrivateSubnetName.value')),
+        });
+        break;
+      case 'microsoft.authorization/roleassignments':
+        roleAssignments.push({
+          ...view,
+          principalId: asNonEmptyString(pick(properties, 'principalId')),
+          roleDefinitionId: asNonEmptyString(pick(properties, 'roleDefinitionId')),
+          scope: asNonEmptyString(pick(properties, 'scope')),
+        });
+        break;
+      case 'microsoft.containerinstance/containergroups':
+        containerGroups.add({ ...view, subnetIds: refIds(pick(properties, 'subnetIds')) });
+        break;
+      case 'microsoft.network/azurefirewalls':
+        firewalls.add({
+          ...view,
+          privateIpAddresses: [
+            ...objectsOf(pick(properties, 'ipConfigurations'))
+              .map((configuration) => asNonEmptyString(pick(itemProperties(configuration), 'privateIPAddress')))
+              .filter((ip): ip is string => ip !== undefined),
+            ...[asNonEmptyString(pick(properties, 'hubIPAddresses.privateIPAddress'))].filter((ip): ip is string => ip !== undefined),
+          ],
+          firewallPolicyId: refId(pick(properties, 'firewallPolicy')),
+          allowApplicationRules: allowApplicationRulesOf(pick(properties, 'applicationRuleCollections'), true),
+        });
+        break;
+      case 'microsoft.network/firewallpolicies': {
+        // Rule collection groups may be embedded (as some exports write them) or separate rows.
+        const embedded = objectsOf(pick(properties, 'ruleCollectionGroups')).flatMap((group) =>
+          allowApplicationRulesOf(pick(itemProperties(group), 'ruleCollections'), false),
+        );
+        policyRows.push({ view, basePolicyId: refId(pick(properties, 'basePolicy')), rules: embedded });
+        break;
+      }
+      case 'microsoft.network/firewallpolicies/rulecollectiongroups': {
+        const policyKey = parentId(view.id);
+        if (policyKey !== undefined) {
+          for (const rule of allowApplicationRulesOf(pick(properties, 'ruleCollections'), false)) {
+            pushTo(ruleCollectionGroupRules, idKey(policyKey), rule);
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  // Subnet rows of their own are richer than the copies embedded in their VNet: they win.
+  for (const row of standaloneSubnetRows) {
+    const vnetId = parentId(row.id) ?? '';
+    const view = readSubnet(baseView(row, 'microsoft.network/virtualnetworks/subnets'), row, vnetId);
+    subnets.add(view);
+    all.set(view.key, view);
+  }
+
+  const firewallPolicies = new Index<FirewallPolicy>();
+  for (const policy of policyRows) {
+    firewallPolicies.add({
+      ...policy.view,
+      basePolicyId: policy.basePolicyId,
+      allowApplicationRules: [...policy.rules, ...(ruleCollectionGroupRules.get(policy.view.key) ?? [])],
+    });
+  }
+
+  // Relations.
+  const subnetsByVnet = new Map<string, Subnet[]>();
+  for (const subnet of subnets.byKey.values()) pushTo(subnetsByVnet, idKey(subnet.vnetId), subnet);
+  for (const [vnetKey, list] of subnetsByVnet) {
+    const vnet = vnets.byKey.get(vnetKey);
+    if (vnet) vnets.byKey.set(vnetKey, { ...vnet, subnetKeys: list.map((subnet) => subnet.key) });
+  }
+
+  const computesByWorkspace = new Map<string, Compute[]>();
+  for (const compute of computes.byKey.values()) pushTo(computesByWorkspace, idKey(compute.workspaceId), compute);
+
+  const nicsByVm = new Map<string, NetworkInterface[]>();
+  for (const nic of nics.byKey.values()) {
+    if (nic.virtualMachineId !== undefined) pushTo(nicsByVm, idKey(nic.virtualMachineId), nic);
+  }
+
+  const computeSubnetsByWorkspace = new Map<string, ComputeSubnetUse[]>();
+  const computeUsesBySubnet = new Map<string, ComputeSubnetUse[]>();
+  for (const compute of computes.byKey.values()) {
+    for (const use of computeSubnetUses(compute, { aksClusters, vms, nics, hdInsight, databricks })) {
+      pushTo(computeSubnetsByWorkspace, idKey(compute.workspaceId), use);
+      pushTo(computeUsesBySubnet, idKey(use.subnetId), use);
+    }
+  }
+
+  const workspacesByResource = new Map<string, Workspace[]>();
+  for (const workspace of workspaces.byKey.values()) {
+    const associated = new Set(
+      [workspace.storageAccountId, workspace.keyVaultId, workspace.containerRegistryId]
+        .filter((id): id is string => id !== undefined)
+        .map(idKey),
+    );
+    for (const key of associated) pushTo(workspacesByResource, key, workspace);
+  }
+
+  const approvedEndpointsByResource = new Map<string, PrivateEndpoint[]>();
+  for (const resource of [...storageAccounts.byKey.values(), ...keyVaults.byKey.values(), ...registries.byKey.values()] as FirewalledResource[]) {
+    for (const connection of resource.privateEndpointConnections) {
+      if (connection.privateEndpointId === undefined || connection.status?.toLowerCase() !== 'approved') continue;
+      const endpoint = privateEndpoints.get(connection.privateEndpointId);
+      if (endpoint) pushTo(approvedEndpointsByResource, resource.key, endpoint);
+    }
+  }
+
+  const roleAssignmentsByPrincipal = new Map<string, RoleAssignment[]>();
+  for (const assignment of roleAssignments) {
+    if (assignment.principalId !== undefined) pushTo(roleAssignmentsByPrincipal, assignment.principalId.toLowerCase(), assignment);
+  }
+
+  const firewallsByIp = new Map<string, AzureFirewall>();
+  for (const firewall of firewalls.byKey.values()) {
+    for (const ip of firewall.privateIpAddresses) firewallsByIp.set(ip.trim(), firewall);
+  }
+
+  const containerGroupsBySubnet = new Map<string, ContainerGroup[]>();
+  for (const group of containerGroups.byKey.values()) {
+    for (const subnetId of group.subnetIds) pushTo(containerGroupsBySubnet, idKey(subnetId), group);
+  }
+
+  const none: readonly never[] = [];
+  const lookup = <T>(map: Map<string, T[]>, id: string): readonly T[] => map.get(idKey(id)) ?? none;
+
+  return {
+    resourceCount: inventory.resources.length,
+    serviceTags: buildServiceTagIndex(inventory.serviceTags),
+    warnings,
+    resource: (id) => all.get(idKey(id)),
+    workspaces: workspaces.values(),
+    computes: computes.values(),
+    subnets: subnets.values(),
+    storageAccounts: storageAccounts.values(),
+    keyVaults: keyVaults.values(),
+    containerRegistries: registries.values(),
+    aksClusters: aksClusters.values(),
+    virtualMachines: vms.values(),
+    hdInsightClusters: hdInsight.values(),
+    databricksWorkspaces: databricks.values(),
+    containerGroups: containerGroups.values(),
+    firewalls: firewalls.values(),
+    workspace: (id) => workspaces.get(id),
+    compute: (id) => computes.get(id),
+    virtualNetwork: (id) => vnets.get(id),
+    subnet: (id) => subnets.get(id),
+    networkSecurityGroup: (id) => nsgs.get(id),
+    routeTable: (id) => routeTables.get(id),
+    networkInterface: (id) => nics.get(id),
+    storageAccount: (id) => storageAccounts.get(id),
+    keyVault: (id) => keyVaults.get(id),
+    containerRegistry: (id) => registries.get(id),
+    aksCluster: (id) => aksClusters.get(id),
+    virtualMachine: (id) => vms.get(id),
+    hdInsightCluster: (id) => hdInsight.get(id),
+    databricksWorkspace: (id) => databricks.get(id),
+    firewallPolicy: (id) => firewallPolicies.get(id),
+    computesOf: (id) => lookup(computesByWorkspace, id),
+    computeSubnetsOf: (id) => lookup(computeSubnetsByWorkspace, id),
+    computeUsesOfSubnet: (id) => lookup(computeUsesBySubnet, id),
+    isVnetIsolated: (id) => (computeSubnetsByWorkspace.get(idKey(id))?.length ?? 0) > 0,
+    workspacesUsing: (id) => lookup(workspacesByResource, id),
+    approvedPrivateEndpointsOf: (id) => lookup(approvedEndpointsByResource, id),
+    roleAssignmentsOf: (principalId) => roleAssignmentsByPrincipal.get(principalId.toLowerCase()) ?? none,
+    firewallByPrivateIp: (ip) => firewallsByIp.get(ip.trim()),
+    containerGroupsInSubnet: (id) => lookup(containerGroupsBySubnet, id),
+    subnetsOf: (id) => lookup(subnetsByVnet, id),
+    networkInterfacesOf: (vmId) => lookup(nicsByVm, vmId),
+  };
+}
+
+function readWorkspace(view: ResourceView, row: ResourceRow): Workspace {
+  const properties = row.properties;
+  return {
+    ...view,
+    storageAccountId: asNonEmptyString(pick(properties, 'storageAccount')),
+    keyVaultId: asNonEmptyString(pick(properties, 'keyVault')),
+    containerRegistryId: asNonEmptyString(pick(properties, 'containerRegistry')),
+    imageBuildCompute: asNonEmptyString(pick(properties, 'imageBuildCompute')),
+    edition: asNonEmptyString(pick(row.sku, 'name')) ?? asNonEmptyString(pick(row.sku, 'tier')),
+    privateLink: privateEndpointConnectionsOf(properties).some((connection) => connection.status?.toLowerCase() === 'approved'),
+    sharedPrivateLinkResources: sharedPrivateLinkResourcesOf(properties),
+  };
+}
+
+function readCompute(view: ResourceView, properties: unknown): Compute {
+  const computeTypeRaw = asNonEmptyString(pick(properties, 'computeType'));
+  const inner = pick(properties, 'properties');
+  const aks = pick(inner, 'aksNetworkingConfiguration');
+  return {
+    ...view,
+    workspaceId: parentId(view.id) ?? '',
+    computeType: (computeTypeRaw !== undefined ? COMPUTE_TYPES.get(computeTypeRaw.toLowerCase()) : undefined) ?? 'Other',
+    computeTypeRaw,
+    attachedResourceId: asNonEmptyString(pick(properties, 'resourceId')),
+    subnetId: refId(pick(inner, 'subnet')),
+    enableNodePublicIp: asBoolean(pick(inner, 'enableNodePublicIp')),
+    maxNodeCount: asNumber(pick(inner, 'scaleSettings.maxNodeCount')),
+    currentNodeCount: asNumber(pick(inner, 'currentNodeCount')),
+    loadBalancerType: asNonEmptyString(pick(inner, 'loadBalancerType')),
+    aksNetworking: isObject(aks)
+      ? {
+          subnetId: asNonEmptyString(pick(aks, 'subnetId')),
+          serviceCidr: asNonEmptyString(pick(aks, 'serviceCidr')),
+          dnsServiceIP: asNonEmptyString(pick(aks, 'dnsServiceIP')),
+          dockerBridgeCidr: asNonEmptyString(pick(aks, 'dockerBridgeCidr')),
+        }
+      : undefined,
+  };
+}
+
+function readSubnet(view: ResourceView, row: unknown, vnetId: string): Subnet {
+  const properties = itemProperties(row);
+  const ipConfigurations = pick(properties, 'ipConfigurations');
+  return {
+    ...view,
+    vnetId,
+    addressPrefixes: addressPrefixesOf(properties),
+    nsgId: refId(pick(properties, 'networkSecurityGroup')),
+    routeTableId: refId(pick(properties, 'routeTable')),
+    serviceEndpoints: objectsOf(pick(properties, 'serviceEndpoints'))
+      .map((endpoint) => asNonEmptyString(pick(endpoint, 'service')))
+      .filter((service): service is string => service !== undefined),
+    delegations: objectsOf(pick(properties, 'delegations'))
+      .map((delegation) => asNonEmptyString(pick(itemProperties(delegation), 'serviceName')))
+      .filter((service): service is string => service !== undefined),
+    ipConfigurationCount: Array.isArray(ipConfigurations) ? ipConfigurations.length : undefined,
+  };
+}
+
+function readNic(view: ResourceView, properties: unknown): NetworkInterface {
+  const configurations = objectsOf(pick(properties, 'ipConfigurations')).map(itemProperties);
+  return {
+    ...view,
+    subnetIds: [...new Set(configurations.map((configuration) => refId(pick(configuration, 'subnet'))).filter((id): id is string => id !== undefined))],
+    nsgId: refId(pick(properties, 'networkSecurityGroup')),
+    virtualMachineId: refId(pick(properties, 'virtualMachine')),
+    privateIpAddresses: configurations.map((configuration) => asNonEmptyString(pick(configuration, 'privateIPAddress'))).filter((ip): ip is string => ip !== undefined),
+  };
+}
+
+function readFirewalled(view: ResourceView, properties: unknown, sectionName: string, bypass: unknown): FirewalledResource {
+  const section = pick(properties, sectionName);
+  const malformed = section !== undefined && section !== null && (!isObject(section) || (section.defaultAction !== undefined && typeof section.defaultAction !== 'string'));
+  return {
+    ...view,
+    defaultAction: asNonEmptyString(pick(section, 'defaultAction')),
+    publicNetworkAccess: asNonEmptyString(pick(properties, 'publicNetworkAccess')),
+    bypass: asNonEmptyString(bypass),
+    virtualNetworkRules: virtualNetworkRulesOf(section),
+    ipRules: ipRulesOf(section),
+    privateEndpointConnections: privateEndpointConnectionsOf(properties),
+    networkAclsMalformed: malformed,
+  };
+}
+
+function readAks(view: ResourceView, row: ResourceRow): AksCluster {
+  const properties = row.properties;
+  return {
+    ...view,
+    agentPools: agentPoolsOf(properties),
+    serviceCidr: asNonEmptyString(pick(properties, 'networkProfile.serviceCidr')),
+    dnsServiceIP: asNonEmptyString(pick(properties, 'networkProfile.dnsServiceIP')),
+    dockerBridgeCidr: asNonEmptyString(pick(properties, 'networkProfile.dockerBridgeCidr')),
+    enablePrivateCluster: asBoolean(pick(properties, 'apiServerAccessProfile.enablePrivateCluster')),
+    identityType: asNonEmptyString(pick(row.identity, 'type')),
+    identityPrincipalIds: identityPrincipalIdsOf(row.identity),
+    servicePrincipalClientId: asNonEmptyString(pick(properties, 'servicePrincipalProfile.clientId')),
+  };
+}
+
+interface AttachedIndexes {
+  readonly aksClusters: Index<AksCluster>;
+  readonly vms: Index<VirtualMachine>;
+  readonly nics: Index<NetworkInterface>;
+  readonly hdInsight: Index<HdInsightCluster>;
+  readonly databricks: Index<DatabricksWorkspace>;
+}
+
+/** The subnets a compute runs in (requirements.md, "Compute subnet"). */
+function computeSubnetUses(compute: Compute, indexes: AttachedIndexes): ComputeSubnetUse[] {
+  const uses: ComputeSubnetUse[] = [];
+  const seen = new Set<string>();
+  const add = (subnetId: string | undefined, role: ComputeSubnetUse['role']): void => {
+    if (subnetId === undefined || subnetId === '') return;
+    const key = `${idKey(subnetId)}|${role}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    uses.push({ subnetId, compute, role });
+  };
+  const attached = compute.attachedResourceId;
+  switch (compute.computeType) {
+    case 'AmlCompute':
+      add(compute.subnetId, 'cluster');
+      break;
+    case 'ComputeInstance':
+      add(compute.subnetId, 'instance');
+      break;
+    case 'AKS': {
+      const cluster = attached !== undefined ? indexes.aksClusters.get(attached) : undefined;
+      for (const pool of cluster?.agentPools ?? []) add(pool.vnetSubnetId, 'aks');
+      add(compute.aksNetworking?.subnetId, 'aks');
+      break;
+    }
+    case 'VirtualMachine': {
+      const vm = attached !== undefined ? indexes.vms.get(attached) : undefined;
+      for (const nicId of vm?.nicIds ?? []) {
+        for (const subnetId of indexes.nics.get(nicId)?.subnetIds ?? []) add(subnetId, 'virtual-machine');
+      }
+      break;
+    }
+    case 'HDInsight': {
+      const cluster = attached !== undefined ? indexes.hdInsight.get(attached) : undefined;
+      for (const subnetId of cluster?.subnetIds ?? []) add(subnetId, 'hdinsight');
+      break;
+    }
+    case 'Databricks': {
+      const workspace = attached !== undefined ? indexes.databricks.get(attached) : undefined;
+      if (workspace?.vnetId !== undefined) {
+        if (workspace.publicSubnetName !== undefined) add(`${workspace.vnetId}/subnets/${workspace.publicSubnetName}`, 'databricks-public');
+        if (workspace.privateSubnetName !== undefined) add(`${workspace.vnetId}/subnets/${workspace.privateSubnetName}`, 'databricks-private');
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return uses;
+}
+

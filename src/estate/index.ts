@@ -1,0 +1,3 @@
+export { buildEstate } from './build';
+export { typeFromId } from './read';
+export type * from './model';

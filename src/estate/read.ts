@@ -1,0 +1,175 @@
+import { asArray, asBoolean, asNonEmptyString, asNumber, isObject, pick, refId, stringsOf } from '../core/json';
+import { idKey, nameOf, regionKey, resourceGroupOf, subscriptionOf } from '../core/ids';
+import type { ResourceRow } from '../inventory/types';
+import type {
+  AgentPool,
+  FirewallApplicationRule,
+  PrivateEndpointConnection,
+  ResourceView,
+  SharedPrivateLinkResource,
+  VirtualNetworkRule,
+} from './model';
+
+/**
+ * Readers that turn one untrusted Resource Graph row into the fields of a typed view.
+ * Each answers `undefined` (or []) for missing or malformed data, never a guess.
+ */
+
+/** "…/providers/Microsoft.Network/virtualNetworks/v/subnets/s" → "microsoft.network/virtualnetworks/subnets". */
+export function typeFromId(id: string): string | undefined {
+  const match = /\/providers\/([^/]+)\/(.+)$/i.exec(id);
+  if (!match || match[1] === undefined || match[2] === undefined) return undefined;
+  const segments = match[2].split('/');
+  const types: string[] = [];
+  for (let i = 0; i < segments.length; i += 2) {
+    const segment = segments[i];
+    if (segment) types.push(segment);
+  }
+  return `${match[1]}/${types.join('/')}`.toLowerCase();
+}
+
+export function rowType(row: ResourceRow): string | undefined {
+  const written = asNonEmptyString(row.type);
+  return written !== undefined ? written.toLowerCase() : typeFromId(row.id);
+}
+
+export function baseView(row: ResourceRow, type: string): ResourceView {
+  const location = asNonEmptyString(row.location);
+  const subscription = asNonEmptyString(row.subscriptionId);
+  const resourceGroup = asNonEmptyString(row.resourceGroup);
+  return {
+    id: row.id,
+    key: idKey(row.id),
+    name: asNonEmptyString(row.name) ?? nameOf(row.id),
+    type,
+    location: location !== undefined ? regionKey(location) : undefined,
+    subscriptionId: subscription !== undefined ? subscription.toLowerCase() : subscriptionOf(row.id),
+    resourceGroup: resourceGroup !== undefined ? resourceGroup.toLowerCase() : resourceGroupOf(row.id),
+    raw: row,
+  };
+}
+
+/** Items of an ARM array whose members may or may not wrap their fields in `properties`. */
+export function itemProperties(item: unknown): unknown {
+  const inner = pick(item, 'properties');
+  return isObject(inner) ? inner : item;
+}
+
+export function objectsOf(value: unknown): readonly unknown[] {
+  return (asArray(value) ?? []).filter(isObject);
+}
+
+export function refIds(value: unknown): string[] {
+  const ids: string[] = [];
+  for (const item of objectsOf(value)) {
+    const id = refId(item);
+    if (id !== undefined) ids.push(id);
+  }
+  return ids;
+}
+
+/** addressPrefix and addressPrefixes merged, strings only. */
+export function addressPrefixesOf(properties: unknown): string[] {
+  const single = asNonEmptyString(pick(properties, 'addressPrefix'));
+  const many = stringsOf(pick(properties, 'addressPrefixes'));
+  const all = single !== undefined ? [single, ...many] : many;
+  return [...new Set(all)];
+}
+
+export function privateEndpointConnectionsOf(properties: unknown): PrivateEndpointConnection[] {
+  return objectsOf(pick(properties, 'privateEndpointConnections')).map((connection) => {
+    const fields = itemProperties(connection);
+    return {
+      privateEndpointId: refId(pick(fields, 'privateEndpoint')),
+      status: asNonEmptyString(pick(fields, 'privateLinkServiceConnectionState.status')),
+    };
+  });
+}
+
+export function virtualNetworkRulesOf(section: unknown): VirtualNetworkRule[] {
+  const rules: VirtualNetworkRule[] = [];
+  for (const rule of objectsOf(pick(section, 'virtualNetworkRules'))) {
+    // Storage and Key Vault write `id`; older registry API versions write `virtualNetworkResourceId`.
+    const subnetId = asNonEmptyString(pick(rule, 'id')) ?? asNonEmptyString(pick(rule, 'virtualNetworkResourceId'));
+    if (subnetId !== undefined) rules.push({ subnetId, action: asNonEmptyString(pick(rule, 'action')) });
+  }
+  return rules;
+}
+
+export function ipRulesOf(section: unknown): string[] {
+  const values: string[] = [];
+  for (const rule of asArray(pick(section, 'ipRules')) ?? []) {
+    const value = typeof rule === 'string' ? rule : asNonEmptyString(pick(rule, 'value')) ?? asNonEmptyString(pick(rule, 'ipAddressOrRange'));
+    if (value !== undefined) values.push(value);
+  }
+  return values;
+}
+
+export function sharedPrivateLinkResourcesOf(properties: unknown): SharedPrivateLinkResource[] {
+  return objectsOf(pick(properties, 'sharedPrivateLinkResources')).map((resource) => {
+    const fields = itemProperties(resource);
+    return {
+      name: asNonEmptyString(pick(resource, 'name')),
+      privateLinkResourceId: asNonEmptyString(pick(fields, 'privateLinkResourceId')),
+      groupId: asNonEmptyString(pick(fields, 'groupId')),
+      status: asNonEmptyString(pick(fields, 'status')),
+    };
+  });
+}
+
+export function agentPoolsOf(properties: unknown): AgentPool[] {
+  return objectsOf(pick(properties, 'agentPoolProfiles')).map((pool) => ({
+    name: asNonEmptyString(pick(pool, 'name')),
+    vnetSubnetId: asNonEmptyString(pick(pool, 'vnetSubnetID')) ?? asNonEmptyString(pick(pool, 'vnetSubnetId')),
+  }));
+}
+
+/** Object IDs of a resource's managed identities (system-assigned and user-assigned). */
+export function identityPrincipalIdsOf(identity: unknown): string[] {
+  const ids: string[] = [];
+  const systemAssigned = asNonEmptyString(pick(identity, 'principalId'));
+  if (systemAssigned !== undefined) ids.push(systemAssigned);
+  const userAssigned = pick(identity, 'userAssignedIdentities');
+  if (isObject(userAssigned)) {
+    for (const value of Object.values(userAssigned)) {
+      const principalId = asNonEmptyString(pick(value, 'principalId'));
+      if (principalId !== undefined) ids.push(principalId);
+    }
+  }
+  return ids;
+}
+
+/** Allow application rules of classic collections or policy rule collections, flattened. */
+export function allowApplicationRulesOf(collections: unknown, classic: boolean): FirewallApplicationRule[] {
+  const rules: FirewallApplicationRule[] = [];
+  for (const collection of objectsOf(collections)) {
+    const fields = itemProperties(collection);
+    const action = asNonEmptyString(pick(fields, 'action.type')) ?? asNonEmptyString(pick(fields, 'action'));
+    if (action?.toLowerCase() !== 'allow') continue;
+    if (!classic) {
+      // Policy collections: only filter collections carry allow rules; NAT collections do not.
+      const collectionType = asNonEmptyString(pick(fields, 'ruleCollectionType'));
+      if (collectionType !== undefined && collectionType.toLowerCase() !== 'firewallpolicyfilterrulecollection') continue;
+    }
+    const collectionName = asNonEmptyString(pick(collection, 'name')) ?? '';
+    for (const rule of objectsOf(pick(fields, 'rules'))) {
+      const ruleFields = itemProperties(rule);
+      const ruleType = asNonEmptyString(pick(ruleFields, 'ruleType'));
+      if (!classic && ruleType !== undefined && ruleType.toLowerCase() !== 'applicationrule') continue;
+      rules.push({
+        collection: collectionName,
+        name: asNonEmptyString(pick(rule, 'name')) ?? '',
+        targetFqdns: stringsOf(pick(ruleFields, 'targetFqdns')),
+        sourceAddresses: stringsOf(pick(ruleFields, 'sourceAddresses')),
+        protocols: objectsOf(pick(ruleFields, 'protocols')).map((protocol) => {
+          const type = asNonEmptyString(pick(protocol, 'protocolType')) ?? '';
+          const port = asNumber(pick(protocol, 'port'));
+          return port !== undefined ? `${type}:${port}` : type;
+        }),
+      });
+    }
+  }
+  return rules;
+}
+
+export { asBoolean, asNonEmptyString, asNumber, pick, refId, stringsOf };

@@ -1,0 +1,13 @@
+import type { FirewalledResource } from '../../estate/model';
+
+/**
+ * requirements.md, "Secured": `defaultAction` is Deny, or `publicNetworkAccess` is Disabled.
+ * A missing firewall section means Azure's default, Allow. Answers 'unknown' when the section
+ * is present but malformed, so no rule guesses.
+ */
+export function securedState(resource: FirewalledResource): 'secured' | 'open' | 'unknown' {
+  if (resource.publicNetworkAccess?.toLowerCase() === 'disabled') return 'secured';
+  if (resource.networkAclsMalformed) return 'unknown';
+  if (resource.defaultAction === undefined) return 'open';
+  return resource.defaultAction.toLowerCase() === 'deny' ? 'secured' : 'open';
+}

@@ -1,0 +1,28 @@
+import type { Estate, Workspace } from '../../estate/model';
+import type { RuleSubject } from '../types';
+
+type AssociationField = 'storageAccountId' | 'keyVaultId' | 'containerRegistryId';
+
+/**
+ * Subjects for rules on a workspace's associated resource (storage, key vault, registry) of
+ * VNet-isolated workspaces: one subject per distinct resource, with every such workspace that
+ * uses it. A resource named by a workspace but absent from the inventory is still a subject
+ * (target undefined) so the rule can answer `unknown` instead of silently passing.
+ */
+export function associatedResourceSubjects<T>(
+  estate: Estate,
+  field: AssociationField,
+  lookup: (id: string) => T | undefined,
+  workspaceFilter: (workspace: Workspace) => boolean = (workspace) => estate.isVnetIsolated(workspace.id),
+): RuleSubject<T | undefined>[] {
+  const byKey = new Map<string, { resourceId: string; workspaceIds: string[]; target: T | undefined }>();
+  for (const workspace of estate.workspaces) {
+    const resourceId = workspace[field];
+    if (resourceId === undefined || !workspaceFilter(workspace)) continue;
+    const key = resourceId.toLowerCase();
+    const existing = byKey.get(key);
+    if (existing) existing.workspaceIds.push(workspace.id);
+    else byKey.set(key, { resourceId: (lookup(resourceId) as { id?: string } | undefined)?.id ?? resourceId, workspaceIds: [workspace.id], target: lookup(resourceId) });
+  }
+  return [...byKey.values()];
+}
