@@ -1,0 +1,38 @@
+import type { AuditReport } from '../engine/audit';
+
+export const CSV_COLUMNS = ['ruleId', 'resourceId', 'status', 'severity', 'title', 'message', 'workspaceIds', 'evidence'] as const;
+
+/**
+ * CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break,
+ * quotes doubled), one row per finding. Evidence is its JSON; workspace IDs are joined by ';'.
+ */
+export function renderCsv(report: AuditReport): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const finding of report.findings) {
+    lines.push(
+      [
+        finding.ruleId,
+        finding.resourceId,
+        finding.status,
+        finding.severity,
+        finding.title,
+        finding.message,
+        finding.workspaceIds.join(';'),
+        JSON.stringify(finding.evidence),
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * One field. Names in the inventory are attacker-controlled and CSV files get opened in
+ * spreadsheets, so a cell that a spreadsheet would read as a formula (= + - @, or a leading
+ * tab or carriage return) gets a leading apostrophe (OWASP "CSV injection").
+ */
+export function csvCell(value: string): string {
+  const neutralised = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(neutralised) ? `"${neutralised.replace(/"/g, '""')}"` : neutralised;
+}
