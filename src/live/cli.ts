@@ -1,0 +1,239 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { TokenCredential } from '@azure/core-auth';
+import type { TlsSettings } from '@azure/core-rest-pipeline';
+import type { InventoryGap } from '../core/types';
+import type { Inventory } from '../inventory/types';
+import type { CloudName } from './clouds';
+import { resolveCredential } from './credential';
+import type { LiveProgress } from './inventory';
+import { LiveUsageError, readLiveInventory } from './inventory';
+import type { RetrySettings } from './throttle';
+
+/**
+ * The live subcommands' logic, for the CLI dispatcher (src/cli):
+ * `audit --subscription ID… | --management-group ID` loads its inventory with
+ * loadLiveInventoryFromArgs; `snapshot …` is runSnapshotCommand.
+ *
+ * Exit codes (docs/readme/live.md): 0 complete, 1 a `fail` at or above --fail-on,
+ * 2 bad usage, 3 the inventory is incomplete (and nothing failed). A fail wins over
+ * incompleteness because a CI gate must stop on a known failure; an incomplete but otherwise
+ * clean audit must not pass as clean.
+ */
+export const EXIT_INCOMPLETE = 3;
+
+export function auditExitCode(result: { readonly failed: boolean; readonly incomplete: boolean }): number {
+  if (result.failed) return 1;
+  return result.incomplete ? EXIT_INCOMPLETE : 0;
+}
+
+export interface Writer {
+  write(chunk: string): unknown;
+}
+
+export interface LiveCliIo {
+  readonly stderr: Writer;
+  /** Where `snapshot` writes when no --output is given. */
+  readonly stdout?: Writer;
+  /** Progress is drawn only on a terminal. */
+  readonly isTTY: boolean;
+  /** Environment (AZURE_ACCESS_TOKEN); default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Injected by tests (and usable by embedders): everything else comes from the arguments and environment. */
+export interface LiveCliDeps {
+  readonly credential?: TokenCredential;
+  readonly tlsOptions?: TlsSettings;
+  readonly retry?: RetrySettings;
+}
+
+export interface LiveArgs {
+  readonly subscription?: readonly string[];
+  readonly managementGroup?: string;
+  readonly cloud?: string;
+  readonly armEndpoint?: string;
+  readonly pageSize?: string;
+}
+
+const CLOUD_ALIASES: Readonly<Record<string, CloudName>> = {
+  azurecloud: 'AzurePublicCloud',
+  azurepubliccloud: 'AzurePublicCloud',
+  public: 'AzurePublicCloud',
+  azureusgovernment: 'AzureUSGovernment',
+  azurechinacloud: 'AzureChinaCloud',
+};
+
+/** `--cloud` as the Azure CLI names clouds (AzureCloud, AzureUSGovernment, AzureChinaCloud), any case. */
+export function parseCloud(value: string | undefined): CloudName {
+  if (value === undefined) return 'AzurePublicCloud';
+  const cloud = CLOUD_ALIASES[value.trim().toLowerCase()];
+  if (cloud === undefined) throw new LiveUsageError(`--cloud: unknown cloud '${value}' (AzureCloud, AzureUSGovernment or AzureChinaCloud)`);
+  return cloud;
+}
+
+/** Reads the live inventory the audit arguments name. Throws LiveUsageError (exit 2) for bad arguments; Azure failures become gaps. */
+export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo, deps: LiveCliDeps = {}): Promise<Inventory> {
+  const cloud = parseCloud(values.cloud);
+  const armEndpoint = parseEndpoint(values.armEndpoint);
+  const pageSize = values.pageSize === undefined ? undefined : Number(values.pageSize);
+  const credential = deps.credential ?? resolveCredential(io.env ?? process.env, cloud);
+  const progress = io.isTTY ? progressLine(io.stderr) : undefined;
+  try {
+    return await readLiveInventory({
+      ...(values.subscription !== undefined ? { subscriptionIds: values.subscription } : {}),
+      ...(values.managementGroup !== undefined ? { managementGroupId: values.managementGroup } : {}),
+      credential,
+      cloud,
+      ...(armEndpoint !== undefined ? { armEndpoint } : {}),
+      ...(pageSize !== undefined ? { pageSize } : {}),
+      ...(progress ? { onProgress: progress.update } : {}),
+      ...(deps.tlsOptions ? { tlsOptions: deps.tlsOptions } : {}),
+      ...(deps.retry ? { retry: deps.retry } : {}),
+    });
+  } finally {
+    progress?.end();
+  }
+}
+
+const SNAPSHOT_USAGE = 'usage: aml-vnet-audit snapshot (--subscription ID… | --management-group ID) [--output FILE] [--cloud NAME] [--arm-endpoint URL] [--page-size N] [--no-service-tags]';
+
+/**
+ * `aml-vnet-audit snapshot`: writes `{ capturedAt, resources, serviceTags, warnings, gaps }`
+ * (contract.md snapshot shape 1, plus `warnings`/`gaps`). Exit 0 complete, 3 incomplete (the file
+ * is still written, with its gaps), 2 bad usage or an unwritable output.
+ */
+export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo, deps: LiveCliDeps = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        subscription: { type: 'string', multiple: true },
+        'management-group': { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        cloud: { type: 'string' },
+        'arm-endpoint': { type: 'string' },
+        'page-size': { type: 'string' },
+        'no-service-tags': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (error) {
+    io.stderr.write(`aml-vnet-audit snapshot: ${firstLine(error)}\n${SNAPSHOT_USAGE}\n`);
+    return 2;
+  }
+  const values = parsed.values;
+  if (values.help) {
+    (io.stdout ?? io.stderr).write(`${SNAPSHOT_USAGE}\n`);
+    return 0;
+  }
+  let inventory: Inventory;
+  try {
+    const cloud = parseCloud(values.cloud);
+    const armEndpoint = parseEndpoint(values['arm-endpoint']);
+    const pageSize = values['page-size'] === undefined ? undefined : Number(values['page-size']);
+    const credential = deps.credential ?? resolveCredential(io.env ?? process.env, cloud);
+    const progress = io.isTTY ? progressLine(io.stderr) : undefined;
+    try {
+      inventory = await readLiveInventory({
+        ...(values.subscription !== undefined ? { subscriptionIds: values.subscription } : {}),
+        ...(values['management-group'] !== undefined ? { managementGroupId: values['management-group'] } : {}),
+        credential,
+        cloud,
+        ...(armEndpoint !== undefined ? { armEndpoint } : {}),
+        ...(pageSize !== undefined ? { pageSize } : {}),
+        serviceTags: values['no-service-tags'] !== true,
+        ...(progress ? { onProgress: progress.update } : {}),
+        ...(deps.tlsOptions ? { tlsOptions: deps.tlsOptions } : {}),
+        ...(deps.retry ? { retry: deps.retry } : {}),
+      });
+    } finally {
+      progress?.end();
+    }
+  } catch (error) {
+    if (error instanceof LiveUsageError) {
+      io.stderr.write(`aml-vnet-audit snapshot: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const document = {
+    capturedAt: inventory.capturedAt ?? new Date().toISOString(),
+    resources: inventory.resources,
+    ...(inventory.serviceTags !== undefined ? { serviceTags: inventory.serviceTags } : {}),
+    warnings: inventory.warnings,
+    incomplete: inventory.gaps.length > 0,
+    gaps: inventory.gaps,
+  };
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  const output = values.output;
+  if (output === undefined || output === '-') {
+    (io.stdout ?? io.stderr).write(text);
+  } else {
+    try {
+      // Write then rename, so an interrupted run never leaves half a snapshot under the real name.
+      await writeFile(`${output}.partial`, text, 'utf8');
+      await rename(`${output}.partial`, output);
+    } catch (error) {
+      io.stderr.write(`aml-vnet-audit snapshot: cannot write ${output}: ${firstLine(error)}\n`);
+      return 2;
+    }
+  }
+  for (const warning of inventory.warnings) io.stderr.write(`warning: ${warning}\n`);
+  for (const line of describeGaps(inventory.gaps)) io.stderr.write(`${line}\n`);
+  if (output !== undefined && output !== '-') {
+    io.stderr.write(`wrote ${inventory.resources.length} resources${inventory.serviceTags ? ` and ${inventory.serviceTags.length} service tags` : ''} to ${output}\n`);
+  }
+  return inventory.gaps.length > 0 ? EXIT_INCOMPLETE : 0;
+}
+
+/** One stderr line per gap, for the CLI's table output and the snapshot command. */
+export function describeGaps(gaps: readonly InventoryGap[]): string[] {
+  if (gaps.length === 0) return [];
+  return [
+    `incomplete inventory: ${gaps.length} part${gaps.length === 1 ? '' : 's'} could not be read; findings there are unknown, not resolved`,
+    ...gaps.map((gap) => `  missing ${gap.scope}: ${gap.reason}`),
+  ];
+}
+
+/** "resources: 2/3 subscriptions, 5 pages, 4,213 resources" */
+export function formatProgress(progress: LiveProgress): string {
+  const subscriptions = progress.subscriptionsTotal !== undefined ? `${progress.subscriptionsDone}/${progress.subscriptionsTotal} subscriptions, ` : '';
+  return `${progress.phase}: ${subscriptions}${progress.pages} page${progress.pages === 1 ? '' : 's'}, ${progress.resources.toLocaleString('en-US')} resources`;
+}
+
+/** A single line redrawn in place on a terminal. */
+function progressLine(stderr: Writer): { update: (progress: LiveProgress) => void; end: () => void } {
+  let drawn = false;
+  return {
+    update: (progress) => {
+      stderr.write(`\r\x1b[2K${formatProgress(progress)}`);
+      drawn = true;
+    },
+    end: () => {
+      if (drawn) stderr.write('\n');
+    },
+  };
+}
+
+function parseEndpoint(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LiveUsageError(`--arm-endpoint: not a URL: ${value}`);
+  }
+  // Bearer tokens must never travel in clear text.
+  if (url.protocol !== 'https:') throw new LiveUsageError(`--arm-endpoint: must be https: ${value}`);
+  return value.replace(/\/+$/, '');
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,92 @@
+import { NetworkManagementClient } from '@azure/arm-network';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient, Pipeline, PipelineResponse, TlsSettings } from '@azure/core-rest-pipeline';
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  RestError,
+} from '@azure/core-rest-pipeline';
+import type { CloudSettings } from './clouds';
+import type { RetrySettings } from './throttle';
+import { QuotaPacer, throttlePolicy } from './throttle';
+
+/** What every client of one live read shares: identity, cloud, retry behaviour, TLS trust. */
+export interface Transport {
+  readonly credential: TokenCredential;
+  readonly cloud: CloudSettings;
+  readonly retry: RetrySettings;
+  /** Extra TLS trust (a TLS-inspecting proxy's CA, or a local test server's certificate). */
+  readonly tlsOptions?: TlsSettings;
+}
+
+const USER_AGENT = { userAgentPrefix: 'aml-vnet-auditor' };
+
+/** The SDK's default retry knows nothing of the graph quota headers: ours replaces it. */
+function useThrottlePolicy(pipeline: Pipeline, retry: RetrySettings, pacer: QuotaPacer): void {
+  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+  pipeline.addPolicy(throttlePolicy(retry, pacer), { phase: 'Retry' });
+}
+
+export function createGraphClient(transport: Transport, pacer: QuotaPacer): ResourceGraphClient {
+  const client = new ResourceGraphClient(transport.credential, {
+    endpoint: transport.cloud.armEndpoint,
+    credentials: { scopes: [transport.cloud.armScope] },
+    userAgentOptions: USER_AGENT,
+    ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),
+  });
+  useThrottlePolicy(client.pipeline, transport.retry, pacer);
+  return client;
+}
+
+export function createNetworkClient(transport: Transport, subscriptionId: string, pacer: QuotaPacer): NetworkManagementClient {
+  const client = new NetworkManagementClient(transport.credential, subscriptionId, {
+    endpoint: transport.cloud.armEndpoint,
+    credentialScopes: [transport.cloud.armScope],
+    userAgentOptions: USER_AGENT,
+    ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),
+  });
+  useThrottlePolicy(client.pipeline, transport.retry, pacer);
+  return client;
+}
+
+/** A plain ARM GET client (workspace computes have no SDK among our dependencies). */
+export interface ArmGetClient {
+  /** GETs an absolute URL or a path under the ARM endpoint; answers the parsed JSON body or throws a RestError. */
+  getJson(pathOrUrl: string): Promise<unknown>;
+}
+
+export function createArmGetClient(transport: Transport, pacer: QuotaPacer): ArmGetClient {
+  const pipeline = createPipelineFromOptions({
+    userAgentOptions: USER_AGENT,
+    ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),
+  });
+  useThrottlePolicy(pipeline, transport.retry, pacer);
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: transport.credential, scopes: transport.cloud.armScope }));
+  const httpClient: HttpClient = createDefaultHttpClient();
+  return {
+    async getJson(pathOrUrl: string): Promise<unknown> {
+      const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${transport.cloud.armEndpoint}${pathOrUrl}`;
+      const response = await pipeline.sendRequest(httpClient, createPipelineRequest({ url, method: 'GET' }));
+      if (response.status < 200 || response.status >= 300) throw restErrorOf(response);
+      try {
+        return JSON.parse(response.bodyAsText ?? '');
+      } catch {
+        throw new RestError(`ARM answered ${response.status} with a body that is not JSON`, { statusCode: response.status, response });
+      }
+    },
+  };
+}
+
+function restErrorOf(response: PipelineResponse): RestError {
+  let message = `ARM answered ${response.status}`;
+  try {
+    const body = JSON.parse(response.bodyAsText ?? '') as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.message === 'string') message = `${message}: ${String(body.error.code ?? '')} ${body.error.message}`.trim();
+  } catch {
+    // Not JSON: the status alone says enough.
+  }
+  return new RestError(message, { statusCode: response.status, response });
+}

@@ -1,0 +1,299 @@
+import type { TokenCredential } from '@azure/core-auth';
+import type { TlsSettings } from '@azure/core-rest-pipeline';
+import { isRestError } from '@azure/core-rest-pipeline';
+import { idKey, regionKey, subscriptionOf } from '../core/ids';
+import { asNonEmptyString } from '../core/json';
+import type { InventoryGap } from '../core/types';
+import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
+import type { Transport } from './clients';
+import { createArmGetClient, createGraphClient, createNetworkClient } from './clients';
+import type { CloudName } from './clouds';
+import { cloudSettings } from './clouds';
+import { COMPUTES_API_VERSION, readComputesFromArm, toGraphShape, workspacesLackingComputes } from './computes';
+import type { GraphScope, GraphTable } from './graph';
+import {
+  asRow,
+  byIdsQuery,
+  COMPUTE_TYPE,
+  describeError,
+  MAX_PAGE_SIZE,
+  MAX_SUBSCRIPTIONS_PER_REQUEST,
+  readGraph,
+  resourcesQuery,
+  roleAssignmentsQuery,
+} from './graph';
+import { readServiceTags } from './service-tags';
+import type { RetrySettings } from './throttle';
+import { QuotaPacer } from './throttle';
+
+export type LivePhase = 'resources' | 'role-assignments' | 'computes' | 'service-tags' | 'done';
+
+/** Progress of a live read, for a terminal line on stderr. */
+export interface LiveProgress {
+  readonly phase: LivePhase;
+  /** Subscriptions whose resources have been read (or given up); undefined total for a management group. */
+  readonly subscriptionsDone: number;
+  readonly subscriptionsTotal: number | undefined;
+  /** Resource Graph pages received so far. */
+  readonly pages: number;
+  /** Rows received so far. */
+  readonly resources: number;
+}
+
+export interface LiveReadOptions {
+  readonly credential: TokenCredential;
+  readonly cloud?: CloudName;
+  /** ARM endpoint override (Azure Stack, a proxy, a local test server); keeps the cloud's token scope. */
+  readonly armEndpoint?: string;
+  /** Rows per Resource Graph page, 1–1000 (default 1000, the service's maximum). */
+  readonly pageSize?: number;
+  /** Subscriptions per Resource Graph request, 1–1000 (default 1000, the service's maximum). */
+  readonly subscriptionBatchSize?: number;
+  readonly onProgress?: (progress: LiveProgress) => void;
+  /** Throttling and retry behaviour; tests inject `sleep` and short delays. */
+  readonly retry?: RetrySettings;
+  /** Extra TLS trust (TLS-inspecting proxy CA; the tests' local server). */
+  readonly tlsOptions?: TlsSettings;
+  /** Parallel ARM calls for workspace computes (default 4). */
+  readonly computeConcurrency?: number;
+}
+
+export interface LiveInventoryOptions extends LiveReadOptions {
+  readonly subscriptionIds?: readonly string[];
+  readonly managementGroupId?: string;
+  /** Read service tags from the Network API (default true). */
+  readonly serviceTags?: boolean;
+}
+
+/** The scope options were wrong: a usage error (exit 2), not an inventory gap. */
+export class LiveUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LiveUsageError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Reads the estate of subscriptions or a management group through Resource Graph: one
+ * `resources` query and one `authorizationresources` query per batch of up to 1000
+ * subscriptions, every page followed; workspace computes through ARM where the graph has none;
+ * service tags once per cloud. Failures never throw: they become `gaps` (issue 3: a partial
+ * sweep must never resolve findings it did not see).
+ */
+export async function readLiveInventory(options: LiveInventoryOptions): Promise<Inventory> {
+  const scope = scopeOf(options);
+  const capturedAt = new Date().toISOString();
+  const transport = transportOf(options);
+  const pageSize = clamp(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, 'pageSize');
+  const batchSize = clamp(options.subscriptionBatchSize ?? MAX_SUBSCRIPTIONS_PER_REQUEST, 1, MAX_SUBSCRIPTIONS_PER_REQUEST, 'subscriptionBatchSize');
+  const graphPacer = new QuotaPacer(options.retry?.quotaLowWatermark ?? 3);
+  const armPacer = new QuotaPacer(options.retry?.quotaLowWatermark ?? 3);
+  const graph = createGraphClient(transport, graphPacer);
+
+  const progress = {
+    phase: 'resources' as LivePhase,
+    subscriptionsDone: 0,
+    subscriptionsTotal: scope.kind === 'subscriptions' ? scope.ids.length : undefined,
+    pages: 0,
+    resources: 0,
+  };
+  const report = (phase?: LivePhase): void => {
+    if (phase) progress.phase = phase;
+    options.onProgress?.({ ...progress });
+  };
+  const onPage = ({ rows }: { rows: number }): void => {
+    progress.pages++;
+    progress.resources += rows;
+    report();
+  };
+
+  report('resources');
+  const resources = await readGraph(graph, resourcesQuery(), scope, {
+    pageSize,
+    batchSize,
+    label: 'resources',
+    onPage,
+    onSubscriptionsDone: (count) => {
+      progress.subscriptionsDone += count;
+      report();
+    },
+  });
+  report('role-assignments');
+  const roles = await readGraph(graph, roleAssignmentsQuery(), scope, { pageSize, batchSize, label: 'role assignments', onPage });
+
+  const gaps: InventoryGap[] = [...resources.gaps, ...roles.gaps];
+  const warnings: string[] = [];
+  let malformed = resources.malformed + roles.malformed;
+  const rows = mergeRows(resources.rows, roles.rows);
+
+  const lacking = workspacesLackingComputes(rows);
+  if (lacking.length > 0) {
+    report('computes');
+    const computes = await readComputesFromArm(createArmGetClient(transport, armPacer), lacking, options.computeConcurrency);
+    rows.push(...mergeRows(computes.rows).filter((row) => !rows.some((existing) => idKey(existing.id) === idKey(row.id))));
+    gaps.push(...computes.gaps);
+    malformed += computes.malformed;
+    progress.resources += computes.rows.length;
+  }
+  if (malformed > 0) warnings.push(`skipped ${malformed} row${malformed === 1 ? '' : 's'} that ${malformed === 1 ? 'is not an object or lacks' : 'are not objects or lack'} an id`);
+
+  let serviceTags: readonly ServiceTagEntry[] | undefined;
+  if (options.serviceTags !== false) {
+    const regions = regionsInUse(rows);
+    const subscription = scope.kind === 'subscriptions' ? firstReadSubscription(rows) ?? scope.ids[0] : firstReadSubscription(rows);
+    if (regions.length > 0 && subscription !== undefined) {
+      report('service-tags');
+      const tags = await readServiceTags(transport.cloud.armEndpoint, () => createNetworkClient(transport, subscription, armPacer), regions);
+      serviceTags = tags.entries;
+      if (tags.warning) warnings.push(tags.warning);
+    }
+  }
+  report('done');
+  return {
+    capturedAt,
+    resources: rows,
+    ...(serviceTags !== undefined ? { serviceTags } : {}),
+    warnings,
+    gaps,
+  };
+}
+
+export interface ResourcesByIdResult {
+  /** Rows found, in Resource Graph's shape (the parent VNet, NSG or route table for a subnet, rule or route). */
+  readonly resources: readonly ResourceRow[];
+  /** Requested IDs (after mapping to their graph resource) that no longer exist. */
+  readonly missing: readonly string[];
+  readonly gaps: readonly InventoryGap[];
+  readonly warnings: readonly string[];
+}
+
+const IDS_PER_QUERY = 100;
+
+/**
+ * Re-reads changed resources by ID (the event path). Children that Resource Graph embeds in
+ * their parent (subnets, security rules, routes) are read as the parent. Role assignments come
+ * from `authorizationresources`; computes the graph lacks come from ARM.
+ */
+export async function readResourcesByIds(ids: readonly string[], options: LiveReadOptions): Promise<ResourcesByIdResult> {
+  const transport = transportOf(options);
+  const pageSize = clamp(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, 'pageSize');
+  const graphPacer = new QuotaPacer(options.retry?.quotaLowWatermark ?? 3);
+  const graph = createGraphClient(transport, graphPacer);
+  const wanted = new Map<string, string>();
+  for (const id of ids) {
+    const graphId = graphResourceIdOf(id);
+    if (subscriptionOf(graphId) !== undefined) wanted.set(idKey(graphId), graphId);
+  }
+  const byTable: Record<GraphTable, string[]> = { resources: [], authorizationresources: [] };
+  for (const id of wanted.values()) {
+    byTable[/\/providers\/microsoft\.authorization\/roleassignments\//i.test(id) ? 'authorizationresources' : 'resources'].push(id);
+  }
+  const rows: ResourceRow[] = [];
+  const gaps: InventoryGap[] = [];
+  let malformed = 0;
+  for (const table of ['resources', 'authorizationresources'] as const) {
+    const tableIds = byTable[table];
+    for (let start = 0; start < tableIds.length; start += IDS_PER_QUERY) {
+      const chunk = tableIds.slice(start, start + IDS_PER_QUERY);
+      const subscriptions = [...new Set(chunk.map((id) => subscriptionOf(id) as string))];
+      const scope: GraphScope = { kind: 'subscriptions', ids: subscriptions };
+      const read = await readGraph(graph, byIdsQuery(table, chunk), scope, { pageSize, batchSize: MAX_SUBSCRIPTIONS_PER_REQUEST, label: table });
+      rows.push(...read.rows);
+      gaps.push(...read.gaps);
+      malformed += read.malformed;
+    }
+  }
+  const found = new Set(rows.map((row) => idKey(row.id)));
+  const lostComputes = [...wanted.values()].filter((id) => !found.has(idKey(id)) && isComputeId(id));
+  if (lostComputes.length > 0) {
+    const arm = createArmGetClient(transport, new QuotaPacer(3));
+    for (const id of lostComputes) {
+      try {
+        const row = asRow(await arm.getJson(`${id}?api-version=${COMPUTES_API_VERSION}`));
+        if (row) {
+          rows.push(toGraphShape(row));
+          found.add(idKey(row.id));
+        }
+      } catch (error) {
+        if (!(isRestError(error) && error.statusCode === 404)) gaps.push({ scope: id, reason: `workspace compute: ${describeError(error)}` });
+      }
+    }
+  }
+  const gapScopes = gaps.map((gap) => gap.scope.toLowerCase());
+  const missing = [...wanted.values()].filter((id) => !found.has(idKey(id)) && !gapScopes.some((scope) => idKey(id).startsWith(scope)));
+  const warnings = malformed > 0 ? [`skipped ${malformed} rows that are not objects or lack an id`] : [];
+  return { resources: rows, missing, gaps, warnings };
+}
+
+/** The resource Resource Graph indexes for an ID: subnets, security rules and routes live inside their parent. */
+export function graphResourceIdOf(id: string): string {
+  const trimmed = id.trim().replace(/\/+$/, '');
+  const embedded = /^(.*\/providers\/microsoft\.network\/(?:virtualnetworks|networksecuritygroups|routetables)\/[^/]+)\/(?:subnets|securityrules|routes)\/[^/]+$/i.exec(trimmed);
+  return embedded?.[1] ?? trimmed;
+}
+
+function isComputeId(id: string): boolean {
+  return /\/providers\/microsoft\.machinelearningservices\/workspaces\/[^/]+\/computes\/[^/]+$/i.test(id);
+}
+
+function scopeOf(options: LiveInventoryOptions): GraphScope {
+  const subscriptions = (options.subscriptionIds ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+  const group = options.managementGroupId?.trim();
+  if (subscriptions.length > 0 && group) throw new LiveUsageError('give either subscriptions or a management group, not both');
+  if (group) return { kind: 'managementGroup', id: group };
+  if (subscriptions.length === 0) throw new LiveUsageError('no scope: give at least one subscription ID or a management group ID');
+  const invalid = subscriptions.filter((id) => !GUID.test(id));
+  if (invalid.length > 0) throw new LiveUsageError(`not a subscription ID (a GUID): ${invalid.join(', ')}`);
+  return { kind: 'subscriptions', ids: subscriptions };
+}
+
+function transportOf(options: LiveReadOptions): Transport {
+  return {
+    credential: options.credential,
+    cloud: cloudSettings(options.cloud, options.armEndpoint),
+    retry: options.retry ?? {},
+    ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
+  };
+}
+
+function clamp(value: number, min: number, max: number, name: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new LiveUsageError(`${name} must be a whole number from ${min} to ${max}, not ${value}`);
+  return value;
+}
+
+/** Concatenates row lists, keeping the first row of each case-folded ID. */
+function mergeRows(...lists: readonly (readonly ResourceRow[])[]): ResourceRow[] {
+  const seen = new Set<string>();
+  const merged: ResourceRow[] = [];
+  for (const list of lists) {
+    for (const row of list) {
+      const key = idKey(row.id);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      merged.push(row);
+    }
+  }
+  return merged;
+}
+
+function regionsInUse(rows: readonly ResourceRow[]): string[] {
+  const regions = new Map<string, string>();
+  for (const row of rows) {
+    const location = asNonEmptyString(row.location);
+    if (location === undefined) continue;
+    const key = regionKey(location);
+    if (key === 'global' || regions.has(key)) continue;
+    regions.set(key, key);
+  }
+  return [...regions.values()].sort();
+}
+
+function firstReadSubscription(rows: readonly ResourceRow[]): string | undefined {
+  for (const row of rows) {
+    const subscription = asNonEmptyString(row.subscriptionId) ?? subscriptionOf(row.id);
+    if (subscription !== undefined) return subscription;
+  }
+  return undefined;
+}

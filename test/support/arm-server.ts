@@ -1,0 +1,391 @@
+/**
+ * A local HTTPS server that speaks the parts of the Resource Graph and ARM REST protocols the
+ * auditor uses, so tests drive the real SDK clients (`@azure/arm-resourcegraph`,
+ * `@azure/arm-network`, core-rest-pipeline) instead of mocks.
+ *
+ *   const server = await startArmServer({ rows, pageSize: 3, faults: [...] });
+ *   // server.endpoint  "https://127.0.0.1:PORT"  (ARM endpoint override)
+ *   // server.tlsOptions { ca }                    (pass as the clients' `tlsOptions`)
+ *   // server.caFile                               (or NODE_EXTRA_CA_CERTS for a child process)
+ *   // server.requests                             (every request, in order, with its answer)
+ *   await server.stop();
+ *
+ * Why HTTPS: modern Azure SDK clients refuse to send a bearer token over http://. The
+ * certificate is self-signed for IP 127.0.0.1, generated with `openssl` once per process into a
+ * temporary directory (no key is committed). `NODE_EXTRA_CA_CERTS` is only read when node
+ * starts, so in-process tests pass `tlsOptions: { ca }` to the clients (core-rest-pipeline's
+ * tlsPolicy); tests that spawn a process set `NODE_EXTRA_CA_CERTS=caFile` in its environment.
+ *
+ * Routes:
+ * - POST /providers/Microsoft.ResourceGraph/resources: the KQL the auditor sends is understood
+ *   only as far as it needs: the table (`resources`, `authorizationresources`,
+ *   `resourcecontainers`), `type in~ (…)` / `type =~ '…'` and `id in~ (…)` filters. Rows are
+ *   scoped by `subscriptions` or `managementGroups` (see `managementGroups` option), ordered
+ *   by id, paged by min($top, pageSize) with an opaque `$skipToken` that is bound to the query
+ *   and scopes (a mismatch answers 400, as the service does).
+ * - GET {workspaceId}/computes: ARM list of workspace computes (ARM shape, nextLink paging).
+ * - GET /subscriptions/{s}/providers/Microsoft.Network/locations/{loc}/serviceTags.
+ * Anything else answers 404 with an ARM error body.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A row as Resource Graph returns it; `id` is optional so tests can serve malformed rows. */
+export type ServerRow = { readonly [key: string]: unknown };
+
+export type RequestKind = 'graph' | 'computes' | 'service-tags' | 'other';
+
+export interface LoggedRequest {
+  /** 0-based position among all requests. */
+  readonly index: number;
+  readonly kind: RequestKind;
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly authorization: string | undefined;
+  /** Graph requests: the table queried, lowercased. */
+  readonly table?: string;
+  /** Graph requests: scopes as sent. */
+  readonly subscriptions?: readonly string[];
+  readonly managementGroups?: readonly string[];
+  readonly skipToken?: string;
+  readonly top?: number;
+  /** Filled when the answer is sent. */
+  status: number;
+  /** Rows (graph) or items (ARM lists) in the answer. */
+  rowCount: number;
+}
+
+export interface Fault {
+  /** Which requests it hits. */
+  readonly when: (request: LoggedRequest) => boolean;
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** JSON body; default an ARM error body naming the status. */
+  readonly body?: unknown;
+  /** How many times it fires; default forever. */
+  readonly times?: number;
+}
+
+export interface QuotaHeaders {
+  readonly remaining: number;
+  /** "hh:mm:ss" as the service writes it. */
+  readonly resetsAfter: string;
+}
+
+export interface ArmServerOptions {
+  /** The estate: rows of `resources` and `authorizationresources` (role assignments), RG shape. */
+  readonly rows: readonly ServerRow[];
+  /** Largest page the server returns, whatever $top asks (default 1000, the service's maximum). */
+  readonly pageSize?: number;
+  readonly faults?: readonly Fault[];
+  /** When false, Resource Graph omits workspace computes and only ARM lists them (default true). */
+  readonly graphIndexesComputes?: boolean;
+  /** Management group ID → subscription IDs it holds. */
+  readonly managementGroups?: Readonly<Record<string, readonly string[]>>;
+  /** Service-tag entries served by the Network serviceTags API. */
+  readonly serviceTags?: readonly unknown[];
+  /** Quota headers for the n-th (0-based) graph answer; default a comfortable 14 of 15. */
+  readonly quota?: (graphIndex: number) => QuotaHeaders | undefined;
+}
+
+export interface ArmServer {
+  /** https://127.0.0.1:PORT, no trailing slash. */
+  readonly endpoint: string;
+  /** PEM of the self-signed certificate. */
+  readonly ca: string;
+  readonly caFile: string;
+  /** Ready to pass as a client's `tlsOptions`. */
+  readonly tlsOptions: { readonly ca: string };
+  /** Every request in arrival order. */
+  readonly requests: LoggedRequest[];
+  /** Requests of one kind. */
+  requestsOf(kind: RequestKind): LoggedRequest[];
+  stop(): Promise<void>;
+}
+
+const COMPUTE_TYPE = 'microsoft.machinelearningservices/workspaces/computes';
+
+let certificate: { key: string; cert: string; certFile: string } | undefined;
+
+/** A self-signed certificate for 127.0.0.1, made once per process (EC P-256: fast to generate). */
+export function testCertificate(): { key: string; cert: string; certFile: string } {
+  if (certificate) return certificate;
+  const dir = mkdtempSync(join(tmpdir(), 'arm-server-'));
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+  certificate = { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
+  return certificate;
+}
+
+export async function startArmServer(options: ArmServerOptions): Promise<ArmServer> {
+  const { key, cert, certFile } = testCertificate();
+  const requests: LoggedRequest[] = [];
+  const faults = (options.faults ?? []).map((fault) => ({ fault, fired: 0 }));
+  const serverPageSize = options.pageSize ?? 1000;
+  let graphIndex = 0;
+  let endpoint = '';
+
+  const server = createServer({ key, cert }, (req, res) => {
+    void readBody(req).then((text) => {
+      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      let body: unknown;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        body = text;
+      }
+      const logged = describe(requests.length, req, url, body);
+      requests.push(logged);
+      const fault = faults.find((entry) => (entry.fault.times === undefined || entry.fired < entry.fault.times) && entry.fault.when(logged));
+      if (fault) {
+        fault.fired++;
+        const faultBody = fault.fault.body ?? { error: { code: `Status${fault.fault.status}`, message: `Injected fault ${fault.fault.status}` } };
+        send(res, logged, fault.fault.status, faultBody, fault.fault.headers ?? {});
+        return;
+      }
+      if (logged.kind === 'graph') {
+        const quota = options.quota ? options.quota(graphIndex) : { remaining: 14, resetsAfter: '00:00:05' };
+        graphIndex++;
+        const headers: Record<string, string> = quota
+          ? { 'x-ms-user-quota-remaining': String(quota.remaining), 'x-ms-user-quota-resets-after': quota.resetsAfter }
+          : {};
+        answerGraph(logged, res, headers);
+      } else if (logged.kind === 'computes') {
+        answerComputes(logged, res);
+      } else if (logged.kind === 'service-tags') {
+        send(res, logged, 200, { name: 'Public', id: 'Public', type: 'Microsoft.Network/serviceTags', changeNumber: '1', cloud: 'Public', values: options.serviceTags ?? [] }, {});
+      } else {
+        send(res, logged, 404, { error: { code: 'NotFound', message: `No route for ${logged.method} ${logged.path}` } }, {});
+      }
+    });
+  });
+
+  function answerGraph(logged: LoggedRequest, res: ServerResponse, headers: Record<string, string>): void {
+    const query = typeof (logged.body as { query?: unknown } | undefined)?.query === 'string' ? (logged.body as { query: string }).query : '';
+    let scopeSubscriptions: Set<string>;
+    if (logged.managementGroups && logged.managementGroups.length > 0) {
+      scopeSubscriptions = new Set(
+        logged.managementGroups.flatMap((group) => options.managementGroups?.[group] ?? []).map((id) => id.toLowerCase()),
+      );
+    } else {
+      scopeSubscriptions = new Set((logged.subscriptions ?? []).map((id) => id.toLowerCase()));
+    }
+    let rows = selectRows(query, logged.table ?? '', options.rows, options.graphIndexesComputes ?? true);
+    if (rows === undefined) {
+      send(res, logged, 400, { error: { code: 'BadRequest', message: 'The test server does not understand this query' } }, headers);
+      return;
+    }
+    rows = rows.filter((row) => {
+      const subscription = subscriptionOfRow(row);
+      return subscription !== undefined && scopeSubscriptions.has(subscription);
+    });
+    rows.sort((a, b) => compareIds(idOf(a), idOf(b)));
+
+    const binding = JSON.stringify([query, logged.subscriptions ?? [], logged.managementGroups ?? []]);
+    let offset = 0;
+    if (logged.skipToken !== undefined) {
+      const decoded = decodeToken(logged.skipToken);
+      if (!decoded || decoded.binding !== binding) {
+        send(res, logged, 400, { error: { code: 'InvalidSkipToken', message: 'The $skipToken does not belong to this query and scope' } }, headers);
+        return;
+      }
+      offset = decoded.offset;
+    }
+    const size = Math.min(logged.top ?? 100, serverPageSize);
+    const page = rows.slice(offset, offset + size);
+    const next = offset + page.length;
+    const answer: Record<string, unknown> = {
+      totalRecords: rows.length,
+      count: page.length,
+      data: page,
+      facets: [],
+      resultTruncated: 'false',
+    };
+    if (next < rows.length) answer.$skipToken = encodeToken({ binding, offset: next });
+    logged.rowCount = page.length;
+    send(res, logged, 200, answer, headers);
+  }
+
+  function answerComputes(logged: LoggedRequest, res: ServerResponse): void {
+    const workspaceId = logged.path.replace(/\/computes\/?$/i, '');
+    const prefix = `${workspaceId.toLowerCase()}/computes/`;
+    const all = options.rows
+      .filter((row) => typeof row.type === 'string' && row.type.toLowerCase() === COMPUTE_TYPE && idOf(row).toLowerCase().startsWith(prefix))
+      .sort((a, b) => compareIds(idOf(a), idOf(b)))
+      .map(toArmShape);
+    const offset = Number(logged.query.$skipToken ?? '0') || 0;
+    const page = all.slice(offset, offset + serverPageSize);
+    const answer: Record<string, unknown> = { value: page };
+    if (offset + page.length < all.length) {
+      answer.nextLink = `${endpoint}${logged.path}?api-version=${logged.query['api-version'] ?? ''}&$skipToken=${offset + page.length}`;
+    }
+    logged.rowCount = page.length;
+    send(res, logged, 200, answer, {});
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  endpoint = `https://127.0.0.1:${port}`;
+
+  return {
+    endpoint,
+    ca: cert,
+    caFile: certFile,
+    tlsOptions: { ca: cert },
+    requests,
+    requestsOf: (kind) => requests.filter((request) => request.kind === kind),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** Writes the certificate to a file for a child process's NODE_EXTRA_CA_CERTS (already on disk: returned as is). */
+export function caFileFor(server: ArmServer, path?: string): string {
+  if (path === undefined) return server.caFile;
+  writeFileSync(path, server.ca);
+  return path;
+}
+
+function describe(index: number, req: IncomingMessage, url: URL, body: unknown): LoggedRequest {
+  const path = decodeURIComponent(url.pathname);
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((value, name) => {
+    query[name] = value;
+  });
+  let kind: RequestKind = 'other';
+  const method = req.method ?? 'GET';
+  const base = {
+    index,
+    method,
+    path,
+    query,
+    body,
+    authorization: req.headers.authorization,
+    status: 0,
+    rowCount: 0,
+  };
+  if (method === 'POST' && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)) {
+    const request = (body ?? {}) as { query?: unknown; subscriptions?: unknown; managementGroups?: unknown; options?: { $skipToken?: unknown; $top?: unknown } };
+    const text = typeof request.query === 'string' ? request.query : '';
+    const table = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase();
+    return {
+      ...base,
+      kind: 'graph',
+      ...(table !== undefined ? { table } : {}),
+      ...(Array.isArray(request.subscriptions) ? { subscriptions: request.subscriptions.map(String) } : {}),
+      ...(Array.isArray(request.managementGroups) ? { managementGroups: request.managementGroups.map(String) } : {}),
+      ...(typeof request.options?.$skipToken === 'string' ? { skipToken: request.options.$skipToken } : {}),
+      ...(typeof request.options?.$top === 'number' ? { top: request.options.$top } : {}),
+    };
+  }
+  if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes$/i.test(path)) kind = 'computes';
+  else if (method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Network\/locations\/[^/]+\/serviceTags$/i.test(path)) kind = 'service-tags';
+  return { ...base, kind };
+}
+
+/** Understands the KQL the auditor writes; undefined for anything else (answered 400). */
+function selectRows(query: string, table: string, rows: readonly ServerRow[], graphIndexesComputes: boolean): ServerRow[] | undefined {
+  let selected: ServerRow[];
+  if (table === 'resources') {
+    selected = rows.filter((row) => rowTypeOf(row) !== 'microsoft.authorization/roleassignments');
+    if (!graphIndexesComputes) selected = selected.filter((row) => rowTypeOf(row) !== COMPUTE_TYPE);
+  } else if (table === 'authorizationresources') {
+    selected = rows.filter((row) => rowTypeOf(row) === 'microsoft.authorization/roleassignments');
+  } else if (table === 'resourcecontainers') {
+    // Only the subscriptions themselves (listing a management group's subscriptions).
+    const subscriptions = [...new Set(rows.map(subscriptionOfRow).filter((id): id is string => id !== undefined))];
+    return subscriptions.map((id) => ({ id: `/subscriptions/${id}`, subscriptionId: id, type: 'microsoft.resources/subscriptions', name: id }));
+  } else {
+    return undefined;
+  }
+  const typeList = /\btype\s+in~\s*\(([^)]*)\)/i.exec(query)?.[1];
+  const typeEquals = /\btype\s*=~\s*'([^']*)'/i.exec(query)?.[1];
+  const idList = /\bid\s+in~\s*\(([^)]*)\)/i.exec(query)?.[1];
+  if (typeList !== undefined) {
+    const types = new Set(literals(typeList));
+    // Malformed rows (no type) are kept: the service would return whatever is stored.
+    selected = selected.filter((row) => rowTypeOf(row) === undefined || types.has(rowTypeOf(row) as string));
+  }
+  if (typeEquals !== undefined) selected = selected.filter((row) => rowTypeOf(row) === typeEquals.toLowerCase());
+  if (idList !== undefined) {
+    const ids = new Set(literals(idList));
+    selected = selected.filter((row) => ids.has(idOf(row).toLowerCase()));
+  }
+  return selected;
+}
+
+function literals(list: string): string[] {
+  return [...list.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((match) => (match[1] ?? '').replace(/\\(.)/g, '$1').toLowerCase());
+}
+
+function rowTypeOf(row: ServerRow): string | undefined {
+  return typeof row.type === 'string' ? row.type.toLowerCase() : undefined;
+}
+
+function idOf(row: ServerRow): string {
+  return typeof row.id === 'string' ? row.id : '';
+}
+
+function subscriptionOfRow(row: ServerRow): string | undefined {
+  if (typeof row.subscriptionId === 'string') return row.subscriptionId.toLowerCase();
+  return /^\/subscriptions\/([^/]+)/i.exec(idOf(row))?.[1]?.toLowerCase();
+}
+
+function compareIds(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** ARM writes the type in its own case and has no subscriptionId/resourceGroup columns. */
+function toArmShape(row: ServerRow): ServerRow {
+  const { subscriptionId: _s, resourceGroup: _g, tenantId: _t, ...rest } = row;
+  return { ...rest, type: 'Microsoft.MachineLearningServices/workspaces/computes' };
+}
+
+function encodeToken(token: { binding: string; offset: number }): string {
+  return Buffer.from(JSON.stringify(token)).toString('base64');
+}
+
+function decodeToken(text: string): { binding: string; offset: number } | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as { binding?: unknown; offset?: unknown };
+    return typeof value.binding === 'string' && typeof value.offset === 'number' ? { binding: value.binding, offset: value.offset } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+function send(res: ServerResponse, logged: LoggedRequest, status: number, body: unknown, headers: Readonly<Record<string, string>>): void {
+  logged.status = status;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': `req-${logged.index}`, ...headers });
+  res.end(JSON.stringify(body));
+}
