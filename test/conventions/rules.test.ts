@@ -1,0 +1,109 @@
+/**
+ * Ties every rule to its doc, its test, its registry entry and requirements.md (style.md:
+ * "a conventions test fails the build when a rule lacks its doc, test or registry entry, or when
+ * an ID in requirements.md has no rule").
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allRules } from '../../src/rules/registry';
+import vendoredIds from './requirements-rule-ids.json';
+import { aciRules } from '../../src/rules/aci';
+import { acrRules } from '../../src/rules/acr';
+import { aksRules } from '../../src/rules/aks';
+import { computeRules } from '../../src/rules/compute';
+import { databricksRules } from '../../src/rules/databricks';
+import { firewallRules } from '../../src/rules/firewall';
+import { keyvaultRules } from '../../src/rules/keyvault';
+import { nsgRules } from '../../src/rules/nsg';
+import { routeRules } from '../../src/rules/route';
+import { storageRules } from '../../src/rules/storage';
+import { studioRules } from '../../src/rules/studio';
+import { vmRules } from '../../src/rules/vm';
+
+const familyRules = {
+  aci: aciRules, acr: acrRules, aks: aksRules, compute: computeRules, databricks: databricksRules, firewall: firewallRules,
+  keyvault: keyvaultRules, nsg: nsgRules, route: routeRules, storage: storageRules, studio: studioRules, vm: vmRules,
+};
+
+const root = resolve(__dirname, '../..');
+const requirementsPath = resolve(root, '../shared/requirements.md');
+
+/** Rule IDs from the catalog tables of requirements.md: rows that start with `| family.name |`. */
+function ruleIdsOf(markdown: string): string[] {
+  return markdown
+    .split('\n')
+    .map((line) => /^\| ([a-z]+\.[a-z0-9-]+) \|/.exec(line)?.[1])
+    .filter((id): id is string => id !== undefined)
+    .sort();
+}
+
+const requirementIds: string[] = existsSync(requirementsPath) ? ruleIdsOf(readFileSync(requirementsPath, 'utf8')) : vendoredIds;
+const registeredIds = allRules.map((rule) => rule.meta.id);
+
+describe('rule conventions', () => {
+  it('keeps the vendored ID list equal to requirements.md when it is beside the repo', () => {
+    if (!existsSync(requirementsPath)) return;
+    expect(vendoredIds).toEqual(ruleIdsOf(readFileSync(requirementsPath, 'utf8')));
+  });
+
+  it('has a registered rule for every ID of requirements.md, and no other', () => {
+    expect(requirementIds.length).toBeGreaterThanOrEqual(36);
+    expect([...registeredIds].sort()).toEqual(requirementIds);
+  });
+
+  it('registers each rule once', () => {
+    expect(new Set(registeredIds).size).toBe(registeredIds.length);
+  });
+
+  describe.each(requirementIds.map((id) => [id]))('%s', (id) => {
+    const [family, name] = id.split('.') as [string, string];
+    const rule = allRules.find((candidate) => candidate.meta.id === id);
+
+    it('lives in src/rules/<family>/<name>.ts with a doc beside it', () => {
+      expect(existsSync(join(root, 'src/rules', family, `${name}.ts`))).toBe(true);
+      const docPath = join(root, 'src/rules', family, `${name}.md`);
+      expect(existsSync(docPath)).toBe(true);
+      const doc = readFileSync(docPath, 'utf8');
+      expect(doc).toContain(`# ${id}`);
+      for (const heading of ['## Synopsis', '## Description', '## Recommendation', '## Examples', '## Links']) {
+        expect(doc, `${relative(root, docPath)} lacks "${heading}"`).toContain(heading);
+      }
+      expect(doc).toMatch(/```(bash|azurecli|sh)/);
+      expect(doc).toMatch(/```bicep/);
+    });
+
+    it('has its own test file', () => {
+      expect(existsSync(join(root, 'test/rules', family, `${name}.test.ts`))).toBe(true);
+    });
+
+    it('describes itself fully', () => {
+      expect(rule).toBeDefined();
+      const meta = rule!.meta;
+      expect(meta.title.length).toBeGreaterThan(0);
+      expect(meta.description.length).toBeGreaterThan(0);
+      expect(meta.remediation.length).toBeGreaterThan(0);
+      expect(['000', '001']).toContain(meta.source.document);
+      expect(meta.source.section.length).toBeGreaterThan(0);
+      expect(meta.source.quote.length).toBeGreaterThan(20);
+      expect(Object.keys(meta.messages).length).toBeGreaterThan(0);
+    });
+
+    it('has the severity requirements.md gives it', () => {
+      if (!existsSync(requirementsPath)) return;
+      const row = readFileSync(requirementsPath, 'utf8')
+        .split('\n')
+        .find((line) => line.startsWith(`| ${id} |`));
+      const severity = row?.split('|').map((cell) => cell.trim()).filter(Boolean).pop();
+      expect(rule!.meta.severity).toBe(severity);
+    });
+  });
+
+  it('lists each family index in ID order, under its family', () => {
+    for (const [family, rules] of Object.entries(familyRules)) {
+      const ids = rules.map((rule) => rule.meta.id);
+      expect(ids, `src/rules/${family}/index.ts`).toEqual([...ids].sort());
+      expect(ids.every((id) => id.startsWith(`${family}.`))).toBe(true);
+    }
+  });
+});
