@@ -1,0 +1,260 @@
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Severity } from '../core/types';
+import { SEVERITIES, severityRank } from '../core/types';
+import type { AuditReport } from '../engine/audit';
+import { selectRules } from '../engine/audit';
+import { loadSnapshotFile } from '../inventory/snapshot';
+import type { Inventory } from '../inventory/types';
+import { renderCsv, renderJson, renderSarif, renderTable } from '../report';
+import { allRules } from '../rules/registry';
+import type { AnyRule } from '../rules/types';
+import type { OptionsConfig, ParsedValues } from './args';
+import { flagOption, parseOptions, stringOption } from './args';
+import type { CliCommand, CliIo } from './io';
+import { CliError, EXIT, UsageError } from './io';
+import { loadRuleDocs, packageVersion } from './package-info';
+import { auditInventory } from './run-audit';
+
+export const FORMATS = ['table', 'json', 'csv', 'sarif'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+/** What an inventory source hands the audit. */
+export interface LoadedInventory {
+  readonly inventory: Inventory;
+  /** The file the inventory came from, for SARIF's physical location (code scanning needs one). */
+  readonly artifactPath?: string;
+}
+
+/**
+ * Where `audit` gets its inventory. The snapshot file is one source; the live Resource Graph
+ * source (src/live/cli.ts: --subscription / --management-group) plugs in as another.
+ */
+export interface InventorySource {
+  /** parseArgs options this source adds to `audit`. */
+  readonly options: OptionsConfig;
+  /** Its usage line in `audit --help`. */
+  readonly usage: string;
+  /** True when the parsed options ask for this source. */
+  selects(values: ParsedValues): boolean;
+  load(values: ParsedValues, context: AuditContext): Promise<LoadedInventory>;
+}
+
+/** Runs after the report is made (src/store/cli.ts: `audit --store` persists it). */
+export interface AuditHook {
+  readonly options: OptionsConfig;
+  readonly usage: string;
+  afterAudit(report: AuditReport, values: ParsedValues, context: AuditContext): Promise<void>;
+}
+
+export interface AuditContext {
+  readonly io: CliIo;
+  /** One progress line on stderr, only when stderr is a terminal. */
+  progress(message: string): void;
+}
+
+export interface AuditCommandOptions {
+  readonly sources: readonly InventorySource[];
+  readonly hooks?: readonly AuditHook[];
+  /** The rules `--rules` chooses from; the registry unless a test passes its own. */
+  readonly registry?: readonly AnyRule[];
+  /** The report's timestamp (tests pin it). */
+  readonly now?: () => Date;
+}
+
+/** `--snapshot FILE`: the offline inventory (contract.md, "Snapshot file"). */
+export const snapshotInventorySource: InventorySource = {
+  options: { snapshot: { type: 'string' } },
+  usage: '--snapshot FILE',
+  selects: (values) => values['snapshot'] !== undefined,
+  async load(values, context) {
+    const path = stringOption(values, 'snapshot') ?? '';
+    if (path === '') throw new UsageError("audit: --snapshot needs a file name");
+    context.progress(`reading ${path}`);
+    return { inventory: await loadSnapshotFile(path), artifactPath: path };
+  },
+};
+
+const COMMON_OPTIONS: OptionsConfig = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  rules: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export function createAuditCommand(config: AuditCommandOptions): CliCommand {
+  const hooks = config.hooks ?? [];
+  const registry = config.registry ?? allRules;
+  const sourceUsage = config.sources.map((source) => source.usage).join(' | ');
+  const help = [
+    `Usage: aml-vnet-audit audit ${sourceUsage}`,
+    '                            [--format table|json|csv|sarif] [--output FILE]',
+    '                            [--fail-on info|low|medium|high] [--rules ID,ID…]' + hooks.map((hook) => ` [${hook.usage}]`).join(''),
+    '',
+    'Audits an Azure Machine Learning estate against the network-isolation rules.',
+    '',
+    '  --format     table (default: grouped by workspace, coloured on a terminal unless NO_COLOR is set),',
+    '               json (the contract document), csv (one row per finding), sarif (SARIF 2.1.0)',
+    '  --output     write the report to FILE instead of stdout',
+    '  --fail-on    exit 1 when a failed check has at least this severity (default: low)',
+    '  --rules      run only these rule IDs (also rules that are off by default); see `aml-vnet-audit rules`',
+    '',
+    'Exit status: 0 no failure at or above --fail-on; 1 there is one; 2 bad usage or unreadable input.',
+  ].join('\n');
+
+  return {
+    name: 'audit',
+    summary: 'audit an estate (a snapshot file, or live with the Resource Graph source) and report findings',
+    help,
+    async run(argv, io) {
+      const options: OptionsConfig = { ...COMMON_OPTIONS };
+      for (const extension of [...config.sources, ...hooks]) Object.assign(options, extension.options);
+      const { values, positionals } = parseOptions(argv, options, 'audit');
+      if (flagOption(values, 'help')) {
+        io.stdout.write(`${help}\n`);
+        return EXIT.ok;
+      }
+      if (positionals.length > 0) throw new UsageError(`audit: unexpected argument '${positionals[0]}' (see 'audit --help')`);
+
+      const format = parseFormat(stringOption(values, 'format'));
+      const failOn = parseFailOn(stringOption(values, 'fail-on'));
+      const ruleIds = parseRuleIds(stringOption(values, 'rules'));
+      // Unknown rule IDs are a usage error: say so before reading a large inventory.
+      const rules = selectRules(ruleIds, registry);
+
+      const selected = config.sources.filter((source) => source.selects(values));
+      if (selected.length === 0) throw new UsageError(`audit: name the inventory: ${sourceUsage} (see 'audit --help')`);
+      if (selected.length > 1) throw new UsageError(`audit: choose one inventory source, not ${selected.map((source) => source.usage).join(' and ')}`);
+      const source = selected[0] as InventorySource;
+
+      const context: AuditContext = {
+        io,
+        progress: (message) => {
+          if (io.stderrIsTTY === true) io.stderr.write(`aml-vnet-audit: ${message}…\n`);
+        },
+      };
+      const loaded = await source.load(values, context);
+      const large = loaded.inventory.resources.length >= 10_000;
+      const report = auditInventory(loaded.inventory, {
+        rules,
+        ...(config.now !== undefined ? { now: config.now() } : {}),
+        onStage: (stage, detail) => {
+          if (large) context.progress(stage === 'index' ? `indexing ${detail}` : `evaluating ${rules.length} rules over ${detail}`);
+        },
+      });
+      reportWarnings(report, io);
+
+      const output = stringOption(values, 'output');
+      const text = render(report, format, {
+        rules,
+        color: output === undefined && io.stdoutIsTTY && !noColor(io.env),
+        columns: io.columns ?? 100,
+        artifactUri: loaded.artifactPath !== undefined ? artifactUri(loaded.artifactPath, io.cwd ?? process.cwd()) : undefined,
+      });
+      if (output !== undefined) {
+        try {
+          await writeFile(output, text);
+        } catch (error) {
+          throw new CliError(`audit: cannot write ${output}: ${describeWriteError(error)}`);
+        }
+      } else {
+        io.stdout.write(text);
+      }
+      for (const hook of hooks) await hook.afterAudit(report, values, context);
+      return exitCodeFor(report, failOn);
+    },
+  };
+}
+
+/** Exit 1 when a `fail` (not an unknown) has at least the --fail-on severity. */
+export function exitCodeFor(report: AuditReport, failOn: Severity): number {
+  const threshold = severityRank(failOn);
+  return report.findings.some((finding) => finding.status === 'fail' && severityRank(finding.severity) >= threshold) ? EXIT.findings : EXIT.ok;
+}
+
+function parseFormat(value: string | undefined): OutputFormat {
+  if (value === undefined) return 'table';
+  const lowered = value.toLowerCase();
+  if ((FORMATS as readonly string[]).includes(lowered)) return lowered as OutputFormat;
+  throw new UsageError(`audit: unknown --format '${value}' (choose ${FORMATS.join(', ')})`);
+}
+
+function parseFailOn(value: string | undefined): Severity {
+  if (value === undefined) return 'low';
+  const lowered = value.toLowerCase();
+  if ((SEVERITIES as readonly string[]).includes(lowered)) return lowered as Severity;
+  throw new UsageError(`audit: unknown --fail-on '${value}' (choose ${SEVERITIES.join(', ')})`);
+}
+
+function parseRuleIds(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new UsageError('audit: --rules needs at least one rule ID');
+  return ids;
+}
+
+function noColor(env: CliIo['env']): boolean {
+  // https://no-color.org: set and not empty.
+  return (env['NO_COLOR'] ?? '') !== '' || env['TERM'] === 'dumb';
+}
+
+interface RenderOptions {
+  readonly rules: readonly AnyRule[];
+  readonly color: boolean;
+  readonly columns: number;
+  readonly artifactUri: string | undefined;
+}
+
+function render(report: AuditReport, format: OutputFormat, options: RenderOptions): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'csv':
+      return renderCsv(report);
+    case 'sarif':
+      return renderSarif(report, options.rules, {
+        toolVersion: packageVersion(),
+        ruleDocs: loadRuleDocs(options.rules.map((rule) => rule.meta.id)),
+        ...(options.artifactUri !== undefined ? { artifactUri: options.artifactUri } : {}),
+      });
+    case 'table':
+      return renderTable(report, { color: options.color, width: options.columns });
+  }
+}
+
+/** Relative to the working directory (usually the repository root, as code scanning wants); a file URI otherwise. */
+export function artifactUri(path: string, cwd: string): string {
+  const absolute = resolve(cwd, path);
+  const relativePath = relative(cwd, absolute);
+  if (relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath)) {
+    return relativePath.split(sep).map(encodeURIComponent).join('/');
+  }
+  return pathToFileURL(absolute).href;
+}
+
+const WARNINGS_SHOWN = 10;
+
+/** Inventory and estate warnings go to stderr (contract.md), never into stdout's document. */
+function reportWarnings(report: AuditReport, io: CliIo): void {
+  for (const warning of report.warnings.slice(0, WARNINGS_SHOWN)) io.stderr.write(`aml-vnet-audit: warning: ${oneLine(warning)}\n`);
+  if (report.warnings.length > WARNINGS_SHOWN) {
+    io.stderr.write(`aml-vnet-audit: warning: ${report.warnings.length - WARNINGS_SHOWN} more warnings (in the json and sarif reports)\n`);
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
+function describeWriteError(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : '';
+  if (code === 'ENOENT') return 'its directory does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code !== '' ? code : error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { runCli } from './run';
+
+/** The `aml-vnet-audit` bin: real process streams in, exit code out. */
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  ...(process.stdout.columns !== undefined ? { columns: process.stdout.columns } : {}),
+  env: process.env,
+  cwd: process.cwd(),
+}).then(
+  (code) => {
+    // exitCode, not exit(): a large report still being written to a pipe must be flushed first.
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`aml-vnet-audit: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 3;
+  },
+);

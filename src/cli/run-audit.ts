@@ -1,0 +1,30 @@
+import type { AuditOptions, AuditReport } from '../engine/audit';
+import { auditEstate } from '../engine/audit';
+import { buildEstate } from '../estate';
+import type { Inventory } from '../inventory/types';
+
+export interface AuditRunOptions extends AuditOptions {
+  /** The report's timestamp; now when absent (tests pin it). */
+  readonly now?: Date;
+  /** Called at the start of each stage (progress on a terminal). */
+  readonly onStage?: (stage: 'index' | 'evaluate', detail: string) => void;
+}
+
+/**
+ * The audit as a service: inventory → estate graph → rule evaluation → report. Every inventory
+ * source (snapshot file, Resource Graph, the local sample) and every caller (CLI, Functions,
+ * bench) goes through here, so they agree on what a report holds.
+ */
+export function auditInventory(inventory: Inventory, options: AuditRunOptions = {}): AuditReport {
+  options.onStage?.('index', `${inventory.resources.length} resources`);
+  const estate = buildEstate(inventory);
+  options.onStage?.('evaluate', `${estate.resourceCount} resources`);
+  const { now, onStage, ...auditOptions } = options;
+  const result = auditEstate(estate, auditOptions);
+  return {
+    ...result,
+    generatedAt: (now ?? new Date()).toISOString(),
+    gaps: inventory.gaps,
+    warnings: [...inventory.warnings, ...estate.warnings],
+  };
+}
