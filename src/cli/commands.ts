@@ -1,3 +1,4 @@
+import { createLiveInventorySource, createSnapshotCommand } from '../live/cli';
 import { createAuditCommand, snapshotInventorySource } from './audit-command';
 import type { AuditHook, InventorySource } from './audit-command';
 import type { CliCommand } from './io';
@@ -12,9 +13,13 @@ import { createRulesCommand } from './rules-command';
  *   and `suppress` commands to `commands`.
  */
 
-export const inventorySources: readonly InventorySource[] = [snapshotInventorySource];
+export const inventorySources: readonly InventorySource[] = [snapshotInventorySource, createLiveInventorySource()];
 
 export const auditHooks: readonly AuditHook[] = [];
 
 /** Subcommands in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [createAuditCommand({ sources: inventorySources, hooks: auditHooks }), createRulesCommand()];
+export const commands: readonly CliCommand[] = [
+  createAuditCommand({ sources: inventorySources, hooks: auditHooks }),
+  createRulesCommand(),
+  createSnapshotCommand(),
+];

@@ -2,6 +2,9 @@ import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { TokenCredential } from '@azure/core-auth';
 import type { TlsSettings } from '@azure/core-rest-pipeline';
+import type { InventorySource } from '../cli/audit-command';
+import type { CliCommand, CliIo } from '../cli/io';
+import { UsageError } from '../cli/io';
 import type { InventoryGap } from '../core/types';
 import type { Inventory } from '../inventory/types';
 import type { CloudName } from './clouds';
@@ -16,11 +19,11 @@ import type { RetrySettings } from './throttle';
  * loadLiveInventoryFromArgs; `snapshot …` is runSnapshotCommand.
  *
  * Exit codes (docs/readme/live.md): 0 complete, 1 a `fail` at or above --fail-on,
- * 2 bad usage, 3 the inventory is incomplete (and nothing failed). A fail wins over
- * incompleteness because a CI gate must stop on a known failure; an incomplete but otherwise
- * clean audit must not pass as clean.
+ * 2 bad usage, 3 internal error (src/cli/io.ts), 4 the inventory is incomplete (and nothing
+ * failed). A fail wins over incompleteness because a CI gate must stop on a known failure; an
+ * incomplete but otherwise clean audit must not pass as clean.
  */
-export const EXIT_INCOMPLETE = 3;
+export const EXIT_INCOMPLETE = 4;
 
 export function auditExitCode(result: { readonly failed: boolean; readonly incomplete: boolean }): number {
   if (result.failed) return 1;
@@ -99,9 +102,10 @@ export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo,
 const SNAPSHOT_USAGE = 'usage: aml-vnet-audit snapshot (--subscription ID… | --management-group ID) [--output FILE] [--cloud NAME] [--arm-endpoint URL] [--page-size N] [--no-service-tags]';
 
 /**
- * `aml-vnet-audit snapshot`: writes `{ capturedAt, resources, serviceTags, warnings, gaps }`
- * (contract.md snapshot shape 1, plus `warnings`/`gaps`). Exit 0 complete, 3 incomplete (the file
- * is still written, with its gaps), 2 bad usage or an unwritable output.
+ * `aml-vnet-audit snapshot`: writes `{ capturedAt, resources, serviceTags, warnings, incomplete, gaps }`
+ * (contract.md snapshot shape 1, plus `warnings`/`incomplete`/`gaps`). Exit 0 complete,
+ * 4 incomplete (the file is still written, with its gaps), 2 bad usage or an unwritable output.
+ * Subscriptions may repeat the option, be comma-separated, or follow one --subscription.
  */
 export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo, deps: LiveCliDeps = {}): Promise<number> {
   let parsed;
@@ -118,7 +122,7 @@ export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo,
         'no-service-tags': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-      allowPositionals: false,
+      allowPositionals: true,
       strict: true,
     });
   } catch (error) {
@@ -129,6 +133,14 @@ export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo,
   if (values.help) {
     (io.stdout ?? io.stderr).write(`${SNAPSHOT_USAGE}\n`);
     return 0;
+  }
+  if (parsed.positionals.length > 0) {
+    // `--subscription A B C`: the contract's "ID…"; anything else is a stray argument.
+    if (values.subscription === undefined || !parsed.positionals.every((value) => GUID_LIKE.test(value))) {
+      io.stderr.write(`aml-vnet-audit snapshot: unexpected argument '${parsed.positionals[0] ?? ''}'\n${SNAPSHOT_USAGE}\n`);
+      return 2;
+    }
+    values.subscription = [...values.subscription, ...parsed.positionals];
   }
   let inventory: Inventory;
   try {
@@ -189,6 +201,64 @@ export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo,
     io.stderr.write(`wrote ${inventory.resources.length} resources${inventory.serviceTags ? ` and ${inventory.serviceTags.length} service tags` : ''} to ${output}\n`);
   }
   return inventory.gaps.length > 0 ? EXIT_INCOMPLETE : 0;
+}
+
+const GUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(,[0-9a-f-]+)*$/i;
+
+/** The CLI's io as the live commands see it. */
+export function liveIoOf(io: CliIo): LiveCliIo {
+  return { stdout: io.stdout, stderr: io.stderr, isTTY: io.stderrIsTTY === true, env: io.env };
+}
+
+/**
+ * `audit --subscription ID… | --management-group ID [--cloud NAME] [--arm-endpoint URL]`: the live
+ * inventory as a source of src/cli's `audit` (src/cli/commands.ts lists it).
+ */
+export function createLiveInventorySource(deps: LiveCliDeps = {}): InventorySource {
+  return {
+    options: {
+      subscription: { type: 'string', multiple: true },
+      'management-group': { type: 'string' },
+      cloud: { type: 'string' },
+      'arm-endpoint': { type: 'string' },
+      'page-size': { type: 'string' },
+    },
+    usage: '--subscription ID… | --management-group ID [--cloud NAME] [--arm-endpoint URL]',
+    selects: (values) => values['subscription'] !== undefined || values['management-group'] !== undefined,
+    async load(values, context) {
+      const subscription = values['subscription'];
+      const args: LiveArgs = {
+        ...(Array.isArray(subscription) ? { subscription: subscription.filter((item): item is string => typeof item === 'string') } : {}),
+        ...(typeof values['management-group'] === 'string' ? { managementGroup: values['management-group'] } : {}),
+        ...(typeof values['cloud'] === 'string' ? { cloud: values['cloud'] } : {}),
+        ...(typeof values['arm-endpoint'] === 'string' ? { armEndpoint: values['arm-endpoint'] } : {}),
+        ...(typeof values['page-size'] === 'string' ? { pageSize: values['page-size'] } : {}),
+      };
+      try {
+        return { inventory: await loadLiveInventoryFromArgs(args, liveIoOf(context.io), deps) };
+      } catch (error) {
+        if (error instanceof LiveUsageError) throw new UsageError(`audit: ${error.message}`);
+        throw error;
+      }
+    },
+  };
+}
+
+export function createSnapshotCommand(deps: LiveCliDeps = {}): CliCommand {
+  return {
+    name: 'snapshot',
+    summary: 'capture the live estate (Resource Graph) as a snapshot file for offline audits and bug reports',
+    help: [
+      SNAPSHOT_USAGE.replace(/^usage:/, 'Usage:'),
+      '',
+      'Reads subscriptions or a management group through Azure Resource Graph and writes a snapshot',
+      '(contract.md shape 1) that `audit --snapshot FILE` reads. Sign-in: AZURE_ACCESS_TOKEN, else',
+      'DefaultAzureCredential. --cloud AzureCloud|AzureUSGovernment|AzureChinaCloud.',
+      '',
+      `Exit status: 0 complete; 2 bad usage; ${EXIT_INCOMPLETE} incomplete (written, with its gaps).`,
+    ].join('\n'),
+    run: (argv, io) => runSnapshotCommand(argv, liveIoOf(io), deps),
+  };
 }
 
 /** One stderr line per gap, for the CLI's table output and the snapshot command. */
