@@ -6,14 +6,20 @@ export type {
   Access,
   Direction,
   NsgRule,
+  OutboundRestriction,
+  ParsedCidr,
   ParsedNsg,
   ParsedRoute,
   ParsedRouteTable,
   Peer,
   PortRange,
+  PrefixRouting,
   RouteDecision,
   RuleRef,
   ServiceTagIndex,
+  SkippedNsgRule,
+  SkippedRoute,
+  TagRoutingResult,
   TrafficQuery,
   TrafficVerdict,
 } from './types';
@@ -28,15 +34,21 @@ export {
   networkAddressOf,
   firstHostAddressOf,
   usableAddressCount,
+  sameIpAddress,
 } from './cidr';
 
 // NSG rules (nsg.ts): parsing ARM JSON and judging a flow.
+// evaluatePath: every NSG on the path must allow; the first deny decides, else the first unknown.
+// outboundRestriction(nsgs, localPrefixes, tags, region): OutboundRestriction, judged on outbound
+// TCP 443 to a generic Internet address: { state: 'restricted', decidedBy: RuleRef } when denied,
+// { state: 'open', decidedBy: RuleRef[] } when allowed, { state: 'unknown', reason, rule? } otherwise.
 export { parseNsg, evaluateNsg, evaluatePath, outboundRestriction } from './nsg';
 
 // Service tags (service-tags.ts).
 export { buildServiceTagIndex, splitRegionalTag } from './service-tags';
 
-// Routes (routes.ts).
+// Routes (routes.ts). prefixesNotRoutedToInternet answers a TagRoutingResult:
+// { decision: 'known', notRoutedToInternet: PrefixRouting[] } or { decision: 'unknown', reason }.
 export { parseRouteTable, forcedTunnelRoute, routeFor, prefixesNotRoutedToInternet } from './routes';
 
 // FQDN patterns of firewall application rules (fqdn.ts).

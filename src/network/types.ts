@@ -7,6 +7,22 @@
 export type Direction = 'Inbound' | 'Outbound';
 export type Access = 'Allow' | 'Deny';
 
+/** A parsed CIDR or bare IP (a bare IP is a /32 or /128). Non-canonical input (10.0.0.5/24) is read as its network. */
+export interface ParsedCidr {
+  /** As written (trimmed). */
+  readonly text: string;
+  readonly family: 'IPv4' | 'IPv6';
+  readonly prefixLength: number;
+  /** Canonical network address (IPv6 compressed, lowercase). */
+  readonly networkAddress: string;
+  /** Canonical "network/prefixLength". */
+  readonly cidr: string;
+  /** False when host bits were set (10.0.0.5/24). */
+  readonly isCanonical: boolean;
+  /** True when the text had no "/len" part. */
+  readonly isSingleAddress: boolean;
+}
+
 export interface PortRange {
   readonly from: number;
   readonly to: number;
@@ -40,6 +56,21 @@ export interface ParsedNsg {
   readonly outbound: readonly NsgRule[];
   /** Rules skipped because they were malformed, one line each; a non-empty list makes verdicts that depend on them `unknown`. */
   readonly problems: readonly string[];
+  /**
+   * What is known of each skipped rule (additive): evaluation treats it as a rule of unknown content at its
+   * priority, so a verdict that depends on it is `unknown`. When absent while `problems` is not empty,
+   * every verdict of this NSG that could depend on a skipped rule is `unknown`.
+   */
+  readonly skippedRules?: readonly SkippedNsgRule[];
+}
+
+/** A malformed NSG rule: whatever could be read of it. */
+export interface SkippedNsgRule {
+  readonly name: string | undefined;
+  readonly direction: Direction | undefined;
+  readonly priority: number | undefined;
+  readonly access: Access | undefined;
+  readonly problem: string;
 }
 
 /** The remote side of a flow: its source when inbound, its destination when outbound. */
@@ -89,7 +120,44 @@ export interface ParsedRouteTable {
   readonly name: string;
   readonly routes: readonly ParsedRoute[];
   readonly problems: readonly string[];
+  /**
+   * Address prefixes (as written, when readable) of skipped routes (additive). A skipped route that may
+   * cover a destination makes the decision `unknown`; when absent while `problems` is not empty, every
+   * decision is `unknown`.
+   */
+  readonly skippedRoutes?: readonly SkippedRoute[];
 }
+
+export interface SkippedRoute {
+  readonly name: string | undefined;
+  readonly addressPrefix: string | undefined;
+  readonly problem: string;
+}
+
+/** Where the prefixes of a service tag are routed (prefixesNotRoutedToInternet). */
+export type TagRoutingResult =
+  | {
+      readonly decision: 'known';
+      /** Prefixes of T.R (or T) some part of which is not routed to next hop Internet; empty when all are. */
+      readonly notRoutedToInternet: readonly PrefixRouting[];
+    }
+  | { readonly decision: 'unknown'; readonly reason: string };
+
+export interface PrefixRouting {
+  readonly prefix: string;
+  /** The route that takes (part of) the prefix elsewhere than the Internet. */
+  readonly route: ParsedRoute;
+  readonly isSystemDefault: boolean;
+}
+
+/**
+ * outboundRestriction(): outbound is restricted when TCP 443 to a generic Internet address is denied
+ * (requirements.md). `decidedBy` is the denying rule, or the allowing rule of each NSG on the path.
+ */
+export type OutboundRestriction =
+  | { readonly state: 'restricted'; readonly decidedBy: RuleRef }
+  | { readonly state: 'open'; readonly decidedBy: readonly RuleRef[] }
+  | { readonly state: 'unknown'; readonly reason: string; readonly rule?: RuleRef };
 
 /** The route chosen for a destination by longest prefix match (the system default when no route matches). */
 export type RouteDecision =
