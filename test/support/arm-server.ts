@@ -24,6 +24,7 @@
  *   by id, paged by min($top, pageSize) with an opaque `$skipToken` that is bound to the query
  *   and scopes (a mismatch answers 400, as the service does).
  * - GET {workspaceId}/computes: ARM list of workspace computes (ARM shape, nextLink paging).
+ * - GET {workspaceId}/computes/{name}: one compute (ARM shape) or 404.
  * - GET /subscriptions/{s}/providers/Microsoft.Network/locations/{loc}/serviceTags.
  * Anything else answers 404 with an ARM error body.
  */
@@ -38,7 +39,7 @@ import { join } from 'node:path';
 /** A row as Resource Graph returns it; `id` is optional so tests can serve malformed rows. */
 export type ServerRow = { readonly [key: string]: unknown };
 
-export type RequestKind = 'graph' | 'computes' | 'service-tags' | 'other';
+export type RequestKind = 'graph' | 'computes' | 'compute' | 'service-tags' | 'other';
 
 export interface LoggedRequest {
   /** 0-based position among all requests. */
@@ -169,6 +170,11 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
         answerGraph(logged, res, headers);
       } else if (logged.kind === 'computes') {
         answerComputes(logged, res);
+      } else if (logged.kind === 'compute') {
+        const found = options.rows.find((row) => rowTypeOf(row) === COMPUTE_TYPE && idOf(row).toLowerCase() === logged.path.toLowerCase());
+        logged.rowCount = found ? 1 : 0;
+        if (found) send(res, logged, 200, toArmShape(found), {});
+        else send(res, logged, 404, { error: { code: 'ResourceNotFound', message: `${logged.path} was not found` } }, {});
       } else if (logged.kind === 'service-tags') {
         send(res, logged, 200, { name: 'Public', id: 'Public', type: 'Microsoft.Network/serviceTags', changeNumber: '1', cloud: 'Public', values: options.serviceTags ?? [] }, {});
       } else {
@@ -299,6 +305,7 @@ function describe(index: number, req: IncomingMessage, url: URL, body: unknown):
     };
   }
   if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes$/i.test(path)) kind = 'computes';
+  else if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes\/[^/]+$/i.test(path)) kind = 'compute';
   else if (method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Network\/locations\/[^/]+\/serviceTags$/i.test(path)) kind = 'service-tags';
   return { ...base, kind };
 }

@@ -1,0 +1,125 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditExitCode, clearServiceTagCache, EXIT_INCOMPLETE, loadLiveInventoryFromArgs, parseCloud, runSnapshotCommand } from '../../src/live';
+import type { LiveCliIo } from '../../src/live';
+import { startArmServer } from '../support/arm-server';
+import type { ArmServer } from '../support/arm-server';
+import { buildTestEstate, SERVICE_TAGS, SUB_A, SUB_B, SUB_C } from './estate';
+import { RecordingCredential, recordedRetry } from './helpers';
+
+let server: ArmServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+  clearServiceTagCache();
+});
+
+function io(isTTY = false): LiveCliIo & { err: () => string; out: () => string } {
+  const stderr: string[] = [];
+  const stdout: string[] = [];
+  return {
+    stderr: { write: (text: string) => stderr.push(text) },
+    stdout: { write: (text: string) => stdout.push(text) },
+    isTTY,
+    env: {},
+    err: () => stderr.join(''),
+    out: () => stdout.join(''),
+  };
+}
+
+const tempFile = (name: string): string => join(mkdtempSync(join(tmpdir(), 'live-cli-')), name);
+
+describe('aml-vnet-audit snapshot', () => {
+  it('writes a snapshot in the contract shape and exits 0', async () => {
+    server = await startArmServer({ rows: buildTestEstate(2), serviceTags: SERVICE_TAGS });
+    const file = tempFile('estate.json');
+    const terminal = io();
+    const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
+    const code = await runSnapshotCommand(['--subscription', SUB_A, SUB_B, SUB_C, '--output', file, '--arm-endpoint', server.endpoint], terminal, deps);
+    expect(code).toBe(0);
+    const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual(['capturedAt', 'resources', 'serviceTags', 'warnings', 'incomplete', 'gaps']);
+    expect(written.resources).toHaveLength(buildTestEstate(2).length);
+    expect(written.incomplete).toBe(false);
+    expect(terminal.err()).toMatch(/^wrote \d+ resources and 5 service tags to /m);
+    expect(existsSync(`${file}.partial`)).toBe(false);
+  });
+
+  it('still writes an incomplete snapshot, with its gaps, and exits with the incomplete code', async () => {
+    server = await startArmServer({ rows: buildTestEstate(0), faults: [{ when: (request) => (request.subscriptions ?? []).includes(SUB_B), status: 403 }] });
+    const file = tempFile('partial.json');
+    const terminal = io();
+    const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
+    const code = await runSnapshotCommand(['--subscription', `${SUB_A},${SUB_B}`, '-o', file, '--arm-endpoint', server.endpoint, '--no-service-tags'], terminal, deps);
+    expect(code).toBe(EXIT_INCOMPLETE);
+    const written = JSON.parse(readFileSync(file, 'utf8')) as { incomplete: boolean; gaps: { scope: string }[]; serviceTags?: unknown };
+    expect(written.incomplete).toBe(true);
+    expect(written.gaps.map((gap) => gap.scope)).toEqual([`/subscriptions/${SUB_B}`, `/subscriptions/${SUB_B}`]);
+    expect(written.serviceTags).toBeUndefined();
+    expect(terminal.err()).toContain(`missing /subscriptions/${SUB_B}: resources: HTTP 403`);
+  });
+
+  it.each([
+    [[], /no scope/],
+    [['--subscription', SUB_A, '--management-group', 'mg'], /not both/],
+    [['--subscription', 'nope'], /not a subscription ID/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--subscription', SUB_A, '--cloud', 'Mars'], /unknown cloud 'Mars'/],
+    [['--subscription', SUB_A, '--arm-endpoint', 'http://127.0.0.1:1'], /must be https/],
+    [['--subscription', SUB_A, 'stray.json'], /unexpected argument 'stray.json'/],
+  ])('exits 2 with one clear line for bad usage %j', async (argv, message) => {
+    const terminal = io();
+    const code = await runSnapshotCommand(argv, terminal, { credential: new RecordingCredential() });
+    expect(code).toBe(2);
+    expect(terminal.err()).toMatch(message);
+    expect(terminal.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 naming the file it cannot write', async () => {
+    server = await startArmServer({ rows: buildTestEstate(0) });
+    const terminal = io();
+    const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
+    const code = await runSnapshotCommand(['--subscription', SUB_A, '-o', '/nonexistent-dir/x.json', '--arm-endpoint', server.endpoint], terminal, deps);
+    expect(code).toBe(2);
+    expect(terminal.err()).toMatch(/cannot write \/nonexistent-dir\/x\.json/);
+  });
+});
+
+describe('loadLiveInventoryFromArgs', () => {
+  it('draws progress on a terminal only', async () => {
+    server = await startArmServer({ rows: buildTestEstate(5) });
+    const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
+    const tty = io(true);
+    await loadLiveInventoryFromArgs({ subscription: [SUB_A, SUB_B], armEndpoint: server.endpoint, pageSize: '3' }, tty, deps);
+    expect(tty.err()).toMatch(/\r\x1b\[2Kresources: 2\/2 subscriptions, \d+ pages, [\d,]+ resources/);
+    expect(tty.err().endsWith('\n')).toBe(true);
+    const pipe = io(false);
+    await loadLiveInventoryFromArgs({ subscription: [SUB_A], armEndpoint: server.endpoint }, pipe, deps);
+    expect(pipe.err()).toBe('');
+  });
+
+  it('reads AZURE_ACCESS_TOKEN from the environment it is given', async () => {
+    server = await startArmServer({ rows: buildTestEstate(0) });
+    const terminal = { ...io(), env: { AZURE_ACCESS_TOKEN: 'from-env' } };
+    await loadLiveInventoryFromArgs({ subscription: [SUB_A], armEndpoint: server.endpoint }, terminal, { tlsOptions: server.tlsOptions, retry: recordedRetry().retry });
+    expect(server.requests.every((request) => request.authorization === 'Bearer from-env')).toBe(true);
+  });
+});
+
+describe('exit codes and clouds', () => {
+  it('lets a fail win over incompleteness, and never passes an incomplete audit as clean', () => {
+    expect(auditExitCode({ failed: true, incomplete: true })).toBe(1);
+    expect(auditExitCode({ failed: false, incomplete: true })).toBe(EXIT_INCOMPLETE);
+    expect(auditExitCode({ failed: false, incomplete: false })).toBe(0);
+    expect(EXIT_INCOMPLETE).toBe(4);
+  });
+
+  it('accepts the Azure CLI cloud names in any case', () => {
+    expect(parseCloud('AzureCloud')).toBe('AzurePublicCloud');
+    expect(parseCloud('azureusgovernment')).toBe('AzureUSGovernment');
+    expect(parseCloud('AzureChinaCloud')).toBe('AzureChinaCloud');
+    expect(parseCloud(undefined)).toBe('AzurePublicCloud');
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The issue's acceptance test: the live audit of the server's estate gives exactly the findings
+ * of the same estate loaded as a snapshot, both the snapshot the `snapshot` command writes and
+ * the server's own rows written as a snapshot file by hand.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/types';
+import { auditEstate } from '../../src/engine/audit';
+import { buildEstate } from '../../src/estate';
+import { loadSnapshotFile, parseSnapshot } from '../../src/inventory/snapshot';
+import type { Inventory } from '../../src/inventory/types';
+import { clearServiceTagCache, readLiveInventory, runSnapshotCommand } from '../../src/live';
+import { startArmServer } from '../support/arm-server';
+import type { ArmServer } from '../support/arm-server';
+import { buildTestEstate, SERVICE_TAGS, SUB_A, SUB_B, SUB_C } from './estate';
+import { RecordingCredential, recordedRetry } from './helpers';
+
+let server: ArmServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+  clearServiceTagCache();
+});
+
+function findingsOf(inventory: Inventory): unknown[] {
+  const { findings } = auditEstate(buildEstate(inventory));
+  return findings
+    .map((finding: Finding) => ({
+      ruleId: finding.ruleId,
+      resourceId: finding.resourceId,
+      status: finding.status,
+      severity: finding.severity,
+      message: finding.message,
+      evidence: finding.evidence,
+      workspaceIds: [...finding.workspaceIds].sort(),
+    }))
+    .sort((a, b) => `${a.ruleId} ${a.resourceId}`.localeCompare(`${b.ruleId} ${b.resourceId}`));
+}
+
+describe.each([
+  { name: 'computes in the graph, pages of 5', graphIndexesComputes: true, pageSize: 5 },
+  { name: 'computes from ARM, pages of 1000', graphIndexesComputes: false, pageSize: 1000 },
+])('live audit = snapshot audit ($name)', ({ graphIndexesComputes, pageSize }) => {
+  it('gives exactly the same findings', async () => {
+    const rows = buildTestEstate(4);
+    server = await startArmServer({ rows, serviceTags: SERVICE_TAGS, graphIndexesComputes, pageSize: 7 });
+    const credential = new RecordingCredential();
+    const { retry } = recordedRetry();
+    const common = { credential, armEndpoint: server.endpoint, tlsOptions: server.tlsOptions, retry };
+
+    const live = await readLiveInventory({ subscriptionIds: [SUB_A, SUB_B, SUB_C], pageSize, ...common });
+    expect(live.gaps).toEqual([]);
+
+    const dir = mkdtempSync(join(tmpdir(), 'live-equivalence-'));
+    const file = join(dir, 'snapshot.json');
+    const stderr: string[] = [];
+    const code = await runSnapshotCommand(['--subscription', `${SUB_A},${SUB_B}`, '--subscription', SUB_C, '--output', file, '--arm-endpoint', server.endpoint], { stderr: { write: (text: string) => stderr.push(text) }, isTTY: false, env: {} }, { credential, tlsOptions: server.tlsOptions, retry });
+    expect(code).toBe(0);
+    const captured = await loadSnapshotFile(file);
+
+    const handWritten = parseSnapshot(JSON.stringify({ capturedAt: '2026-11-24T00:00:00Z', resources: rows, serviceTags: SERVICE_TAGS }), 'estate.json');
+
+    const liveFindings = findingsOf(live);
+    expect(liveFindings.length).toBeGreaterThan(0);
+    expect(findingsOf(captured)).toEqual(liveFindings);
+    expect(findingsOf(handWritten)).toEqual(liveFindings);
+    expect(JSON.parse(readFileSync(file, 'utf8')).incomplete).toBe(false);
+  });
+});
