@@ -1,0 +1,46 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HOSTILE_NAME, sampleEstate } from '../../bench/sample-estate';
+import { auditInventory } from '../../src/cli/run-audit';
+import { buildEstate } from '../../src/estate';
+import { parseSnapshot } from '../../src/inventory/snapshot';
+
+const SAMPLE_PATH = join(__dirname, '..', '..', 'samples', 'sample-estate.json');
+
+// `UPDATE_SAMPLE=1 npx vitest run test/bench/sample-estate.test.ts` rewrites the file from bench/sample-estate.ts.
+if (process.env['UPDATE_SAMPLE'] === '1') writeFileSync(SAMPLE_PATH, `${JSON.stringify(sampleEstate(), null, 2)}\n`);
+
+describe('samples/sample-estate.json', () => {
+  const text = readFileSync(SAMPLE_PATH, 'utf8');
+  const inventory = parseSnapshot(text, 'samples/sample-estate.json');
+
+  it('is exactly what bench/sample-estate.ts builds', () => {
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(sampleEstate())));
+  });
+
+  it('is a shape-1 snapshot that loads without warnings, with service tags for both regions', () => {
+    expect(inventory.capturedAt).toBeDefined();
+    expect(inventory.warnings).toEqual([]);
+    const tagNames = (inventory.serviceTags ?? []).map((tag) => tag.name);
+    expect(tagNames).toEqual(expect.arrayContaining(['BatchNodeManagement.EastUS', 'AzureMachineLearning.WestUS2', 'AzureFrontDoor.Frontend', 'MicrosoftContainerRegistry']));
+  });
+
+  it('has four workspaces in two subscriptions, and the hostile name', () => {
+    const estate = buildEstate(inventory);
+    expect(estate.workspaces.map((workspace) => workspace.name).sort()).toEqual(['ws-compliant', 'ws-dev', 'ws-inference', 'ws-research']);
+    expect(new Set(estate.workspaces.map((workspace) => workspace.subscriptionId)).size).toBe(2);
+    expect(text).toContain(JSON.stringify(HOSTILE_NAME));
+    for (const workspace of estate.workspaces) expect(estate.isVnetIsolated(workspace.id)).toBe(true);
+  });
+
+  it('lowercases types as Resource Graph does', () => {
+    for (const row of inventory.resources) expect(row.type).toBe(String(row.type).toLowerCase());
+  });
+
+  it('audits with the real registry without an evaluation error', () => {
+    const report = auditInventory(inventory);
+    const errors = report.evaluations.filter((evaluation) => 'error' in evaluation.evidence);
+    expect(errors.map((evaluation) => `${evaluation.ruleId}: ${String(evaluation.evidence['error'])}`)).toEqual([]);
+  });
+});
