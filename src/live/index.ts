@@ -13,6 +13,9 @@ export { clearServiceTagCache } from './service-tags';
 export {
   loadLiveInventoryFromArgs,
   runSnapshotCommand,
+  createLiveInventorySource,
+  createSnapshotCommand,
+  liveIoOf,
   auditExitCode,
   describeGaps,
   formatProgress,

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/types';
+import type { Evaluation } from '../../src/core/types';
 import { auditEstate } from '../../src/engine/audit';
 import { buildEstate } from '../../src/estate';
 import { loadSnapshotFile, parseSnapshot } from '../../src/inventory/snapshot';
@@ -27,8 +27,34 @@ afterEach(async () => {
 
 function findingsOf(inventory: Inventory): unknown[] {
   const { findings } = auditEstate(buildEstate(inventory));
+  return comparable(findings);
+}
+
+/** Every verdict, pass included: equal estates give equal evaluations, not only equal findings. */
+function evaluationsOf(inventory: Inventory): unknown[] {
+  return comparable(auditEstate(buildEstate(inventory)).evaluations);
+}
+
+/** What the rules can see of the estate, independent of which rules exist today. */
+function estateShapeOf(inventory: Inventory): unknown {
+  const estate = buildEstate(inventory);
+  const ids = (views: readonly { id: string }[]): string[] => views.map((view) => view.id.toLowerCase()).sort();
+  return {
+    resources: estate.resourceCount,
+    workspaces: ids(estate.workspaces),
+    computes: ids(estate.computes),
+    subnets: ids(estate.subnets),
+    storage: ids(estate.storageAccounts),
+    aks: ids(estate.aksClusters),
+    roleAssignments: estate.aksClusters.flatMap((cluster) => cluster.identityPrincipalIds.flatMap((principal) => ids(estate.roleAssignmentsOf(principal)))),
+    computeSubnets: estate.workspaces.flatMap((workspace) => estate.computeSubnetsOf(workspace.id).map((use) => `${use.compute.id} ${use.subnetId} ${use.role}`.toLowerCase())).sort(),
+    serviceTags: estate.serviceTags !== undefined,
+  };
+}
+
+function comparable(findings: readonly Evaluation[]): unknown[] {
   return findings
-    .map((finding: Finding) => ({
+    .map((finding) => ({
       ruleId: finding.ruleId,
       resourceId: finding.resourceId,
       status: finding.status,
@@ -67,6 +93,13 @@ describe.each([
     expect(liveFindings.length).toBeGreaterThan(0);
     expect(findingsOf(captured)).toEqual(liveFindings);
     expect(findingsOf(handWritten)).toEqual(liveFindings);
+    expect(evaluationsOf(captured)).toEqual(evaluationsOf(live));
+    expect(evaluationsOf(handWritten)).toEqual(evaluationsOf(live));
+    const shape = estateShapeOf(live);
+    expect(shape).toMatchObject({ roleAssignments: expect.arrayContaining([expect.stringContaining('ra-gamma')]) });
+    expect((shape as { computes: string[] }).computes).toHaveLength(rows.filter((row) => row.type === 'microsoft.machinelearningservices/workspaces/computes').length);
+    expect(estateShapeOf(captured)).toEqual(shape);
+    expect(estateShapeOf(handWritten)).toEqual(shape);
     expect(JSON.parse(readFileSync(file, 'utf8')).incomplete).toBe(false);
   });
 });

@@ -10,6 +10,10 @@ export const SUB_A = '11111111-1111-1111-1111-111111111111';
 export const SUB_B = '22222222-2222-2222-2222-222222222222';
 export const SUB_C = '33333333-3333-3333-3333-333333333333';
 
+/** Built-in role GUIDs: Reader does not let AKS manage an internal load balancer; Network Contributor does. */
+const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+const NETWORK_CONTRIBUTOR = '4d97b98b-1d4f-4787-a291-c67834d212e7';
+
 const rg = (sub: string, group: string): string => `/subscriptions/${sub}/resourceGroups/${group}`;
 
 function row(id: string, type: string, location: string, properties: unknown, extra: Record<string, unknown> = {}): ServerRow {
@@ -36,7 +40,7 @@ function row(id: string, type: string, location: string, properties: unknown, ex
   };
 }
 
-function workspaceSet(sub: string, name: string, location: string, options: { secureStorage: boolean; nsgAllowsBatch: boolean; aks?: boolean }): ServerRow[] {
+function workspaceSet(sub: string, name: string, location: string, options: { secureStorage: boolean; nsgAllowsBatch: boolean; aks?: boolean; aksRole?: string }): ServerRow[] {
   const base = rg(sub, `rg-${name}`);
   const vnetId = `${base}/providers/Microsoft.Network/virtualNetworks/vnet-${name}`;
   const nsgId = `${base}/providers/Microsoft.Network/networkSecurityGroups/nsg-${name}`;
@@ -153,7 +157,7 @@ function workspaceSet(sub: string, name: string, location: string, options: { se
       row(`${rg(sub, `rg-${name}`)}/providers/Microsoft.Authorization/roleAssignments/ra-${name}`, 'microsoft.authorization/roleassignments', '', {
         principalId: `aks-${name}-principal`,
         principalType: 'ServicePrincipal',
-        roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+        roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${options.aksRole ?? READER}`,
         scope: rg(sub, `rg-${name}`),
       }),
     );
@@ -172,7 +176,7 @@ export function buildTestEstate(scale = 0): ServerRow[] {
   return [
     ...workspaceSet(SUB_A, 'alpha', 'eastus2', { secureStorage: true, nsgAllowsBatch: false, aks: true }),
     ...workspaceSet(SUB_B, 'beta', 'westeurope', { secureStorage: false, nsgAllowsBatch: true }),
-    ...workspaceSet(SUB_C, 'gamma', 'eastus2', { secureStorage: true, nsgAllowsBatch: true, aks: true }),
+    ...workspaceSet(SUB_C, 'gamma', 'eastus2', { secureStorage: true, nsgAllowsBatch: true, aks: true, aksRole: NETWORK_CONTRIBUTOR }),
     ...filler(SUB_A, scale),
     ...filler(SUB_B, scale),
   ];
