@@ -1,4 +1,5 @@
 import type { AnyRule } from '../types';
+import { aciSubnetDelegationRule } from './subnet-delegation';
 
 /** Rules of the aci family, sorted by ID. */
-export const aciRules: readonly AnyRule[] = [];
+export const aciRules: readonly AnyRule[] = [aciSubnetDelegationRule];

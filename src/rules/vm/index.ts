@@ -1,4 +1,5 @@
 import type { AnyRule } from '../types';
+import { vmUbuntuRule } from './ubuntu';
 
 /** Rules of the vm family, sorted by ID. */
-export const vmRules: readonly AnyRule[] = [];
+export const vmRules: readonly AnyRule[] = [vmUbuntuRule];

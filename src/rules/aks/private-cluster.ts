@@ -1,0 +1,48 @@
+import { pick } from '../../core/json';
+import type { AksCluster } from '../../estate/model';
+import { defineRule } from '../types';
+import type { CheckOutcome } from '../types';
+import type { AttachedTarget } from '../support/attached';
+import { aksClusterSubjects, missingAttached } from '../support/attached';
+
+type MessageId = 'public' | 'private' | 'unreadable' | 'missing';
+
+/** 001 "Use Azure Kubernetes Service (AKS)": Azure ML does not support AKS with private link enabled. */
+export const aksPrivateClusterRule = defineRule<AttachedTarget<AksCluster>, MessageId>({
+  meta: {
+    id: 'aks.private-cluster',
+    title: 'Attached AKS cluster is a private (private-link) cluster',
+    severity: 'high',
+    source: {
+      document: '001',
+      section: 'Use Azure Kubernetes Service (AKS)',
+      quote: 'Azure Machine Learning does not support using an Azure Kubernetes Service that has private link enabled.',
+    },
+    description: 'An AKS cluster attached to a workspace must not be a private cluster (apiServerAccessProfile.enablePrivateCluster), which the source documents list as unsupported.',
+    remediation: 'Attach an AKS cluster whose API server is not private-link enabled; a cluster cannot be converted, so create a new one and redeploy the models to it.',
+    enabledByDefault: true,
+    messages: {
+      public: "AKS cluster '{{name}}' is not a private cluster (enablePrivateCluster {{value}}).",
+      private:
+        "AKS cluster '{{name}}' has private link enabled (apiServerAccessProfile.enablePrivateCluster true), which Azure Machine Learning does not support here; attach a cluster without private link and redeploy to it.",
+      unreadable: "AKS cluster '{{name}}' has an enablePrivateCluster value that cannot be read ({{value}}); the check cannot tell whether it is private.",
+      missing: "AKS cluster '{{name}}' is attached to a workspace but cannot be judged: {{reason}}.",
+    },
+  },
+  subjects: aksClusterSubjects,
+  check: ({ target }): CheckOutcome<MessageId> => {
+    const missing = missingAttached(target);
+    if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
+    const cluster = target.resource;
+    const flag = cluster.enablePrivateCluster;
+    if (flag === true) return { status: 'fail', messageId: 'private', data: { name: cluster.name }, evidence: { enablePrivateCluster: true } };
+    if (flag === false) return { status: 'pass', messageId: 'public', data: { name: cluster.name, value: 'false' }, evidence: { enablePrivateCluster: false } };
+    // The view reads a malformed value as undefined; only the cluster's own row tells absent from malformed.
+    const written = pick(cluster.raw.properties, 'apiServerAccessProfile.enablePrivateCluster');
+    if (written !== undefined && written !== null) {
+      const shown = JSON.stringify(written).slice(0, 60);
+      return { status: 'unknown', messageId: 'unreadable', data: { name: cluster.name, value: shown }, evidence: { enablePrivateCluster: shown } };
+    }
+    return { status: 'pass', messageId: 'public', data: { name: cluster.name, value: "absent, Azure's default false" }, evidence: { enablePrivateCluster: null } };
+  },
+});

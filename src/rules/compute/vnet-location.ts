@@ -1,0 +1,97 @@
+import { nameOf, subscriptionOf } from '../../core/ids';
+import type { Compute } from '../../estate/model';
+import { defineRule } from '../types';
+import type { CheckOutcome, RuleSubject } from '../types';
+import { vnetIdOfSubnet } from '../support/attached';
+
+type MessageId = 'same' | 'elsewhere' | 'unknownRegion' | 'unreadableSubnet';
+
+/** 001, "Use a Machine Learning Compute": the VNet must be in the workspace's subscription and region. */
+export const computeVnetLocationRule = defineRule<Compute, MessageId>({
+  meta: {
+    id: 'compute.vnet-location',
+    title: 'Compute VNet is in another subscription or region than the workspace',
+    severity: 'high',
+    source: {
+      document: '001',
+      section: 'Use a Machine Learning Compute',
+      quote: 'The virtual network must be in the same subscription and region as the Azure Machine Learning workspace.',
+    },
+    description: 'A compute cluster or instance can only be created in a virtual network of the same subscription and region as its workspace.',
+    remediation: "Create the compute in a subnet of a virtual network in the workspace's subscription and region (a compute's subnet cannot be changed: recreate it).",
+    enabledByDefault: true,
+    messages: {
+      same: "Compute '{{name}}' runs in VNet '{{vnet}}', in the workspace's subscription and region ({{region}}).",
+      elsewhere:
+        "Compute '{{name}}' runs in VNet '{{vnet}}' ({{vnetPlace}}) but workspace '{{workspace}}' is in {{workspacePlace}}; recreate the compute in a subnet of a VNet in the workspace's subscription and region.",
+      unknownRegion: "Compute '{{name}}' runs in VNet '{{vnet}}' of the workspace's subscription, but its region cannot be compared: {{reason}}.",
+      unreadableSubnet: "Compute '{{name}}' names subnet '{{subnet}}', whose ID does not name a VNet and subscription; the check cannot place it.",
+    },
+  },
+  subjects: (estate) => {
+    const subjects: RuleSubject<Compute>[] = [];
+    for (const compute of estate.computes) {
+      if ((compute.computeType === 'AmlCompute' || compute.computeType === 'ComputeInstance') && compute.subnetId !== undefined) {
+        subjects.push({ resourceId: compute.id, workspaceIds: [compute.workspaceId], target: compute });
+      }
+    }
+    return subjects;
+  },
+  check: ({ target: compute }, estate): CheckOutcome<MessageId> => {
+    const subnetId = compute.subnetId ?? '';
+    const vnetId = vnetIdOfSubnet(estate, subnetId);
+    const vnetSubscription = vnetId !== undefined ? subscriptionOf(vnetId) : undefined;
+    if (vnetId === undefined || vnetSubscription === undefined) {
+      return { status: 'unknown', messageId: 'unreadableSubnet', data: { name: compute.name, subnet: subnetId }, evidence: { subnetId } };
+    }
+    const workspace = estate.workspace(compute.workspaceId);
+    const workspaceSubscription = workspace?.subscriptionId ?? subscriptionOf(compute.workspaceId);
+    const vnet = estate.virtualNetwork(vnetId);
+    const vnetRegion = vnet?.location;
+    const workspaceRegion = workspace?.location;
+    const mismatches: string[] = [];
+    if (workspaceSubscription !== undefined && workspaceSubscription !== vnetSubscription) mismatches.push('subscription');
+    if (vnetRegion !== undefined && workspaceRegion !== undefined && vnetRegion !== workspaceRegion) mismatches.push('region');
+    const evidence = {
+      subnetId,
+      vnetId,
+      workspaceId: compute.workspaceId,
+      vnetSubscriptionId: vnetSubscription,
+      workspaceSubscriptionId: workspaceSubscription ?? null,
+      vnetRegion: vnetRegion ?? null,
+      workspaceRegion: workspaceRegion ?? null,
+      mismatches,
+    };
+    const vnetName = nameOf(vnetId);
+    if (mismatches.length > 0) {
+      return {
+        status: 'fail',
+        messageId: 'elsewhere',
+        data: {
+          name: compute.name,
+          vnet: vnetName,
+          vnetPlace: `subscription ${vnetSubscription}, region ${vnetRegion ?? 'unknown'}`,
+          workspace: nameOf(compute.workspaceId),
+          workspacePlace: `subscription ${workspaceSubscription ?? 'unknown'}, region ${workspaceRegion ?? 'unknown'}`,
+        },
+        evidence,
+      };
+    }
+    const reason =
+      workspaceSubscription === undefined
+        ? "the workspace ID names no subscription"
+        : vnet === undefined
+          ? 'the VNet is not in the inventory'
+          : vnetRegion === undefined
+            ? 'the VNet row has no location'
+            : workspace === undefined
+              ? 'the workspace is not in the inventory'
+              : workspaceRegion === undefined
+                ? 'the workspace row has no location'
+                : undefined;
+    if (reason !== undefined) {
+      return { status: 'unknown', messageId: 'unknownRegion', data: { name: compute.name, vnet: vnetName, reason }, evidence: { ...evidence, reason } };
+    }
+    return { status: 'pass', messageId: 'same', data: { name: compute.name, vnet: vnetName, region: vnetRegion ?? '' }, evidence };
+  },
+});
