@@ -25,6 +25,7 @@ export function auditInventory(inventory: Inventory, options: AuditRunOptions = 
     ...result,
     generatedAt: (now ?? new Date()).toISOString(),
     gaps: inventory.gaps,
-    warnings: [...inventory.warnings, ...estate.warnings],
+    // The estate repeats the inventory's warnings; each is reported once.
+    warnings: [...new Set([...inventory.warnings, ...estate.warnings])],
   };
 }

@@ -1,0 +1,270 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditCommand, snapshotInventorySource } from '../../src/cli/audit-command';
+import { createRulesCommand } from '../../src/cli/rules-command';
+import { runCli } from '../../src/cli/run';
+import type { Severity } from '../../src/core/types';
+import type { StorageAccount } from '../../src/estate/model';
+import { allRules } from '../../src/rules/registry';
+import { defineRule } from '../../src/rules/types';
+import { captureIo } from './support';
+
+const SAMPLE = join(__dirname, '..', '..', 'samples', 'sample-estate.json');
+const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
+
+/** A tiny rule: a storage account named "open…" fails; one named "unknown…" is unknown. */
+function storageNameRule(id: string, severity: Severity) {
+  return defineRule<StorageAccount, 'ok' | 'bad' | 'unsure'>({
+    meta: {
+      id,
+      title: `Test rule ${id}`,
+      severity,
+      source: { document: '001', section: 'test', quote: 'test' },
+      description: 'A test rule.',
+      remediation: 'Rename it.',
+      enabledByDefault: true,
+      messages: { ok: "'{{name}}' is fine.", bad: "'{{name}}' is open.", unsure: "'{{name}}' is unclear." },
+    },
+    subjects: (estate) => estate.storageAccounts.map((account) => ({ resourceId: account.id, workspaceIds: [], target: account })),
+    check: ({ target }) =>
+      target.name.startsWith('open')
+        ? { status: 'fail', messageId: 'bad', data: { name: target.name }, evidence: { name: target.name } }
+        : target.name.startsWith('unknown')
+          ? { status: 'unknown', messageId: 'unsure', data: { name: target.name } }
+          : { status: 'pass', messageId: 'ok', data: { name: target.name } },
+  });
+}
+
+const testRules = [storageNameRule('test.medium-rule', 'medium'), storageNameRule('test.info-rule', 'info')];
+const testCommands = [
+  createAuditCommand({ sources: [snapshotInventorySource], registry: testRules, now: () => new Date('2026-11-24T10:00:00.000Z') }),
+  createRulesCommand(testRules),
+];
+
+function storageRow(name: string) {
+  return { id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/${name}`, name, type: 'microsoft.storage/storageaccounts', location: 'eastus' };
+}
+
+let dir = '';
+let openFile = '';
+let cleanFile = '';
+let unknownFile = '';
+let junkFile = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'aml-cli-'));
+  openFile = join(dir, 'open.json');
+  cleanFile = join(dir, 'clean.json');
+  unknownFile = join(dir, 'unknown.json');
+  junkFile = join(dir, 'junk.json');
+  await writeFile(openFile, JSON.stringify({ resources: [storageRow('openstore'), storageRow('goodstore')] }));
+  await writeFile(cleanFile, JSON.stringify([storageRow('goodstore')]));
+  await writeFile(unknownFile, JSON.stringify({ data: [storageRow('unknownstore')] }));
+  await writeFile(junkFile, JSON.stringify([null, 7, storageRow('openstore')]));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(argv: string[], overrides: Parameters<typeof captureIo>[0] = {}) {
+  const io = captureIo(overrides);
+  const code = await runCli(argv, io, testCommands);
+  return { code, out: io.out(), err: io.err() };
+}
+
+function expectOneLine(err: string, ...fragments: string[]) {
+  expect(err.endsWith('\n')).toBe(true);
+  expect(err.trimEnd().split('\n')).toHaveLength(1);
+  expect(err).not.toMatch(/\n\s+at /);
+  for (const fragment of fragments) expect(err).toContain(fragment);
+}
+
+describe('runCli: help and dispatch', () => {
+  it('prints help with --help and no arguments', async () => {
+    for (const argv of [[], ['--help'], ['-h']]) {
+      const { code, out } = await run(argv);
+      expect(code).toBe(0);
+      expect(out).toContain('Usage: aml-vnet-audit <command>');
+      expect(out).toContain('audit');
+      expect(out).toContain('rules');
+    }
+  });
+
+  it('prints a command help with `help audit` and `audit --help`', async () => {
+    expect((await run(['help', 'audit'])).out).toContain('--fail-on');
+    const { code, out } = await run(['audit', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('--snapshot FILE');
+  });
+
+  it('prints the version', async () => {
+    const { code, out } = await run(['--version']);
+    expect(code).toBe(0);
+    expect(out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('rejects an unknown command with exit 2 and one line', async () => {
+    const { code, err } = await run(['scan']);
+    expect(code).toBe(2);
+    expectOneLine(err, "unknown command 'scan'");
+  });
+});
+
+describe('runCli audit: exit codes', () => {
+  it('exits 1 when a fail is at or above the default --fail-on low', async () => {
+    expect((await run(['audit', '--snapshot', openFile, '--format', 'json'])).code).toBe(1);
+  });
+
+  it('exits 0 when nothing fails', async () => {
+    expect((await run(['audit', '--snapshot', cleanFile, '--format', 'json'])).code).toBe(0);
+  });
+
+  it('honours --fail-on: a medium fail does not fail --fail-on high', async () => {
+    expect((await run(['audit', '--snapshot', openFile, '--fail-on', 'high'])).code).toBe(0);
+    expect((await run(['audit', '--snapshot', openFile, '--fail-on', 'medium'])).code).toBe(1);
+  });
+
+  it('does not count info fails by default, and counts them with --fail-on info', async () => {
+    expect((await run(['audit', '--snapshot', openFile, '--rules', 'test.info-rule'])).code).toBe(0);
+    expect((await run(['audit', '--snapshot', openFile, '--rules', 'test.info-rule', '--fail-on', 'info'])).code).toBe(1);
+  });
+
+  it('does not count unknowns', async () => {
+    const { code, out } = await run(['audit', '--snapshot', unknownFile, '--format', 'json', '--fail-on', 'info']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).findings[0].status).toBe('unknown');
+  });
+});
+
+describe('runCli audit: bad usage and unreadable input exit 2 with one line', () => {
+  it.each([
+    [['audit'], 'name the inventory'],
+    [['audit', '--snapshot', 'x.json', '--format', 'xml'], "unknown --format 'xml'"],
+    [['audit', '--snapshot', 'x.json', '--fail-on', 'critical'], "unknown --fail-on 'critical'"],
+    [['audit', '--snapshot', 'x.json', '--rules', 'test.medium-rule,nsg.nope'], 'unknown rule ID: nsg.nope'],
+    [['audit', '--snapshot', 'x.json', '--rules', ','], '--rules needs at least one rule ID'],
+    [['audit', '--snapshot', 'x.json', '--bogus'], "unknown option '--bogus'"],
+    [['audit', '--snapshot'], "'--snapshot <value>' argument missing"],
+    [['audit', 'extra', '--snapshot', 'x.json'], "unexpected argument 'extra'"],
+  ])('%j', async (argv, fragment) => {
+    const { code, err, out } = await run(argv);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expectOneLine(err, fragment);
+  });
+
+  it('names a missing snapshot file', async () => {
+    const path = join(dir, 'absent.json');
+    const { code, err } = await run(['audit', '--snapshot', path]);
+    expect(code).toBe(2);
+    expectOneLine(err, path, 'file not found');
+  });
+
+  it('names invalid JSON with line and column', async () => {
+    const path = join(dir, 'broken.json');
+    await writeFile(path, '[\n  {"id": "a"},\n  {"id": }\n]');
+    const { code, err } = await run(['audit', '--snapshot', path]);
+    expect(code).toBe(2);
+    expectOneLine(err, path, 'invalid JSON at line 3, column 10');
+  });
+
+  it('names a snapshot of the wrong shape', async () => {
+    const path = join(dir, 'shape.json');
+    await writeFile(path, '{"value": []}');
+    const { code, err } = await run(['audit', '--snapshot', path]);
+    expect(code).toBe(2);
+    expectOneLine(err, path, "expected an object with 'resources'");
+  });
+
+  it('names an --output file that cannot be written', async () => {
+    const { code, err } = await run(['audit', '--snapshot', cleanFile, '--output', join(dir, 'no-such-dir', 'report.json')]);
+    expect(code).toBe(2);
+    expectOneLine(err, 'cannot write', 'no-such-dir');
+  });
+});
+
+describe('runCli audit: output', () => {
+  it('--format json prints only the contract document', async () => {
+    const { out } = await run(['audit', '--snapshot', openFile, '--format', 'json']);
+    const document = JSON.parse(out);
+    expect(document.generatedAt).toBe('2026-11-24T10:00:00.000Z');
+    expect(document.summary).toMatchObject({ resources: 2, evaluations: 4, pass: 2, fail: 2, unknown: 0, notApplicable: 0 });
+    expect(document.findings.map((finding: { ruleId: string }) => finding.ruleId).sort()).toEqual(['test.info-rule', 'test.medium-rule']);
+  });
+
+  it('--rules runs only the named rules', async () => {
+    const document = JSON.parse((await run(['audit', '--snapshot', openFile, '--format', 'json', '--rules', 'test.medium-rule'])).out);
+    expect(document.summary.evaluations).toBe(2);
+    expect(document.findings.map((finding: { ruleId: string }) => finding.ruleId)).toEqual(['test.medium-rule']);
+  });
+
+  it('--output writes the file and nothing to stdout', async () => {
+    const path = join(dir, 'report.csv');
+    const { code, out } = await run(['audit', '--snapshot', openFile, '--format', 'csv', '--output', path]);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    const csv = await readFile(path, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('ruleId,resourceId,status,severity,title,message,workspaceIds,evidence');
+    expect(csv.split('\r\n').filter((line) => line !== '')).toHaveLength(3);
+  });
+
+  it('--format sarif names the snapshot as the artifact, relative to the working directory', async () => {
+    const { out } = await run(['audit', '--snapshot', openFile, '--format', 'sarif'], { cwd: dir });
+    const log = JSON.parse(out);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('open.json');
+  });
+
+  it('puts skipped-row warnings on stderr, keeping stdout a clean document', async () => {
+    const { out, err } = await run(['audit', '--snapshot', junkFile, '--format', 'json']);
+    expect(JSON.parse(out).warnings).toHaveLength(1);
+    expectOneLine(err, 'warning', 'skipped 2 of 3 rows', junkFile);
+  });
+
+  it('defaults to the table, coloured only on a terminal without NO_COLOR', async () => {
+    const plain = await run(['audit', '--snapshot', openFile]);
+    expect(plain.out).toContain('Summary: 2 resources');
+    expect(plain.out).not.toContain('\u001b[');
+    expect((await run(['audit', '--snapshot', openFile], { stdoutIsTTY: true })).out).toContain('\u001b[');
+    expect((await run(['audit', '--snapshot', openFile], { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).out).not.toContain('\u001b[');
+  });
+
+  it('shows progress on stderr only when stderr is a terminal', async () => {
+    expect((await run(['audit', '--snapshot', cleanFile], { stderrIsTTY: true })).err).toContain('reading');
+    expect((await run(['audit', '--snapshot', cleanFile], { stderrIsTTY: false })).err).toBe('');
+  });
+});
+
+describe('runCli rules', () => {
+  it('lists the rules as a table and as JSON', async () => {
+    const table = await run(['rules']);
+    expect(table.code).toBe(0);
+    expect(table.out).toContain('test.medium-rule');
+    const json = JSON.parse((await run(['rules', '--format', 'json'])).out);
+    expect(json[0]).toMatchObject({ id: 'test.medium-rule', severity: 'medium', enabledByDefault: true });
+  });
+
+  it('lists the real registry with the default command table', async () => {
+    const io = captureIo();
+    expect(await runCli(['rules', '--format', 'json'], io)).toBe(0);
+    const listed = JSON.parse(io.out()) as Array<{ id: string; severity: string; title: string }>;
+    expect(listed.map((rule) => rule.id)).toEqual(allRules.map((rule) => rule.meta.id));
+    for (const rule of listed) expect(rule.id).toMatch(/^[a-z]+\.[a-z0-9-]+$/);
+  });
+});
+
+describe('runCli with the real registry on the sample estate', () => {
+  it('audits samples/sample-estate.json into a contract document', async () => {
+    const io = captureIo();
+    const code = await runCli(['audit', '--snapshot', SAMPLE, '--format', 'json'], io);
+    expect([0, 1]).toContain(code);
+    const document = JSON.parse(io.out());
+    expect(document.summary.resources).toBeGreaterThan(50);
+    for (const finding of document.findings) {
+      expect(Object.keys(finding)).toEqual(['ruleId', 'resourceId', 'status', 'severity', 'title', 'message', 'evidence', 'workspaceIds']);
+      expect(['fail', 'unknown']).toContain(finding.status);
+    }
+    expect(code).toBe(document.findings.some((finding: { status: string; severity: string }) => finding.status === 'fail' && finding.severity !== 'info') ? 1 : 0);
+  });
+});
