@@ -93,7 +93,10 @@ function parseRecord(text: string): CidrRecord | undefined {
 
 /** RFC 5952 text: lowercase, the longest run (two or more) of zero groups as "::". */
 function formatIpv6(ip: IPv6): string {
-  const groups = ip.getHexadecatet().map((group) => group.getValue());
+  // ip-num's hexadecatets are not padded for values built from a number; its 128-bit binary string is.
+  const bits = ip.toBinaryString().padStart(128, '0');
+  const groups: number[] = [];
+  for (let offset = 0; offset < 128; offset += 16) groups.push(parseInt(bits.slice(offset, offset + 16), 2));
   let bestStart = -1;
   let bestLength = 1;
   for (let start = 0; start < groups.length; ) {

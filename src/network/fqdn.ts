@@ -9,8 +9,11 @@ const MAX_FQDN = 253;
 
 function normalise(name: unknown): string | undefined {
   if (typeof name !== 'string') return undefined;
-  const trimmed = name.trim().toLowerCase().replace(/\.$/, '');
-  return trimmed.length === 0 || trimmed.length > MAX_FQDN ? undefined : trimmed;
+  const lowered = name.trim().toLowerCase();
+  // One trailing dot is the DNS root ("ml.azure.com."); "*." or "a.." are not names.
+  const trimmed = lowered.endsWith('.') ? lowered.slice(0, -1) : lowered;
+  if (trimmed.length === 0 || trimmed.length > MAX_FQDN || trimmed.endsWith('.') || trimmed.endsWith('*.') || lowered === '*.') return undefined;
+  return trimmed;
 }
 
 /** Whether the firewall target `pattern` covers the required name or pattern `required`. */
