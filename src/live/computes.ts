@@ -3,7 +3,7 @@ import { asArray, asNonEmptyString, isObject } from '../core/json';
 import type { InventoryGap } from '../core/types';
 import type { ResourceRow } from '../inventory/types';
 import type { ArmGetClient } from './clients';
-import { asRow, COMPUTE_TYPE, describeError } from './graph';
+import { appendAll, asRow, COMPUTE_TYPE, describeError } from './graph';
 
 /**
  * Workspace computes through ARM, for workspaces whose computes Resource Graph did not return.
@@ -41,7 +41,7 @@ export async function readComputesFromArm(client: ArmGetClient, workspaceIds: re
       const workspaceId = workspaceIds[next++] as string;
       try {
         const listed = await listComputes(client, workspaceId);
-        result.rows.push(...listed.rows);
+        appendAll(result.rows, listed.rows);
         result.malformed += listed.malformed;
       } catch (error) {
         result.gaps.push({ scope: workspaceId, reason: `workspace computes: ${describeError(error)}` });

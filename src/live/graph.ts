@@ -96,7 +96,7 @@ export async function readGraph(client: ResourceGraphClient, query: string, scop
   if (scope.kind === 'managementGroup') {
     try {
       const page = await readAllPages(client, query, { managementGroups: [scope.id] }, options);
-      result.rows.push(...page.rows);
+      appendAll(result.rows, page.rows);
       result.malformed += page.malformed;
       return result;
     } catch (error) {
@@ -123,7 +123,7 @@ export async function readGraph(client: ResourceGraphClient, query: string, scop
 async function readBatch(client: ResourceGraphClient, query: string, subscriptions: readonly string[], options: GraphReadOptions, result: GraphReadResult): Promise<void> {
   try {
     const page = await readAllPages(client, query, { subscriptions: [...subscriptions] }, options);
-    result.rows.push(...page.rows);
+    appendAll(result.rows, page.rows);
     result.malformed += page.malformed;
   } catch (error) {
     if (subscriptions.length > 1 && mayBeOneSubscription(error)) {
@@ -228,6 +228,11 @@ export function describeError(error: unknown): string {
     return `${status}${message ? `: ${message}` : ''}`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `target.push(...items)` passes every item as an argument and overflows the stack on large estates. */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 function uniqueIgnoringCase(values: readonly string[]): string[] {

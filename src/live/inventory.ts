@@ -12,6 +12,7 @@ import { cloudSettings } from './clouds';
 import { COMPUTES_API_VERSION, readComputesFromArm, toGraphShape, workspacesLackingComputes } from './computes';
 import type { GraphScope, GraphTable } from './graph';
 import {
+  appendAll,
   asRow,
   byIdsQuery,
   COMPUTE_TYPE,
@@ -132,7 +133,8 @@ export async function readLiveInventory(options: LiveInventoryOptions): Promise<
   if (lacking.length > 0) {
     report('computes');
     const computes = await readComputesFromArm(createArmGetClient(transport, armPacer), lacking, options.computeConcurrency);
-    rows.push(...mergeRows(computes.rows).filter((row) => !rows.some((existing) => idKey(existing.id) === idKey(row.id))));
+    const known = new Set(rows.map((row) => idKey(row.id)));
+    appendAll(rows, mergeRows(computes.rows).filter((row) => !known.has(idKey(row.id))));
     gaps.push(...computes.gaps);
     malformed += computes.malformed;
     progress.resources += computes.rows.length;
@@ -200,7 +202,7 @@ export async function readResourcesByIds(ids: readonly string[], options: LiveRe
       const subscriptions = [...new Set(chunk.map((id) => subscriptionOf(id) as string))];
       const scope: GraphScope = { kind: 'subscriptions', ids: subscriptions };
       const read = await readGraph(graph, byIdsQuery(table, chunk), scope, { pageSize, batchSize: MAX_SUBSCRIPTIONS_PER_REQUEST, label: table });
-      rows.push(...read.rows);
+      appendAll(rows, read.rows);
       gaps.push(...read.gaps);
       malformed += read.malformed;
     }

@@ -76,6 +76,18 @@ describe('reading the whole estate', () => {
     expect(on.requests).toHaveLength(3);
   });
 
+  it('reads a 6,000-resource estate in the fewest requests pages of 1000 allow', async () => {
+    const rows = buildTestEstate(3000);
+    const on = await serve({ rows });
+    const inventory = await read(on).run;
+    const resourceRows = rows.filter((row) => row.type !== ROLE).length;
+    expect(resourceRows).toBeGreaterThan(6000);
+    expect(inventory.resources).toHaveLength(rows.length);
+    expect(graphRequests(on, 'resources')).toHaveLength(Math.ceil(resourceRows / 1000));
+    expect(graphRequests(on, 'authorizationresources')).toHaveLength(1);
+    expect(on.requests).toHaveLength(Math.ceil(resourceRows / 1000) + 2);
+  });
+
   it('sends the query the rules need: every type the estate reads, ordered by id, objectArray rows', async () => {
     const on = await serve();
     await read(on).run;
