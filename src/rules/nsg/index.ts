@@ -1,4 +1,6 @@
 import type { AnyRule } from '../types';
+import { nsgBatchInboundRule } from './batch-inbound';
+import { nsgInstanceInboundRule } from './instance-inbound';
 
 /** Rules of the nsg family, sorted by ID. */
-export const nsgRules: readonly AnyRule[] = [];
+export const nsgRules: readonly AnyRule[] = [nsgBatchInboundRule, nsgInstanceInboundRule];
