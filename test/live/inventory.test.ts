@@ -159,6 +159,15 @@ describe('throttling and transient failures', () => {
     expect(graphRequests(on).map((request) => request.status)).toEqual([500, 500, 200, 200]);
   });
 
+  it('retries a dropped connection', async () => {
+    const on = await serve({ faults: [{ when: (request) => request.kind === 'graph', status: 0, dropConnection: true, times: 1 }] });
+    const { run, delays } = read(on);
+    const inventory = await run;
+    expect(inventory.gaps).toEqual([]);
+    expect(delays.map((delay) => delay.reason)).toEqual(['network-error']);
+    expect(graphRequests(on).map((request) => request.status)).toEqual([0, 200, 200]);
+  });
+
   it('does not retry a 403', async () => {
     const on = await serve({ faults: [{ when: (request) => request.table === 'authorizationresources', status: 403 }] });
     const { run, delays } = read(on, { subscriptionIds: [SUB_A] });

@@ -27,6 +27,12 @@
  * - GET {workspaceId}/computes/{name}: one compute (ARM shape) or 404.
  * - GET /subscriptions/{s}/providers/Microsoft.Network/locations/{loc}/serviceTags.
  * Anything else answers 404 with an ARM error body.
+ *
+ * Faults answer a status (with headers and body) or drop the connection, for requests a
+ * predicate picks, a number of times or forever:
+ *   { when: (r) => r.kind === 'graph' && r.index === 0, status: 429, headers: { 'retry-after': '2' }, times: 1 }
+ *   { when: (r) => (r.subscriptions ?? []).includes(SUB), status: 500 }            // fails for good
+ *   { when: (r) => r.kind === 'graph', status: 0, dropConnection: true, times: 1 }  // network error
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -73,6 +79,8 @@ export interface Fault {
   readonly body?: unknown;
   /** How many times it fires; default forever. */
   readonly times?: number;
+  /** Close the connection without an answer (a network error) instead of answering `status`. */
+  readonly dropConnection?: boolean;
 }
 
 export interface QuotaHeaders {
@@ -157,6 +165,11 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
       const fault = faults.find((entry) => (entry.fault.times === undefined || entry.fired < entry.fault.times) && entry.fault.when(logged));
       if (fault) {
         fault.fired++;
+        if (fault.fault.dropConnection) {
+          logged.status = 0;
+          req.socket.destroy();
+          return;
+        }
         const faultBody = fault.fault.body ?? { error: { code: `Status${fault.fault.status}`, message: `Injected fault ${fault.fault.status}` } };
         send(res, logged, fault.fault.status, faultBody, fault.fault.headers ?? {});
         return;
@@ -264,6 +277,9 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
       }),
   };
 }
+
+/** Short name, as in the issue's plan: start({ rows, pageSize, faults }) → { endpoint, requests, stop }. */
+export const start = startArmServer;
 
 /** Writes the certificate to a file for a child process's NODE_EXTRA_CA_CERTS (already on disk: returned as is). */
 export function caFileFor(server: ArmServer, path?: string): string {
