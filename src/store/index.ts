@@ -1,0 +1,32 @@
+/**
+ * The findings store (issue 4): findings with a lifecycle, sweep records and suppressions over
+ * Azure Table Storage. The only module that talks to Tables. See docs/readme/store.md.
+ */
+export { openFindingsStore, DEFAULT_TABLE_PREFIX, FINDINGS_PER_TRANSACTION, storedFindingOf, bySeverityThenRule } from './findings-store';
+export type { OpenStoreOptions } from './findings-store';
+export { StoreError, StoreInputError, StoreUnavailableError } from './errors';
+export { decide } from './lifecycle';
+export type { Decision, DecideOptions } from './lifecycle';
+export { ANY_RULE, matchSuppression, normalizeScope, scopeCovers } from './suppression';
+export { partitionKeyOfResource, partitionKeyOfSubscription, rowKeyOf, tableNames } from './keys';
+export { MAX_PROPERTY_CHARS } from './record';
+export { FINDING_STATES } from './types';
+export type {
+  ChangeKind,
+  EvaluationScope,
+  FindingChange,
+  FindingFilter,
+  FindingPage,
+  FindingsStore,
+  FindingState,
+  Lifecycle,
+  RecordEvaluationsInput,
+  RecordEvaluationsResult,
+  Resolution,
+  StoredFinding,
+  Suppression,
+  SuppressionInfo,
+  SuppressionInput,
+  SweepFailureInput,
+  SweepRecord,
+} from './types';

@@ -1,0 +1,55 @@
+/**
+ * Suppressions: a rule (or `*`) on a scope (a resource, a resource group or a subscription), with
+ * a reason, who, and an expiry. They are matched when findings are read, not written into the
+ * findings, so adding one takes effect at once and an expired one stops applying by itself.
+ */
+import { idKey } from '../core/ids';
+import type { Suppression, SuppressionInfo } from './types';
+
+/** Every rule. */
+export const ANY_RULE = '*';
+
+const BARE_SUBSCRIPTION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The case-folded scope a suppression covers, or an error message. A bare subscription GUID
+ * means `/subscriptions/GUID`.
+ */
+export function normalizeScope(scope: string): { readonly key: string } | { readonly error: string } {
+  const trimmed = scope.trim();
+  if (BARE_SUBSCRIPTION.test(trimmed)) return { key: `/subscriptions/${trimmed.toLowerCase()}` };
+  if (!/^\/subscriptions\/[^/]+/i.test(trimmed)) {
+    return { error: `scope '${trimmed}' is not a resource ID, resource group or subscription (expected /subscriptions/…)` };
+  }
+  return { key: idKey(trimmed) };
+}
+
+/** A resource is covered by its own ID and by any ancestor scope (resource group, subscription, parent resource). */
+export function scopeCovers(scopeKey: string, resourceKey: string): boolean {
+  return resourceKey === scopeKey || resourceKey.startsWith(`${scopeKey}/`);
+}
+
+export function isActive(suppression: Suppression, now: Date): boolean {
+  return suppression.expiresOn > now.toISOString();
+}
+
+/**
+ * The active suppression covering (ruleId, resource), the one lasting longest when several do.
+ */
+export function matchSuppression(
+  suppressions: readonly Suppression[],
+  ruleId: string,
+  resourceId: string,
+  now: Date,
+): SuppressionInfo | null {
+  const resourceKey = idKey(resourceId);
+  let best: Suppression | undefined;
+  for (const suppression of suppressions) {
+    if (!isActive(suppression, now)) continue;
+    if (suppression.ruleId !== ANY_RULE && suppression.ruleId !== ruleId) continue;
+    const scope = normalizeScope(suppression.scope);
+    if (!('key' in scope) || !scopeCovers(scope.key, resourceKey)) continue;
+    if (best === undefined || suppression.expiresOn > best.expiresOn) best = suppression;
+  }
+  return best === undefined ? null : { id: best.id, reason: best.reason, createdBy: best.createdBy, expiresOn: best.expiresOn };
+}

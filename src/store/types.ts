@@ -1,0 +1,203 @@
+import type { Evaluation, Evidence, FindingStatus, Severity } from '../core/types';
+
+/** What a user sees: `suppressed` is an open finding covered by an unexpired suppression. */
+export type FindingState = 'open' | 'resolved' | 'suppressed';
+export const FINDING_STATES: readonly FindingState[] = ['open', 'resolved', 'suppressed'];
+
+/** What is stored: suppression is applied at read time, so it expires by itself (issue 4). */
+export type Lifecycle = 'open' | 'resolved';
+
+/** Why a finding was resolved: the subject passed, stopped applying, or is gone. */
+export type Resolution = 'pass' | 'not-applicable' | 'absent';
+
+export interface SuppressionInfo {
+  readonly id: string;
+  readonly reason: string;
+  readonly createdBy: string;
+  readonly expiresOn: string;
+}
+
+/**
+ * A finding as the store keeps it: the contract JSON fields of a finding (contract.md) plus its
+ * lifecycle. Times are ISO 8601 strings. For a resolved finding, status/severity/message/evidence
+ * are those of its last failing evaluation, so a reader sees what was wrong.
+ */
+export interface StoredFinding {
+  readonly ruleId: string;
+  readonly resourceId: string;
+  readonly status: FindingStatus;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly evidence: Evidence;
+  readonly workspaceIds: readonly string[];
+  readonly state: FindingState;
+  /** When it was first opened, ever. */
+  readonly firstSeen: string;
+  /**
+   * The last evaluation known to have found it failing: the newest of the last write that changed
+   * or confirmed it and, while it is open, the newest complete sweep of its subscription (an
+   * unchanged re-sweep writes no finding entity; its sweep record is the confirmation).
+   */
+  readonly lastSeen: string;
+  readonly resolvedAt: string | null;
+  readonly resolution: Resolution | null;
+  /** How many times it has been opened (1 + reopenCount). */
+  readonly occurrences: number;
+  readonly reopenCount: number;
+  /** Time of the newest evaluation applied to it (older evaluations never overwrite it). */
+  readonly evaluatedAt: string;
+  /** Time of the last change of state or content; listings are ordered by it, newest first. */
+  readonly lastChangedAt: string;
+  readonly subscriptionId: string | null;
+  readonly suppression: SuppressionInfo | null;
+}
+
+export type ChangeKind = 'opened' | 'reopened' | 'resolved' | 'updated';
+
+/** One change the store made: what the HTTP API answers and what is published as an event. */
+export interface FindingChange {
+  readonly kind: ChangeKind;
+  readonly finding: StoredFinding;
+  /** The state before the change (absent for `opened`). */
+  readonly previousState?: FindingState;
+}
+
+/**
+ * What was evaluated. A sweep of subscriptions owns those partitions: with `complete`, findings
+ * there that were not re-evaluated as fail/unknown are resolved. An event names resource keys
+ * (case-folded IDs, `idKey`): the findings of those subjects change, nothing else.
+ */
+export type EvaluationScope =
+  | {
+      readonly subscriptionIds: readonly string[];
+      /** Subscriptions whose inventory had gaps; treated as incomplete even when `complete` is true. */
+      readonly incompleteSubscriptionIds?: readonly string[];
+    }
+  | { readonly resourceKeys: ReadonlySet<string> };
+
+export interface RecordEvaluationsInput {
+  readonly scope: EvaluationScope;
+  /** Every evaluation of the run, pass and not-applicable included (they resolve findings). */
+  readonly evaluations: readonly Evaluation[];
+  /** Sweep start or event time. An evaluation older than the stored one never overwrites it. */
+  readonly evaluatedAt: Date;
+  /** The inventory had no gaps. False: only what was re-evaluated changes; nothing is resolved by absence. */
+  readonly complete: boolean;
+  /** Names the sweep record (sweeps only); a random ID when absent. */
+  readonly sweepId?: string;
+  /** Time the caller spent before persisting (inventory + evaluation), added to the sweep record's duration. */
+  readonly durationMs?: number;
+}
+
+export interface RecordEvaluationsResult {
+  readonly opened: number;
+  readonly reopened: number;
+  readonly resolved: number;
+  /** Open findings whose content (status, severity, message, evidence, workspaces) changed. */
+  readonly updated: number;
+  /** Evaluations that matched the stored finding exactly. */
+  readonly unchanged: number;
+  /** Opened or reopened findings that landed under an active suppression (also counted as opened/reopened). */
+  readonly suppressed: number;
+  /** Evaluations refused because the store holds a newer one. */
+  readonly stale: number;
+  /** Evaluations of subjects outside the scope (another subscription, another resource): ignored. */
+  readonly outOfScope: number;
+  /** Finding entities written (creates and updates), bookkeeping rows excluded. */
+  readonly written: number;
+  /** Bookkeeping rows written: partition markers and sweep records. */
+  readonly bookkeepingWrites: number;
+  readonly changes: readonly FindingChange[];
+  /** Sweep records written (sweeps only), one per subscription. */
+  readonly sweepIds: readonly string[];
+}
+
+export interface FindingFilter {
+  readonly state?: FindingState;
+  readonly severity?: Severity;
+  readonly ruleId?: string;
+  readonly subscriptionId?: string;
+  readonly workspaceId?: string;
+  readonly resourceId?: string;
+  /** Page size; default 100, at most 1000. */
+  readonly top?: number;
+  readonly continuationToken?: string;
+}
+
+export interface FindingPage {
+  readonly items: readonly StoredFinding[];
+  readonly continuationToken?: string;
+}
+
+export interface SweepRecord {
+  readonly sweepId: string;
+  readonly subscriptionId: string;
+  /** The sweep's evaluatedAt (its start). */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly complete: boolean;
+  readonly evaluations: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly unknown: number;
+  readonly notApplicable: number;
+  /** Findings (fail + unknown) of this sweep by severity and by rule. */
+  readonly bySeverity: Readonly<Record<Severity, number>>;
+  readonly byRule: Readonly<Record<string, number>>;
+  readonly opened: number;
+  readonly reopened: number;
+  readonly resolved: number;
+  readonly updated: number;
+  readonly stale: number;
+  readonly written: number;
+  /** A newer complete sweep of the subscription had already been recorded: this one changed nothing. */
+  readonly superseded: boolean;
+  /** Why the sweep failed, when it was recorded by `recordSweep` after a failure. */
+  readonly error?: string;
+}
+
+export interface SuppressionInput {
+  readonly ruleId: string;
+  /** A resource ID, a resource group (`/subscriptions/S/resourceGroups/RG`) or a subscription (`/subscriptions/S` or `S`). */
+  readonly scope: string;
+  readonly reason: string;
+  readonly createdBy: string;
+  readonly expiresOn: Date;
+}
+
+export interface Suppression {
+  readonly id: string;
+  readonly ruleId: string;
+  readonly scope: string;
+  readonly reason: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly expiresOn: string;
+}
+
+export interface FindingsStore {
+  recordEvaluations(input: RecordEvaluationsInput): Promise<RecordEvaluationsResult>;
+  listFindings(filter?: FindingFilter): Promise<FindingPage>;
+  getFinding(ruleId: string, resourceId: string): Promise<StoredFinding | undefined>;
+  /** Records a sweep that produced no evaluations (e.g. its inventory failed). */
+  recordSweep(record: SweepFailureInput): Promise<SweepRecord>;
+  /** Newest first. */
+  listSweeps(subscriptionId?: string, top?: number): Promise<readonly SweepRecord[]>;
+  addSuppression(input: SuppressionInput): Promise<Suppression>;
+  /** Active ones only unless `includeExpired`. */
+  listSuppressions(options?: { readonly includeExpired?: boolean }): Promise<readonly Suppression[]>;
+  /** False when there was no such suppression. */
+  removeSuppression(id: string): Promise<boolean>;
+  /** Where the data lives (for messages): the table endpoint and prefix. */
+  readonly description: string;
+}
+
+export interface SweepFailureInput {
+  readonly subscriptionId: string;
+  readonly startedAt: Date;
+  readonly error: string;
+  readonly sweepId?: string;
+  readonly durationMs?: number;
+}
