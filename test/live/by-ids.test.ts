@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { graphResourceIdOf, readResourcesByIds } from '../../src/live';
+import { graphResourceIdOf, readResourcesByIds, touchedByGaps } from '../../src/live';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
 import { buildTestEstate, SUB_A, SUB_B } from './estate';
@@ -59,5 +59,17 @@ describe('readResourcesByIds (the event path)', () => {
     expect(graphResourceIdOf(`${vnetA}/subnets/training`)).toBe(vnetA);
     expect(graphResourceIdOf('/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n/securityRules/r')).toBe('/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n');
     expect(graphResourceIdOf(storageB)).toBe(storageB);
+  });
+});
+
+describe('touchedByGaps', () => {
+  const gaps = [{ scope: `/subscriptions/${SUB_B}`, reason: 'resources: HTTP 500' }];
+  it('touches findings whose subject or workspace lies under a gap', () => {
+    expect(touchedByGaps({ resourceId: storageB.toUpperCase(), workspaceIds: [] }, gaps)).toBe(true);
+    expect(touchedByGaps({ resourceId: vnetA, workspaceIds: [`/subscriptions/${SUB_B}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w`] }, gaps)).toBe(true);
+    expect(touchedByGaps({ resourceId: vnetA, workspaceIds: [] }, gaps)).toBe(false);
+    expect(touchedByGaps({ resourceId: `/subscriptions/${SUB_B}0`, workspaceIds: [] }, gaps)).toBe(false);
+    expect(touchedByGaps({ resourceId: vnetA, workspaceIds: [] }, [{ scope: '/providers/Microsoft.Management/managementGroups/mg', reason: 'x' }])).toBe(true);
+    expect(touchedByGaps({ resourceId: vnetA, workspaceIds: [] }, [])).toBe(false);
   });
 });
