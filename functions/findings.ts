@@ -1,0 +1,13 @@
+import { app } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import '../src/app/azure';
+import { findingsResponse } from '../src/app/http-api';
+import { contextLog } from '../src/app/log';
+import { getAuditorApp } from '../src/app/runtime';
+
+/** GET /api/findings: stored findings, newest first, paged (contract.md). */
+export async function findings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return findingsResponse(await getAuditorApp(), request, contextLog(context));
+}
+
+app.http('findings', { methods: ['GET'], route: 'findings', authLevel: 'function', handler: findings });

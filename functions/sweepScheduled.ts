@@ -1,0 +1,22 @@
+import { app, output } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
+import '../src/app/azure';
+import { contextLog } from '../src/app/log';
+import { getAuditorApp } from '../src/app/runtime';
+import type { SweepMessage } from '../src/app/sweep-message';
+
+/** One message per subscription: sweepSubscription instances share the work, and a failing subscription retries alone. */
+export const sweepQueueOutput = output.storageQueue({ queueName: '%AML_AUDITOR_QUEUE_NAME%', connection: 'AzureWebJobsStorage' });
+
+/** Timer trigger (AML_AUDITOR_SWEEP_SCHEDULE): enqueues one sweep per subscription in scope. */
+export async function sweepScheduled(timer: Timer, context: InvocationContext): Promise<readonly SweepMessage[]> {
+  const log = contextLog(context);
+  const auditor = await getAuditorApp();
+  const requestedAt = new Date().toISOString();
+  const messages: SweepMessage[] = (await auditor.sweepTargets()).map((subscriptionId) => ({ subscriptionId, requestedAt, trigger: 'timer' }));
+  context.extraOutputs.set(sweepQueueOutput, messages);
+  log.info(`sweepScheduled: enqueued ${messages.length} subscription sweep(s)${timer.isPastDue ? ' (late: the previous run was missed)' : ''}`);
+  return messages;
+}
+
+app.timer('sweepScheduled', { schedule: '%AML_AUDITOR_SWEEP_SCHEDULE%', extraOutputs: [sweepQueueOutput], handler: sweepScheduled });

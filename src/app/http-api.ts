@@ -1,0 +1,181 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { isObject } from '../core/json';
+import { SEVERITIES } from '../core/types';
+import type { Severity } from '../core/types';
+import { csvCell } from '../report/csv';
+import { StoreInputError } from '../store/errors';
+import type { FindingFilter, FindingState, StoredFinding } from '../store/types';
+import { FINDING_STATES } from '../store/types';
+import { TransientError } from './ports';
+import type { AppLog, AuditorApp, AuditRequest } from './service';
+import { RequestError } from './service';
+
+/**
+ * The HTTP surface of contract.md as plain functions over an AuditorApp: the `audit` and
+ * `findings` Functions call them, and so does the local server (through those Functions).
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_SUBSCRIPTIONS_PER_AUDIT = 50;
+
+/** POST /api/audit with `{ "subscriptionIds": [...] }` or `{ "workspaceId": "..." }`. */
+export async function auditResponse(auditor: AuditorApp, request: HttpRequest, log: AppLog): Promise<HttpResponseInit> {
+  return respond(log, async () => {
+    const parsed = parseAuditRequest(await request.text());
+    const answer = await auditor.audit(parsed, log);
+    return {
+      status: 200,
+      jsonBody: {
+        generatedAt: answer.generatedAt,
+        subscriptionIds: answer.subscriptionIds,
+        complete: answer.complete,
+        gaps: answer.gaps,
+        summary: answer.summary,
+        // "the findings that changed": each with its new state, and the kind of change.
+        findings: answer.changes.map((change) => ({ change: change.kind, ...publicFinding(change.finding) })),
+      },
+    };
+  });
+}
+
+export function parseAuditRequest(text: string): AuditRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new RequestError('the body is not JSON: send { "subscriptionIds": [...] } or { "workspaceId": "..." }');
+  }
+  if (!isObject(body)) throw new RequestError('the body must be a JSON object: { "subscriptionIds": [...] } or { "workspaceId": "..." }');
+  const hasSubscriptions = body.subscriptionIds !== undefined;
+  const hasWorkspace = body.workspaceId !== undefined;
+  if (hasSubscriptions === hasWorkspace) throw new RequestError('send exactly one of "subscriptionIds" and "workspaceId"');
+  if (hasWorkspace) {
+    if (typeof body.workspaceId !== 'string' || !/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.machinelearningservices\/workspaces\/[^/]+$/i.test(body.workspaceId.trim())) {
+      throw new RequestError('"workspaceId" must be the ARM ID of a Microsoft.MachineLearningServices/workspaces resource');
+    }
+    return { workspaceId: body.workspaceId.trim() };
+  }
+  const ids = body.subscriptionIds;
+  if (!Array.isArray(ids) || ids.length === 0) throw new RequestError('"subscriptionIds" must be a non-empty array of subscription IDs');
+  if (ids.length > MAX_SUBSCRIPTIONS_PER_AUDIT) throw new RequestError(`"subscriptionIds" holds ${ids.length} IDs; at most ${MAX_SUBSCRIPTIONS_PER_AUDIT} per request (larger scopes are swept by the timer)`);
+  const subscriptionIds: string[] = [];
+  for (const id of ids) {
+    const text = typeof id === 'string' ? id.trim().replace(/^\/subscriptions\//i, '') : '';
+    if (!GUID.test(text)) throw new RequestError(`"subscriptionIds": ${JSON.stringify(id)} is not a subscription ID (a GUID)`);
+    subscriptionIds.push(text.toLowerCase());
+  }
+  return { subscriptionIds: [...new Set(subscriptionIds)] };
+}
+
+/** GET /api/findings?status=open&severity=high&ruleId=…&subscriptionId=…&workspaceId=…&format=csv&top=…&continuationToken=… */
+export async function findingsResponse(auditor: AuditorApp, request: HttpRequest, log: AppLog): Promise<HttpResponseInit> {
+  return respond(log, async () => {
+    const { filter, format } = parseFindingsQuery(request.query);
+    const page = await auditor.store.listFindings(filter);
+    const headers: Record<string, string> = {};
+    if (page.continuationToken !== undefined) headers['x-continuation-token'] = page.continuationToken;
+    if (format === 'csv') {
+      return { status: 200, headers: { ...headers, 'content-type': 'text/csv; charset=utf-8' }, body: findingsCsv(page.items) };
+    }
+    return { status: 200, headers, jsonBody: { findings: page.items.map(publicFinding), continuationToken: page.continuationToken ?? null } };
+  });
+}
+
+export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFilter; format: 'json' | 'csv' } {
+  const known = new Set(['status', 'state', 'severity', 'ruleId', 'subscriptionId', 'workspaceId', 'resourceId', 'top', 'continuationToken', 'format', 'code']);
+  for (const name of query.keys()) if (!known.has(name)) throw new RequestError(`unknown query parameter '${name}' (known: ${[...known].filter((key) => key !== 'code').join(', ')})`);
+  const one = (name: string): string | undefined => {
+    const value = query.get(name)?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  // contract.md names the lifecycle state `status` in the query (status=open); `state` is accepted too.
+  const stateText = one('status') ?? one('state');
+  let state: FindingState | undefined;
+  if (stateText !== undefined && stateText.toLowerCase() !== 'all') {
+    state = FINDING_STATES.find((known) => known === stateText.toLowerCase());
+    if (state === undefined) throw new RequestError(`status '${stateText}' is not one of ${FINDING_STATES.join(', ')}, all`);
+  }
+  const severityText = one('severity');
+  let severity: Severity | undefined;
+  if (severityText !== undefined) {
+    severity = SEVERITIES.find((known) => known === severityText.toLowerCase());
+    if (severity === undefined) throw new RequestError(`severity '${severityText}' is not one of ${SEVERITIES.join(', ')}`);
+  }
+  const topText = one('top');
+  let top: number | undefined;
+  if (topText !== undefined) {
+    top = Number(topText);
+    if (!/^\d+$/.test(topText) || top < 1 || top > 1000) throw new RequestError(`top '${topText}' is not a whole number from 1 to 1000`);
+  }
+  const formatText = (one('format') ?? 'json').toLowerCase();
+  if (formatText !== 'json' && formatText !== 'csv') throw new RequestError(`format '${formatText}' is not json or csv`);
+  const subscriptionId = one('subscriptionId');
+  if (subscriptionId !== undefined && !GUID.test(subscriptionId)) throw new RequestError(`subscriptionId '${subscriptionId}' is not a GUID`);
+  const filter: FindingFilter = {
+    ...(state !== undefined ? { state } : {}),
+    ...(severity !== undefined ? { severity } : {}),
+    ...(one('ruleId') !== undefined ? { ruleId: one('ruleId') } : {}),
+    ...(subscriptionId !== undefined ? { subscriptionId: subscriptionId.toLowerCase() } : {}),
+    ...(one('workspaceId') !== undefined ? { workspaceId: one('workspaceId') } : {}),
+    ...(one('resourceId') !== undefined ? { resourceId: one('resourceId') } : {}),
+    ...(top !== undefined ? { top } : {}),
+    ...(one('continuationToken') !== undefined ? { continuationToken: one('continuationToken') } : {}),
+  };
+  return { filter, format: formatText };
+}
+
+/** The contract's finding fields plus the lifecycle (extensions of the store kept: resolution, occurrences…). */
+export function publicFinding(finding: StoredFinding): StoredFinding {
+  return finding;
+}
+
+export const FINDINGS_CSV_COLUMNS = ['ruleId', 'resourceId', 'status', 'severity', 'state', 'title', 'message', 'workspaceIds', 'evidence', 'firstSeen', 'lastSeen', 'resolvedAt'] as const;
+
+/** RFC 4180 with the formula-injection guard of src/report/csv.ts. */
+export function findingsCsv(findings: readonly StoredFinding[]): string {
+  const lines = [FINDINGS_CSV_COLUMNS.join(',')];
+  for (const finding of findings) {
+    lines.push(
+      [
+        finding.ruleId,
+        finding.resourceId,
+        finding.status,
+        finding.severity,
+        finding.state,
+        finding.title,
+        finding.message,
+        finding.workspaceIds.join(';'),
+        JSON.stringify(finding.evidence),
+        finding.firstSeen,
+        finding.lastSeen,
+        finding.resolvedAt ?? '',
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Maps failures: the caller's mistakes → 400; an unreachable store or inventory → 503 (retry); anything else → 500. */
+async function respond(log: AppLog, work: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RequestError || error instanceof StoreInputError) return { status: 400, jsonBody: { error: error.message } };
+    if (error instanceof TransientError || isUnavailable(error)) {
+      log.error(`service unavailable: ${messageOf(error)}`);
+      return { status: 503, headers: { 'retry-after': '5' }, jsonBody: { error: messageOf(error) } };
+    }
+    log.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { status: 500, jsonBody: { error: 'internal error; see the function log' } };
+  }
+}
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof Error && error.name === 'StoreUnavailableError';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,178 @@
+import { idKey, parentId } from '../core/ids';
+import type { Estate } from '../estate/model';
+import { typeFromId } from '../estate/read';
+
+/**
+ * The neighbourhood of a change: every rule subject whose verdict may depend on the changed
+ * resource. An NSG change reaches the subnets it guards, their computes and those computes'
+ * workspaces; a storage account reaches the workspaces using it; and so on along the graph
+ * relations the rules read. Every subject serving those workspaces is re-evaluated, plus the
+ * changed resource itself. Call it on the estate before and after the change: a relation the
+ * change removed (a workspace switched to another storage account) is only visible before.
+ */
+export function affectedSubjectKeys(estate: Estate, changedResourceId: string): Set<string> {
+  const keys = new Set<string>();
+  const workspaceKeys = new Set<string>();
+  const subnetKeys = new Set<string>();
+  const add = (id: string | undefined): void => {
+    if (id !== undefined && id !== '') keys.add(idKey(id));
+  };
+  const addWorkspace = (id: string | undefined): void => {
+    if (id !== undefined && id !== '') workspaceKeys.add(idKey(id));
+  };
+  const addSubnet = (id: string | undefined): void => {
+    if (id === undefined || id === '') return;
+    subnetKeys.add(idKey(id));
+  };
+
+  const changed = containerOf(changedResourceId);
+  add(changedResourceId);
+  add(changed);
+  const type = typeFromId(changed) ?? '';
+
+  switch (type) {
+    case 'microsoft.machinelearningservices/workspaces':
+      addWorkspace(changed);
+      break;
+    case 'microsoft.machinelearningservices/workspaces/computes':
+      addWorkspace(parentId(changed));
+      break;
+    case 'microsoft.storage/storageaccounts':
+    case 'microsoft.keyvault/vaults':
+    case 'microsoft.containerregistry/registries':
+      for (const workspace of estate.workspacesUsing(changed)) addWorkspace(workspace.id);
+      break;
+    case 'microsoft.network/virtualnetworks/subnets':
+      addSubnet(changed);
+      break;
+    case 'microsoft.network/virtualnetworks':
+      for (const subnet of estate.subnetsOf(changed)) addSubnet(subnet.id);
+      // Databricks and AKS name subnets by VNet; a VNet row may also be all the estate has of them.
+      for (const use of estate.computes) if (use.subnetId !== undefined && idKey(parentId(use.subnetId) ?? '') === idKey(changed)) addSubnet(use.subnetId);
+      for (const databricks of estate.databricksWorkspaces) if (databricks.vnetId !== undefined && idKey(databricks.vnetId) === idKey(changed)) attachedWorkspaces(estate, databricks.id, addWorkspace);
+      break;
+    case 'microsoft.network/networksecuritygroups':
+      for (const subnet of estate.subnets) if (subnet.nsgId !== undefined && idKey(subnet.nsgId) === idKey(changed)) addSubnet(subnet.id);
+      for (const vm of estate.virtualMachines) {
+        for (const nic of estate.networkInterfacesOf(vm.id)) if (nic.nsgId !== undefined && idKey(nic.nsgId) === idKey(changed)) attachedWorkspaces(estate, vm.id, addWorkspace);
+      }
+      break;
+    case 'microsoft.network/routetables':
+      for (const subnet of estate.subnets) if (subnet.routeTableId !== undefined && idKey(subnet.routeTableId) === idKey(changed)) addSubnet(subnet.id);
+      break;
+    case 'microsoft.network/networkinterfaces': {
+      const nic = estate.networkInterface(changed);
+      for (const subnetId of nic?.subnetIds ?? []) addSubnet(subnetId);
+      if (nic?.virtualMachineId !== undefined) attachedWorkspaces(estate, nic.virtualMachineId, addWorkspace);
+      break;
+    }
+    case 'microsoft.network/privateendpoints': {
+      const endpoint = estate.resource(changed);
+      const targets = endpoint && 'targetResourceIds' in endpoint ? (endpoint.targetResourceIds as readonly string[]) : [];
+      for (const target of targets) {
+        add(target);
+        addWorkspace(estate.workspace(target)?.id);
+        for (const workspace of estate.workspacesUsing(target)) addWorkspace(workspace.id);
+      }
+      // An endpoint moved between subnets changes reachability for every resource it serves.
+      for (const resource of [...estate.storageAccounts, ...estate.keyVaults, ...estate.containerRegistries]) {
+        if (resource.privateEndpointConnections.some((connection) => connection.privateEndpointId !== undefined && idKey(connection.privateEndpointId) === idKey(changed))) {
+          add(resource.id);
+          for (const workspace of estate.workspacesUsing(resource.id)) addWorkspace(workspace.id);
+        }
+      }
+      break;
+    }
+    case 'microsoft.containerservice/managedclusters':
+    case 'microsoft.compute/virtualmachines':
+    case 'microsoft.hdinsight/clusters':
+    case 'microsoft.databricks/workspaces':
+      attachedWorkspaces(estate, changed, addWorkspace);
+      break;
+    case 'microsoft.authorization/roleassignments': {
+      // A role assignment matters through its principal: the AKS clusters whose identity it is.
+      const assignment = estate.resource(changed);
+      const principalId = assignment && 'principalId' in assignment ? (assignment.principalId as string | undefined) : undefined;
+      if (principalId !== undefined) {
+        for (const cluster of estate.aksClusters) {
+          if (cluster.identityPrincipalIds.some((id) => id.toLowerCase() === principalId.toLowerCase())) attachedWorkspaces(estate, cluster.id, addWorkspace);
+        }
+      }
+      break;
+    }
+    case 'microsoft.containerinstance/containergroups':
+      for (const group of estate.containerGroups) if (group.key === idKey(changed)) for (const subnetId of group.subnetIds) addSubnet(subnetId);
+      break;
+    case 'microsoft.network/azurefirewalls':
+    case 'microsoft.network/firewallpolicies':
+    case 'microsoft.network/firewallpolicies/rulecollectiongroups': {
+      // Firewall subjects are the firewalls themselves; a policy (or a base policy) reaches every firewall using it.
+      const policyKey = idKey(type === 'microsoft.network/firewallpolicies/rulecollectiongroups' ? parentId(changed) ?? changed : changed);
+      for (const firewall of estate.firewalls) {
+        if (firewall.key === idKey(changed) || usesPolicy(estate, firewall.firewallPolicyId, policyKey)) add(firewall.id);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+
+  // Subnets reach their computes' workspaces, and the container groups in them (aci.subnet-delegation).
+  for (const subnetKey of subnetKeys) {
+    keys.add(subnetKey);
+    for (const use of estate.computeUsesOfSubnet(subnetKey)) addWorkspace(use.compute.workspaceId);
+  }
+
+  for (const workspaceKey of workspaceKeys) addWorkspaceSubjects(estate, workspaceKey, keys);
+  return keys;
+}
+
+/** Every subject that serves the workspace: itself, its computes, their subnets and attached resources, its associated resources, next-hop firewalls. */
+function addWorkspaceSubjects(estate: Estate, workspaceKey: string, keys: Set<string>): void {
+  keys.add(workspaceKey);
+  const workspace = estate.workspace(workspaceKey);
+  for (const id of [workspace?.storageAccountId, workspace?.keyVaultId, workspace?.containerRegistryId]) if (id !== undefined) keys.add(idKey(id));
+  for (const compute of estate.computesOf(workspaceKey)) {
+    keys.add(compute.key);
+    if (compute.attachedResourceId !== undefined) keys.add(idKey(compute.attachedResourceId));
+  }
+  for (const use of estate.computeSubnetsOf(workspaceKey)) {
+    keys.add(idKey(use.subnetId));
+    const subnet = estate.subnet(use.subnetId);
+    if (subnet?.vnetId !== undefined) keys.add(idKey(subnet.vnetId));
+    const routeTable = subnet?.routeTableId !== undefined ? estate.routeTable(subnet.routeTableId) : undefined;
+    for (const route of routeTable?.parsed.routes ?? []) {
+      const firewall = route.nextHopIpAddress !== undefined ? estate.firewallByPrivateIp(route.nextHopIpAddress) : undefined;
+      if (firewall !== undefined) keys.add(firewall.key);
+    }
+  }
+}
+
+/** Workspaces with a compute attached to this resource (AKS cluster, VM, HDInsight, Databricks). */
+function attachedWorkspaces(estate: Estate, resourceId: string, addWorkspace: (id: string) => void): void {
+  const key = idKey(resourceId);
+  for (const compute of estate.computes) {
+    if (compute.attachedResourceId !== undefined && idKey(compute.attachedResourceId) === key) addWorkspace(compute.workspaceId);
+  }
+}
+
+function usesPolicy(estate: Estate, policyId: string | undefined, policyKey: string): boolean {
+  const seen = new Set<string>();
+  let current = policyId;
+  while (current !== undefined && !seen.has(idKey(current))) {
+    if (idKey(current) === policyKey) return true;
+    seen.add(idKey(current));
+    current = estate.firewallPolicy(current)?.basePolicyId;
+  }
+  return false;
+}
+
+/**
+ * Children Resource Graph embeds in their parent (security rules, routes) count as the parent;
+ * subnets stay subnets because the estate indexes them on their own.
+ */
+export function containerOf(resourceId: string): string {
+  const trimmed = resourceId.trim().replace(/\/+$/, '');
+  const embedded = /^(.*\/providers\/microsoft\.network\/(?:networksecuritygroups|routetables)\/[^/]+)\/(?:securityrules|routes)\/[^/]+$/i.exec(trimmed);
+  return embedded?.[1] ?? trimmed;
+}

@@ -1,0 +1,223 @@
+import { idKey } from '../core/ids';
+import type { AuditSummary } from '../core/types';
+import { auditEstate } from '../engine/audit';
+import type { ResourceRow } from '../inventory/types';
+import type { ResourceChange } from './events';
+import type { InventoryProvider } from './inventory';
+import { affectedSubjectKeys, containerOf } from './neighbourhood';
+import type { FindingChange, FindingsStore } from '../store/types';
+import { TransientError } from './ports';
+import type { SubscriptionState, SubscriptionStates } from './subscription-state';
+import { maxTime, withRows } from './subscription-state';
+
+/** What one batch of changes to one subscription did. */
+export interface BatchOutcome {
+  readonly subscriptionId: string;
+  /** Events in the batch (duplicates included). */
+  readonly events: number;
+  /** Resources whose state changed in the inventory. */
+  readonly applied: number;
+  /** Changes older than the state already held: ignored (an older event never overwrites a newer one). */
+  readonly outdated: number;
+  readonly subjects: number;
+  readonly evaluations: number;
+  readonly summary: AuditSummary;
+  readonly changes: readonly FindingChange[];
+  readonly stale: number;
+  readonly evaluatedAt: string;
+  /** When the findings were stored (ms since epoch). */
+  readonly storedAt: number;
+}
+
+export interface ProcessorOptions {
+  readonly provider: InventoryProvider;
+  readonly states: SubscriptionStates;
+  readonly store: Pick<FindingsStore, 'recordEvaluations'>;
+  /** Events of one subscription arriving within this many ms are judged as one batch. */
+  readonly coalesceMs: number;
+  readonly onBatch?: (outcome: BatchOutcome) => void;
+}
+
+interface PendingBatch {
+  readonly changes: ResourceChange[];
+  readonly waiters: { resolve: (outcome: BatchOutcome) => void; reject: (error: unknown) => void }[];
+  /** The window has closed: judge as soon as the subscription's previous batch is done. */
+  due: boolean;
+}
+
+/**
+ * Re-judges changes. Changes to one subscription are coalesced: the first opens a window of
+ * `coalesceMs`; everything arriving in it (or while the previous batch of that subscription is
+ * still being judged) is judged once. Batches of one subscription run one at a time, so the
+ * instance's state only moves forward. Every caller's promise settles with its batch: if storing
+ * fails, every event of the batch fails and Event Grid redelivers it.
+ */
+export class ChangeProcessor {
+  private readonly pending = new Map<string, PendingBatch>();
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: ProcessorOptions) {}
+
+  submit(changes: readonly ResourceChange[]): Promise<BatchOutcome[]> {
+    const bySubscription = new Map<string, ResourceChange[]>();
+    for (const change of changes) {
+      const list = bySubscription.get(change.subscriptionId);
+      if (list) list.push(change);
+      else bySubscription.set(change.subscriptionId, [change]);
+    }
+    return Promise.all([...bySubscription].map(([subscriptionId, list]) => this.enqueue(subscriptionId, list)));
+  }
+
+  private enqueue(subscriptionId: string, changes: readonly ResourceChange[]): Promise<BatchOutcome> {
+    return new Promise<BatchOutcome>((resolve, reject) => {
+      let batch = this.pending.get(subscriptionId);
+      if (batch === undefined) {
+        const opened: PendingBatch = { changes: [], waiters: [], due: false };
+        batch = opened;
+        this.pending.set(subscriptionId, opened);
+        setTimeout(() => {
+          opened.due = true;
+          this.flush(subscriptionId);
+        }, this.options.coalesceMs);
+      }
+      batch.changes.push(...changes);
+      batch.waiters.push({ resolve, reject });
+    });
+  }
+
+  private flush(subscriptionId: string): void {
+    if (this.running.has(subscriptionId)) return; // picked up when the running batch ends
+    const batch = this.pending.get(subscriptionId);
+    if (batch === undefined) return;
+    this.pending.delete(subscriptionId);
+    const run = this.judge(subscriptionId, batch.changes).then(
+      (outcome) => {
+        this.options.onBatch?.(outcome);
+        for (const waiter of batch.waiters) waiter.resolve(outcome);
+      },
+      (error: unknown) => {
+        for (const waiter of batch.waiters) waiter.reject(error);
+      },
+    );
+    this.running.set(
+      subscriptionId,
+      run.finally(() => {
+        this.running.delete(subscriptionId);
+        const next = this.pending.get(subscriptionId);
+        // Its window may have closed while we were busy: judge it now.
+        if (next?.due === true) this.flush(subscriptionId);
+      }),
+    );
+  }
+
+  /** Judges one batch: patch the state, re-evaluate the neighbourhood, store, then commit the state. */
+  private async judge(subscriptionId: string, changes: readonly ResourceChange[]): Promise<BatchOutcome> {
+    const { states, provider, store } = this.options;
+    let state: SubscriptionState;
+    try {
+      state = await states.get(subscriptionId);
+    } catch (error) {
+      throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
+    }
+
+    // One change per resource: the newest; ties broken by event ID so any delivery order gives the same result.
+    const latest = new Map<string, ResourceChange>();
+    for (const change of changes) {
+      const key = idKey(change.kind === 'upsert' ? change.resourceId : containerOf(change.resourceId));
+      const held = latest.get(key);
+      if (held === undefined || compareChanges(change, held) > 0) latest.set(key, change);
+    }
+    let outdated = 0;
+    const current: { key: string; change: ResourceChange }[] = [];
+    for (const [key, change] of latest) {
+      const version = state.versions.get(key) ?? state.capturedAt;
+      if (change.eventTime < version) outdated++;
+      else current.push({ key, change });
+    }
+
+    const rows = new Map(state.rows);
+    const versions = new Map(state.versions);
+    const changedIds: string[] = [];
+    const applied: ({ kind: 'upsert'; row: ResourceRow } | { kind: 'delete'; resourceId: string })[] = [];
+    const upsert = (key: string, row: ResourceRow, time: string): void => {
+      const previous = rows.get(key);
+      // ARN payloads carry id, name, type, location, tags and properties; keep what they lack (sku, kind, identity).
+      const merged: ResourceRow = previous !== undefined ? { ...previous, ...row } : row;
+      rows.set(key, merged);
+      versions.set(key, time);
+      changedIds.push(merged.id);
+      applied.push({ kind: 'upsert', row: merged });
+    };
+    const remove = (key: string, resourceId: string, time: string): void => {
+      if (rows.delete(key)) applied.push({ kind: 'delete', resourceId });
+      versions.set(key, time);
+      changedIds.push(resourceId);
+    };
+
+    const refresh: { key: string; change: ResourceChange; id: string }[] = [];
+    for (const { key, change } of current) {
+      if (change.kind === 'upsert' && change.row !== undefined) upsert(key, change.row, change.eventTime);
+      else if (change.kind === 'delete' && containerOf(change.resourceId) === change.resourceId.trim().replace(/\/+$/, '')) remove(key, change.resourceId, change.eventTime);
+      // A deleted security rule or route changes its parent: read the parent like any refresh.
+      else refresh.push({ key, change, id: containerOf(change.resourceId) });
+    }
+    if (refresh.length > 0) {
+      let read;
+      try {
+        read = await provider.readByIds(refresh.map((entry) => entry.id));
+      } catch (error) {
+        throw new TransientError(`cannot read ${refresh.length} changed resource(s): ${describe(error)}`, { cause: error });
+      }
+      if (read.gaps.length > 0) throw new TransientError(`cannot read changed resources: ${read.gaps.map((gap) => `${gap.scope}: ${gap.reason}`).join('; ')}`);
+      const found = new Map(read.resources.map((row) => [idKey(row.id), row]));
+      for (const { key, change, id } of refresh) {
+        const row = found.get(idKey(id)) ?? found.get(key);
+        if (row !== undefined) upsert(idKey(row.id), row, change.eventTime);
+        else if (read.missing.some((missing) => idKey(missing) === idKey(id))) remove(idKey(id), id, change.eventTime);
+        else changedIds.push(id);
+      }
+    }
+
+    const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), state.stateTime);
+    const next = applied.length > 0 ? withRows({ ...state, versions, stateTime }, rows) : { ...state, versions, stateTime };
+
+    const subjectKeys = new Set<string>();
+    for (const id of changedIds) {
+      for (const key of affectedSubjectKeys(state.estate, id)) subjectKeys.add(key);
+      for (const key of affectedSubjectKeys(next.estate, id)) subjectKeys.add(key);
+    }
+    const result = auditEstate(next.estate, { subjectKeys });
+    let recorded;
+    try {
+      recorded = await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(stateTime), complete: true });
+    } catch (error) {
+      throw error instanceof TransientError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
+    }
+    const storedAt = Date.now();
+    // Only now does the state move: a failed store leaves it as it was, so the retried event re-judges the same neighbourhood.
+    states.set(next);
+    for (const change of applied) provider.applyChange(change);
+    return {
+      subscriptionId,
+      events: changes.length,
+      applied: applied.length,
+      outdated,
+      subjects: subjectKeys.size,
+      evaluations: result.evaluations.length,
+      summary: result.summary,
+      changes: recorded.changes,
+      stale: recorded.stale,
+      evaluatedAt: stateTime,
+      storedAt,
+    };
+  }
+}
+
+function compareChanges(a: ResourceChange, b: ResourceChange): number {
+  if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime ? -1 : 1;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

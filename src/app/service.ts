@@ -1,0 +1,254 @@
+import { idKey, subscriptionOf } from '../core/ids';
+import type { AuditSummary, InventoryGap } from '../core/types';
+import { auditEstate } from '../engine/audit';
+import { parseEvent } from './events';
+import type { ResourceChange } from './events';
+import type { InventoryProvider } from './inventory';
+import { affectedSubjectKeys } from './neighbourhood';
+import type { FindingChange, FindingsStore } from '../store/types';
+import type { FindingChangePublisher } from './ports';
+import { TransientError } from './ports';
+import type { BatchOutcome } from './processor';
+import { ChangeProcessor, describe } from './processor';
+import type { Settings } from './settings';
+import { inScope } from './settings';
+import { stateFromInventory, SubscriptionStates } from './subscription-state';
+
+/** Where the app writes its log lines (InvocationContext in the host, the console locally). */
+export interface AppLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface AuditorAppOptions {
+  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'>;
+  readonly provider: InventoryProvider;
+  readonly store: FindingsStore;
+  readonly publisher?: FindingChangePublisher;
+  /** How long a subscription's in-memory state is trusted before it is read whole again (default 30 min). */
+  readonly stateTtlMs?: number;
+  readonly onBatch?: (outcome: BatchOutcome) => void;
+}
+
+/** What resourceChanged did with one event. */
+export type EventResult =
+  | { readonly outcome: 'judged'; readonly eventId: string; readonly batch: BatchOutcome }
+  | { readonly outcome: 'ignored'; readonly eventId: string | undefined; readonly reason: string }
+  | { readonly outcome: 'out-of-scope'; readonly eventId: string; readonly subscriptionId: string }
+  | { readonly outcome: 'malformed'; readonly eventId: string | undefined; readonly reason: string };
+
+export interface SweepOutcome {
+  readonly subscriptionId: string;
+  readonly complete: boolean;
+  readonly gaps: readonly InventoryGap[];
+  readonly summary: AuditSummary;
+  readonly changes: readonly FindingChange[];
+  readonly evaluatedAt: string;
+}
+
+export type AuditRequest = { readonly subscriptionIds: readonly string[] } | { readonly workspaceId: string };
+
+export interface AuditAnswer {
+  readonly generatedAt: string;
+  readonly subscriptionIds: readonly string[];
+  readonly complete: boolean;
+  readonly gaps: readonly InventoryGap[];
+  readonly summary: AuditSummary;
+  readonly changes: readonly FindingChange[];
+}
+
+/** A request the caller got wrong (400), as opposed to a failure of ours. */
+export class RequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/**
+ * The services the Functions call: judging events, sweeping subscriptions, auditing on demand,
+ * reading findings. One instance per Functions worker (src/app/runtime.ts) so the per-subscription
+ * state and the coalescing window are shared by every invocation of the instance.
+ */
+export class AuditorApp {
+  readonly states: SubscriptionStates;
+  readonly processor: ChangeProcessor;
+
+  constructor(readonly options: AuditorAppOptions) {
+    this.states = new SubscriptionStates(options.provider, options.stateTtlMs ?? 30 * 60_000);
+    this.processor = new ChangeProcessor({
+      provider: options.provider,
+      states: this.states,
+      store: options.store,
+      coalesceMs: options.settings.coalesceMs,
+      onBatch: (outcome) => {
+        options.onBatch?.(outcome);
+      },
+    });
+  }
+
+  get store(): FindingsStore {
+    return this.options.store;
+  }
+
+  /**
+   * One delivered event. Malformed or irrelevant events resolve (logged with the reason: a
+   * redelivery would fail the same way); a transient failure rejects so Event Grid retries and
+   * finally dead-letters.
+   */
+  async handleEvent(event: unknown, log: AppLog): Promise<EventResult> {
+    const parsed = parseEvent(event);
+    if (parsed.outcome === 'malformed') {
+      log.warn(`resourceChanged: skipped malformed event ${parsed.eventId ?? '(no id)'}: ${parsed.reason}`);
+      return { outcome: 'malformed', eventId: parsed.eventId, reason: parsed.reason };
+    }
+    if (parsed.outcome === 'ignored') {
+      log.info(`resourceChanged: ignored event ${parsed.eventId}: ${parsed.reason}`);
+      return { outcome: 'ignored', eventId: parsed.eventId, reason: parsed.reason };
+    }
+    const change: ResourceChange = parsed.change;
+    if (!inScope(this.options.settings, change.subscriptionId)) {
+      log.info(`resourceChanged: event ${change.eventId} is for subscription ${change.subscriptionId}, which is out of scope`);
+      return { outcome: 'out-of-scope', eventId: change.eventId, subscriptionId: change.subscriptionId };
+    }
+    const [batch] = await this.processor.submit([change]);
+    if (batch === undefined) throw new Error('internal: no batch outcome for a submitted change');
+    await this.publish(batch.changes, log);
+    log.info(
+      `resourceChanged: ${change.eventType} ${change.resourceId} judged in a batch of ${batch.events} event(s): ${batch.subjects} subject(s), ${batch.evaluations} evaluation(s), ${batch.changes.length} finding change(s)${batch.outdated > 0 ? `, ${batch.outdated} outdated change(s) ignored` : ''}`,
+    );
+    return { outcome: 'judged', eventId: change.eventId, batch };
+  }
+
+  /** Subscriptions a scheduled sweep covers: the configured scope, or every one the inventory sees. */
+  async sweepTargets(): Promise<readonly string[]> {
+    const scope = this.options.settings.scopeSubscriptions;
+    if (scope.length > 0) return scope;
+    try {
+      return await this.options.provider.listSubscriptions();
+    } catch (error) {
+      throw new TransientError(`cannot list subscriptions: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  /**
+   * Audits one whole subscription and stores the result. Findings are resolved only when the
+   * inventory had no gaps: a partial read never resolves what it did not see.
+   */
+  async sweepSubscription(subscriptionId: string, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
+    const key = subscriptionId.toLowerCase();
+    const started = Date.now();
+    let inventory;
+    try {
+      inventory = await this.options.provider.readSubscription(key);
+    } catch (error) {
+      const reason = `cannot read the inventory of subscription ${key}: ${describe(error)}`;
+      // The failed attempt stays visible in the sweep records even if every retry fails.
+      await this.options.store.recordSweep({ subscriptionId: key, startedAt: new Date(started), error: reason, durationMs: Date.now() - started }).catch(() => undefined);
+      throw new TransientError(reason, { cause: error });
+    }
+    const state = stateFromInventory(key, inventory, Date.now(), this.states.peek(key));
+    const result = auditEstate(state.estate);
+    const complete = inventory.gaps.length === 0;
+    const evaluatedAt = inventory.capturedAt ?? new Date(started).toISOString();
+    const recorded = await this.record(() =>
+      this.options.store.recordEvaluations({
+        scope: { subscriptionIds: [key], incompleteSubscriptionIds: complete ? [] : [key] },
+        evaluations: result.evaluations,
+        evaluatedAt: new Date(evaluatedAt),
+        complete,
+        durationMs: Date.now() - started,
+      }),
+    );
+    if (complete) this.states.set(state);
+    await this.publish(recorded.changes, log);
+    for (const gap of inventory.gaps) log.warn(`sweep ${key} (${trigger}): could not read ${gap.scope}: ${gap.reason}`);
+    log.info(
+      `sweep ${key} (${trigger}): ${result.evaluations.length} evaluation(s), ${result.findings.length} finding(s); opened ${recorded.opened}, reopened ${recorded.reopened}, resolved ${recorded.resolved}${complete ? '' : ' (incomplete inventory: nothing resolved)'}`,
+    );
+    return { subscriptionId: key, complete, gaps: inventory.gaps, summary: result.summary, changes: recorded.changes, evaluatedAt };
+  }
+
+  /** POST /api/audit: audits now and answers the summary and the findings that changed. */
+  async audit(request: AuditRequest, log: AppLog): Promise<AuditAnswer> {
+    const generatedAt = new Date().toISOString();
+    if ('workspaceId' in request) {
+      const subscriptionId = subscriptionOf(request.workspaceId);
+      if (subscriptionId === undefined) throw new RequestError(`workspaceId '${request.workspaceId}' is not an Azure resource ID`);
+      if (!inScope(this.options.settings, subscriptionId)) throw new RequestError(`subscription ${subscriptionId} is out of the auditor's scope`);
+      const inventory = await this.readForAudit(subscriptionId);
+      const state = stateFromInventory(subscriptionId, inventory, Date.now(), this.states.peek(subscriptionId));
+      if (state.estate.workspace(request.workspaceId) === undefined && inventory.gaps.length === 0) {
+        throw new RequestError(`workspace '${request.workspaceId}' is not in the inventory`);
+      }
+      const subjectKeys = affectedSubjectKeys(state.estate, request.workspaceId);
+      const result = auditEstate(state.estate, { subjectKeys });
+      const complete = inventory.gaps.length === 0;
+      const recorded = await this.record(() =>
+        this.options.store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(inventory.capturedAt ?? generatedAt), complete }),
+      );
+      await this.publish(recorded.changes, log);
+      return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: inventory.gaps, summary: result.summary, changes: recorded.changes };
+    }
+    const outcomes: SweepOutcome[] = [];
+    for (const subscriptionId of request.subscriptionIds) {
+      if (!inScope(this.options.settings, subscriptionId)) throw new RequestError(`subscription ${subscriptionId} is out of the auditor's scope`);
+    }
+    for (const subscriptionId of request.subscriptionIds) outcomes.push(await this.sweepSubscription(subscriptionId, 'http', log));
+    return {
+      generatedAt,
+      subscriptionIds: outcomes.map((outcome) => outcome.subscriptionId),
+      complete: outcomes.every((outcome) => outcome.complete),
+      gaps: outcomes.flatMap((outcome) => outcome.gaps),
+      summary: addSummaries(outcomes.map((outcome) => outcome.summary)),
+      changes: outcomes.flatMap((outcome) => outcome.changes),
+    };
+  }
+
+  private async readForAudit(subscriptionId: string) {
+    try {
+      return await this.options.provider.readSubscription(subscriptionId);
+    } catch (error) {
+      throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  private async record<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      throw error instanceof TransientError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  /** Publishing is best effort: the findings are stored; a lost notification must not make Event Grid redeliver the change. */
+  private async publish(changes: readonly FindingChange[], log: AppLog): Promise<void> {
+    if (this.options.publisher === undefined || changes.length === 0) return;
+    try {
+      await this.options.publisher.publish(changes);
+    } catch (error) {
+      log.warn(`could not publish ${changes.length} finding change(s) to Event Grid: ${describe(error)}`);
+    }
+  }
+}
+
+function addSummaries(summaries: readonly AuditSummary[]): AuditSummary {
+  return summaries.reduce<AuditSummary>(
+    (sum, next) => ({
+      resources: sum.resources + next.resources,
+      evaluations: sum.evaluations + next.evaluations,
+      pass: sum.pass + next.pass,
+      fail: sum.fail + next.fail,
+      unknown: sum.unknown + next.unknown,
+      notApplicable: sum.notApplicable + next.notApplicable,
+    }),
+    { resources: 0, evaluations: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 },
+  );
+}
+
+/** Case-folded subscription of a resource ID (exported for the HTTP layer's validation). */
+export function subscriptionKeyOf(id: string): string | undefined {
+  const subscription = subscriptionOf(id);
+  return subscription === undefined ? undefined : idKey(subscription);
+}

@@ -1,0 +1,199 @@
+/**
+ * App settings of the Function App and of `npm start`, validated once at start-up. Every problem
+ * is collected so an operator fixes them in one pass instead of one deployment per typo.
+ */
+
+export type InventorySetting = { readonly kind: 'resource-graph' } | { readonly kind: 'snapshot'; readonly path: string };
+
+export type StorageSetting =
+  | { readonly kind: 'account-url'; readonly url: string }
+  | { readonly kind: 'connection-string'; readonly connectionString: string };
+
+export type CloudSetting = 'AzurePublicCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
+
+export interface Settings {
+  /** Lowercased subscription IDs; empty means every subscription the inventory can read. */
+  readonly scopeSubscriptions: readonly string[];
+  /** NCRONTAB (six fields, seconds first) of sweepScheduled. */
+  readonly sweepSchedule: string;
+  readonly storage: StorageSetting;
+  readonly inventory: InventorySetting;
+  /** Where finding changes are published as CloudEvents; undefined = not published. */
+  readonly eventGridTopicEndpoint: string | undefined;
+  /** Access key of that topic; undefined = the app's managed identity (EventGrid Data Sender). */
+  readonly eventGridTopicKey: string | undefined;
+  readonly queueName: string;
+  readonly autoRemediation: boolean;
+  /** Events of one subscription arriving within this window are re-judged as one batch. */
+  readonly coalesceMs: number;
+  readonly cloud: CloudSetting;
+  /** ARM endpoint override (sovereign proxies, tests); undefined = the cloud's own. */
+  readonly armEndpoint: string | undefined;
+}
+
+/** Every setting the app reads, with its default (documented in docs/readme/functions.md). */
+export const SETTING_NAMES = [
+  'AML_AUDITOR_SCOPE_SUBSCRIPTIONS',
+  'AML_AUDITOR_SWEEP_SCHEDULE',
+  'AML_AUDITOR_STORAGE_ACCOUNT_URL',
+  'AML_AUDITOR_STORAGE_CONNECTION',
+  'AML_AUDITOR_INVENTORY',
+  'AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT',
+  'AML_AUDITOR_EVENTGRID_TOPIC_KEY',
+  'AML_AUDITOR_QUEUE_NAME',
+  'AML_AUDITOR_AUTO_REMEDIATION',
+  'AML_AUDITOR_COALESCE_MS',
+  'AML_AUDITOR_CLOUD',
+  'AML_AUDITOR_ARM_ENDPOINT',
+] as const;
+
+export const DEFAULT_SWEEP_SCHEDULE = '0 0 */6 * * *';
+export const DEFAULT_QUEUE_NAME = 'aml-auditor-sweeps';
+export const DEFAULT_COALESCE_MS = 100;
+const MAX_COALESCE_MS = 10_000;
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid settings (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CLOUDS: readonly CloudSetting[] = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the settings; throws one SettingsError naming every problem. */
+export function loadSettings(env: Environment): Settings {
+  const problems: string[] = [];
+  const value = (name: (typeof SETTING_NAMES)[number]): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw === undefined || raw === '' ? undefined : raw;
+  };
+
+  const scopeSubscriptions: string[] = [];
+  for (const entry of (value('AML_AUDITOR_SCOPE_SUBSCRIPTIONS') ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const id = entry.replace(/^\/subscriptions\//i, '');
+    if (GUID.test(id)) scopeSubscriptions.push(id.toLowerCase());
+    else problems.push(`AML_AUDITOR_SCOPE_SUBSCRIPTIONS: '${entry}' is not a subscription ID (a GUID); use a comma-separated list, or leave it empty for every subscription`);
+  }
+
+  const sweepSchedule = value('AML_AUDITOR_SWEEP_SCHEDULE') ?? DEFAULT_SWEEP_SCHEDULE;
+  const scheduleProblem = ncrontabProblem(sweepSchedule);
+  if (scheduleProblem !== undefined) problems.push(`AML_AUDITOR_SWEEP_SCHEDULE: '${sweepSchedule}' ${scheduleProblem}`);
+
+  const accountUrl = value('AML_AUDITOR_STORAGE_ACCOUNT_URL');
+  const connection = value('AML_AUDITOR_STORAGE_CONNECTION');
+  let storage: StorageSetting | undefined;
+  if (accountUrl !== undefined && connection !== undefined) {
+    problems.push('AML_AUDITOR_STORAGE_ACCOUNT_URL and AML_AUDITOR_STORAGE_CONNECTION are both set; set exactly one (the URL uses the managed identity)');
+  } else if (accountUrl !== undefined) {
+    if (!isUrl(accountUrl, ['https:', 'http:'])) problems.push(`AML_AUDITOR_STORAGE_ACCOUNT_URL: '${accountUrl}' is not a URL (expected https://<account>.table.core.windows.net)`);
+    else storage = { kind: 'account-url', url: accountUrl };
+  } else if (connection !== undefined) {
+    if (connection !== 'UseDevelopmentStorage=true' && !/(^|;)\s*(AccountName|TableEndpoint)\s*=/i.test(connection)) {
+      problems.push('AML_AUDITOR_STORAGE_CONNECTION: not a storage connection string (expected AccountName=…;AccountKey=… or TableEndpoint=…, or UseDevelopmentStorage=true)');
+    } else storage = { kind: 'connection-string', connectionString: connection };
+  } else {
+    problems.push('AML_AUDITOR_STORAGE_ACCOUNT_URL or AML_AUDITOR_STORAGE_CONNECTION is required (where the findings tables live)');
+  }
+
+  const inventoryRaw = value('AML_AUDITOR_INVENTORY') ?? 'resource-graph';
+  let inventory: InventorySetting = { kind: 'resource-graph' };
+  if (inventoryRaw.toLowerCase() === 'resource-graph') inventory = { kind: 'resource-graph' };
+  else if (/^snapshot:/i.test(inventoryRaw) && inventoryRaw.slice('snapshot:'.length).trim() !== '') inventory = { kind: 'snapshot', path: inventoryRaw.slice('snapshot:'.length).trim() };
+  else problems.push(`AML_AUDITOR_INVENTORY: '${inventoryRaw}' is neither 'resource-graph' nor 'snapshot:<path>'`);
+
+  const eventGridTopicEndpoint = value('AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT');
+  if (eventGridTopicEndpoint !== undefined && !isUrl(eventGridTopicEndpoint, ['https:'])) {
+    problems.push(`AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT: '${eventGridTopicEndpoint}' is not an https:// URL (expected https://<topic>.<region>-1.eventgrid.azure.net/api/events)`);
+  }
+  const eventGridTopicKey = value('AML_AUDITOR_EVENTGRID_TOPIC_KEY');
+  if (eventGridTopicKey !== undefined && eventGridTopicEndpoint === undefined) {
+    problems.push('AML_AUDITOR_EVENTGRID_TOPIC_KEY is set but AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT is not');
+  }
+
+  const queueName = value('AML_AUDITOR_QUEUE_NAME') ?? DEFAULT_QUEUE_NAME;
+  if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(queueName)) {
+    problems.push(`AML_AUDITOR_QUEUE_NAME: '${queueName}' is not a valid queue name (3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit)`);
+  }
+
+  const remediationRaw = (value('AML_AUDITOR_AUTO_REMEDIATION') ?? 'false').toLowerCase();
+  let autoRemediation = false;
+  if (remediationRaw === 'true') {
+    // Nothing in this version writes to Azure; accepting `true` would promise a fix that never happens.
+    problems.push('AML_AUDITOR_AUTO_REMEDIATION: true is not supported by this version (findings are reported, never changed); set false');
+    autoRemediation = true;
+  } else if (remediationRaw !== 'false') {
+    problems.push(`AML_AUDITOR_AUTO_REMEDIATION: '${remediationRaw}' is not true or false`);
+  }
+
+  const coalesceRaw = value('AML_AUDITOR_COALESCE_MS');
+  let coalesceMs = DEFAULT_COALESCE_MS;
+  if (coalesceRaw !== undefined) {
+    const parsed = Number(coalesceRaw);
+    if (!/^\d+$/.test(coalesceRaw) || parsed > MAX_COALESCE_MS) problems.push(`AML_AUDITOR_COALESCE_MS: '${coalesceRaw}' is not a whole number of milliseconds from 0 to ${MAX_COALESCE_MS}`);
+    else coalesceMs = parsed;
+  }
+
+  const cloudRaw = value('AML_AUDITOR_CLOUD') ?? 'AzurePublicCloud';
+  const cloud = CLOUDS.find((name) => name.toLowerCase() === cloudRaw.toLowerCase());
+  if (cloud === undefined) problems.push(`AML_AUDITOR_CLOUD: '${cloudRaw}' is not one of ${CLOUDS.join(', ')}`);
+
+  const armEndpoint = value('AML_AUDITOR_ARM_ENDPOINT');
+  if (armEndpoint !== undefined && !isUrl(armEndpoint, ['https:'])) problems.push(`AML_AUDITOR_ARM_ENDPOINT: '${armEndpoint}' is not an https:// URL`);
+
+  if (problems.length > 0 || storage === undefined) throw new SettingsError(problems);
+  return {
+    scopeSubscriptions,
+    sweepSchedule,
+    storage,
+    inventory,
+    eventGridTopicEndpoint,
+    eventGridTopicKey,
+    queueName,
+    autoRemediation,
+    coalesceMs,
+    cloud: cloud ?? 'AzurePublicCloud',
+    armEndpoint,
+  };
+}
+
+/** True when the subscription is in scope (an empty scope admits every subscription). */
+export function inScope(settings: Pick<Settings, 'scopeSubscriptions'>, subscriptionId: string): boolean {
+  return settings.scopeSubscriptions.length === 0 || settings.scopeSubscriptions.includes(subscriptionId.toLowerCase());
+}
+
+function isUrl(text: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const NCRONTAB_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const NCRONTAB_NAMED = /^[A-Za-z0-9*,\-/]+$/;
+
+/**
+ * The Functions timer accepts six-field NCRONTAB ({second} {minute} {hour} {day} {month}
+ * {day-of-week}) or a TimeSpan like 01:00:00 (App Service plans only); a five-field Unix cron is
+ * the usual mistake, so it gets its own message.
+ */
+function ncrontabProblem(schedule: string): string | undefined {
+  if (/^\d{1,2}:\d{2}:\d{2}$/.test(schedule)) return undefined;
+  const fields = schedule.split(/\s+/);
+  if (fields.length === 5) return 'has five fields; the Functions timer needs six (seconds first), e.g. 0 0 */6 * * *';
+  if (fields.length !== 6) return `has ${fields.length} fields; expected six NCRONTAB fields ({second} {minute} {hour} {day} {month} {day-of-week})`;
+  const [second, minute, hour] = fields;
+  for (const [field, max, name] of [[second, 59, 'second'], [minute, 59, 'minute'], [hour, 23, 'hour']] as const) {
+    if (field === undefined || !NCRONTAB_FIELD.test(field)) return `has an invalid ${name} field '${field ?? ''}'`;
+    const numbers = field.split(/[,\-/]/).filter((part) => /^\d+$/.test(part)).map(Number);
+    if (numbers.some((number) => number > max && !field.includes(`/${number}`))) return `has a ${name} out of range in '${field}'`;
+  }
+  for (const field of fields.slice(3)) {
+    if (!NCRONTAB_NAMED.test(field)) return `has an invalid field '${field}'`;
+  }
+  return undefined;
+}
