@@ -57,6 +57,8 @@ export interface LiveArgs {
   readonly cloud?: string;
   readonly armEndpoint?: string;
   readonly pageSize?: string;
+  /** False skips the service-tags call (snapshot --no-service-tags). */
+  readonly serviceTags?: boolean;
 }
 
 const CLOUD_ALIASES: Readonly<Record<string, CloudName>> = {
@@ -79,7 +81,7 @@ export function parseCloud(value: string | undefined): CloudName {
 export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo, deps: LiveCliDeps = {}): Promise<Inventory> {
   const cloud = parseCloud(values.cloud);
   const armEndpoint = parseEndpoint(values.armEndpoint);
-  const pageSize = values.pageSize === undefined ? undefined : Number(values.pageSize);
+  const pageSize = parsePageSize(values.pageSize);
   const credential = deps.credential ?? resolveCredential(io.env ?? process.env, cloud);
   const progress = io.isTTY ? progressLine(io.stderr) : undefined;
   try {
@@ -90,6 +92,7 @@ export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo,
       cloud,
       ...(armEndpoint !== undefined ? { armEndpoint } : {}),
       ...(pageSize !== undefined ? { pageSize } : {}),
+      ...(values.serviceTags === false ? { serviceTags: false } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
       ...(deps.tlsOptions ? { tlsOptions: deps.tlsOptions } : {}),
       ...(deps.retry ? { retry: deps.retry } : {}),
@@ -144,27 +147,18 @@ export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo,
   }
   let inventory: Inventory;
   try {
-    const cloud = parseCloud(values.cloud);
-    const armEndpoint = parseEndpoint(values['arm-endpoint']);
-    const pageSize = values['page-size'] === undefined ? undefined : Number(values['page-size']);
-    const credential = deps.credential ?? resolveCredential(io.env ?? process.env, cloud);
-    const progress = io.isTTY ? progressLine(io.stderr) : undefined;
-    try {
-      inventory = await readLiveInventory({
-        ...(values.subscription !== undefined ? { subscriptionIds: values.subscription } : {}),
-        ...(values['management-group'] !== undefined ? { managementGroupId: values['management-group'] } : {}),
-        credential,
-        cloud,
-        ...(armEndpoint !== undefined ? { armEndpoint } : {}),
-        ...(pageSize !== undefined ? { pageSize } : {}),
+    inventory = await loadLiveInventoryFromArgs(
+      {
+        ...(values.subscription !== undefined ? { subscription: values.subscription } : {}),
+        ...(values['management-group'] !== undefined ? { managementGroup: values['management-group'] } : {}),
+        ...(values.cloud !== undefined ? { cloud: values.cloud } : {}),
+        ...(values['arm-endpoint'] !== undefined ? { armEndpoint: values['arm-endpoint'] } : {}),
+        ...(values['page-size'] !== undefined ? { pageSize: values['page-size'] } : {}),
         serviceTags: values['no-service-tags'] !== true,
-        ...(progress ? { onProgress: progress.update } : {}),
-        ...(deps.tlsOptions ? { tlsOptions: deps.tlsOptions } : {}),
-        ...(deps.retry ? { retry: deps.retry } : {}),
-      });
-    } finally {
-      progress?.end();
-    }
+      },
+      io,
+      deps,
+    );
   } catch (error) {
     if (error instanceof LiveUsageError) {
       io.stderr.write(`aml-vnet-audit snapshot: ${error.message}\n`);
@@ -288,6 +282,13 @@ function progressLine(stderr: Writer): { update: (progress: LiveProgress) => voi
       if (drawn) stderr.write('\n');
     },
   };
+}
+
+function parsePageSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const size = Number(value);
+  if (!/^\d+$/.test(value.trim()) || size < 1 || size > 1000) throw new LiveUsageError(`--page-size: a whole number from 1 to 1000, not '${value}'`);
+  return size;
 }
 
 function parseEndpoint(value: string | undefined): string | undefined {

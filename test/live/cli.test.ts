@@ -69,6 +69,8 @@ describe('aml-vnet-audit snapshot', () => {
     [['--subscription', SUB_A, '--cloud', 'Mars'], /unknown cloud 'Mars'/],
     [['--subscription', SUB_A, '--arm-endpoint', 'http://127.0.0.1:1'], /must be https/],
     [['--subscription', SUB_A, 'stray.json'], /unexpected argument 'stray.json'/],
+    [['--subscription', SUB_A, '--page-size', '0'], /--page-size: a whole number from 1 to 1000, not '0'/],
+    [['--subscription', SUB_A, '--page-size', 'many'], /--page-size/],
   ])('exits 2 with one clear line for bad usage %j', async (argv, message) => {
     const terminal = io();
     const code = await runSnapshotCommand(argv, terminal, { credential: new RecordingCredential() });
