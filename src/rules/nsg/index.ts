@@ -1,7 +1,9 @@
 import type { AnyRule } from '../types';
 import { nsgBatchInboundRule } from './batch-inbound';
 import { nsgInstanceInboundRule } from './instance-inbound';
+import { nsgMcrOutboundRule } from './mcr-outbound';
+import { nsgOutboundServiceTagsRule } from './outbound-service-tags';
 import { nsgSshExposedRule } from './ssh-exposed';
 
 /** Rules of the nsg family, sorted by ID. */
-export const nsgRules: readonly AnyRule[] = [nsgBatchInboundRule, nsgInstanceInboundRule, nsgSshExposedRule];
+export const nsgRules: readonly AnyRule[] = [nsgBatchInboundRule, nsgInstanceInboundRule, nsgMcrOutboundRule, nsgOutboundServiceTagsRule, nsgSshExposedRule];

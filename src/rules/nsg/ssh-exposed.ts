@@ -2,6 +2,7 @@ import { nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
 import { cidrContains } from '../../network';
 import { defineRule } from '../types';
+import type { CheckOutcome } from '../types';
 import { ANY_COMPUTE, computeIdsOfUses, regionsOfUses, subnetLabel, subnetNsgGate, subnetSubjects } from '../support/compute-subnets';
 import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { INTERNET, judgeFlow, ruleRefJson, tcp } from '../support/traffic';
@@ -38,7 +39,7 @@ export const nsgSshExposedRule = defineRule<ComputeSubnetTarget, MessageId>({
     },
   },
   subjects: (estate) => subnetSubjects(estate, ANY_COMPUTE),
-  check: ({ target }, estate) => {
+  check: ({ target }, estate): CheckOutcome<MessageId> => {
     const computeIds = computeIdsOfUses(target.uses);
     const label = subnetLabel(target.subnetId);
     const gate = subnetNsgGate(estate, target);

@@ -181,3 +181,156 @@ export function requiredInboundCheck(
     evidence: { ...flowEvidence, reason: outcome.reason, rule: outcome.rule ? outcome.rule.rule : null, priority: outcome.rule ? outcome.rule.priority : null, region: outcome.region },
   };
 }
+
+// ---------- outbound flows a restricted subnet must still allow ----------
+
+/** One NSG path out of the subnet: the subnet NSG, and a NIC NSG for an attached VM. */
+export interface OutboundPath {
+  /** Where the traffic leaves from: "subnet" or the NIC name. */
+  readonly label: string;
+  readonly nsgs: readonly NetworkSecurityGroup[];
+  /** NSGs the path names that the inventory lacks. */
+  readonly missingNsgIds: readonly string[];
+  readonly localPrefixes: readonly string[];
+}
+
+/** A service-tag destination the seed requires, on one TCP port. */
+export interface RequiredOutbound {
+  readonly tag: string;
+  readonly port: number;
+  /** True when the seed names the regional tag (Storage.<Region>). */
+  readonly regional: boolean;
+}
+
+export type RestrictedOutboundMessageId =
+  | 'allowed'
+  | 'blocked'
+  | 'undetermined'
+  | 'notRestricted'
+  | 'restrictionUnknown'
+  | 'noNsg'
+  | 'missingSubnet'
+  | 'missingNsg';
+
+type PathVerdict =
+  | { readonly kind: 'open'; readonly evidence: { [key: string]: JsonValue } }
+  | { readonly kind: 'pass' | 'fail'; readonly evidence: { [key: string]: JsonValue }; readonly blocked: string[] }
+  | {
+      readonly kind: 'unknown';
+      readonly cause: 'missing-nsg' | 'restriction' | 'flow';
+      readonly evidence: { [key: string]: JsonValue };
+      readonly reason: string;
+    };
+
+function requiredName(required: RequiredOutbound): string {
+  return `${required.tag}${required.regional ? '.<Region>' : ''} TCP ${required.port}`;
+}
+
+function judgePath(path: OutboundPath, required: readonly RequiredOutbound[], regions: readonly (string | undefined)[], tags: ServiceTagIndex): PathVerdict {
+  const nsgIds = path.nsgs.map((nsg) => nsg.id);
+  if (path.missingNsgIds.length > 0) {
+    return { kind: 'unknown', cause: 'missing-nsg', reason: `NSG ${path.missingNsgIds.map(nameOf).join(', ')} is not in the inventory`, evidence: { path: path.label, nsgIds, missingNsgIds: [...path.missingNsgIds] } };
+  }
+  const parsed = path.nsgs.map((nsg) => nsg.parsed);
+  const restriction = restrictionOf(parsed, path.localPrefixes, tags, regions[0]);
+  if (restriction.state === 'open') {
+    return { kind: 'open', evidence: { path: path.label, nsgIds, restricted: false, openedBy: restriction.decidedBy.map(ruleRefJson) } };
+  }
+  if (restriction.state === 'unknown') {
+    return {
+      kind: 'unknown',
+      cause: 'restriction',
+      reason: `whether outbound TCP 443 to the Internet is denied cannot be told: ${restriction.reason}`,
+      evidence: { path: path.label, nsgIds, restricted: null, reason: restriction.reason, rule: restriction.rule ? ruleRefJson(restriction.rule) : null },
+    };
+  }
+  const blocked: { [key: string]: JsonValue }[] = [];
+  const undetermined: { [key: string]: JsonValue }[] = [];
+  const allowed: string[] = [];
+  for (const item of required) {
+    const flow: Flow = { direction: 'Outbound', protocol: 'Tcp', ports: tcp(item.port), peer: serviceTag(item.tag) };
+    const outcome = judgeFlow(parsed, flow, path.localPrefixes, regions, tags);
+    const name = requiredName(item);
+    if (outcome.decision === 'allow') allowed.push(name);
+    else if (outcome.decision === 'deny') {
+      blocked.push({ tag: item.tag, regional: item.regional, port: item.port, nsgId: outcome.decidedBy.nsgId, rule: outcome.decidedBy.rule, priority: outcome.decidedBy.priority, region: outcome.region });
+    } else {
+      undetermined.push({ tag: item.tag, regional: item.regional, port: item.port, reason: outcome.reason, rule: outcome.rule?.rule ?? null, priority: outcome.rule?.priority ?? null, region: outcome.region });
+    }
+  }
+  const evidence = { path: path.label, nsgIds, restricted: true, restrictedBy: ruleRefJson(restriction.decidedBy), allowed, blocked, undetermined };
+  const blockedNames = blocked.map((item) => `${String(item.tag)}${item.regional ? `.${String(item.region ?? '<Region>')}` : ''} TCP ${String(item.port)} (rule '${String(item.rule)}', priority ${String(item.priority)})`);
+  if (blocked.length > 0) return { kind: 'fail', evidence, blocked: blockedNames };
+  if (undetermined.length > 0) return { kind: 'unknown', cause: 'flow', evidence, reason: String(undetermined[0]?.reason ?? '') };
+  return { kind: 'pass', evidence, blocked: [] };
+}
+
+/**
+ * The seed's outbound requirements on a subject whose outbound is restricted (requirements.md:
+ * TCP 443 to a generic Internet address denied), over every NSG path out of it. Not applicable
+ * when no path is restricted; fail when a restricted path blocks a required flow.
+ */
+export function restrictedOutboundCheck(
+  estate: Estate,
+  subject: { readonly name: string; readonly computeIds: readonly string[] },
+  paths: readonly OutboundPath[],
+  required: readonly RequiredOutbound[],
+  regions: readonly (string | undefined)[],
+): CheckOutcome<RestrictedOutboundMessageId> {
+  const computeIds = [...subject.computeIds];
+  const needed = required.map(requiredName).join(', ');
+  if (paths.length === 0) return { status: 'not-applicable', messageId: 'noNsg', data: { name: subject.name }, evidence: { nsgIds: [], computeIds } };
+  const verdicts = paths.map((path) => judgePath(path, required, regions, estate.serviceTags));
+  const evidence = { paths: verdicts.map((verdict) => verdict.evidence), computeIds };
+  const failed = verdicts.filter((verdict) => verdict.kind === 'fail');
+  if (failed.length > 0) {
+    const blocked = failed.flatMap((verdict) => (verdict.kind === 'fail' ? verdict.blocked : []));
+    const first = verdicts.find((verdict) => verdict.kind === 'fail')?.evidence;
+    return {
+      status: 'fail',
+      messageId: 'blocked',
+      data: { name: subject.name, blocked: blocked.join('; '), needed },
+      evidence: { ...evidence, blocked: failed.flatMap((verdict) => (verdict.evidence.blocked as JsonValue[]) ?? []), restrictedBy: first?.restrictedBy ?? null },
+    };
+  }
+  for (const verdict of verdicts) {
+    if (verdict.kind !== 'unknown') continue;
+    const messageId = verdict.cause === 'missing-nsg' ? 'missingNsg' : verdict.cause === 'restriction' ? 'restrictionUnknown' : 'undetermined';
+    return { status: 'unknown', messageId, data: { name: subject.name, reason: verdict.reason, needed }, evidence: { ...evidence, reason: verdict.reason } };
+  }
+  if (verdicts.some((verdict) => verdict.kind === 'pass')) return { status: 'pass', messageId: 'allowed', data: { name: subject.name, needed }, evidence };
+  return { status: 'not-applicable', messageId: 'notRestricted', data: { name: subject.name }, evidence };
+}
+
+/** The single outbound path of a subnet subject (its NSG), or the reason it cannot be judged. */
+export function subnetOutboundPaths(
+  estate: Estate,
+  target: ComputeSubnetTarget,
+): { readonly kind: 'paths'; readonly paths: OutboundPath[] } | { readonly kind: 'missing-subnet' } {
+  const gate = subnetNsgGate(estate, target);
+  switch (gate.kind) {
+    case 'missing-subnet':
+      return { kind: 'missing-subnet' };
+    case 'no-nsg':
+      return { kind: 'paths', paths: [] };
+    case 'missing-nsg':
+      return { kind: 'paths', paths: [{ label: 'subnet', nsgs: [], missingNsgIds: [gate.nsgId], localPrefixes: gate.subnet.addressPrefixes }] };
+    default:
+      return { kind: 'paths', paths: [{ label: 'subnet', nsgs: [gate.nsg], missingNsgIds: [], localPrefixes: gate.subnet.addressPrefixes }] };
+  }
+}
+
+/** Check of a cluster/instance subnet against required outbound flows, once its outbound is restricted. */
+export function subnetRestrictedOutboundCheck(
+  estate: Estate,
+  target: ComputeSubnetTarget,
+  required: readonly RequiredOutbound[],
+): CheckOutcome<RestrictedOutboundMessageId> {
+  const name = subnetLabel(target.subnetId);
+  const computeIds = computeIdsOfUses(target.uses);
+  const paths = subnetOutboundPaths(estate, target);
+  if (paths.kind === 'missing-subnet') {
+    return { status: 'unknown', messageId: 'missingSubnet', data: { name }, evidence: { missingResourceId: target.subnetId, computeIds } };
+  }
+  return restrictedOutboundCheck(estate, { name, computeIds }, paths.paths, required, regionsOfUses(estate, target.uses));
+}
