@@ -1,0 +1,82 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import { audit } from '../../functions/audit';
+import { findings } from '../../functions/findings';
+import { resourceChanged } from '../../functions/resourceChanged';
+import { sweepQueueOutput, sweepScheduled } from '../../functions/sweepScheduled';
+import { cloudEventsHandshake, eventGridDelivery } from './eventgrid-webhook';
+import { getAuditorApp } from './runtime';
+
+/**
+ * The routes of contract.md as the Functions host exposes them, over the same handlers: the
+ * table the local server (src/local/start.ts) routes by. Routes marked `localOnly` stand for
+ * what the host provides itself in Azure (the admin endpoint of non-HTTP functions, the queue
+ * view). This module plays the host, so it is the one place in src/ that imports functions/.
+ */
+export type RouteHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST' | 'OPTIONS';
+  /** Exact path, no query. */
+  readonly path: string;
+  /** The function (or host feature) serving it. */
+  readonly name: string;
+  readonly handler: RouteHandler;
+  readonly localOnly?: boolean;
+}
+
+/** What the local host lends the routes: invocation contexts and the sweep queue. */
+export interface LocalHost {
+  newContext(functionName: string, triggerMetadata?: Record<string, unknown>): InvocationContext;
+  enqueueSweeps(messages: readonly unknown[]): void;
+  queueStatus(): unknown;
+}
+
+export function httpRoutes(host: LocalHost): readonly HttpRoute[] {
+  return [
+    { method: 'POST', path: '/api/audit', name: 'audit', handler: audit },
+    { method: 'GET', path: '/api/findings', name: 'findings', handler: findings },
+    // Issue 6 fills these two with functions/dashboard.ts; until then they say so.
+    { method: 'GET', path: '/api/dashboard', name: 'dashboard', handler: dashboardPending },
+    { method: 'GET', path: '/', name: 'dashboard', handler: dashboardPending },
+    {
+      method: 'POST',
+      path: '/runtime/webhooks/eventgrid',
+      name: 'resourceChanged',
+      handler: (request) => eventGridDelivery(request, { resourceChanged: (event) => resourceChanged(event, host.newContext('resourceChanged')) }),
+    },
+    { method: 'OPTIONS', path: '/runtime/webhooks/eventgrid', name: 'resourceChanged', handler: async (request) => cloudEventsHandshake(request) },
+    {
+      method: 'POST',
+      path: '/admin/functions/sweepScheduled',
+      name: 'sweepScheduled',
+      localOnly: true,
+      handler: async () => {
+        const context = host.newContext('sweepScheduled');
+        await sweepScheduled(manualTimer(), context);
+        const messages = (context.extraOutputs.get(sweepQueueOutput) as unknown[] | undefined) ?? [];
+        host.enqueueSweeps(messages);
+        return { status: 202, jsonBody: { enqueued: messages.length } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/sweeps',
+      name: 'sweeps',
+      localOnly: true,
+      handler: async () => {
+        const auditor = await getAuditorApp();
+        return { status: 200, jsonBody: { queue: host.queueStatus(), sweeps: await auditor.store.listSweeps(undefined, 50) } };
+      },
+    },
+  ];
+}
+
+async function dashboardPending(): Promise<HttpResponseInit> {
+  return { status: 501, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'The dashboard is not built yet (issue 6). Findings: GET /api/findings\n' };
+}
+
+/** What the host passes a timer function invoked through its admin endpoint. */
+export function manualTimer(): Timer {
+  const now = new Date().toISOString();
+  return { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: now, next: now, lastUpdated: now } };
+}
