@@ -4,7 +4,7 @@
  */
 import type { Estate } from '../../src/estate';
 import type { ResourceRow } from '../../src/inventory/types';
-import { amlCluster, computeInstance, estateOf, nsg, resourceId, vnet, workspace } from './arm';
+import { amlCluster, attachedCompute, computeInstance, estateOf, hdInsightCluster, networkInterface, nsg, nsgId, resourceId, virtualMachine, vnet, workspace } from './arm';
 import type { NsgRuleSpec } from './arm';
 import { compliantRows, ids, restrictedOutboundRules, serviceTags, trainingInboundRules, withRow } from './scenario';
 import type { ScenarioOptions } from './scenario';
@@ -83,4 +83,64 @@ export function privateNodeRows(): ResourceRow[] {
     amlCluster(ws, { name: 'cpu-cluster', subnetId: ids.trainingSubnet, maxNodeCount: 4, currentNodeCount: 1, enableNodePublicIp: false }),
     computeInstance(ws, { name: 'ci-alice', subnetId: ids.trainingSubnet, enableNodePublicIp: false }),
   ];
+}
+
+// ---------- attached VM and HDInsight cluster (001, "Use a virtual machine or HDInsight cluster") ----------
+
+const vmVnetId = resourceId('Microsoft.Network', 'virtualNetworks', 'vnet-attached');
+
+export const attachedIds = {
+  vnet: vmVnetId,
+  vmSubnet: `${vmVnetId}/subnets/vms`,
+  hdiSubnet: `${vmVnetId}/subnets/hdi`,
+  vmNsg: nsgId('nsg-vms'),
+  nicNsg: nsgId('nsg-nic-dsvm'),
+  hdiNsg: nsgId('nsg-hdi'),
+  nic: resourceId('Microsoft.Network', 'networkInterfaces', 'nic-dsvm'),
+  vm: resourceId('Microsoft.Compute', 'virtualMachines', 'dsvm'),
+  hdi: resourceId('Microsoft.HDInsight', 'clusters', 'hdi-ml'),
+  vmCompute: `${ids.workspace}/computes/dsvm`,
+  hdiCompute: `${ids.workspace}/computes/hdi`,
+} as const;
+
+/** Inbound SSH from AzureMachineLearning, as the seed shows it (protocol Any, destination Any). */
+export const sshFromAml: NsgRuleSpec = { name: 'AllowAmlSsh', priority: 100, direction: 'Inbound', access: 'Allow', protocol: '*', source: 'AzureMachineLearning', destinationPorts: '22' };
+
+export interface AttachedOptions {
+  /** Rules of each NSG; null leaves the NSG out of the path (no association). */
+  readonly vmSubnetRules?: readonly NsgRuleSpec[] | null;
+  readonly nicRules?: readonly NsgRuleSpec[] | null;
+  readonly hdiRules?: readonly NsgRuleSpec[] | null;
+}
+
+/** An attached VM (one NIC) and an HDInsight cluster in their own VNet, attached to the scenario workspace. */
+export function attachedRows(options: AttachedOptions = {}): ResourceRow[] {
+  const vmSubnetRules = options.vmSubnetRules === undefined ? [sshFromAml] : options.vmSubnetRules;
+  const nicRules = options.nicRules === undefined ? [sshFromAml] : options.nicRules;
+  const hdiRules = options.hdiRules === undefined ? [sshFromAml] : options.hdiRules;
+  const ws = scenarioWorkspace();
+  const rows: ResourceRow[] = [
+    vnet({
+      name: 'vnet-attached',
+      addressPrefixes: ['10.1.0.0/16'],
+      subnets: [
+        { name: 'vms', addressPrefix: '10.1.1.0/24', ...(vmSubnetRules !== null ? { nsgId: attachedIds.vmNsg } : {}), ipConfigurationCount: 1 },
+        { name: 'hdi', addressPrefix: '10.1.2.0/24', ...(hdiRules !== null ? { nsgId: attachedIds.hdiNsg } : {}), ipConfigurationCount: 4 },
+      ],
+    }),
+    networkInterface({ name: 'nic-dsvm', subnetId: attachedIds.vmSubnet, vmId: attachedIds.vm, privateIp: '10.1.1.4', ...(nicRules !== null ? { nsgId: attachedIds.nicNsg } : {}) }),
+    virtualMachine({ name: 'dsvm', nicIds: [attachedIds.nic] }),
+    hdInsightCluster({ name: 'hdi-ml', vnetId: vmVnetId, subnetId: attachedIds.hdiSubnet }),
+    attachedCompute(ws, { name: 'dsvm', computeType: 'VirtualMachine', resourceId: attachedIds.vm }),
+    attachedCompute(ws, { name: 'hdi', computeType: 'HDInsight', resourceId: attachedIds.hdi }),
+  ];
+  if (vmSubnetRules !== null) rows.push(nsg({ name: 'nsg-vms', rules: vmSubnetRules }));
+  if (nicRules !== null) rows.push(nsg({ name: 'nsg-nic-dsvm', rules: nicRules }));
+  if (hdiRules !== null) rows.push(nsg({ name: 'nsg-hdi', rules: hdiRules }));
+  return rows;
+}
+
+/** The compliant scenario plus the attached VM and HDInsight cluster, with service tags. */
+export function attachedEstate(options: AttachedOptions = {}, scenario: ScenarioOptions = {}, tags = true): Estate {
+  return estateOf([...compliantRows(scenario), ...attachedRows(options)], tags ? serviceTags : undefined);
 }

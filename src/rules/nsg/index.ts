@@ -4,6 +4,14 @@ import { nsgInstanceInboundRule } from './instance-inbound';
 import { nsgMcrOutboundRule } from './mcr-outbound';
 import { nsgOutboundServiceTagsRule } from './outbound-service-tags';
 import { nsgSshExposedRule } from './ssh-exposed';
+import { nsgStudioFrontdoorOutboundRule } from './studio-frontdoor-outbound';
 
 /** Rules of the nsg family, sorted by ID. */
-export const nsgRules: readonly AnyRule[] = [nsgBatchInboundRule, nsgInstanceInboundRule, nsgMcrOutboundRule, nsgOutboundServiceTagsRule, nsgSshExposedRule];
+export const nsgRules: readonly AnyRule[] = [
+  nsgBatchInboundRule,
+  nsgInstanceInboundRule,
+  nsgMcrOutboundRule,
+  nsgOutboundServiceTagsRule,
+  nsgSshExposedRule,
+  nsgStudioFrontdoorOutboundRule,
+];
