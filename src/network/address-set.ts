@@ -3,65 +3,70 @@
  * containment, overlap and "do these prefixes together cover that one" cost a binary search
  * each instead of a scan (NSGs of hundreds of rules against tags of thousands of prefixes).
  */
-import { RangedSet } from 'ip-num';
-import type { AbstractIPNum } from 'ip-num';
+import type { AbstractIPNum, RangedSet } from 'ip-num';
+import { addressAfter } from './cidr';
 import type { CidrRecord } from './cidr';
 
 type Range = RangedSet<AbstractIPNum>;
 
+/** A run of addresses [first, last]; `next` is the address after `last` (null at the end of the space). */
+interface Span {
+  readonly first: AbstractIPNum;
+  readonly last: AbstractIPNum;
+  readonly next: AbstractIPNum | null;
+}
+
 export interface AddressSet {
-  readonly v4: readonly Range[];
-  readonly v6: readonly Range[];
+  readonly v4: readonly Span[];
+  readonly v6: readonly Span[];
 }
 
 export const EMPTY_SET: AddressSet = { v4: [], v6: [] };
 
 export function buildAddressSet(records: readonly CidrRecord[]): AddressSet {
-  const v4: Range[] = [];
-  const v6: Range[] = [];
-  for (const record of records) (record.isV6 ? v6 : v4).push(record.range);
-  return { v4: mergeRanges(v4), v6: mergeRanges(v6) };
+  const v4: Span[] = [];
+  const v6: Span[] = [];
+  for (const record of records) {
+    (record.isV6 ? v6 : v4).push({ first: record.range.getFirst(), last: record.range.getLast(), next: addressAfter(record) });
+  }
+  return { v4: mergeSpans(v4), v6: mergeSpans(v6) };
 }
 
 /** Union of several sets (used once per index or rule, never per query). */
 export function unionSets(sets: readonly AddressSet[]): AddressSet {
   if (sets.length === 1 && sets[0]) return sets[0];
   return {
-    v4: mergeRanges(sets.flatMap((set) => set.v4)),
-    v6: mergeRanges(sets.flatMap((set) => set.v6)),
+    v4: mergeSpans(sets.flatMap((set) => set.v4)),
+    v6: mergeSpans(sets.flatMap((set) => set.v6)),
   };
 }
 
-function mergeRanges(ranges: Range[]): Range[] {
-  if (ranges.length <= 1) return ranges.slice();
-  const sorted = ranges.slice().sort((a, b) => {
-    if (a.getFirst().isLessThan(b.getFirst())) return -1;
-    if (a.getFirst().isGreaterThan(b.getFirst())) return 1;
-    return 0;
-  });
-  const merged: Range[] = [];
-  for (const range of sorted) {
+/** Sorted, disjoint spans; overlapping and adjacent ones merged (so a union is tested as one span). */
+function mergeSpans(spans: Span[]): Span[] {
+  if (spans.length <= 1) return spans.slice();
+  const sorted = spans.slice().sort((a, b) => (a.first.isLessThan(b.first) ? -1 : a.first.isGreaterThan(b.first) ? 1 : 0));
+  const merged: Span[] = [];
+  for (const span of sorted) {
     const previous = merged[merged.length - 1];
-    if (previous && (range.getFirst().isLessThanOrEquals(previous.getLast()) || previous.isConsecutive(range))) {
-      if (range.getLast().isGreaterThan(previous.getLast())) {
-        merged[merged.length - 1] = new RangedSet(previous.getFirst(), range.getLast());
-      }
+    const touches = previous !== undefined && (span.first.isLessThanOrEquals(previous.last) || (previous.next !== null && span.first.isEquals(previous.next)));
+    if (previous && touches) {
+      if (span.last.isGreaterThan(previous.last)) merged[merged.length - 1] = { first: previous.first, last: span.last, next: span.next };
     } else {
-      merged.push(range);
+      merged.push(span);
     }
   }
   return merged;
 }
 
 /** Index of the last range whose first address is ≤ ip, or -1. */
-function lastStartingAtOrBefore(ranges: readonly Range[], ip: AbstractIPNum): number {
+function lastStartingAtOrBefore(ranges: readonly Span[], ip: AbstractIPNum): number {
   let low = 0;
   let high = ranges.length - 1;
   let found = -1;
   while (low <= high) {
     const middle = (low + high) >> 1;
     const range = ranges[middle];
-    if (range && range.getFirst().isLessThanOrEquals(ip)) {
+    if (range && range.first.isLessThanOrEquals(ip)) {
       found = middle;
       low = middle + 1;
     } else {
@@ -71,36 +76,44 @@ function lastStartingAtOrBefore(ranges: readonly Range[], ip: AbstractIPNum): nu
   return found;
 }
 
-function familyOf(set: AddressSet, isV6: boolean): readonly Range[] {
+function familyOf(set: AddressSet, isV6: boolean): readonly Span[] {
   return isV6 ? set.v6 : set.v4;
 }
 
-/** Whether one merged range of `set` holds all of `range` (merged ranges make this exact for unions). */
+/** Whether one merged span of `set` holds all of [first, last] (merging makes this exact for unions). */
+function spanContains(set: AddressSet, first: AbstractIPNum, last: AbstractIPNum, isV6: boolean): boolean {
+  const spans = familyOf(set, isV6);
+  const candidate = spans[lastStartingAtOrBefore(spans, first)];
+  return candidate !== undefined && candidate.last.isGreaterThanOrEquals(last);
+}
+
+function spanOverlaps(set: AddressSet, first: AbstractIPNum, last: AbstractIPNum, isV6: boolean): boolean {
+  const spans = familyOf(set, isV6);
+  // The only candidate is the last span starting at or before `last`.
+  const candidate = spans[lastStartingAtOrBefore(spans, last)];
+  return candidate !== undefined && candidate.last.isGreaterThanOrEquals(first);
+}
+
 export function setContains(set: AddressSet, range: Range, isV6: boolean): boolean {
-  const ranges = familyOf(set, isV6);
-  const candidate = ranges[lastStartingAtOrBefore(ranges, range.getFirst())];
-  return candidate !== undefined && candidate.getLast().isGreaterThanOrEquals(range.getLast());
+  return spanContains(set, range.getFirst(), range.getLast(), isV6);
 }
 
 export function setOverlaps(set: AddressSet, range: Range, isV6: boolean): boolean {
-  const ranges = familyOf(set, isV6);
-  // The only candidates are the last range starting at or before `range` ends.
-  const candidate = ranges[lastStartingAtOrBefore(ranges, range.getLast())];
-  return candidate !== undefined && candidate.getLast().isGreaterThanOrEquals(range.getFirst());
+  return spanOverlaps(set, range.getFirst(), range.getLast(), isV6);
 }
 
 /** Every range of `inner` (of the given families) lies in `outer`. Vacuously false when `inner` has none. */
 export function setCoversSet(outer: AddressSet, inner: AddressSet, families: FamilyFilter): boolean {
   let any = false;
   if (families.v4) {
-    for (const range of inner.v4) {
-      if (!setContains(outer, range, false)) return false;
+    for (const span of inner.v4) {
+      if (!spanContains(outer, span.first, span.last, false)) return false;
       any = true;
     }
   }
   if (families.v6) {
-    for (const range of inner.v6) {
-      if (!setContains(outer, range, true)) return false;
+    for (const span of inner.v6) {
+      if (!spanContains(outer, span.first, span.last, true)) return false;
       any = true;
     }
   }
@@ -109,8 +122,8 @@ export function setCoversSet(outer: AddressSet, inner: AddressSet, families: Fam
 
 export function setsOverlap(a: AddressSet, b: AddressSet, families: FamilyFilter): boolean {
   // Probe the smaller set's ranges into the larger one: O(small · log large).
-  const check = (small: readonly Range[], large: AddressSet, isV6: boolean): boolean =>
-    small.some((range) => setOverlaps(large, range, isV6));
+  const check = (small: readonly Span[], large: AddressSet, isV6: boolean): boolean =>
+    small.some((span) => spanOverlaps(large, span.first, span.last, isV6));
   if (families.v4 && (a.v4.length <= b.v4.length ? check(a.v4, b, false) : check(b.v4, a, false))) return true;
   if (families.v6 && (a.v6.length <= b.v6.length ? check(a.v6, b, true) : check(b.v6, a, true))) return true;
   return false;

@@ -11,6 +11,17 @@ export interface CidrRecord {
   readonly parsed: ParsedCidr;
   readonly isV6: boolean;
   readonly range: RangedSet<AbstractIPNum>;
+  /** The address after the range, computed on first use (ip-num builds it through binary strings: slow). */
+  afterLast?: AbstractIPNum | null;
+}
+
+/** The address after the record's last one, or null at the end of the address space. */
+export function addressAfter(record: CidrRecord): AbstractIPNum | null {
+  if (record.afterLast === undefined) {
+    const last = record.range.getLast();
+    record.afterLast = last.hasNext() ? last.nextIPNumber() : null;
+  }
+  return record.afterLast;
 }
 
 // Shape checks before ip-num: they bound the work on hostile strings (10k characters) and reject

@@ -105,7 +105,7 @@ const IPV4_ONLY: FamilyFilter = { v4: true, v6: false };
 const ALL_V6 = cidrRecord('::/0');
 
 function allNonPublic(set: AddressSet): boolean {
-  return set.v4.every((range) => setContains(NON_PUBLIC, range, false)) && set.v6.every((range) => setContains(NON_PUBLIC, range, true));
+  return setCoversSet(NON_PUBLIC, set, BOTH_FAMILIES) || (set.v4.length === 0 && set.v6.length === 0);
 }
 
 function compileSide(addresses: readonly string[], asgIds: readonly string[]): CompiledSide {
@@ -348,6 +348,33 @@ function dataUnion(side: CompiledSide, tags: ServiceTagIndex, tagNames: readonly
   return set;
 }
 
+const DISJOINT = 0;
+const OVERLAPS = 1;
+const COVERS = 2;
+
+// The same NSG is judged against the same tag for many subnets and rules (one index per audit):
+// remember how a rule's addresses relate to a tag's, keyed by the two aggregated sets.
+const relations = new WeakMap<AddressSet, WeakMap<AddressSet, number[]>>();
+
+function relate(rule: AddressSet, target: AddressSet, families: FamilyFilter): number {
+  let byTarget = relations.get(rule);
+  if (!byTarget) {
+    byTarget = new WeakMap();
+    relations.set(rule, byTarget);
+  }
+  let byFamilies = byTarget.get(target);
+  if (!byFamilies) {
+    byFamilies = [-1, -1, -1, -1];
+    byTarget.set(target, byFamilies);
+  }
+  const slot = (families.v4 ? 1 : 0) + (families.v6 ? 2 : 0);
+  const known = byFamilies[slot] ?? -1;
+  if (known >= 0) return known;
+  const relation = setCoversSet(rule, target, families) ? COVERS : setsOverlap(rule, target, families) ? OVERLAPS : DISJOINT;
+  byFamilies[slot] = relation;
+  return relation;
+}
+
 function matchInternetPeer(side: CompiledSide): SideMatch {
   // A generic Internet address: only '*', 'Any', 'Internet', 0.0.0.0/0 and ::/0 name it. ASGs hold NICs of the VNet.
   if (side.asg) return NO;
@@ -385,8 +412,11 @@ function matchServiceTagPeer(side: CompiledSide, peer: ServiceTagPeer, context: 
     if (peer.target !== undefined && tags !== undefined) {
       const union = dataUnion(side, tags, dataTags);
       const families = context.local.families;
-      if (union && setCoversSet(union, peer.target, families)) return SURE;
-      if (union && setsOverlap(union, peer.target, families)) maybe = true;
+      if (union) {
+        const relation = relate(union, peer.target, families);
+        if (relation === COVERS) return SURE;
+        if (relation === OVERLAPS) maybe = true;
+      }
     } else if (side.hasCidrs && !side.cidrsNonPublic) {
       const families = context.local.families;
       const coversAll = (!families.v4 || side.coversAllV4) && (!families.v6 || side.coversAllV6);
