@@ -371,6 +371,7 @@ export function buildEstate(inventory: Inventory): Estate {
     workspacesUsing: (id) => lookup(workspacesByResource, id),
     approvedPrivateEndpointsOf: (id) => lookup(approvedEndpointsByResource, id),
     roleAssignmentsOf: (principalId) => roleAssignmentsByPrincipal.get(principalId.toLowerCase()) ?? none,
+    roleAssignmentCount: roleAssignments.length,
     firewallByPrivateIp: (ip) => firewallsByIp.get(ip.trim()),
     containerGroupsInSubnet: (id) => lookup(containerGroupsBySubnet, id),
     subnetsOf: (id) => lookup(subnetsByVnet, id),

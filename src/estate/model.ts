@@ -293,6 +293,8 @@ export interface Estate {
   approvedPrivateEndpointsOf(resourceId: string): readonly PrivateEndpoint[];
   /** Role assignments of a principal (object ID), case-insensitive. */
   roleAssignmentsOf(principalId: string): readonly RoleAssignment[];
+  /** Number of role assignments in the inventory: 0 means they were not read, so no grant can be judged missing. */
+  readonly roleAssignmentCount: number;
   /** The firewall whose private IP this is. */
   firewallByPrivateIp(ip: string): AzureFirewall | undefined;
   /** Container groups deployed into a subnet. */
