@@ -116,6 +116,8 @@ export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId
     }
     const uncoveredVnet = uncovered[0] ?? vnetId;
     const uncoveredData = { ...base, vnet: nameOf(uncoveredVnet) };
+    // An inventory without any role assignment did not read them (Resource Graph authorizationresources): no grant can be judged missing.
+    if (estate.roleAssignmentCount === 0) doubts.push('the inventory holds no role assignment at all, so grants cannot be read');
     if (doubts.length > 0) {
       return { status: 'unknown', messageId: 'undetermined', data: { ...uncoveredData, reason: [...new Set(doubts)].join('; ') }, evidence: { ...evidence, uncoveredVnetIds: uncovered } };
     }

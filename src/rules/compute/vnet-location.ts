@@ -23,7 +23,7 @@ export const computeVnetLocationRule = defineRule<Compute, MessageId>({
     messages: {
       same: "Compute '{{name}}' runs in VNet '{{vnet}}', in the workspace's subscription and region ({{region}}).",
       elsewhere:
-        "Compute '{{name}}' runs in VNet '{{vnet}}' ({{vnetPlace}}) but workspace '{{workspace}}' is in {{workspacePlace}}; recreate the compute in a subnet of a VNet in the workspace's subscription and region.",
+        "Compute '{{name}}' runs in VNet '{{vnet}}', whose {{differences}}; recreate the compute in a subnet of a VNet in the subscription and region of workspace '{{workspace}}'.",
       unknownRegion: "Compute '{{name}}' runs in VNet '{{vnet}}' of the workspace's subscription, but its region cannot be compared: {{reason}}.",
       unreadableSubnet: "Compute '{{name}}' names subnet '{{subnet}}', whose ID does not name a VNet and subscription; the check cannot place it.",
     },
@@ -70,9 +70,13 @@ export const computeVnetLocationRule = defineRule<Compute, MessageId>({
         data: {
           name: compute.name,
           vnet: vnetName,
-          vnetPlace: `subscription ${vnetSubscription}, region ${vnetRegion ?? 'unknown'}`,
+          differences: [
+            mismatches.includes('subscription') ? `subscription ${vnetSubscription} is not the workspace's (${workspaceSubscription ?? 'unknown'})` : undefined,
+            mismatches.includes('region') ? `region ${vnetRegion ?? 'unknown'} is not the workspace's (${workspaceRegion ?? 'unknown'})` : undefined,
+          ]
+            .filter((text): text is string => text !== undefined)
+            .join(' and '),
           workspace: nameOf(compute.workspaceId),
-          workspacePlace: `subscription ${workspaceSubscription ?? 'unknown'}, region ${workspaceRegion ?? 'unknown'}`,
         },
         evidence,
       };

@@ -58,7 +58,8 @@ export const databricksVnetLocationRule = defineRule<AttachedTarget<DatabricksWo
       if (region !== undefined && vnetRegion !== undefined && region !== vnetRegion) differs.push('region');
       if (differs.length > 0) {
         mismatches.push({ workspaceId, differs });
-        others.push(`Azure ML workspace '${nameOf(workspaceId)}' is in subscription ${subscription ?? 'unknown'}, region ${region ?? 'unknown'}`);
+        const place = [differs.includes('subscription') ? `subscription ${subscription}` : undefined, differs.includes('region') ? `region ${region}` : undefined];
+        others.push(`Azure ML workspace '${nameOf(workspaceId)}' is in ${place.filter((text): text is string => text !== undefined).join(', ')}`);
       }
       if (workspace === undefined) reasons.push(`Azure ML workspace '${nameOf(workspaceId)}' is not in the inventory`);
       else if (region === undefined) reasons.push(`Azure ML workspace '${nameOf(workspaceId)}' has no location`);
@@ -69,7 +70,7 @@ export const databricksVnetLocationRule = defineRule<AttachedTarget<DatabricksWo
       return {
         status: 'fail',
         messageId: 'elsewhere',
-        data: { name: databricks.name, vnet: vnetName, vnetPlace: `subscription ${vnetSubscription ?? 'unknown'}, region ${vnetRegion ?? 'unknown'}`, others: others.join('; ') },
+        data: { name: databricks.name, vnet: vnetName, vnetPlace: `subscription ${vnetSubscription ?? 'unknown'}, region ${vnetRegion ?? 'not in the inventory'}`, others: others.join('; ') },
         evidence,
       };
     }

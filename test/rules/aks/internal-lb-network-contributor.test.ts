@@ -44,8 +44,14 @@ describe('aks.internal-lb-network-contributor', () => {
     expect(evaluation.status).toBe('pass');
   });
 
-  it('fails when the identity holds no role assignment', () => {
+  it('is unknown when the inventory holds no role assignment at all (they were not read)', () => {
     const evaluation = verdictFor(rule, estateOf(withGrants([])), ids.aksCompute);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.evidence).toMatchObject({ roleAssignmentsFound: [], grants: [] });
+  });
+
+  it('fails when the identity holds no role assignment while others have some', () => {
+    const evaluation = verdictFor(rule, estateOf(withGrants([grant('Owner', resourceGroupScope, '00000000-0000-4000-8000-00000000ffff')])), ids.aksCompute);
     expect(evaluation.status).toBe('fail');
     expect(evaluation.severity).toBe('high');
     expect(evaluation.evidence).toMatchObject({ roleAssignmentsFound: [], grants: [], uncoveredVnetIds: [ids.vnet] });
