@@ -1,4 +1,5 @@
 import type { AnyRule } from '../types';
+import { nsgAksScoringInboundRule } from './aks-scoring-inbound';
 import { nsgBatchInboundRule } from './batch-inbound';
 import { nsgInstanceInboundRule } from './instance-inbound';
 import { nsgMcrOutboundRule } from './mcr-outbound';
@@ -8,6 +9,7 @@ import { nsgStudioFrontdoorOutboundRule } from './studio-frontdoor-outbound';
 
 /** Rules of the nsg family, sorted by ID. */
 export const nsgRules: readonly AnyRule[] = [
+  nsgAksScoringInboundRule,
   nsgBatchInboundRule,
   nsgInstanceInboundRule,
   nsgMcrOutboundRule,
