@@ -1,6 +1,7 @@
 import { idKey, parentId } from '../core/ids';
 import type { Estate } from '../estate/model';
 import { typeFromId } from '../estate/read';
+import { asNonEmptyString, pick } from '../core/json';
 
 /**
  * The neighbourhood of a change: every rule subject whose verdict may depend on the changed
@@ -67,8 +68,11 @@ export function affectedSubjectKeys(estate: Estate, changedResourceId: string): 
       break;
     }
     case 'microsoft.network/privateendpoints': {
-      const endpoint = estate.resource(changed);
-      const targets = endpoint && 'targetResourceIds' in endpoint ? (endpoint.targetResourceIds as readonly string[]) : [];
+      // estate.resource() answers the base view: the endpoint's targets are read from its row.
+      const properties = estate.resource(changed)?.raw.properties;
+      const targets = [...asArrayOf(pick(properties, 'privateLinkServiceConnections')), ...asArrayOf(pick(properties, 'manualPrivateLinkServiceConnections'))]
+        .map((connection) => asNonEmptyString(pick(connection, 'properties.privateLinkServiceId')))
+        .filter((id): id is string => id !== undefined);
       for (const target of targets) {
         add(target);
         addWorkspace(estate.workspace(target)?.id);
@@ -91,8 +95,7 @@ export function affectedSubjectKeys(estate: Estate, changedResourceId: string): 
       break;
     case 'microsoft.authorization/roleassignments': {
       // A role assignment matters through its principal: the AKS clusters whose identity it is.
-      const assignment = estate.resource(changed);
-      const principalId = assignment && 'principalId' in assignment ? (assignment.principalId as string | undefined) : undefined;
+      const principalId = asNonEmptyString(pick(estate.resource(changed)?.raw.properties, 'principalId'));
       if (principalId !== undefined) {
         for (const cluster of estate.aksClusters) {
           if (cluster.identityPrincipalIds.some((id) => id.toLowerCase() === principalId.toLowerCase())) attachedWorkspaces(estate, cluster.id, addWorkspace);
@@ -175,4 +178,8 @@ export function containerOf(resourceId: string): string {
   const trimmed = resourceId.trim().replace(/\/+$/, '');
   const embedded = /^(.*\/providers\/microsoft\.network\/(?:networksecuritygroups|routetables)\/[^/]+)\/(?:securityrules|routes)\/[^/]+$/i.exec(trimmed);
   return embedded?.[1] ?? trimmed;
+}
+
+function asArrayOf(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
 }

@@ -1,0 +1,59 @@
+import { EventGridDeserializer } from '@azure/eventgrid';
+import { describe, expect, it } from 'vitest';
+import { ARN_CREATED_OR_UPDATED, ARN_DELETED, parseEvent, RESOURCE_DELETE_SUCCESS, RESOURCE_WRITE_SUCCESS, validationCodeOf } from '../../src/app/events';
+import { armWriteEvent, cloudEventOf, notificationDeleted, notificationEvent, STORAGE_ID, storageRow } from './fixtures/events';
+
+describe('parseEvent', () => {
+  it('reads an ARN CreatedOrUpdated event (wire names resourceInfo/operationalInfo) into an upsert with the resource row', () => {
+    const event = notificationEvent(storageRow('Allow'), '2026-11-24T10:00:05.000Z');
+    // The SDK's own deserializer accepts our fixture: it is a well-formed Event Grid event.
+    return new EventGridDeserializer().deserializeEventGridEvents([event]).then(() => {
+      const parsed = parseEvent(event);
+      expect(parsed.outcome).toBe('change');
+      if (parsed.outcome !== 'change') return;
+      expect(parsed.change).toMatchObject({ kind: 'upsert', eventType: ARN_CREATED_OR_UPDATED, schema: 'eventgrid', resourceId: STORAGE_ID, eventTime: '2026-11-24T10:00:05.000Z' });
+      expect(parsed.change.subscriptionId).toBe('3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d');
+      expect(parsed.change.row).toMatchObject({ id: STORAGE_ID, type: 'microsoft.storage/storageaccounts', resourceGroup: 'rg-ml-prod' });
+    });
+  });
+
+  it('reads the same event as a CloudEvent', async () => {
+    const cloudEvent = cloudEventOf(notificationEvent(storageRow('Deny'), '2026-11-24T10:00:05.000Z'));
+    await new EventGridDeserializer().deserializeCloudEvents([cloudEvent]);
+    const parsed = parseEvent(cloudEvent);
+    expect(parsed.outcome === 'change' && parsed.change.schema).toBe('cloudevents');
+    expect(parsed.outcome === 'change' && parsed.change.kind).toBe('upsert');
+  });
+
+  it('reads ARM system-topic events as refresh (write, action) and delete', () => {
+    const write = parseEvent(armWriteEvent(RESOURCE_WRITE_SUCCESS, STORAGE_ID, '2026-11-24T10:00:00Z'));
+    const deleted = parseEvent(armWriteEvent(RESOURCE_DELETE_SUCCESS, STORAGE_ID, '2026-11-24T10:00:00Z'));
+    expect(write.outcome === 'change' && write.change.kind).toBe('refresh');
+    expect(deleted.outcome === 'change' && deleted.change.kind).toBe('delete');
+    const arnDeleted = parseEvent(notificationDeleted(STORAGE_ID, '2026-11-24T10:00:00Z'));
+    expect(arnDeleted.outcome === 'change' && arnDeleted.change).toMatchObject({ kind: 'delete', eventType: ARN_DELETED });
+  });
+
+  it.each([
+    ['not an object', 42, 'not a JSON object'],
+    ['no id', { eventType: RESOURCE_WRITE_SUCCESS }, "no 'id'"],
+    ['no time', { ...armWriteEvent(RESOURCE_WRITE_SUCCESS, STORAGE_ID, 'x'), eventTime: 'yesterday' }, "no valid 'eventTime'"],
+    ['no data', { ...armWriteEvent(RESOURCE_WRITE_SUCCESS, STORAGE_ID, '2026-11-24T10:00:00Z'), data: 'x' }, "no 'data' object"],
+    ['not a resource ID', armWriteEvent(RESOURCE_WRITE_SUCCESS, '/not/a/resource', '2026-11-24T10:00:00Z'), 'not an Azure resource ID'],
+    ['no resourceInfo', { ...notificationEvent(storageRow('Deny'), '2026-11-24T10:00:00Z'), data: { operationalInfo: {} } }, "no 'data.resourceInfo'"],
+  ])('marks a malformed event (%s) with its reason', (_name, event, reason) => {
+    const parsed = parseEvent(event);
+    expect(parsed.outcome).toBe('malformed');
+    expect(parsed.outcome === 'malformed' && parsed.reason).toContain(reason);
+  });
+
+  it('ignores event types it does not judge', () => {
+    const parsed = parseEvent({ ...armWriteEvent(RESOURCE_WRITE_SUCCESS, STORAGE_ID, '2026-11-24T10:00:00Z'), eventType: 'Microsoft.Storage.BlobCreated' });
+    expect(parsed.outcome).toBe('ignored');
+  });
+
+  it('finds the validation code of a subscription validation event', () => {
+    expect(validationCodeOf([{ id: '1', eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: { validationCode: 'abc' } }])).toBe('abc');
+    expect(validationCodeOf([armWriteEvent(RESOURCE_WRITE_SUCCESS, STORAGE_ID, '2026-11-24T10:00:00Z')])).toBeUndefined();
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { idKey } from '../../src/core/ids';
+import { affectedSubjectKeys, containerOf } from '../../src/app/neighbourhood';
+import { estateOf, resourceId, storageAccount, workspace } from '../support/arm';
+import { compliantRows, ids } from '../support/scenario';
+
+/** The compliant scenario plus a second, unrelated workspace with its own storage: it must never be pulled in. */
+function estate() {
+  const otherStorage = resourceId('Microsoft.Storage', 'storageAccounts', 'stother');
+  return {
+    estate: estateOf([...compliantRows(), workspace({ name: 'ws-other', storageAccountId: otherStorage }), storageAccount({ name: 'stother', defaultAction: 'Allow' })]),
+    otherStorage,
+    otherWorkspace: resourceId('Microsoft.MachineLearningServices', 'workspaces', 'ws-other'),
+  };
+}
+
+const key = (id: string): string => idKey(id);
+
+describe('affectedSubjectKeys', () => {
+  it('an NSG change reaches the subnets it guards, their computes, and every subject of those workspaces', () => {
+    const { estate: graph, otherStorage, otherWorkspace } = estate();
+    const keys = affectedSubjectKeys(graph, ids.trainingNsg);
+    for (const id of [ids.trainingNsg, ids.trainingSubnet, ids.workspace, ids.cluster, ids.instance, ids.aksCompute, ids.aksSubnet, ids.aksCluster, ids.storage, ids.keyVault, ids.registry]) {
+      expect(keys, id).toContain(key(id));
+    }
+    expect(keys).not.toContain(key(otherStorage));
+    expect(keys).not.toContain(key(otherWorkspace));
+  });
+
+  it('a security rule counts as its NSG', () => {
+    const { estate: graph } = estate();
+    expect(containerOf(`${ids.trainingNsg}/securityRules/AllowBatch`)).toBe(ids.trainingNsg);
+    expect(affectedSubjectKeys(graph, `${ids.trainingNsg}/securityRules/AllowBatch`)).toContain(key(ids.trainingSubnet));
+  });
+
+  it('a storage change reaches the workspaces using it, and nothing else', () => {
+    const { estate: graph, otherStorage, otherWorkspace } = estate();
+    const keys = affectedSubjectKeys(graph, ids.storage);
+    expect(keys).toContain(key(ids.workspace));
+    expect(keys).toContain(key(ids.trainingSubnet));
+    expect(keys).not.toContain(key(otherWorkspace));
+    const other = affectedSubjectKeys(graph, otherStorage);
+    expect(other).toContain(key(otherWorkspace));
+    expect(other).not.toContain(key(ids.workspace));
+  });
+
+  it('a role assignment reaches the workspaces of the AKS cluster whose identity holds it', () => {
+    const { estate: graph } = estate();
+    const assignment = graph.roleAssignmentsOf(ids.aksPrincipal)[0];
+    expect(assignment).toBeDefined();
+    const keys = affectedSubjectKeys(graph, assignment!.id);
+    expect(keys).toContain(key(ids.aksCompute));
+    expect(keys).toContain(key(ids.workspace));
+  });
+
+  it('a VNet change reaches the compute subnets in it', () => {
+    const { estate: graph } = estate();
+    const keys = affectedSubjectKeys(graph, ids.vnet);
+    expect(keys).toContain(key(ids.trainingSubnet));
+    expect(keys).toContain(key(ids.workspace));
+  });
+
+  it('an attached AKS cluster reaches the workspace it serves', () => {
+    const { estate: graph } = estate();
+    expect(affectedSubjectKeys(graph, ids.aksCluster)).toContain(key(ids.workspace));
+  });
+
+  it('a resource the estate does not know is still its own subject (it may have just been deleted)', () => {
+    const { estate: graph } = estate();
+    const gone = resourceId('Microsoft.Storage', 'storageAccounts', 'stgone');
+    expect([...affectedSubjectKeys(graph, gone)]).toEqual([key(gone)]);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUEUE_NAME, DEFAULT_SWEEP_SCHEDULE, inScope, loadSettings, SettingsError } from '../../src/app/settings';
+
+const minimal = { AML_AUDITOR_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' };
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadSettings', () => {
+  it('applies the defaults: every subscription, six-hourly sweeps, Resource Graph, no topic', () => {
+    const settings = loadSettings(minimal);
+    expect(settings.scopeSubscriptions).toEqual([]);
+    expect(settings.sweepSchedule).toBe(DEFAULT_SWEEP_SCHEDULE);
+    expect(settings.inventory).toEqual({ kind: 'resource-graph' });
+    expect(settings.queueName).toBe(DEFAULT_QUEUE_NAME);
+    expect(settings.eventGridTopicEndpoint).toBeUndefined();
+    expect(settings.autoRemediation).toBe(false);
+    expect(inScope(settings, 'ANY-subscription')).toBe(true);
+  });
+
+  it('reads a scope, a snapshot inventory and a managed-identity account URL', () => {
+    const settings = loadSettings({
+      AML_AUDITOR_SCOPE_SUBSCRIPTIONS: ' 3F2B8C1D-7E4A-4B9C-A1D2-5E6F7A8B9C0D, /subscriptions/9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c ',
+      AML_AUDITOR_INVENTORY: 'snapshot:samples/sample-estate.json',
+      AML_AUDITOR_STORAGE_ACCOUNT_URL: 'https://stauditor.table.core.windows.net',
+      AML_AUDITOR_SWEEP_SCHEDULE: '0 */15 * * * *',
+      AML_AUDITOR_COALESCE_MS: '250',
+    });
+    expect(settings.scopeSubscriptions).toEqual(['3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d', '9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c']);
+    expect(settings.inventory).toEqual({ kind: 'snapshot', path: 'samples/sample-estate.json' });
+    expect(settings.storage).toEqual({ kind: 'account-url', url: 'https://stauditor.table.core.windows.net' });
+    expect(settings.coalesceMs).toBe(250);
+    expect(inScope(settings, '9C4E1A7B-2D3F-4E5A-8B6C-0D1E2F3A4B5C')).toBe(true);
+    expect(inScope(settings, '00000000-0000-0000-0000-000000000000')).toBe(false);
+  });
+
+  it('reports every problem at once, one line each, naming the setting', () => {
+    const problems = problemsOf({
+      AML_AUDITOR_SCOPE_SUBSCRIPTIONS: 'prod,3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d',
+      AML_AUDITOR_SWEEP_SCHEDULE: '0 */6 * * *',
+      AML_AUDITOR_INVENTORY: 'graph',
+      AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT: 'http://topic.example',
+      AML_AUDITOR_QUEUE_NAME: 'Sweeps_Queue',
+      AML_AUDITOR_AUTO_REMEDIATION: 'maybe',
+      AML_AUDITOR_COALESCE_MS: '-5',
+      AML_AUDITOR_CLOUD: 'Mars',
+    });
+    const settingsNamed = problems.map((problem) => problem.split(/[: ]/)[0]);
+    expect(settingsNamed).toEqual([
+      'AML_AUDITOR_SCOPE_SUBSCRIPTIONS',
+      'AML_AUDITOR_SWEEP_SCHEDULE',
+      'AML_AUDITOR_STORAGE_ACCOUNT_URL',
+      'AML_AUDITOR_INVENTORY',
+      'AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT',
+      'AML_AUDITOR_QUEUE_NAME',
+      'AML_AUDITOR_AUTO_REMEDIATION',
+      'AML_AUDITOR_COALESCE_MS',
+      'AML_AUDITOR_CLOUD',
+    ]);
+    expect(problems[1]).toContain('five fields');
+    for (const problem of problems) expect(problem).not.toContain('\n');
+  });
+
+  it('refuses both storage settings at once and a topic key without a topic', () => {
+    const problems = problemsOf({ ...minimal, AML_AUDITOR_STORAGE_ACCOUNT_URL: 'https://a.table.core.windows.net', AML_AUDITOR_EVENTGRID_TOPIC_KEY: 'k' });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('both set');
+    expect(problems[1]).toContain('AML_AUDITOR_EVENTGRID_TOPIC_KEY');
+  });
+
+  it('accepts NCRONTAB ranges, lists and steps, and rejects out-of-range hours', () => {
+    expect(problemsOf({ ...minimal, AML_AUDITOR_SWEEP_SCHEDULE: '0 0,30 8-18 * * 1-5' })).toEqual([]);
+    expect(problemsOf({ ...minimal, AML_AUDITOR_SWEEP_SCHEDULE: '0 0 25 * * *' })[0]).toContain('hour');
+  });
+
+  it('does not accept auto-remediation this version cannot do', () => {
+    expect(problemsOf({ ...minimal, AML_AUDITOR_AUTO_REMEDIATION: 'true' })[0]).toContain('not supported');
+  });
+});
