@@ -1,10 +1,11 @@
 import { defineRule } from '../types';
+import type { CheckOutcome } from '../types';
 import type { StorageAccount } from '../../estate/model';
 import { securedState } from '../support/firewall';
 import { associatedResourceSubjects } from '../support/subjects';
 
 /** 001, "Use a storage account for your workspace": choose "Selected networks". */
-export const storageDefaultDenyRule = defineRule<StorageAccount, 'secured' | 'open' | 'malformed' | 'missing'>({
+export const storageDefaultDenyRule = defineRule<StorageAccount | undefined, 'secured' | 'open' | 'malformed' | 'missing'>({
   meta: {
     id: 'storage.default-deny',
     title: 'Workspace storage accepts traffic from all networks',
@@ -25,7 +26,7 @@ export const storageDefaultDenyRule = defineRule<StorageAccount, 'secured' | 'op
     },
   },
   subjects: (estate) => associatedResourceSubjects(estate, 'storageAccountId', (id) => estate.storageAccount(id)),
-  check: ({ target, resourceId }) => {
+  check: ({ target, resourceId }): CheckOutcome<'secured' | 'open' | 'malformed' | 'missing'> => {
     if (target === undefined) return { status: 'unknown', messageId: 'missing', data: { name: resourceId }, evidence: { missingResourceId: resourceId } };
     const evidence = { defaultAction: target.defaultAction ?? null, publicNetworkAccess: target.publicNetworkAccess ?? null };
     const how = `defaultAction ${target.defaultAction ?? 'absent (Azure default Allow)'}, publicNetworkAccess ${target.publicNetworkAccess ?? 'absent'}`;

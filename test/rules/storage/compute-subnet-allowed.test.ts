@@ -168,7 +168,7 @@ describe('storage.compute-subnet-allowed', () => {
   });
 
   it('is not applicable when only an attached VM of the workspace runs in a subnet', () => {
-    const vmOnly = withAttachedVm().filter((row) => ![ids.cluster, ids.instance, ids.aksCompute].includes(row.id));
+    const vmOnly = withAttachedVm().filter((row) => !([ids.cluster, ids.instance, ids.aksCompute] as readonly string[]).includes(row.id));
     expect(judge(vmOnly).status).toBe('not-applicable');
   });
 
