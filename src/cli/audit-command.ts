@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../core/types';
@@ -71,10 +71,22 @@ export const snapshotInventorySource: InventorySource = {
   async load(values, context) {
     const path = stringOption(values, 'snapshot') ?? '';
     if (path === '') throw new UsageError("audit: --snapshot needs a file name");
-    context.progress(`reading ${path}`);
+    if (await isLarge(path)) context.progress(`reading ${path}`);
     return { inventory: await loadSnapshotFile(path), artifactPath: path };
   },
 };
+
+/** Progress lines are for snapshots that take a moment to read (contract: stderr, terminals only). */
+export const LARGE_SNAPSHOT_BYTES = 8 * 2 ** 20;
+
+async function isLarge(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size >= LARGE_SNAPSHOT_BYTES;
+  } catch {
+    // loadSnapshotFile reports the problem with the file in one line.
+    return false;
+  }
+}
 
 const COMMON_OPTIONS: OptionsConfig = {
   format: { type: 'string' },

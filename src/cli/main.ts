@@ -2,6 +2,13 @@
 import { runCli } from './run';
 
 /** The `aml-vnet-audit` bin: real process streams in, exit code out. */
+
+// `aml-vnet-audit … | head` closes the pipe early: that is the reader's choice, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditCommand, snapshotInventorySource } from '../../src/cli/audit-command';
+import { LARGE_SNAPSHOT_BYTES, createAuditCommand, snapshotInventorySource } from '../../src/cli/audit-command';
 import { createRulesCommand } from '../../src/cli/rules-command';
 import { runCli } from '../../src/cli/run';
 import type { Severity } from '../../src/core/types';
@@ -230,9 +230,14 @@ describe('runCli audit: output', () => {
     expect((await run(['audit', '--snapshot', openFile], { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).out).not.toContain('\u001b[');
   });
 
-  it('shows progress on stderr only when stderr is a terminal', async () => {
-    expect((await run(['audit', '--snapshot', cleanFile], { stderrIsTTY: true })).err).toContain('reading');
-    expect((await run(['audit', '--snapshot', cleanFile], { stderrIsTTY: false })).err).toBe('');
+  it('shows progress on stderr only for a large snapshot and only when stderr is a terminal', async () => {
+    const large = join(dir, 'large.json');
+    const padding = 'x'.repeat(1000);
+    const rows = Array.from({ length: Math.ceil(LARGE_SNAPSHOT_BYTES / 1100) }, (_, index) => ({ ...storageRow(`store${index}`), tags: { padding } }));
+    await writeFile(large, JSON.stringify(rows));
+    expect((await run(['audit', '--snapshot', large, '--format', 'json'], { stderrIsTTY: true })).err).toContain('reading');
+    expect((await run(['audit', '--snapshot', large, '--format', 'json'], { stderrIsTTY: false })).err).toBe('');
+    expect((await run(['audit', '--snapshot', cleanFile], { stderrIsTTY: true })).err).toBe('');
   });
 });
 
