@@ -1,0 +1,222 @@
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import type { Timer } from '@azure/functions';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { audit } from '../../functions/audit';
+import { findings } from '../../functions/findings';
+import { resourceChanged } from '../../functions/resourceChanged';
+import { sweepQueueOutput, sweepScheduled } from '../../functions/sweepScheduled';
+import { sweepSubscription } from '../../functions/sweepSubscription';
+import { SnapshotInventoryProvider } from '../../src/app/inventory';
+import { TransientError } from '../../src/app/ports';
+import { getAuditorApp, resetAuditorApp, useAuditorApp } from '../../src/app/runtime';
+import { AuditorApp } from '../../src/app/service';
+import { startAzuriteTable } from '../../src/azurite';
+import { loadSnapshotFile } from '../../src/inventory/snapshot';
+import { openFindingsStore } from '../../src/store';
+import type { FindingsStore } from '../../src/store';
+import { at, cloudEventOf, DEV, notificationEvent, PROD, PROD_WORKSPACE_ID, SAMPLE_PATH, STORAGE_ID, storageRow } from '../app/fixtures/events';
+import { FAST_RETRY, uniqueTablePrefix, useAzurite } from '../support/azurite';
+
+/** Every handler is called as the host would call it: its trigger input and an InvocationContext. */
+const azurite = useAzurite();
+let logs: string[] = [];
+
+function context(functionName: string, triggerMetadata?: Record<string, unknown>): InvocationContext {
+  return new InvocationContext({
+    functionName,
+    invocationId: `test-${functionName}`,
+    logHandler: (level, ...args) => logs.push(`${level}: ${args.map(String).join(' ')}`),
+    ...(triggerMetadata !== undefined ? { triggerMetadata } : {}),
+  });
+}
+
+async function install(options: { store?: FindingsStore; scope?: readonly string[] } = {}): Promise<AuditorApp> {
+  const app = new AuditorApp({
+    settings: { scopeSubscriptions: options.scope ?? [], coalesceMs: 20 },
+    provider: new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH)),
+    store: options.store ?? (await azurite.freshStore()),
+  });
+  useAuditorApp(app);
+  return app;
+}
+
+const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+
+beforeEach(() => {
+  logs = [];
+});
+afterEach(() => {
+  resetAuditorApp();
+});
+
+describe('sweepScheduled and sweepSubscription', () => {
+  it('the timer enqueues one message per subscription through its queue output binding', async () => {
+    await install();
+    const invocation = context('sweepScheduled');
+    await sweepScheduled(timer, invocation);
+    const messages = invocation.extraOutputs.get(sweepQueueOutput) as { subscriptionId: string }[];
+    expect(messages.map((message) => message.subscriptionId)).toEqual([PROD, DEV]);
+  });
+
+  it('only subscriptions in scope are enqueued', async () => {
+    await install({ scope: [DEV] });
+    const invocation = context('sweepScheduled');
+    await sweepScheduled(timer, invocation);
+    expect((invocation.extraOutputs.get(sweepQueueOutput) as { subscriptionId: string }[]).map((message) => message.subscriptionId)).toEqual([DEV]);
+  });
+
+  it('the queue trigger sweeps one subscription and stores its findings and sweep record', async () => {
+    const app = await install();
+    const outcome = await sweepSubscription({ subscriptionId: PROD, requestedAt: at(), trigger: 'timer' }, context('sweepSubscription', { dequeueCount: 1 }));
+    expect(outcome?.complete).toBe(true);
+    expect(outcome?.summary.evaluations).toBeGreaterThan(0);
+    const page = await app.store.listFindings({ subscriptionId: PROD });
+    expect(page.items.length).toBe(outcome!.summary.fail + outcome!.summary.unknown);
+    const sweeps = await app.store.listSweeps(PROD);
+    expect(sweeps[0]?.complete).toBe(true);
+  });
+
+  it('a malformed message throws so the host retries it and moves it to the poison queue (never dropped silently)', async () => {
+    await install();
+    await expect(sweepSubscription('{"subscriptionId": "prod"}', context('sweepSubscription', { dequeueCount: 5 }))).rejects.toThrow('malformed sweep message');
+    expect(logs.some((line) => line.startsWith('error:') && line.includes('poison'))).toBe(true);
+  });
+
+  it('a sweep that cannot store throws (retry), and its failure is logged', async () => {
+    const table = await startAzuriteTable({ inMemory: true });
+    const store = await openFindingsStore({ connectionString: table.connectionString, tablePrefix: uniqueTablePrefix(), retryOptions: FAST_RETRY });
+    await install({ store });
+    await table.stop();
+    await expect(sweepSubscription({ subscriptionId: PROD }, context('sweepSubscription', { dequeueCount: 2 }))).rejects.toBeInstanceOf(TransientError);
+    expect(logs.some((line) => line.includes('failed (attempt 2)'))).toBe(true);
+  });
+});
+
+describe('resourceChanged', () => {
+  it('judges an Event Grid-schema notification and a CloudEvent alike', async () => {
+    const app = await install();
+    await app.sweepSubscription(PROD, 'startup', { info: () => undefined, warn: () => undefined, error: () => undefined });
+    const opened = await resourceChanged(notificationEvent(storageRow('Allow'), at(1)), context('resourceChanged'));
+    expect(opened.outcome).toBe('judged');
+    expect((await app.store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    const fixed = await resourceChanged(cloudEventOf(notificationEvent(storageRow('Deny'), at(2))), context('resourceChanged'));
+    expect(fixed.outcome === 'judged' && fixed.batch.changes.map((change) => change.kind)).toContain('resolved');
+    expect((await app.store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('resolved');
+  });
+
+  it('logs a malformed event with its reason and completes (no redelivery of an event that can never succeed)', async () => {
+    await install();
+    const result = await resourceChanged({ id: 'bad-1', eventType: 'Microsoft.Resources.ResourceWriteSuccess', eventTime: 'not a time', data: {} }, context('resourceChanged'));
+    expect(result).toMatchObject({ outcome: 'malformed', eventId: 'bad-1' });
+    expect(logs.some((line) => line.startsWith('warning:') && line.includes('bad-1') && line.includes("no valid 'eventTime'"))).toBe(true);
+  });
+
+  it('ignores subscriptions out of scope', async () => {
+    await install({ scope: [DEV] });
+    const result = await resourceChanged(notificationEvent(storageRow('Allow'), at()), context('resourceChanged'));
+    expect(result).toMatchObject({ outcome: 'out-of-scope', subscriptionId: PROD });
+  });
+
+  it('throws when the store is down, so Event Grid retries and finally dead-letters', async () => {
+    const table = await startAzuriteTable({ inMemory: true });
+    const store = await openFindingsStore({ connectionString: table.connectionString, tablePrefix: uniqueTablePrefix(), retryOptions: FAST_RETRY });
+    await install({ store });
+    await table.stop();
+    await expect(resourceChanged(notificationEvent(storageRow('Allow'), at(1)), context('resourceChanged'))).rejects.toBeInstanceOf(TransientError);
+    expect(logs.some((line) => line.startsWith('error:') && line.includes('will be redelivered'))).toBe(true);
+  });
+});
+
+describe('audit and findings (HTTP)', () => {
+  function post(body: string): HttpRequest {
+    return new HttpRequest({ method: 'POST', url: 'http://localhost/api/audit', headers: { 'content-type': 'application/json' }, body: { string: body } });
+  }
+  function get(query: Record<string, string>): HttpRequest {
+    return new HttpRequest({ method: 'GET', url: `http://localhost/api/findings?${new URLSearchParams(query).toString()}`, query });
+  }
+
+  it('POST /api/audit with subscriptionIds audits now and answers the summary and the findings that changed', async () => {
+    await install();
+    const response = await audit(post(JSON.stringify({ subscriptionIds: [PROD] })), context('audit'));
+    expect(response.status).toBe(200);
+    const body = response.jsonBody as { summary: { evaluations: number }; findings: { change: string; state: string; ruleId: string }[]; complete: boolean };
+    expect(body.complete).toBe(true);
+    expect(body.summary.evaluations).toBeGreaterThan(0);
+    expect(body.findings.length).toBeGreaterThan(0);
+    expect(body.findings.every((finding) => finding.change === 'opened' && finding.state === 'open')).toBe(true);
+    // Auditing again changes nothing.
+    const again = await audit(post(JSON.stringify({ subscriptionIds: [PROD] })), context('audit'));
+    expect((again.jsonBody as { findings: unknown[] }).findings).toEqual([]);
+  });
+
+  it('POST /api/audit with a workspaceId audits that workspace', async () => {
+    await install();
+    const response = await audit(post(JSON.stringify({ workspaceId: PROD_WORKSPACE_ID })), context('audit'));
+    expect(response.status).toBe(200);
+    expect((response.jsonBody as { subscriptionIds: string[] }).subscriptionIds).toEqual([PROD]);
+  });
+
+  it.each([
+    ['not JSON', '{', 'not JSON'],
+    ['both keys', JSON.stringify({ subscriptionIds: [PROD], workspaceId: PROD_WORKSPACE_ID }), 'exactly one'],
+    ['a bad subscription', JSON.stringify({ subscriptionIds: ['prod'] }), 'not a subscription ID'],
+    ['a workspace that is not one', JSON.stringify({ workspaceId: STORAGE_ID }), 'workspaces resource'],
+  ])('POST /api/audit answers 400 for %s', async (_name, body, message) => {
+    await install();
+    const response = await audit(post(body), context('audit'));
+    expect(response.status).toBe(400);
+    expect((response.jsonBody as { error: string }).error).toContain(message);
+  });
+
+  it('GET /api/findings filters, pages with a continuation token, and renders CSV', async () => {
+    const app = await install();
+    await app.sweepSubscription(DEV, 'startup', { info: () => undefined, warn: () => undefined, error: () => undefined });
+    const high = await findings(get({ status: 'open', severity: 'high' }), context('findings'));
+    expect(high.status).toBe(200);
+    const body = high.jsonBody as { findings: { severity: string; state: string; firstSeen: string; lastSeen: string; resolvedAt: null }[]; continuationToken: string | null };
+    expect(body.findings.length).toBeGreaterThan(1);
+    expect(body.findings.every((finding) => finding.severity === 'high' && finding.state === 'open' && finding.resolvedAt === null)).toBe(true);
+
+    const first = await findings(get({ top: '2' }), context('findings'));
+    const token = (first.jsonBody as { continuationToken: string | null }).continuationToken;
+    expect(token).toBeTypeOf('string');
+    const second = await findings(get({ top: '2', continuationToken: token! }), context('findings'));
+    expect((second.jsonBody as { findings: unknown[] }).findings).toHaveLength(2);
+    expect(second.jsonBody).not.toEqual(first.jsonBody);
+
+    const csv = await findings(get({ format: 'csv', ruleId: 'nsg.mcr-outbound' }), context('findings'));
+    expect(csv.headers).toMatchObject({ 'content-type': 'text/csv; charset=utf-8' });
+    const lines = String(csv.body).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('ruleId,resourceId,status,severity,state,title,message,workspaceIds,evidence,firstSeen,lastSeen,resolvedAt');
+    expect(lines.slice(1).every((line) => line.startsWith('nsg.mcr-outbound,'))).toBe(true);
+  });
+
+  it.each([
+    [{ severity: 'urgent' }, 'severity'],
+    [{ status: 'closed' }, 'status'],
+    [{ top: '0' }, 'top'],
+    [{ severty: 'high' }, 'unknown query parameter'],
+  ])('GET /api/findings answers 400 for %j', async (query, message) => {
+    await install();
+    const response = await findings(get(query as Record<string, string>), context('findings'));
+    expect(response.status).toBe(400);
+    expect((response.jsonBody as { error: string }).error).toContain(message);
+  });
+
+  it('GET /api/findings answers 503 when the store is down', async () => {
+    const table = await startAzuriteTable({ inMemory: true });
+    const store = await openFindingsStore({ connectionString: table.connectionString, tablePrefix: uniqueTablePrefix(), retryOptions: FAST_RETRY });
+    await install({ store });
+    await table.stop();
+    const response = await findings(get({}), context('findings'));
+    expect(response.status).toBe(503);
+  });
+});
+
+describe('runtime', () => {
+  it('names every settings problem when the host starts the app from bad settings', async () => {
+    resetAuditorApp();
+    await import('../../src/app/azure');
+    await expect(getAuditorApp({ AML_AUDITOR_SCOPE_SUBSCRIPTIONS: 'x', AML_AUDITOR_QUEUE_NAME: 'A' })).rejects.toThrow(/AML_AUDITOR_SCOPE_SUBSCRIPTIONS[\s\S]*AML_AUDITOR_STORAGE[\s\S]*AML_AUDITOR_QUEUE_NAME/);
+  });
+});
