@@ -49,8 +49,8 @@ interface CompiledSide {
   readonly coversAllV4: boolean;
   readonly coversAllV6: boolean;
   readonly asg: boolean;
-  /** Union of CIDRs and the data prefixes of `tags`, cached for the last index used. */
-  dataUnion?: { readonly index: ServiceTagIndex; readonly set: AddressSet | undefined };
+  /** Unions of the CIDRs and the data prefixes of some of `tags`, by tag names, for the last index used. */
+  dataUnions?: { readonly index: ServiceTagIndex; readonly byNames: Map<string, AddressSet | undefined> };
 }
 
 interface CompiledRule {
@@ -335,7 +335,10 @@ function uncertain(reason: string, maybe = false): SideMatch {
 /** CIDRs of the side plus data prefixes of its tags (undefined when a tag is unknown to the data). */
 function dataUnion(side: CompiledSide, tags: ServiceTagIndex, tagNames: readonly string[]): AddressSet | undefined {
   if (tagNames.length === 0) return side.cidrs;
-  if (side.dataUnion && side.dataUnion.index === tags) return side.dataUnion.set;
+  // Which of the side's tags take part depends on the peer, so the names are part of the key.
+  if (!side.dataUnions || side.dataUnions.index !== tags) side.dataUnions = { index: tags, byNames: new Map() };
+  const key = tagNames.join('\n');
+  if (side.dataUnions.byNames.has(key)) return side.dataUnions.byNames.get(key);
   const sets: AddressSet[] = [side.cidrs];
   let complete = true;
   for (const name of tagNames) {
@@ -344,7 +347,7 @@ function dataUnion(side: CompiledSide, tags: ServiceTagIndex, tagNames: readonly
     else complete = false;
   }
   const set = complete ? unionSets(sets) : undefined;
-  side.dataUnion = { index: tags, set };
+  side.dataUnions.byNames.set(key, set);
   return set;
 }
 

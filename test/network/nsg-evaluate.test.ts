@@ -483,3 +483,30 @@ describe('hostile queries and NSGs never throw', () => {
     expect(evaluateNsg(nsgOf([BATCH()]), inbound('BatchNodeManagement', 29876, 29877), undefined).decision).toBe('allow');
   });
 });
+
+describe('rules naming several tags', () => {
+  it('judges each peer with the tags that concern it (no answer leaks from one peer to another)', () => {
+    const nsg = nsgOf([
+      { name: 'allow-mixed', priority: 100, direction: 'Outbound', destination: ['Storage.WestUS', 'AzureCloud.eastus'] },
+      DENY_ALL_OUT,
+    ]);
+    // For Storage (eastus) the WestUS entry is another region; AzureCloud.eastus covers Storage.EastUS by data.
+    expect(decision(evaluateNsg(nsg, outbound('Storage', 443), WITH_DATA))).toBe('allow:allow-mixed');
+    // For BatchNodeManagement both entries are compared by data: AzureCloud.eastus covers it too.
+    expect(decision(evaluateNsg(nsg, outbound('BatchNodeManagement', 443), WITH_DATA))).toBe('allow:allow-mixed');
+    // AzureActiveDirectory is in neither.
+    expect(decision(evaluateNsg(nsg, outbound('AzureActiveDirectory', 443), WITH_DATA))).toBe('deny:deny-all-out');
+    // Sql is in neither either, whatever was judged before.
+    expect(decision(evaluateNsg(nsg, outbound('Sql', 443), WITH_DATA))).toBe('deny:deny-all-out');
+  });
+
+  it('a data tag on the subnet side covering the subnet counts', () => {
+    const tags = buildServiceTagIndex([...TAGS, { name: 'MyRange', properties: { region: '', addressPrefixes: ['10.0.0.0/16'] } }]);
+    const nsg = nsgOf([BATCH({ destination: 'MyRange' })]);
+    expect(decision(evaluateNsg(nsg, inbound('BatchNodeManagement', 29876, 29877), tags))).toBe('allow:batch');
+    // Without data: service tags hold public addresses only, so a private subnet is not in it…
+    expect(evaluateNsg(nsg, inbound('BatchNodeManagement', 29876, 29877), NO_DATA).decision).toBe('deny');
+    // …but a subnet in public address space might be.
+    expect(evaluateNsg(nsg, inbound('BatchNodeManagement', 29876, 29877, { localPrefixes: ['20.1.0.0/24'] }), NO_DATA).decision).toBe('unknown');
+  });
+});
