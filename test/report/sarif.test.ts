@@ -97,3 +97,16 @@ describe('renderSarif', () => {
     expect(fail['level']).toBe('warning');
   });
 });
+
+describe('renderSarif on the sample estate with the real registry', () => {
+  it('validates against the schema', async () => {
+    const { readFileSync: read } = await import('node:fs');
+    const { parseSnapshot } = await import('../../src/inventory/snapshot');
+    const { auditInventory } = await import('../../src/cli/run-audit');
+    const path = join(__dirname, '..', '..', 'samples', 'sample-estate.json');
+    const report = auditInventory(parseSnapshot(read(path, 'utf8'), path));
+    const log = JSON.parse(renderSarif(report, allRules, { artifactUri: 'samples/sample-estate.json', toolVersion: '0.1.0' }));
+    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(log.runs[0].results).toHaveLength(report.findings.length);
+  });
+});
