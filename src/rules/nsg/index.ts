@@ -1,4 +1,5 @@
 import type { AnyRule } from '../types';
+import { nsgAksDefaultOutboundRule } from './aks-default-outbound';
 import { nsgAksScoringInboundRule } from './aks-scoring-inbound';
 import { nsgBatchInboundRule } from './batch-inbound';
 import { nsgInstanceInboundRule } from './instance-inbound';
@@ -9,6 +10,7 @@ import { nsgStudioFrontdoorOutboundRule } from './studio-frontdoor-outbound';
 
 /** Rules of the nsg family, sorted by ID. */
 export const nsgRules: readonly AnyRule[] = [
+  nsgAksDefaultOutboundRule,
   nsgAksScoringInboundRule,
   nsgBatchInboundRule,
   nsgInstanceInboundRule,
