@@ -24,7 +24,7 @@ export const aksDockerBridgeOverlapRule = defineRule<AttachedTarget<AksCluster>,
     remediation: 'Recreate the AKS cluster with a Docker bridge CIDR outside the VNet\'s subnets and the service CIDR (the default 172.17.0.1/16 when the VNet does not use it).',
     enabledByDefault: true,
     messages: {
-      clear: "AKS cluster '{{name}}' uses Docker bridge {{dockerBridgeCidr}}, which overlaps neither the {{count}} subnets of its VNet nor its service CIDR {{serviceCidr}}.",
+      clear: "AKS cluster '{{name}}' uses Docker bridge {{dockerBridgeCidr}}, which overlaps neither the {{count}} subnet(s) of its VNet nor its service CIDR {{serviceCidr}}.",
       overlaps:
         "AKS cluster '{{name}}' uses Docker bridge {{dockerBridgeCidr}}, which overlaps {{what}}; recreate the cluster with a Docker bridge CIDR outside the VNet's subnets and the service CIDR.",
       incomplete: "AKS cluster '{{name}}' uses Docker bridge {{dockerBridgeCidr}}, which overlaps nothing known, but {{reason}}.",

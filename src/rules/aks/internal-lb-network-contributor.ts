@@ -40,7 +40,7 @@ export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId
     messages: {
       granted: "AKS compute '{{name}}': the identity of cluster '{{cluster}}' holds {{role}} at {{scope}}, which covers VNet '{{vnet}}'.",
       notGranted:
-        "AKS compute '{{name}}' uses an internal load balancer, but the identity {{principal}} of cluster '{{cluster}}' has no Network Contributor, Contributor or Owner role on VNet '{{vnet}}', its resource group '{{resourceGroup}}' or its subscription ({{found}} role assignments found); grant it Network Contributor on the resource group, or the private IP cannot be configured.",
+        "AKS compute '{{name}}' uses an internal load balancer, but the identity {{principal}} of cluster '{{cluster}}' has no Network Contributor, Contributor or Owner role on VNet '{{vnet}}', its resource group '{{resourceGroup}}' or its subscription ({{found}} role assignment(s) of it in the inventory); grant it Network Contributor on the resource group, or the private IP cannot be configured.",
       undetermined:
         "AKS compute '{{name}}' uses an internal load balancer; no grant to the identity of cluster '{{cluster}}' covers VNet '{{vnet}}' in the inventory, but {{reason}}.",
       noPrincipal:

@@ -24,7 +24,7 @@ export const aksServiceCidrOverlapRule = defineRule<AttachedTarget<AksCluster>, 
     remediation: 'Recreate the AKS cluster with a service CIDR outside every subnet of the VNet (for example 10.2.0.0/16 for a VNet in 10.0.0.0/16), then attach it again.',
     enabledByDefault: true,
     messages: {
-      clear: "AKS cluster '{{name}}' uses service CIDR {{serviceCidr}}, which overlaps none of the {{count}} subnets of VNet '{{vnet}}'.",
+      clear: "AKS cluster '{{name}}' uses service CIDR {{serviceCidr}}, which overlaps none of the {{count}} subnet(s) of VNet '{{vnet}}'.",
       overlaps:
         "AKS cluster '{{name}}' uses service CIDR {{serviceCidr}}, which overlaps {{subnets}} of VNet '{{vnet}}'; recreate the cluster with a service CIDR outside every subnet of the VNet.",
       incomplete: "AKS cluster '{{name}}' uses service CIDR {{serviceCidr}}, which overlaps no known subnet of VNet '{{vnet}}', but {{reason}}.",
