@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aksPrivateClusterRule } from '../../../src/rules/aks/private-cluster';
 import type { ResourceRow } from '../../../src/inventory/types';
-import { aksCluster, estateOf } from '../../support/arm';
-import { compliantAksSpec, withAks } from '../../support/compute-fixtures';
+import { aksCluster, aksCompute, estateOf } from '../../support/arm';
+import { compliantAksSpec, withAks, withAksCompute } from '../../support/compute-fixtures';
 import { compliantRows, ids, withoutRow, withRow } from '../../support/scenario';
 import { evaluateRule, verdictFor } from '../../support/rules';
 
@@ -44,6 +44,13 @@ describe('aks.private-cluster', () => {
     const evaluation = verdictFor(rule, estateOf(withoutRow(compliantRows(), ids.aksCluster)), ids.aksCluster);
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.evidence).toMatchObject({ missingResourceId: ids.aksCluster });
+  });
+
+  it('judges a cluster once when computes name it in another case or with a trailing slash', () => {
+    const rows = [...withAksCompute({ clusterId: `${ids.aksCluster.toUpperCase()}/` }), aksCompute(compliantRows()[0] as ResourceRow, { name: 'aks-2', clusterId: ids.aksCluster })];
+    const evaluations = evaluateRule(rule, estateOf(rows));
+    expect(evaluations).toHaveLength(1);
+    expect(evaluations[0]).toMatchObject({ resourceId: ids.aksCluster, status: 'pass', workspaceIds: [ids.workspace] });
   });
 
   it('judges only AKS clusters attached to a workspace', () => {
