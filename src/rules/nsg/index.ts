@@ -7,6 +7,7 @@ import { nsgMcrOutboundRule } from './mcr-outbound';
 import { nsgOutboundServiceTagsRule } from './outbound-service-tags';
 import { nsgSshExposedRule } from './ssh-exposed';
 import { nsgStudioFrontdoorOutboundRule } from './studio-frontdoor-outbound';
+import { nsgVmSshFromAmlRule } from './vm-ssh-from-aml';
 
 /** Rules of the nsg family, sorted by ID. */
 export const nsgRules: readonly AnyRule[] = [
@@ -18,4 +19,5 @@ export const nsgRules: readonly AnyRule[] = [
   nsgOutboundServiceTagsRule,
   nsgSshExposedRule,
   nsgStudioFrontdoorOutboundRule,
+  nsgVmSshFromAmlRule,
 ];
