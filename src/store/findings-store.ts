@@ -78,6 +78,7 @@ export const FINDINGS_PER_TRANSACTION = 99;
 /** A transaction body is at most 4 MiB; stay well below with a rough UTF-16 estimate. */
 const TRANSACTION_BUDGET_BYTES = 3_000_000;
 const MAX_CONFLICT_RETRIES = 12;
+const PARTITION_CONCURRENCY = 4;
 const SUPPRESSION_PARTITION = 'suppression';
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -186,7 +187,7 @@ class TableFindingsStore implements FindingsStore {
     const suppressions = (await this.listSuppressions()).filter((suppression) => isActive(suppression, now));
     const total = newTally();
     let outOfScope = 0;
-    const sweepIds: string[] = [];
+    let recordedSweepId: string | null = null;
 
     if ('subscriptionIds' in input.scope) {
       const sweepId = input.sweepId ?? randomUUID();
@@ -202,7 +203,8 @@ class TableFindingsStore implements FindingsStore {
         if (target === undefined) outOfScope++;
         else target.evaluations.push(evaluation);
       }
-      for (const [partitionKey, { subscriptionId, evaluations }] of bySubscription) {
+      // Subscriptions are independent partitions: persist a few at once (Tables scale per partition).
+      const tallies = await inParallel([...bySubscription], PARTITION_CONCURRENCY, async ([partitionKey, { subscriptionId, evaluations }]) => {
         const complete = input.complete && !incomplete.has(partitionKey);
         const tally = newTally();
         await this.applyPartition(
@@ -217,14 +219,16 @@ class TableFindingsStore implements FindingsStore {
           now,
           tally,
         );
+        // Written only once the partition's findings are: a sweep that failed halfway leaves no record.
         const record = sweepRecordOf(sweepId, subscriptionId, input, evaluations, complete, tally, started, this.now());
         await this.io(`recording sweep ${sweepId}`, () =>
           this.sweeps.createEntity({ partitionKey, rowKey: sweepRowKey(input.evaluatedAt, sweepId), ...sweepEntity(record) }),
         );
         tally.bookkeepingWrites++;
-        sweepIds.push(sweepId);
-        addTally(total, tally);
-      }
+        return tally;
+      });
+      for (const tally of tallies) addTally(total, tally);
+      recordedSweepId = sweepId;
     } else {
       const byPartition = new Map<string, { evaluations: Evaluation[]; resources: Map<string, string> }>();
       for (const key of input.scope.resourceKeys) {
@@ -249,7 +253,7 @@ class TableFindingsStore implements FindingsStore {
       }
     }
     const { superseded: _superseded, ...counts } = total;
-    return { ...counts, outOfScope, sweepIds };
+    return { ...counts, outOfScope, sweepId: recordedSweepId };
   }
 
   /** Decides and writes one partition; see the concurrency design at the top of this file. */
@@ -670,6 +674,20 @@ function addTally(total: Tally, part: Tally): void {
   total.written += part.written;
   total.bookkeepingWrites += part.bookkeepingWrites;
   total.changes.push(...part.changes);
+}
+
+/** Runs `work` over `items`, at most `limit` at a time; results in input order; the first failure rejects. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
+  return results;
 }
 
 function pause(attempt: number): Promise<void> {

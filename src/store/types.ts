@@ -109,8 +109,8 @@ export interface RecordEvaluationsResult {
   /** Bookkeeping rows written: partition markers and sweep records. */
   readonly bookkeepingWrites: number;
   readonly changes: readonly FindingChange[];
-  /** Sweep records written (sweeps only), one per subscription. */
-  readonly sweepIds: readonly string[];
+  /** The sweep's ID, naming its records (one per subscription); null on the event path. */
+  readonly sweepId: string | null;
 }
 
 export interface FindingFilter {
