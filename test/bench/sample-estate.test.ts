@@ -5,6 +5,8 @@ import { HOSTILE_NAME, sampleEstate } from '../../bench/sample-estate';
 import { auditInventory } from '../../src/cli/run-audit';
 import { buildEstate } from '../../src/estate';
 import { parseSnapshot } from '../../src/inventory/snapshot';
+import { severityRank } from '../../src/core/types';
+import { allRules } from '../../src/rules/registry';
 
 const SAMPLE_PATH = join(__dirname, '..', '..', 'samples', 'sample-estate.json');
 
@@ -42,5 +44,20 @@ describe('samples/sample-estate.json', () => {
     const report = auditInventory(inventory);
     const errors = report.evaluations.filter((evaluation) => 'error' in evaluation.evidence);
     expect(errors.map((evaluation) => `${evaluation.ruleId}: ${String(evaluation.evidence['error'])}`)).toEqual([]);
+  });
+
+  it('ws-compliant has no failed check of severity low or above', () => {
+    const report = auditInventory(inventory, { rules: allRules });
+    const failures = report.findings.filter(
+      (finding) => finding.status === 'fail' && severityRank(finding.severity) >= severityRank('low') && finding.workspaceIds.some((id) => id.endsWith('/ws-compliant')),
+    );
+    expect(failures.map((finding) => `${finding.ruleId} ${finding.resourceId}: ${finding.message}`)).toEqual([]);
+  });
+
+  // samples/README.md names the mistake each rule is meant to catch; a rule that no longer fails
+  // there means the rule or the sample changed (extend bench/sample-estate.ts for a new rule).
+  it.each(allRules.map((rule) => rule.meta.id))('%s fails somewhere in the sample', (ruleId) => {
+    const report = auditInventory(inventory, { ruleIds: [ruleId] });
+    expect(report.findings.filter((finding) => finding.status === 'fail').length).toBeGreaterThan(0);
   });
 });
