@@ -61,6 +61,8 @@ export interface AuditCommandOptions {
   readonly registry?: readonly AnyRule[];
   /** The report's timestamp (tests pin it). */
   readonly now?: () => Date;
+  /** The exit status of a finished audit; exitCodeFor (contract.md's 0/1) unless a caller decides otherwise. */
+  readonly exitCode?: (report: AuditReport, failOn: Severity) => number;
 }
 
 /** `--snapshot FILE`: the offline inventory (contract.md, "Snapshot file"). */
@@ -175,7 +177,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
         io.stdout.write(text);
       }
       for (const hook of hooks) await hook.afterAudit(report, values, context);
-      return exitCodeFor(report, failOn);
+      return (config.exitCode ?? exitCodeFor)(report, failOn);
     },
   };
 }

@@ -130,6 +130,14 @@ describe('runCli audit: exit codes', () => {
     expect((await run(['audit', '--snapshot', openFile, '--rules', 'test.info-rule', '--fail-on', 'info'])).code).toBe(1);
   });
 
+  it('lets a caller decide the exit status of a finished audit (the live source adds 4 for incomplete)', async () => {
+    const command = createAuditCommand({ sources: [snapshotInventorySource], registry: testRules, exitCode: (report) => (report.gaps.length > 0 ? 4 : 0) });
+    const paged = join(dir, 'paged.json');
+    await writeFile(paged, JSON.stringify({ data: [storageRow('goodstore')], $skipToken: 'next' }));
+    expect(await runCli(['audit', '--snapshot', paged], captureIo(), [command])).toBe(4);
+    expect(await runCli(['audit', '--snapshot', cleanFile], captureIo(), [command])).toBe(0);
+  });
+
   it('does not count unknowns', async () => {
     const { code, out } = await run(['audit', '--snapshot', unknownFile, '--format', 'json', '--fail-on', 'info']);
     expect(code).toBe(0);
