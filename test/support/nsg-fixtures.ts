@@ -4,8 +4,8 @@
  */
 import type { Estate } from '../../src/estate';
 import type { ResourceRow } from '../../src/inventory/types';
-import { amlCluster, attachedCompute, computeInstance, estateOf, hdInsightCluster, networkInterface, nsg, nsgId, resourceId, virtualMachine, vnet, workspace } from './arm';
-import type { NsgRuleSpec } from './arm';
+import { amlCluster, attachedCompute, computeInstance, estateOf, hdInsightCluster, networkInterface, nsg, nsgId, resourceId, routeTable, routeTableId, virtualMachine, vnet, workspace } from './arm';
+import type { NsgRuleSpec, RouteSpec } from './arm';
 import { compliantRows, ids, restrictedOutboundRules, serviceTags, trainingInboundRules, withRow } from './scenario';
 import type { ScenarioOptions } from './scenario';
 
@@ -143,4 +143,22 @@ export function attachedRows(options: AttachedOptions = {}): ResourceRow[] {
 /** The compliant scenario plus the attached VM and HDInsight cluster, with service tags. */
 export function attachedEstate(options: AttachedOptions = {}, scenario: ScenarioOptions = {}, tags = true): Estate {
   return estateOf([...compliantRows(scenario), ...attachedRows(options)], tags ? serviceTags : undefined);
+}
+
+// ---------- forced tunneling (001, "User-defined routes for forced tunneling") ----------
+
+export const trainingRouteTableId = routeTableId('rt-training');
+
+/** The 0.0.0.0/0 route to a firewall appliance. */
+export const forcedTunnel: RouteSpec = { name: 'ForcedTunnel', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.100.4' };
+
+/** Routes the seed asks for, naming the regional service tags. */
+export const batchTagRoutes: readonly RouteSpec[] = [
+  { name: 'BatchNodeManagement', addressPrefix: 'BatchNodeManagement.EastUS', nextHopType: 'Internet' },
+  { name: 'AzureMachineLearning', addressPrefix: 'AzureMachineLearning.EastUS', nextHopType: 'Internet' },
+];
+
+/** The scenario with a route table on the training subnet. */
+export function routedRows(routes: readonly RouteSpec[], scenario: ScenarioOptions = {}): ResourceRow[] {
+  return rowsWith(scenario, scenarioVnet({ routeTableId: trainingRouteTableId }), routeTable({ name: 'rt-training', routes }));
 }
