@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server, Socket } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { RunningAzuriteTable } from '../../src/azurite';
+import { DEV_ACCOUNT_KEY, DEV_ACCOUNT_NAME, startAzuriteTable } from '../../src/azurite';
+import { openFindingsStore, StoreUnavailableError } from '../../src/store';
+import { FAST_RETRY, uniqueTablePrefix } from '../support/azurite';
+import { at, evaluation, SUB_A, subnetId } from './fixtures';
+
+/**
+ * A TCP relay in front of Azurite that calls `onBatch(n)` before forwarding the n-th
+ * transaction ($batch) request, so the test can restart the emulator at an exact point of a run.
+ */
+async function startRelay(target: () => number, onBatch: (count: number) => Promise<void>): Promise<{ port: number; close(): Promise<void> }> {
+  let batches = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    sockets.add(client);
+    let upstream: Socket | undefined;
+    let chain = Promise.resolve();
+    const closeBoth = (): void => {
+      // end, not destroy: a response still being flushed to the client must arrive whole.
+      client.end();
+      upstream?.end();
+    };
+    client.on('data', (chunk: Buffer) => {
+      client.pause();
+      chain = chain.then(async () => {
+        for (const _ of chunk.toString('latin1').matchAll(/^POST \S*\$batch/gm)) await onBatch(++batches);
+        if (upstream === undefined) {
+          const current = connect(target(), '127.0.0.1');
+          upstream = current;
+          sockets.add(current);
+          current.on('data', (data) => client.write(data));
+          current.on('error', closeBoth);
+          current.on('close', () => {
+            sockets.delete(current);
+            closeBoth();
+          });
+        }
+        upstream.write(chunk);
+        client.resume();
+      });
+    });
+    client.on('error', closeBoth);
+    client.on('close', () => {
+      sockets.delete(client);
+      upstream?.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('relay has no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('Azurite restarted mid-run', () => {
+  test('the run fails clearly, no sweep record claims it, the stored state stays right, and a re-run converges', { timeout: 120_000 }, async () => {
+    const location = mkdtempSync(join(tmpdir(), 'aml-store-restart-'));
+    folders.push(location);
+    let azurite: RunningAzuriteTable = await startAzuriteTable({ location });
+    const port = azurite.port;
+    let stopAt = Number.POSITIVE_INFINITY;
+    // The emulator stops (saving its data) just before the chosen transaction reaches it, and
+    // comes back on the same port once the run has failed.
+    const relay = await startRelay(
+      () => port,
+      async (count) => {
+        if (count === stopAt) await azurite.stop();
+      },
+    );
+    try {
+    const connectionString = `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT_NAME};AccountKey=${DEV_ACCOUNT_KEY};TableEndpoint=http://127.0.0.1:${relay.port}/${DEV_ACCOUNT_NAME};`;
+    const tablePrefix = uniqueTablePrefix();
+    const store = await openFindingsStore({ connectionString, tablePrefix, retryOptions: FAST_RETRY });
+    const ids = Array.from({ length: 500 }, (_, index) => subnetId(`s${index}`));
+
+    await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: ids.map((id) => evaluation(id, 'fail')), evaluatedAt: at(0), complete: true, sweepId: 'first' });
+
+    // Second sweep: everything passes. The emulator goes down before its third transaction.
+    const resolveAll = { scope: { subscriptionIds: [SUB_A] }, evaluations: ids.map((id) => evaluation(id, 'pass')), evaluatedAt: at(10), complete: true, sweepId: 'second' } as const;
+    stopAt = Math.ceil(500 / 99) + 3; // the first sweep's transactions, then two of the second's
+    const failure = await store.recordEvaluations(resolveAll).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(StoreUnavailableError);
+    expect((failure as Error).message).toMatch(/^findings store unreachable at http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1 while writing findings of partition/);
+    expect((failure as Error).message).not.toContain('\n');
+    azurite = await startAzuriteTable({ location, port });
+
+    const reader = await openFindingsStore({ connectionString, tablePrefix, retryOptions: FAST_RETRY });
+    const all = (await reader.listFindings({ top: 1000 })).items;
+    expect(all).toHaveLength(500);
+    const resolved = all.filter((finding) => finding.state === 'resolved');
+    // Exactly the two committed transactions' findings are resolved; each finding is wholly old or wholly new.
+    expect(resolved).toHaveLength(2 * 99);
+    for (const finding of resolved) expect(finding).toMatchObject({ resolvedAt: at(10).toISOString(), evaluatedAt: at(10).toISOString(), resolution: 'pass' });
+    for (const finding of all.filter((item) => item.state === 'open')) {
+      // The interrupted sweep left no record, so it does not vouch for what it never wrote.
+      expect(finding).toMatchObject({ evaluatedAt: at(0).toISOString(), lastSeen: at(0).toISOString() });
+    }
+    expect((await reader.listSweeps(SUB_A)).map((record) => record.sweepId)).toEqual(['first']);
+
+    // Running the same sweep again finishes the job without redoing what was done.
+    const rerun = await reader.recordEvaluations(resolveAll);
+    expect(rerun).toMatchObject({ resolved: 500 - 2 * 99, unchanged: 2 * 99, stale: 0 });
+    expect((await reader.listFindings({ state: 'open' })).items).toHaveLength(0);
+    expect((await reader.listSweeps(SUB_A)).map((record) => record.sweepId)).toEqual(['second', 'first']);
+
+    } finally {
+      await relay.close();
+      await azurite.stop();
+    }
+  });
+});
