@@ -1,7 +1,7 @@
 import { isObject, pick } from '../../core/json';
 import type { Evidence } from '../../core/types';
-import type { Estate, FirewalledResource, Workspace } from '../../estate/model';
-import type { RuleSubject } from '../types';
+import type { ContainerRegistry, Estate, FirewalledResource, StorageAccount, Workspace } from '../../estate/model';
+import type { CheckOutcome, RuleSubject } from '../types';
 import { securedState } from './firewall';
 
 /**
@@ -80,4 +80,44 @@ export function workspaceSubjects(estate: Estate, field: 'storageAccountId' | 'c
     subjects.push({ resourceId: workspace.id, workspaceIds: [workspace.id], target: workspace });
   }
   return subjects;
+}
+
+/** The workspace's registry, gated on "secured" (the subject guarantees the workspace names one). */
+export function registryGateOf(estate: Estate, workspace: Workspace): SecuredGate<ContainerRegistry> {
+  const id = workspace.containerRegistryId ?? '';
+  return securedGate(id, estate.containerRegistry(id));
+}
+
+/** The workspace's storage account, gated on "secured" (the subject guarantees the workspace names one). */
+export function storageGateOf(estate: Estate, workspace: Workspace): SecuredGate<StorageAccount> {
+  const id = workspace.storageAccountId ?? '';
+  return securedGate(id, estate.storageAccount(id));
+}
+
+/** Message IDs of a workspace rule whose precondition is "the associated resource is secured". */
+export type GateMessageId = 'resourceMissing' | 'resourceUnreadable' | 'resourceNotSecured';
+
+/** A gate that stops the check: the resource is missing, unreadable or not secured. */
+export type ClosedGate = Exclude<SecuredGate<FirewalledResource>, { readonly kind: 'secured' }>;
+
+/**
+ * The outcome of a workspace rule when its associated resource is missing (unknown), has an
+ * unreadable firewall (unknown) or is not secured (not-applicable). Messages get `workspace`,
+ * `name` (the resource's) and `how` (its firewall facts).
+ */
+export function gateOutcome(workspace: Workspace, gate: ClosedGate): CheckOutcome<GateMessageId> {
+  if (gate.kind === 'missing') {
+    return {
+      status: 'unknown',
+      messageId: 'resourceMissing',
+      data: { workspace: workspace.name, name: gate.resourceId },
+      evidence: { missingResourceId: gate.resourceId },
+    };
+  }
+  const resource = gate.resource;
+  const data = { workspace: workspace.name, name: resource.name, how: firewallSummary(resource) };
+  const evidence = { resourceId: resource.id, ...firewallEvidence(resource) };
+  return gate.kind === 'unreadable'
+    ? { status: 'unknown', messageId: 'resourceUnreadable', data, evidence }
+    : { status: 'not-applicable', messageId: 'resourceNotSecured', data, evidence };
 }
