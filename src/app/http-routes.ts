@@ -1,10 +1,14 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import { audit } from '../../functions/audit';
+import { dashboard } from '../../functions/dashboard';
 import { findings } from '../../functions/findings';
 import { resourceChanged } from '../../functions/resourceChanged';
 import { sweepQueueOutput, sweepScheduled } from '../../functions/sweepScheduled';
 import { cloudEventsHandshake, eventGridDelivery } from './eventgrid-webhook';
 import { getAuditorApp } from './runtime';
+import { DASHBOARD_ASSET_PATHS, DASHBOARD_PAGE_PATHS } from '../dashboard/handler';
+
+const DASHBOARD_PATHS: readonly string[] = [...DASHBOARD_PAGE_PATHS, ...DASHBOARD_ASSET_PATHS];
 
 /**
  * The routes of contract.md as the Functions host exposes them, over the same handlers: the
@@ -35,9 +39,8 @@ export function httpRoutes(host: LocalHost): readonly HttpRoute[] {
   return [
     { method: 'POST', path: '/api/audit', name: 'audit', handler: audit },
     { method: 'GET', path: '/api/findings', name: 'findings', handler: findings },
-    // Issue 6 fills these two with functions/dashboard.ts; until then they say so.
-    { method: 'GET', path: '/api/dashboard', name: 'dashboard', handler: dashboardPending },
-    { method: 'GET', path: '/', name: 'dashboard', handler: dashboardPending },
+    // The dashboard (issue 6): one function, route `dashboard/{*path}`, serving the page and what it loads.
+    ...DASHBOARD_PATHS.map((path) => ({ method: 'GET' as const, path, name: 'dashboard', handler: dashboard })),
     {
       method: 'POST',
       path: '/runtime/webhooks/eventgrid',
@@ -69,10 +72,6 @@ export function httpRoutes(host: LocalHost): readonly HttpRoute[] {
       },
     },
   ];
-}
-
-async function dashboardPending(): Promise<HttpResponseInit> {
-  return { status: 501, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'The dashboard is not built yet (issue 6). Findings: GET /api/findings\n' };
 }
 
 /** What the host passes a timer function invoked through its admin endpoint. */

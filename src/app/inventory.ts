@@ -28,7 +28,8 @@ export interface ResourcesRead {
   readonly gaps: readonly InventoryGap[];
 }
 
-export type AppliedChange = { readonly kind: 'upsert'; readonly row: ResourceRow } | { readonly kind: 'delete'; readonly resourceId: string };
+/** A change the event path applied, with the time of the state it carries. */
+export type AppliedChange = ({ readonly kind: 'upsert'; readonly row: ResourceRow } | { readonly kind: 'delete'; readonly resourceId: string }) & { readonly time: string };
 
 /** The in-memory inventory of `npm start` (and of tests): a snapshot, updated by notifications. */
 export class SnapshotInventoryProvider implements InventoryProvider {
@@ -36,9 +37,16 @@ export class SnapshotInventoryProvider implements InventoryProvider {
   private readonly rows = new Map<string, ResourceRow>();
   private readonly serviceTags: readonly ServiceTagEntry[] | undefined;
   private readonly warnings: readonly string[];
+  /**
+   * The time of the state held: the snapshot's capturedAt, then the newest change applied. A file
+   * does not move on by itself, so a read is as old as its newest content, not "now" (otherwise
+   * every event older than the last read would count as already reflected in it).
+   */
+  private asOf: string;
 
   constructor(inventory: Inventory) {
     for (const row of inventory.resources) this.rows.set(idKey(row.id), row);
+    this.asOf = inventory.capturedAt !== undefined && !Number.isNaN(Date.parse(inventory.capturedAt)) ? new Date(inventory.capturedAt).toISOString() : new Date(0).toISOString();
     this.serviceTags = inventory.serviceTags;
     this.warnings = inventory.warnings;
   }
@@ -59,7 +67,7 @@ export class SnapshotInventoryProvider implements InventoryProvider {
   async readSubscription(subscriptionId: string): Promise<Inventory> {
     const wanted = subscriptionId.toLowerCase();
     const resources = [...this.rows.entries()].filter(([key]) => subscriptionOf(key) === wanted).map(([, row]) => row);
-    return { capturedAt: new Date().toISOString(), resources, ...(this.serviceTags !== undefined ? { serviceTags: this.serviceTags } : {}), warnings: this.warnings, gaps: [] };
+    return { capturedAt: this.asOf, resources, ...(this.serviceTags !== undefined ? { serviceTags: this.serviceTags } : {}), warnings: this.warnings, gaps: [] };
   }
 
   async readByIds(ids: readonly string[]): Promise<ResourcesRead> {
@@ -74,6 +82,7 @@ export class SnapshotInventoryProvider implements InventoryProvider {
   }
 
   applyChange(change: AppliedChange): void {
+    if (change.time > this.asOf) this.asOf = change.time;
     if (change.kind === 'upsert') this.rows.set(idKey(change.row.id), change.row);
     else this.rows.delete(idKey(change.resourceId));
   }

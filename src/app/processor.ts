@@ -3,7 +3,7 @@ import type { AuditSummary } from '../core/types';
 import { auditEstate } from '../engine/audit';
 import type { ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
-import type { InventoryProvider } from './inventory';
+import type { AppliedChange, InventoryProvider } from './inventory';
 import { affectedSubjectKeys, containerOf } from './neighbourhood';
 import type { FindingChange, FindingsStore } from '../store/types';
 import { TransientError } from './ports';
@@ -138,7 +138,7 @@ export class ChangeProcessor {
     const rows = new Map(state.rows);
     const versions = new Map(state.versions);
     const changedIds: string[] = [];
-    const applied: ({ kind: 'upsert'; row: ResourceRow } | { kind: 'delete'; resourceId: string })[] = [];
+    const applied: AppliedChange[] = [];
     const upsert = (key: string, row: ResourceRow, time: string): void => {
       const previous = rows.get(key);
       // ARN payloads carry id, name, type, location, tags and properties; keep what they lack (sku, kind, identity).
@@ -146,10 +146,10 @@ export class ChangeProcessor {
       rows.set(key, merged);
       versions.set(key, time);
       changedIds.push(merged.id);
-      applied.push({ kind: 'upsert', row: merged });
+      applied.push({ kind: 'upsert', row: merged, time });
     };
     const remove = (key: string, resourceId: string, time: string): void => {
-      if (rows.delete(key)) applied.push({ kind: 'delete', resourceId });
+      if (rows.delete(key)) applied.push({ kind: 'delete', resourceId, time });
       versions.set(key, time);
       changedIds.push(resourceId);
     };

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FindingsStore } from '../store/types';
 import type { InventoryProvider } from './inventory';
 import type { FindingChangePublisher } from './ports';
@@ -13,6 +14,8 @@ import { loadSettings } from './settings';
  * `npm start` and the tests install their own with `useAuditorApp`.
  */
 let current: Promise<AuditorApp> | undefined;
+/** An app bound to one call chain: lets several local servers (tests) share a process without sharing an app. */
+const scoped = new AsyncLocalStorage<AuditorApp>();
 let factory: ((env: Environment) => Promise<AuditorApp>) | undefined;
 
 export function useAuditorApp(app: AuditorApp): void {
@@ -24,11 +27,25 @@ export function useAuditorAppFactory(build: (env: Environment) => Promise<Audito
   factory = build;
 }
 
-export function resetAuditorApp(): void {
-  current = undefined;
+/** Runs `work` (and everything it schedules) with `app` as the app the Functions see. */
+export function runWithAuditorApp<T>(app: AuditorApp, work: () => T): T {
+  return scoped.run(app, work);
+}
+
+/** Forgets the installed app (only `app`'s, when given: another may have been installed since). */
+export function resetAuditorApp(app?: AuditorApp): void {
+  if (app === undefined) {
+    current = undefined;
+    return;
+  }
+  void current?.then((installed) => {
+    if (installed === app) current = undefined;
+  });
 }
 
 export function getAuditorApp(env: Environment = process.env): Promise<AuditorApp> {
+  const bound = scoped.getStore();
+  if (bound !== undefined) return Promise.resolve(bound);
   if (current === undefined) {
     if (factory === undefined) return Promise.reject(new Error('the auditor app is not configured: import src/app/azure (the Functions entry points do)'));
     const building = factory(env);

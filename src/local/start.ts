@@ -10,7 +10,7 @@ import { sweepSubscription } from '../../functions/sweepSubscription';
 import { openProvider, openPublisher, openStore } from '../app/azure';
 import { httpRoutes, manualTimer } from '../app/http-routes';
 import type { HttpRoute } from '../app/http-routes';
-import { createAuditorApp, resetAuditorApp, useAuditorApp } from '../app/runtime';
+import { createAuditorApp, resetAuditorApp, runWithAuditorApp, useAuditorApp } from '../app/runtime';
 import type { AuditorApp } from '../app/service';
 import type { Environment } from '../app/settings';
 import { loadSettings, SettingsError } from '../app/settings';
@@ -89,18 +89,22 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const newContext = (functionName: string, triggerMetadata?: Record<string, unknown>): InvocationContext =>
       new InvocationContext({ functionName, invocationId: randomUUID(), logHandler: logHandler(functionName), ...(triggerMetadata !== undefined ? { triggerMetadata } : {}) });
 
-    const queue = new LocalSweepQueue(localSettings.queueName, (message, dequeueCount) => sweepSubscription(message, newContext('sweepSubscription', { dequeueCount })), (line) => log(line));
+    const queue = new LocalSweepQueue(
+      localSettings.queueName,
+      (message, dequeueCount) => runWithAuditorApp(auditor, () => sweepSubscription(message, newContext('sweepSubscription', { dequeueCount }))),
+      (line) => log(line),
+    );
     const routes = httpRoutes({ newContext, enqueueSweeps: (messages) => queue.enqueue(messages), queueStatus: () => queue.status() });
 
     if (options.initialSweep ?? true) {
       const context = newContext('sweepScheduled');
-      await sweepScheduled(manualTimer(), context);
+      await runWithAuditorApp(auditor, () => sweepScheduled(manualTimer(), context));
       queue.enqueue((context.extraOutputs.get(sweepQueueOutput) as unknown[] | undefined) ?? []);
       await queue.idle();
     }
 
     const listening = createServer((request, response) => {
-      void serve(routes, request, response, host, (functionName) => newContext(functionName));
+      runWithAuditorApp(auditor, () => void serve(routes, request, response, host, (functionName) => newContext(functionName)));
     });
     server = listening;
     const boundPort = await listen(listening, port, host);
@@ -120,7 +124,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
             listening.closeAllConnections();
           });
           await queue.idle();
-          resetAuditorApp();
+          resetAuditorApp(auditor);
           await azurite?.stop();
         })();
         return stopped;

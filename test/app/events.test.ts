@@ -7,7 +7,7 @@ describe('parseEvent', () => {
   it('reads an ARN CreatedOrUpdated event (wire names resourceInfo/operationalInfo) into an upsert with the resource row', () => {
     const event = notificationEvent(storageRow('Allow'), '2026-11-24T10:00:05.000Z');
     // The SDK's own deserializer accepts our fixture: it is a well-formed Event Grid event.
-    return new EventGridDeserializer().deserializeEventGridEvents([event]).then(() => {
+    return new EventGridDeserializer().deserializeEventGridEvents(JSON.stringify([event])).then(() => {
       const parsed = parseEvent(event);
       expect(parsed.outcome).toBe('change');
       if (parsed.outcome !== 'change') return;
@@ -19,7 +19,7 @@ describe('parseEvent', () => {
 
   it('reads the same event as a CloudEvent', async () => {
     const cloudEvent = cloudEventOf(notificationEvent(storageRow('Deny'), '2026-11-24T10:00:05.000Z'));
-    await new EventGridDeserializer().deserializeCloudEvents([cloudEvent]);
+    await new EventGridDeserializer().deserializeCloudEvents(JSON.stringify([cloudEvent]));
     const parsed = parseEvent(cloudEvent);
     expect(parsed.outcome === 'change' && parsed.change.schema).toBe('cloudevents');
     expect(parsed.outcome === 'change' && parsed.change.kind).toBe('upsert');
