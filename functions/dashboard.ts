@@ -1,0 +1,14 @@
+import { app } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import '../src/app/azure';
+import { contextLog } from '../src/app/log';
+import { getAuditorApp } from '../src/app/runtime';
+import { dashboardResponse } from '../src/dashboard';
+
+/** GET /api/dashboard: the dashboard page, its script and stylesheet, and the rule catalogue (issue 6). */
+export async function dashboard(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return dashboardResponse(await getAuditorApp(), request, contextLog(context));
+}
+
+// One function for the page and what it loads: `{*path}` also matches /api/dashboard itself.
+app.http('dashboard', { methods: ['GET'], route: 'dashboard/{*path}', authLevel: 'function', handler: dashboard });

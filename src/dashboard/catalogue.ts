@@ -1,0 +1,159 @@
+import type { Severity } from '../core/types';
+import { auditEstate } from '../engine/audit';
+import type { Estate } from '../estate/model';
+import { allRules } from '../rules/registry';
+import type { AnyRule } from '../rules/types';
+import type { SweepRecord } from '../store/types';
+import { ruleExamples } from './rule-docs';
+
+/**
+ * What the dashboard shows about each rule beyond a finding: the requirement it comes from
+ * (quoted, with its section), the remediation and its az CLI and Bicep fixes, and how many
+ * subjects it judged. Served as JSON at /api/dashboard/rules; the findings API lacks these.
+ */
+
+/** The seed documents of rule sources (../shared/seeds/README.md). */
+export const SOURCE_DOCUMENTS: Readonly<Record<'000' | '001', string>> = {
+  '000': 'Use Azure Machine Learning studio in an Azure virtual network',
+  '001': 'Secure Azure ML experimentation and inference jobs within an Azure Virtual Network',
+};
+
+export interface RuleEvaluationCounts {
+  /** Subjects the rule applied to (pass + fail + unknown). */
+  readonly evaluated: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly unknown: number;
+  readonly notApplicable: number;
+}
+
+export interface DashboardRule {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly remediation: string;
+  readonly enabledByDefault: boolean;
+  readonly source: { readonly document: string; readonly documentTitle: string; readonly section: string; readonly quote: string };
+  readonly examples: { readonly azureCli: string | null; readonly bicep: string | null };
+  readonly docPath: string | null;
+  /** Null when no estate judged by this instance is at hand (see `RuleCatalogue.evaluatedBasis`). */
+  readonly counts: RuleEvaluationCounts | null;
+}
+
+export interface SubscriptionSweepSummary {
+  readonly subscriptionId: string;
+  readonly sweptAt: string;
+  readonly evaluations: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly unknown: number;
+  readonly notApplicable: number;
+  readonly complete: boolean;
+  readonly error: string | null;
+}
+
+export interface RuleCatalogue {
+  readonly generatedAt: string;
+  readonly rules: readonly DashboardRule[];
+  /** Subscriptions whose judged estate the per-rule counts come from. */
+  readonly evaluatedBasis: readonly string[];
+  /** The newest sweep of each subscription (failed ones included, so a broken sweep is visible). */
+  readonly subscriptions: readonly SubscriptionSweepSummary[];
+}
+
+export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null): DashboardRule {
+  const { meta } = rule;
+  const examples = ruleExamples(meta.id);
+  return {
+    id: meta.id,
+    title: meta.title,
+    severity: meta.severity,
+    description: meta.description,
+    remediation: meta.remediation,
+    enabledByDefault: meta.enabledByDefault,
+    source: { document: meta.source.document, documentTitle: SOURCE_DOCUMENTS[meta.source.document], section: meta.source.section, quote: meta.source.quote },
+    examples: { azureCli: examples.azureCli, bicep: examples.bicep },
+    docPath: examples.docPath,
+    counts,
+  };
+}
+
+// The audit of an estate is pure, so its counts are computed once per estate object.
+const countsByEstate = new WeakMap<Estate, ReadonlyMap<string, RuleEvaluationCounts>>();
+
+/** Per-rule counts of one judged estate. */
+export function ruleCountsOf(estate: Estate): ReadonlyMap<string, RuleEvaluationCounts> {
+  const cached = countsByEstate.get(estate);
+  if (cached !== undefined) return cached;
+  const counts = new Map<string, { evaluated: number; pass: number; fail: number; unknown: number; notApplicable: number }>();
+  for (const evaluation of auditEstate(estate).evaluations) {
+    const entry = counts.get(evaluation.ruleId) ?? { evaluated: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
+    if (evaluation.status === 'not-applicable') entry.notApplicable++;
+    else {
+      entry.evaluated++;
+      if (evaluation.status === 'pass') entry.pass++;
+      else if (evaluation.status === 'fail') entry.fail++;
+      else entry.unknown++;
+    }
+    counts.set(evaluation.ruleId, entry);
+  }
+  countsByEstate.set(estate, counts);
+  return counts;
+}
+
+export function addCounts(maps: readonly ReadonlyMap<string, RuleEvaluationCounts>[]): Map<string, RuleEvaluationCounts> {
+  const total = new Map<string, RuleEvaluationCounts>();
+  for (const map of maps) {
+    for (const [ruleId, counts] of map) {
+      const sum = total.get(ruleId) ?? { evaluated: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
+      total.set(ruleId, {
+        evaluated: sum.evaluated + counts.evaluated,
+        pass: sum.pass + counts.pass,
+        fail: sum.fail + counts.fail,
+        unknown: sum.unknown + counts.unknown,
+        notApplicable: sum.notApplicable + counts.notApplicable,
+      });
+    }
+  }
+  return total;
+}
+
+/** The newest sweep record of each subscription, newest subscriptions' sweeps first. */
+export function newestSweepPerSubscription(records: readonly SweepRecord[]): SubscriptionSweepSummary[] {
+  const newest = new Map<string, SweepRecord>();
+  for (const record of records) {
+    if (record.superseded) continue;
+    const current = newest.get(record.subscriptionId);
+    if (current === undefined || record.startedAt > current.startedAt) newest.set(record.subscriptionId, record);
+  }
+  return [...newest.values()]
+    .sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId))
+    .map((record) => ({
+      subscriptionId: record.subscriptionId,
+      sweptAt: record.startedAt,
+      evaluations: record.evaluations,
+      pass: record.pass,
+      fail: record.fail,
+      unknown: record.unknown,
+      notApplicable: record.notApplicable,
+      complete: record.complete,
+      error: record.error ?? null,
+    }));
+}
+
+/**
+ * The catalogue: every registered rule with its counts over the estates at hand. `estates` are
+ * the judged estates this instance holds (src/app keeps one per swept subscription); the store
+ * records findings, not the subjects that passed, so without them the counts are null.
+ */
+export function ruleCatalogue(estates: ReadonlyMap<string, Estate>, sweeps: readonly SweepRecord[], now: Date = new Date()): RuleCatalogue {
+  const basis = [...estates.keys()].sort();
+  const counts = basis.length === 0 ? undefined : addCounts([...estates.values()].map(ruleCountsOf));
+  return {
+    generatedAt: now.toISOString(),
+    rules: allRules.map((rule) => ruleInfo(rule, counts === undefined ? null : (counts.get(rule.meta.id) ?? { evaluated: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 }))),
+    evaluatedBasis: basis,
+    subscriptions: newestSweepPerSubscription(sweeps),
+  };
+}
