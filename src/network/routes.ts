@@ -12,6 +12,7 @@
  * prefixesNotRoutedToInternet reports the prefix when any governing route is not `Internet`.
  */
 import { isObject } from '../core/json';
+import type { AbstractIPNum } from 'ip-num';
 import { regionKey } from '../core/ids';
 import { buildAddressSet, setContains } from './address-set';
 import { cidrRecord } from './cidr';
@@ -108,27 +109,74 @@ interface RouteEntry {
   readonly route: ParsedRoute;
   readonly tier: number;
   readonly isSystemDefault: boolean;
+  /** Position in the table, the last tie-break. */
+  readonly order: number;
+}
+
+/**
+ * The prefixes of one route, indexed for lookups. A tag's layer is built once per tag index and
+ * shared by every table naming the tag (AzureCloud holds thousands of prefixes).
+ */
+interface PrefixLayer {
+  readonly byPrefix: ReadonlyMap<string, CidrRecord>;
+  readonly sortedV4: readonly CidrRecord[];
+  readonly sortedV6: readonly CidrRecord[];
+  /** Prefix lengths present, longest first. */
+  readonly lengthsV4: readonly number[];
+  readonly lengthsV6: readonly number[];
+}
+
+function buildLayer(records: readonly CidrRecord[]): PrefixLayer {
+  const byPrefix = new Map<string, CidrRecord>();
+  for (const record of records) if (!byPrefix.has(record.parsed.cidr)) byPrefix.set(record.parsed.cidr, record);
+  const unique = [...byPrefix.values()];
+  const sortByFirst = (list: CidrRecord[]): CidrRecord[] =>
+    list.sort((a, b) => (a.range.getFirst().isLessThan(b.range.getFirst()) ? -1 : a.range.getFirst().isGreaterThan(b.range.getFirst()) ? 1 : 0));
+  const lengths = (list: CidrRecord[]): number[] => [...new Set(list.map((record) => record.parsed.prefixLength))].sort((a, b) => b - a);
+  const v4 = unique.filter((record) => !record.isV6);
+  const v6 = unique.filter((record) => record.isV6);
+  return { byPrefix, sortedV4: sortByFirst(v4), sortedV6: sortByFirst(v6), lengthsV4: lengths(v4), lengthsV6: lengths(v6) };
+}
+
+const tagLayers = new WeakMap<ServiceTagIndex, Map<string, PrefixLayer | null>>();
+
+function tagLayer(tags: ServiceTagIndex | undefined, name: string): PrefixLayer | undefined {
+  if (!tags?.hasData) return undefined;
+  let layers = tagLayers.get(tags);
+  if (!layers) {
+    layers = new Map();
+    tagLayers.set(tags, layers);
+  }
+  const key = tagKey(name);
+  const cached = layers.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const prefixes = tags.prefixesOf(name);
+  const layer = prefixes ? buildLayer(prefixes.map(cidrRecord).filter((record): record is CidrRecord => record !== undefined)) : undefined;
+  layers.set(key, layer ?? null);
+  return layer;
+}
+
+interface RouteSource {
+  readonly layer: PrefixLayer;
+  readonly route: ParsedRoute;
+  readonly tier: number;
+  readonly isSystemDefault: boolean;
+  readonly order: number;
 }
 
 interface TagRoute {
   readonly route: ParsedRoute;
-  /** Normalised name ("storage.eastus"), its family key and region key. */
+  /** Normalised name ("storage.eastus") and its family key. */
   readonly key: string;
   readonly baseKey: string;
   readonly tier: number;
+  readonly order: number;
   /** False when the data does not list the tag (or there is no data). */
   readonly resolved: boolean;
 }
 
 interface CompiledTable {
-  /** Effective entry per canonical prefix (the tie-break already applied). */
-  readonly byPrefix: ReadonlyMap<string, RouteEntry>;
-  /** Effective entries sorted by first address, per family. */
-  readonly sortedV4: readonly RouteEntry[];
-  readonly sortedV6: readonly RouteEntry[];
-  /** Prefix lengths present, per family (for the containing-route lookup). */
-  readonly lengthsV4: readonly number[];
-  readonly lengthsV6: readonly number[];
+  readonly sources: readonly RouteSource[];
   readonly tagRoutes: readonly TagRoute[];
   /** Why decisions may be incomplete: skipped routes (prefix as written, or undefined). */
   readonly skipped: readonly (string | undefined)[];
@@ -144,43 +192,34 @@ function tagInfo(tags: ServiceTagIndex | undefined, name: string): { key: string
   return { key, baseKey: key, tier: key === 'azurecloud' ? TIER_AZURECLOUD : TIER_TAG };
 }
 
+const SYSTEM_SOURCES: readonly RouteSource[] = [SYSTEM_DEFAULT_V4, SYSTEM_DEFAULT_V6].map((route) => ({
+  layer: buildLayer([cidrRecord(route.addressPrefix)].filter((record): record is CidrRecord => record !== undefined)),
+  route,
+  tier: TIER_SYSTEM,
+  isSystemDefault: true,
+  order: Number.MAX_SAFE_INTEGER,
+}));
+
 function compileTable(rt: ParsedRouteTable | undefined, tags: ServiceTagIndex | undefined): CompiledTable {
-  const byPrefix = new Map<string, RouteEntry>();
+  const sources: RouteSource[] = [];
   const tagRoutes: TagRoute[] = [];
-  const add = (entry: RouteEntry): void => {
-    const key = entry.record.parsed.cidr;
-    const existing = byPrefix.get(key);
-    if (!existing || entry.tier < existing.tier) byPrefix.set(key, entry);
-  };
   const routes = rt && Array.isArray(rt.routes) ? rt.routes : [];
-  for (const route of routes) {
+  routes.forEach((route, order) => {
     const record = cidrRecord(route.addressPrefix);
     if (record) {
-      add({ record, route, tier: TIER_EXPLICIT, isSystemDefault: false });
-      continue;
+      sources.push({ layer: buildLayer([record]), route, tier: TIER_EXPLICIT, isSystemDefault: false, order });
+      return;
     }
     const info = tagInfo(tags, route.addressPrefix);
-    const prefixes = tags?.hasData ? tags.prefixesOf(route.addressPrefix) : undefined;
-    tagRoutes.push({ route, ...info, resolved: prefixes !== undefined });
-    for (const prefix of prefixes ?? []) {
-      const tagRecord = cidrRecord(prefix);
-      if (tagRecord) add({ record: tagRecord, route, tier: info.tier, isSystemDefault: false });
-    }
-  }
-  for (const route of [SYSTEM_DEFAULT_V4, SYSTEM_DEFAULT_V6]) {
-    const record = cidrRecord(route.addressPrefix);
-    if (record) add({ record, route, tier: TIER_SYSTEM, isSystemDefault: true });
-  }
-  const entries = [...byPrefix.values()];
-  const sortByFirst = (list: RouteEntry[]): RouteEntry[] =>
-    list.sort((a, b) => (a.record.range.getFirst().isLessThan(b.record.range.getFirst()) ? -1 : a.record.range.getFirst().isGreaterThan(b.record.range.getFirst()) ? 1 : 0));
-  const lengths = (list: RouteEntry[]): number[] => [...new Set(list.map((entry) => entry.record.parsed.prefixLength))].sort((a, b) => b - a);
-  const v4 = entries.filter((entry) => !entry.record.isV6);
-  const v6 = entries.filter((entry) => entry.record.isV6);
+    const layer = tagLayer(tags, route.addressPrefix);
+    tagRoutes.push({ route, ...info, order, resolved: layer !== undefined });
+    if (layer) sources.push({ layer, route, tier: info.tier, isSystemDefault: false, order });
+  });
+  sources.push(...SYSTEM_SOURCES);
   let skipped: (string | undefined)[] = [];
   if (rt && Array.isArray(rt.skippedRoutes)) skipped = rt.skippedRoutes.map((route) => route.addressPrefix);
   else if (rt && Array.isArray(rt.problems) && rt.problems.length > 0) skipped = [undefined];
-  return { byPrefix, sortedV4: sortByFirst(v4), sortedV6: sortByFirst(v6), lengthsV4: lengths(v4), lengthsV6: lengths(v6), tagRoutes, skipped };
+  return { sources, tagRoutes, skipped };
 }
 
 // One compiled form per table, for the last tag index used (an audit uses one index).
@@ -204,6 +243,47 @@ const NON_PUBLIC = buildAddressSet(
     .map(cidrRecord)
     .filter((record): record is CidrRecord => record !== undefined),
 );
+
+/** Index of the first record whose first address is ≥ ip. */
+function firstStartingAtOrAfter(sorted: readonly CidrRecord[], ip: AbstractIPNum): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    const record = sorted[middle];
+    if (record && record.range.getFirst().isLessThan(ip)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The longest prefix of the layer containing all of the destination. */
+function longestContaining(layer: PrefixLayer, destination: CidrRecord): CidrRecord | undefined {
+  const isV6 = destination.isV6;
+  const sorted = isV6 ? layer.sortedV6 : layer.sortedV4;
+  if (sorted.length <= 2) {
+    let best: CidrRecord | undefined;
+    for (const record of sorted) {
+      if (record.range.contains(destination.range) && (!best || record.parsed.prefixLength > best.parsed.prefixLength)) best = record;
+    }
+    return best;
+  }
+  for (const candidateLength of isV6 ? layer.lengthsV6 : layer.lengthsV4) {
+    if (candidateLength > destination.parsed.prefixLength) continue;
+    const supernet = cidrRecord(`${destination.parsed.networkAddress}/${candidateLength}`);
+    const record = supernet ? layer.byPrefix.get(supernet.parsed.cidr) : undefined;
+    if (record) return record;
+  }
+  return undefined;
+}
+
+/** Whether `a` wins over `b` for the same destination: longer prefix, then tier, then table order. */
+function better(a: RouteEntry, b: RouteEntry | undefined): boolean {
+  if (!b) return true;
+  if (a.record.parsed.prefixLength !== b.record.parsed.prefixLength) return a.record.parsed.prefixLength > b.record.parsed.prefixLength;
+  if (a.tier !== b.tier) return a.tier < b.tier;
+  return a.order < b.order;
+}
 
 interface Lookup {
   /** The longest route containing the whole destination. */
@@ -229,37 +309,37 @@ function lookup(table: CompiledTable, destination: CidrRecord, family: FamilyTag
       return `the route table has a malformed route for ${shown(prefix ?? '')}`;
     }
   }
-  let chosen: RouteEntry | undefined;
-  for (const candidateLength of isV6 ? table.lengthsV6 : table.lengthsV4) {
-    if (candidateLength > length) continue;
-    const supernet = cidrRecord(`${destination.parsed.networkAddress}/${candidateLength}`);
-    const entry = supernet ? table.byPrefix.get(supernet.parsed.cidr) : undefined;
-    if (entry) {
-      chosen = entry;
-      break;
-    }
-  }
-  if (family) {
-    const named = table.tagRoutes.filter((route) => family.keys.has(route.key)).sort((a, b) => a.tier - b.tier)[0];
-    // It holds the destination exactly, so it is at least as long as any other containing route;
-    // only an explicit route of the same prefix beats it.
-    if (named && !(chosen && chosen.record.parsed.prefixLength === length && chosen.tier <= named.tier)) {
-      chosen = { record: destination, route: named.route, tier: named.tier, isSystemDefault: false };
-    }
-  }
   const isPublic = !setContains(NON_PUBLIC, destination.range, isV6);
   for (const route of table.tagRoutes) {
     if (route.resolved || !isPublic || family?.keys.has(route.key)) continue;
     return `route '${shown(route.route.name)}' names service tag ${shown(route.route.addressPrefix)}, whose prefixes are not in the service-tag data`;
   }
-  if (!chosen) return 'no route contains it';
-  // Partials: entries whose first address lies inside the destination and that are longer.
-  const sorted = isV6 ? table.sortedV6 : table.sortedV4;
-  const partials: RouteEntry[] = [];
-  for (const entry of sorted) {
-    if (entry.record.range.getFirst().isGreaterThan(destination.range.getLast())) break;
-    if (entry.record.parsed.prefixLength > length && destination.range.contains(entry.record.range)) partials.push(entry);
+  let chosen: RouteEntry | undefined;
+  const partialsByPrefix = new Map<string, RouteEntry>();
+  for (const source of table.sources) {
+    const containing = longestContaining(source.layer, destination);
+    if (containing) {
+      const entry: RouteEntry = { record: containing, route: source.route, tier: source.tier, isSystemDefault: source.isSystemDefault, order: source.order };
+      if (better(entry, chosen)) chosen = entry;
+    }
+    // Partials: prefixes starting inside the destination and longer than it.
+    const sorted = isV6 ? source.layer.sortedV6 : source.layer.sortedV4;
+    for (let index = firstStartingAtOrAfter(sorted, destination.range.getFirst()); index < sorted.length; index += 1) {
+      const record = sorted[index];
+      if (!record || record.range.getFirst().isGreaterThan(destination.range.getLast())) break;
+      if (record.parsed.prefixLength <= length || !destination.range.contains(record.range)) continue;
+      const entry: RouteEntry = { record, route: source.route, tier: source.tier, isSystemDefault: source.isSystemDefault, order: source.order };
+      if (better(entry, partialsByPrefix.get(record.parsed.cidr))) partialsByPrefix.set(record.parsed.cidr, entry);
+    }
   }
+  if (family) {
+    const named = table.tagRoutes.filter((route) => family.keys.has(route.key)).sort((a, b) => a.tier - b.tier || a.order - b.order)[0];
+    // It holds the destination exactly, so it is at least as long as any other containing route.
+    const entry: RouteEntry | undefined = named && { record: destination, route: named.route, tier: named.tier, isSystemDefault: false, order: named.order };
+    if (entry && better(entry, chosen)) chosen = entry;
+  }
+  if (!chosen) return 'no route contains it';
+  const partials = [...partialsByPrefix.values()];
   const governingPartials = partials.filter((entry) => {
     const inner = partials.filter((other) => other !== entry && other.record.parsed.prefixLength > entry.record.parsed.prefixLength && entry.record.range.contains(other.record.range));
     return inner.length === 0 || !setContains(buildAddressSet(inner.map((other) => other.record)), entry.record.range, isV6);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildServiceTagIndex, evaluateNsg, parseNsg } from '../../src/network';
+import { buildServiceTagIndex, evaluateNsg, parseNsg, parseRouteTable, prefixesNotRoutedToInternet } from '../../src/network';
 import type { ServiceTagEntry } from '../../src/inventory/types';
 import { armRule, inbound, outbound } from './fixtures';
 
@@ -72,5 +72,29 @@ describe('performance sanity', () => {
     const started = performance.now();
     for (let index = 0; index < 100; index += 1) expect(evaluateNsg(nsg, outbound('BatchNodeManagement', 443), tags).decision).toBe('allow');
     expect((performance.now() - started) / 100).toBeLessThan(20);
+  });
+
+  it('routes: a table naming a large tag is expanded once, and each prefix is looked up without a scan', () => {
+    const tags = buildServiceTagIndex(tagData(4000));
+    const rt = parseRouteTable('/rt', 'rt', {
+      routes: [
+        { name: 'forced', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.0.4' } },
+        { name: 'cloud', properties: { addressPrefix: 'AzureCloud', nextHopType: 'Internet' } },
+      ],
+    });
+    const first = performance.now();
+    expect(prefixesNotRoutedToInternet(rt, 'BatchNodeManagement', 'eastus', tags)).toEqual({ decision: 'known', notRoutedToInternet: [] });
+    const cold = performance.now() - first;
+    const started = performance.now();
+    for (let index = 0; index < 5; index += 1) prefixesNotRoutedToInternet(rt, 'BatchNodeManagement', 'eastus', tags);
+    const warm = (performance.now() - started) / 5;
+    expect(cold).toBeLessThan(5_000);
+    expect(warm).toBeLessThan(1_000);
+    // Another table naming the same tag shares its expanded prefixes.
+    const other = parseRouteTable('/rt2', 'rt2', { routes: [{ name: 'cloud', properties: { addressPrefix: 'AzureCloud', nextHopType: 'VirtualAppliance', nextHopIpAddress: '10.0.0.4' } }] });
+    const again = performance.now();
+    const result = prefixesNotRoutedToInternet(other, 'BatchNodeManagement', 'eastus', tags);
+    expect(result.decision === 'known' && result.notRoutedToInternet.length).toBe(4000);
+    expect(performance.now() - again).toBeLessThan(1_500);
   });
 });
