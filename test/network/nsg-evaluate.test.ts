@@ -510,3 +510,32 @@ describe('rules naming several tags', () => {
     expect(evaluateNsg(nsg, inbound('BatchNodeManagement', 29876, 29877, { localPrefixes: ['20.1.0.0/24'] }), NO_DATA).decision).toBe('unknown');
   });
 });
+
+describe('more spellings and edge cases', () => {
+  it('accepts the region as Azure writes it for resources ("East US") and for tags ("eastus")', () => {
+    const nsg = nsgOf([BATCH({ source: 'BatchNodeManagement.EastUS' })]);
+    for (const region of ['East US', 'eastus', 'EASTUS']) {
+      expect(decision(evaluateNsg(nsg, inbound('BatchNodeManagement', 29876, 29877, { region }), NO_DATA))).toBe('allow:batch');
+    }
+    expect(decision(evaluateNsg(nsg, inbound('BatchNodeManagement', 29876, 29877, { region: 'East US 2' }), NO_DATA))).toBe('deny:DenyAllInBound');
+  });
+
+  it('AzureFrontDoor.FirstParty and .Backend are tags of their own without data too', () => {
+    const nsg = nsgOf([{ name: 'fp', priority: 100, direction: 'Outbound', destination: 'AzureFrontDoor.FirstParty' }, DENY_ALL_OUT]);
+    expect(decision(evaluateNsg(nsg, outbound('AzureFrontDoor.FirstParty', 443), NO_DATA))).toBe('allow:fp');
+    expect(decision(evaluateNsg(nsg, outbound('AzureFrontDoor.Frontend', 443), NO_DATA))).toBe('deny:deny-all-out');
+  });
+
+  it('a Deny on subnet CIDRs is unknown when the subnet prefixes are unknown', () => {
+    const nsg = nsgOf([{ name: 'deny-part', priority: 100, access: 'Deny', destination: '10.0.1.0/28' }, BATCH({ priority: 200 })]);
+    expect(evaluateNsg(nsg, inbound('BatchNodeManagement', 29876, 29877, { localPrefixes: [] }), WITH_DATA)).toMatchObject({
+      decision: 'unknown',
+      rule: { rule: 'deny-part' },
+    });
+  });
+
+  it('the deny verdict names the NSG and whether the rule is a default one', () => {
+    const verdict = evaluateNsg(nsgOf([{ name: 'custom-deny', priority: 150, access: 'Deny' }], 'my-nsg'), inbound('Storage', 443), WITH_DATA);
+    expect(verdict).toMatchObject({ decision: 'deny', decidedBy: { nsgName: 'my-nsg', rule: 'custom-deny', priority: 150, access: 'Deny', isDefault: false } });
+  });
+});
