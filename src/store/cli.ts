@@ -1,0 +1,327 @@
+/**
+ * The store's CLI: `audit … --store [CONNECTION]`, `findings list`, `suppress add|list|remove`.
+ * Wired into the dispatcher at src/cli/commands.ts (auditHooks, commands). Every failure a user
+ * can fix prints one line and exits 2; nothing here prints a stack trace.
+ */
+import type { AuditHook } from '../cli/audit-command';
+import type { OptionsConfig, ParsedValues } from '../cli/args';
+import { flagOption, parseOptions, stringListOption, stringOption } from '../cli/args';
+import type { CliCommand, CliIo } from '../cli/io';
+import { CliError, EXIT, UsageError } from '../cli/io';
+import { subscriptionOf } from '../core/ids';
+import type { Severity } from '../core/types';
+import { SEVERITIES } from '../core/types';
+import type { AuditReport } from '../engine/audit';
+import { ruleById } from '../rules/registry';
+import type { OpenedStore } from './connection';
+import { openStoreAt, resolveStoreLocation, TABLE_PREFIX_ENV } from './connection';
+import { StoreError } from './errors';
+import { renderFindingsCsv, renderFindingsJson, renderFindingsTable, renderSuppressionsTable } from './render';
+import { ANY_RULE } from './suppression';
+import type { FindingFilter, FindingState, RecordEvaluationsResult } from './types';
+import { FINDING_STATES } from './types';
+
+const PROGRAM = 'aml-vnet-audit';
+const LIST_FORMATS = ['table', 'json', 'csv'] as const;
+type ListFormat = (typeof LIST_FORMATS)[number];
+
+const STORE_HELP = [
+  '  --store      where findings are kept: a connection string, an https:// table account URL',
+  '               (DefaultAzureCredential), or "azurite"; default: $AML_AUDITOR_STORAGE_CONNECTION,',
+  '               else an embedded Azurite with its data under ./.azurite/',
+].join('\n');
+
+export const FINDINGS_HELP = [
+  `Usage: ${PROGRAM} findings list [--state open|resolved|suppressed] [--severity info|low|medium|high]`,
+  '                              [--rule ID] [--subscription ID] [--workspace ID] [--resource ID]',
+  '                              [--format table|json|csv] [--top N] [--continuation TOKEN] [--store CONNECTION]',
+  '',
+  'Lists stored findings, most recently changed first.',
+  '',
+  '  --top          at most N findings (default 100, at most 1000); a continuation token for the',
+  '                 next page is printed on stderr (json: in the document)',
+  STORE_HELP,
+].join('\n');
+
+export const SUPPRESS_HELP = [
+  `Usage: ${PROGRAM} suppress add --rule ID|* --scope RESOURCE|RESOURCE-GROUP|SUBSCRIPTION --reason TEXT`,
+  '                             --expires DATE|Nd [--by WHO] [--store CONNECTION]',
+  `       ${PROGRAM} suppress list [--all] [--format table|json] [--store CONNECTION]`,
+  `       ${PROGRAM} suppress remove ID [--store CONNECTION]`,
+  '',
+  'Accepts a risk knowingly: matching open findings show as suppressed until the suppression',
+  'expires, then they are open again by themselves.',
+  '',
+  '  --scope    a resource ID (covers it and its children), /subscriptions/S/resourceGroups/RG, or a subscription',
+  '  --expires  an ISO date (2027-03-31) or a number of days (90d); required',
+  '  --by       who accepts the risk (default: $USER)',
+  '  --all      include expired suppressions',
+  STORE_HELP,
+].join('\n');
+
+/** `--store` takes an optional value; parseArgs cannot, so a bare `--store` becomes `--store=`. */
+export function expandBareStoreFlag(argv: readonly string[]): string[] {
+  return argv.map((arg, index) => {
+    if (arg !== '--store') return arg;
+    const next = argv[index + 1];
+    return next === undefined || next.startsWith('-') ? '--store=' : arg;
+  });
+}
+
+export interface StoreCliDeps {
+  /** Opens the store (tests may substitute a clock); default: resolve --store / env / embedded. */
+  readonly open?: (value: string | undefined, io: CliIo) => Promise<OpenedStore>;
+  readonly now?: () => Date;
+}
+
+function defaultOpen(deps: StoreCliDeps): (value: string | undefined, io: CliIo) => Promise<OpenedStore> {
+  return (value, io) => {
+    const prefix = io.env[TABLE_PREFIX_ENV];
+    return openStoreAt(resolveStoreLocation(value, io.env, io.cwd ?? process.cwd()), {
+      ...(prefix !== undefined && prefix !== '' ? { tablePrefix: prefix } : {}),
+      ...(deps.now !== undefined ? { now: deps.now } : {}),
+    });
+  };
+}
+
+async function withStore<T>(deps: StoreCliDeps, value: string | undefined, io: CliIo, work: (opened: OpenedStore) => Promise<T>): Promise<T> {
+  const opened = await (deps.open ?? defaultOpen(deps))(value, io);
+  try {
+    return await work(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Turns the store's and parseArgs' errors into one line and exit 2; anything else is a bug and propagates. */
+async function oneLineErrors(io: CliIo, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CliError || error instanceof StoreError) {
+      io.stderr.write(`${PROGRAM}: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return error instanceof CliError ? error.exitCode : EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+const FINDINGS_OPTIONS: OptionsConfig = {
+  state: { type: 'string' },
+  severity: { type: 'string' },
+  rule: { type: 'string' },
+  subscription: { type: 'string' },
+  workspace: { type: 'string' },
+  resource: { type: 'string' },
+  format: { type: 'string' },
+  top: { type: 'string' },
+  continuation: { type: 'string' },
+  store: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** `findings list …` (argv without "findings"). */
+export function runFindingsList(argv: readonly string[], io: CliIo, deps: StoreCliDeps = {}): Promise<number> {
+  return oneLineErrors(io, async () => {
+    const { values, positionals } = parseOptions(expandBareStoreFlag(argv), FINDINGS_OPTIONS, 'findings');
+    if (flagOption(values, 'help') || positionals[0] === 'help') {
+      io.stdout.write(`${FINDINGS_HELP}\n`);
+      return EXIT.ok;
+    }
+    if (positionals[0] !== 'list' || positionals.length > 1) {
+      throw new UsageError(`findings: expected 'findings list [options]'${positionals[0] !== undefined && positionals[0] !== 'list' ? `, not '${positionals[0]}'` : ''} (see 'findings --help')`);
+    }
+    const format = choice<ListFormat>(stringOption(values, 'format'), LIST_FORMATS, 'findings: --format', 'table');
+    const filter = findingFilter(values);
+    return withStore(deps, stringOption(values, 'store'), io, async ({ store }) => {
+      const page = await store.listFindings(filter);
+      if (format === 'json') io.stdout.write(renderFindingsJson(page.items, page.continuationToken));
+      else if (format === 'csv') io.stdout.write(renderFindingsCsv(page.items));
+      else io.stdout.write(renderFindingsTable(page.items));
+      if (page.continuationToken !== undefined && format !== 'json') {
+        io.stderr.write(`${PROGRAM}: more findings: add --continuation ${page.continuationToken}\n`);
+      }
+      return EXIT.ok;
+    });
+  });
+}
+
+function findingFilter(values: ParsedValues): FindingFilter {
+  const state = stringOption(values, 'state');
+  const severity = stringOption(values, 'severity');
+  const top = stringOption(values, 'top');
+  const filter: Record<string, unknown> = {};
+  if (state !== undefined) filter.state = choice<FindingState>(state, FINDING_STATES, 'findings: --state', 'open');
+  if (severity !== undefined) filter.severity = choice<Severity>(severity, SEVERITIES, 'findings: --severity', 'low');
+  for (const [option, field] of [
+    ['rule', 'ruleId'],
+    ['subscription', 'subscriptionId'],
+    ['workspace', 'workspaceId'],
+    ['resource', 'resourceId'],
+    ['continuation', 'continuationToken'],
+  ] as const) {
+    const value = stringOption(values, option);
+    if (value !== undefined) filter[field] = value;
+  }
+  if (top !== undefined) {
+    if (!/^\d+$/.test(top) || Number(top) < 1 || Number(top) > 1000) throw new UsageError(`findings: --top must be a whole number from 1 to 1000, not '${top}'`);
+    filter.top = Number(top);
+  }
+  return filter as FindingFilter;
+}
+
+const SUPPRESS_OPTIONS: OptionsConfig = {
+  rule: { type: 'string' },
+  scope: { type: 'string' },
+  reason: { type: 'string' },
+  expires: { type: 'string' },
+  by: { type: 'string' },
+  all: { type: 'boolean' },
+  format: { type: 'string' },
+  store: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** `suppress add|list|remove …` (argv without "suppress"). */
+export function runSuppress(argv: readonly string[], io: CliIo, deps: StoreCliDeps = {}): Promise<number> {
+  return oneLineErrors(io, async () => {
+    const { values, positionals } = parseOptions(expandBareStoreFlag(argv), SUPPRESS_OPTIONS, 'suppress');
+    const [action, ...rest] = positionals;
+    if (flagOption(values, 'help') || action === 'help') {
+      io.stdout.write(`${SUPPRESS_HELP}\n`);
+      return EXIT.ok;
+    }
+    const storeValue = stringOption(values, 'store');
+    const now = deps.now ?? (() => new Date());
+    if (action === 'add') {
+      if (rest.length > 0) throw new UsageError(`suppress add: unexpected argument '${rest[0]}'`);
+      const ruleId = required(values, 'rule', 'suppress add');
+      if (ruleId !== ANY_RULE && ruleById(ruleId) === undefined) throw new UsageError(`suppress add: unknown rule ID '${ruleId}' (see '${PROGRAM} rules')`);
+      const input = {
+        ruleId,
+        scope: required(values, 'scope', 'suppress add'),
+        reason: required(values, 'reason', 'suppress add'),
+        expiresOn: parseExpiry(required(values, 'expires', 'suppress add'), now()),
+        createdBy: stringOption(values, 'by') ?? io.env['USER'] ?? io.env['USERNAME'] ?? '',
+      };
+      if (input.createdBy.trim() === '') throw new UsageError('suppress add: say who accepts the risk with --by');
+      return withStore(deps, storeValue, io, async ({ store }) => {
+        const suppression = await store.addSuppression(input);
+        io.stdout.write(`${suppression.id}\n`);
+        io.stderr.write(`${PROGRAM}: suppressed ${suppression.ruleId} on ${suppression.scope} until ${suppression.expiresOn}\n`);
+        return EXIT.ok;
+      });
+    }
+    if (action === 'list') {
+      if (rest.length > 0) throw new UsageError(`suppress list: unexpected argument '${rest[0]}'`);
+      const format = choice(stringOption(values, 'format'), ['table', 'json'] as const, 'suppress list: --format', 'table');
+      return withStore(deps, storeValue, io, async ({ store }) => {
+        const suppressions = await store.listSuppressions({ includeExpired: flagOption(values, 'all') });
+        io.stdout.write(format === 'json' ? `${JSON.stringify({ suppressions }, null, 2)}\n` : renderSuppressionsTable(suppressions));
+        return EXIT.ok;
+      });
+    }
+    if (action === 'remove') {
+      const [id, ...extra] = rest;
+      if (id === undefined || extra.length > 0) throw new UsageError("suppress remove: name exactly one suppression ID (see 'suppress list')");
+      return withStore(deps, storeValue, io, async ({ store }) => {
+        if (!(await store.removeSuppression(id))) throw new UsageError(`suppress remove: no suppression '${id}'`);
+        io.stderr.write(`${PROGRAM}: removed suppression ${id}\n`);
+        return EXIT.ok;
+      });
+    }
+    throw new UsageError(`suppress: expected add, list or remove${action === undefined ? '' : `, not '${action}'`} (see 'suppress --help')`);
+  });
+}
+
+function required(values: ParsedValues, name: string, command: string): string {
+  const value = stringOption(values, name);
+  if (value === undefined || value.trim() === '') throw new UsageError(`${command}: --${name} is required`);
+  return value;
+}
+
+/** An ISO date or time, or "Nd" days from now. */
+export function parseExpiry(value: string, now: Date): Date {
+  const days = /^(\d{1,4})d$/i.exec(value.trim());
+  if (days?.[1] !== undefined) return new Date(now.getTime() + Number(days[1]) * 86_400_000);
+  if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) {
+    const date = new Date(value.trim());
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  throw new UsageError(`suppress add: --expires must be a date (2027-03-31) or a number of days (90d), not '${value}'`);
+}
+
+function choice<T extends string>(value: string | undefined, allowed: readonly T[], what: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  const lowered = value.toLowerCase();
+  if ((allowed as readonly string[]).includes(lowered)) return lowered as T;
+  throw new UsageError(`${what} must be one of ${allowed.join(', ')}, not '${value}'`);
+}
+
+export interface PersistOptions {
+  /** The --store value (undefined: environment, then the embedded Azurite). */
+  readonly store?: string;
+  readonly io: CliIo;
+  /** Subscriptions the audit covered; those seen in the evaluations are added. */
+  readonly subscriptionIds?: readonly string[];
+  /** Sweep time; the report's generatedAt when absent. */
+  readonly evaluatedAt?: Date;
+  readonly deps?: StoreCliDeps;
+}
+
+/**
+ * `audit … --store`: records the run as a sweep of every subscription it covered. A
+ * subscription named by an inventory gap is incomplete (nothing there is resolved by absence);
+ * a gap that names no subscription makes the whole run incomplete.
+ */
+export async function persistAuditResult(report: AuditReport, options: PersistOptions): Promise<RecordEvaluationsResult> {
+  const subscriptions = new Set((options.subscriptionIds ?? []).map((id) => id.trim().toLowerCase()).filter((id) => id !== ''));
+  for (const evaluation of report.evaluations) {
+    const subscription = subscriptionOf(evaluation.resourceId);
+    if (subscription !== undefined) subscriptions.add(subscription);
+  }
+  const gapSubscriptions = report.gaps.map((gap) => subscriptionOf(gap.scope) ?? /\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i.exec(gap.scope)?.[1]?.toLowerCase());
+  const complete = gapSubscriptions.every((subscription) => subscription !== undefined);
+  const deps = options.deps ?? {};
+  return withStore(deps, options.store, options.io, async ({ store }) => {
+    const result = await store.recordEvaluations({
+      scope: { subscriptionIds: [...subscriptions], incompleteSubscriptionIds: gapSubscriptions.filter((id): id is string => id !== undefined) },
+      evaluations: report.evaluations,
+      evaluatedAt: options.evaluatedAt ?? new Date(report.generatedAt),
+      complete,
+    });
+    options.io.stderr.write(
+      `${PROGRAM}: stored ${subscriptions.size} subscription${subscriptions.size === 1 ? '' : 's'}: ${result.opened} opened, ${result.reopened} reopened, ` +
+        `${result.resolved} resolved, ${result.updated} updated, ${result.unchanged} unchanged${result.stale > 0 ? `, ${result.stale} stale (a newer evaluation is stored)` : ''}` +
+        `${complete && report.gaps.length === 0 ? '' : ' (incomplete inventory: nothing resolved where data was missing)'}\n`,
+    );
+    return result;
+  });
+}
+
+/** The `audit` hook: `--store [CONNECTION]` (apply expandBareStoreFlag to argv first). */
+export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
+  return {
+    options: { store: { type: 'string' } },
+    usage: '--store [CONNECTION]',
+    async afterAudit(report, values, context) {
+      const store = stringOption(values, 'store');
+      if (store === undefined) return;
+      try {
+        await persistAuditResult(report, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), deps });
+      } catch (error) {
+        // The report is already out; the store failure still decides the exit (2, one line).
+        if (error instanceof StoreError) throw new CliError(error.message.replace(/\s*\n\s*/g, ' '));
+        throw error;
+      }
+    },
+  };
+}
+
+export function createFindingsCommand(deps: StoreCliDeps = {}): CliCommand {
+  return { name: 'findings', summary: 'list stored findings (state, since when, what got fixed)', help: FINDINGS_HELP, run: (argv, io) => runFindingsList(argv, io, deps) };
+}
+
+export function createSuppressCommand(deps: StoreCliDeps = {}): CliCommand {
+  return { name: 'suppress', summary: 'accept a finding knowingly until a date (add, list, remove)', help: SUPPRESS_HELP, run: (argv, io) => runSuppress(argv, io, deps) };
+}

@@ -1,0 +1,241 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createAuditCommand, snapshotInventorySource } from '../../src/cli/audit-command';
+import type { CliIo } from '../../src/cli/io';
+import { runCli } from '../../src/cli/run';
+import type { AuditReport } from '../../src/engine/audit';
+import { summarize } from '../../src/engine/audit';
+import {
+  createFindingsCommand,
+  createStoreAuditHook,
+  createSuppressCommand,
+  expandBareStoreFlag,
+  parseExpiry,
+  persistAuditResult,
+  runFindingsList,
+  runSuppress,
+} from '../../src/store/cli';
+import { resolveStoreLocation } from '../../src/store/connection';
+import { uniqueTablePrefix, useAzurite } from '../support/azurite';
+import { at, evaluation, SUB_A, subnetId } from './fixtures';
+
+const azurite = useAzurite();
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+interface Captured extends CliIo {
+  readonly out: () => string;
+  readonly err: () => string;
+}
+
+function io(env: Record<string, string | undefined>, cwd = process.cwd()): Captured {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (text: string) => (out += text) },
+    stderr: { write: (text: string) => (err += text) },
+    stdoutIsTTY: false,
+    env,
+    cwd,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+function report(evaluations: ReturnType<typeof evaluation>[], generatedAt: Date, gaps: AuditReport['gaps'] = []): AuditReport {
+  return {
+    generatedAt: generatedAt.toISOString(),
+    summary: summarize(evaluations.length, evaluations),
+    evaluations,
+    findings: evaluations.filter((item): item is never => item.status === 'fail' || item.status === 'unknown'),
+    gaps,
+    warnings: [],
+  };
+}
+
+function env(): Record<string, string> {
+  return { AML_AUDITOR_STORAGE_CONNECTION: azurite.server().connectionString, AML_AUDITOR_TABLE_PREFIX: uniqueTablePrefix(), USER: 'tester' };
+}
+
+describe('findings list', () => {
+  test('persisted runs are listed with filters, in json, csv and table', async () => {
+    const environment = env();
+    const first = io(environment);
+    await persistAuditResult(
+      report([evaluation(subnetId('a'), 'fail'), evaluation(subnetId('b'), 'unknown', { ruleId: 'nsg.ssh-exposed', severity: 'medium' }), evaluation(subnetId('c'), 'fail', { message: '=HYPERLINK("x")' })], at(0)),
+      { io: first },
+    );
+    expect(first.err()).toMatch(/stored 1 subscription: 3 opened, 0 reopened, 0 resolved/);
+    await persistAuditResult(report([evaluation(subnetId('b'), 'unknown', { ruleId: 'nsg.ssh-exposed', severity: 'medium' }), evaluation(subnetId('c'), 'fail', { message: '=HYPERLINK("x")' })], at(5)), { io: io(environment) });
+
+    const json = io(environment);
+    expect(await runFindingsList(['list', '--format', 'json'], json)).toBe(0);
+    const document = JSON.parse(json.out()) as { findings: { resourceId: string; state: string; lastSeen: string }[] };
+    // Newest change first: the resolution at minute 5, then the two opened at minute 0 (in key order).
+    expect(document.findings.map((item) => [item.resourceId, item.state])[0]).toEqual([subnetId('a'), 'resolved']);
+    expect(document.findings.slice(1).map((item) => [item.resourceId, item.state]).sort()).toEqual([
+      [subnetId('b'), 'open'],
+      [subnetId('c'), 'open'],
+    ]);
+    expect(document.findings[1]?.lastSeen).toBe(at(5).toISOString());
+
+    const filtered = io(environment);
+    expect(await runFindingsList(['list', '--state', 'open', '--severity', 'MEDIUM', '--subscription', SUB_A, '--format', 'json'], filtered)).toBe(0);
+    expect((JSON.parse(filtered.out()) as { findings: unknown[] }).findings).toHaveLength(1);
+
+    const csv = io(environment);
+    expect(await runFindingsList(['list', '--rule', 'nsg.batch-inbound', '--state', 'open', '--format', 'csv'], csv)).toBe(0);
+    const rows = csv.out().split('\r\n');
+    expect(rows[0]).toBe('ruleId,resourceId,status,severity,state,firstSeen,lastSeen,resolvedAt,occurrences,title,message,workspaceIds,evidence,suppressionReason,suppressionExpiresOn');
+    expect(rows[1]).toContain(`"'=HYPERLINK(""x"")"`);
+
+    const table = io(environment);
+    expect(await runFindingsList(['list', '--top', '1'], table)).toBe(0);
+    expect(table.out()).toMatch(/^RESOLVED\s+HIGH\s+nsg\.batch-inbound/);
+    expect(table.err()).toMatch(/more findings: add --continuation \S+/);
+    const token = /--continuation (\S+)/.exec(table.err())?.[1] ?? '';
+    const next = io(environment);
+    expect(await runFindingsList(['list', '--top', '1', '--continuation', token], next)).toBe(0);
+    expect(next.out()).toMatch(/^OPEN/);
+    expect(next.out()).toContain(document.findings[1]?.resourceId ?? '?');
+  });
+
+  test.each([
+    [['list', '--state', 'bogus'], /--state must be one of open, resolved, suppressed/],
+    [['lst'], /expected 'findings list/],
+    [['list', '--top', '0'], /--top must be a whole number/],
+    [['list', '--format', 'xml'], /--format must be one of table, json, csv/],
+    [['list', '--colour'], /unknown option '--colour'/],
+    [['list', '--continuation', 'garbage'], /invalid continuation token/],
+  ])('bad usage %j exits 2 with one line', async (argv, message) => {
+    const captured = io(env());
+    expect(await runFindingsList(argv, captured)).toBe(2);
+    expect(captured.err()).toMatch(message);
+    expect(captured.err().trim().split('\n')).toHaveLength(1);
+    expect(captured.out()).toBe('');
+  });
+
+  test('an unreachable store is one clear line and exit 2', async () => {
+    const captured = io({
+      AML_AUDITOR_STORAGE_CONNECTION: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+    });
+    expect(await runFindingsList(['list'], captured)).toBe(2);
+    expect(captured.err()).toMatch(/^aml-vnet-audit: findings store unreachable at http:\/\/127\.0\.0\.1:9\/devstoreaccount1 while creating table amlauditfindings: ECONNREFUSED\n$/);
+  }, 60_000);
+});
+
+describe('suppress', () => {
+  test('add, list, remove; a suppressed finding shows as suppressed', async () => {
+    const environment = env();
+    await persistAuditResult(report([evaluation(subnetId('a'), 'fail')], at(0)), { io: io(environment) });
+    const add = io(environment);
+    expect(await runSuppress(['add', '--rule', 'nsg.batch-inbound', '--scope', `/subscriptions/${SUB_A}/resourceGroups/rg-net`, '--reason', 'legacy, replaced in Q3', '--expires', '30d'], add)).toBe(0);
+    const id = add.out().trim();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const listed = io(environment);
+    expect(await runSuppress(['list', '--format', 'json'], listed)).toBe(0);
+    expect(JSON.parse(listed.out())).toMatchObject({ suppressions: [{ id, ruleId: 'nsg.batch-inbound', reason: 'legacy, replaced in Q3', createdBy: 'tester' }] });
+    const suppressed = io(environment);
+    await runFindingsList(['list', '--state', 'suppressed'], suppressed);
+    expect(suppressed.out()).toMatch(/^SUPPRESSED/);
+    expect(suppressed.out()).toContain('suppressed by tester until');
+    expect(await runSuppress(['remove', id], io(environment))).toBe(0);
+    const again = io(environment);
+    expect(await runSuppress(['remove', id], again)).toBe(2);
+    expect(again.err()).toMatch(/no suppression/);
+  });
+
+  test.each([
+    [['add', '--rule', 'nsg.batch-inbound', '--scope', SUB_A, '--expires', '30d'], /--reason is required/],
+    [['add', '--rule', 'nsg.nope', '--scope', SUB_A, '--reason', 'r', '--expires', '30d'], /unknown rule ID 'nsg\.nope'/],
+    [['add', '--rule', '*', '--scope', SUB_A, '--reason', 'r', '--expires', 'tomorrow'], /--expires must be a date/],
+    [['add', '--rule', '*', '--scope', 'rg-net', '--reason', 'r', '--expires', '2099-01-01'], /is not a resource ID/],
+    [['add', '--rule', '*', '--scope', SUB_A, '--reason', 'r', '--expires', '2001-01-01'], /in the future/],
+    [['frob'], /expected add, list or remove, not 'frob'/],
+    [['remove'], /name exactly one suppression ID/],
+  ])('bad usage %j exits 2 with one line', async (argv, message) => {
+    const captured = io(env());
+    expect(await runSuppress(argv, captured)).toBe(2);
+    expect(captured.err()).toMatch(message);
+    expect(captured.err().trim().split('\n')).toHaveLength(1);
+  });
+
+  test('expiry parsing', () => {
+    expect(parseExpiry('90d', at(0)).toISOString()).toBe(new Date(at(0).getTime() + 90 * 86_400_000).toISOString());
+    expect(parseExpiry('2027-03-31', at(0)).toISOString()).toBe('2027-03-31T00:00:00.000Z');
+    expect(() => parseExpiry('31/03/2027', at(0))).toThrow(/--expires/);
+  });
+});
+
+describe('audit --store and the embedded default', () => {
+  test('a bare --store gets an empty value; a value is kept', () => {
+    expect(expandBareStoreFlag(['audit', '--snapshot', 'f', '--store'])).toEqual(['audit', '--snapshot', 'f', '--store=']);
+    expect(expandBareStoreFlag(['--store', '--format', 'json'])).toEqual(['--store=', '--format', 'json']);
+    expect(expandBareStoreFlag(['--store', 'UseDevelopmentStorage=true'])).toEqual(['--store', 'UseDevelopmentStorage=true']);
+  });
+
+  test('store locations: connection string, account URL, embedded; bad values are refused without echoing them', () => {
+    expect(resolveStoreLocation('https://acct.table.core.windows.net/', {}, '/w')).toEqual({ kind: 'account-url', accountUrl: 'https://acct.table.core.windows.net' });
+    expect(resolveStoreLocation(undefined, {}, '/w')).toEqual({ kind: 'embedded', folder: '/w/.azurite' });
+    expect(resolveStoreLocation('', { AML_AUDITOR_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' }, '/w')).toEqual({ kind: 'connection-string', connectionString: 'UseDevelopmentStorage=true' });
+    expect(() => resolveStoreLocation('AccountKeysecret', {}, '/w')).toThrow(/^(?!.*secret)/);
+    expect(() => resolveStoreLocation('http://insecure.example', {}, '/w')).toThrow(/expected a connection string/);
+  });
+
+  test('with no connection, the embedded Azurite keeps findings under .azurite/ across runs', { timeout: 60_000 }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'aml-store-cli-'));
+    folders.push(cwd);
+    await persistAuditResult(report([evaluation(subnetId('a'), 'fail')], at(0)), { io: io({}, cwd) });
+    await persistAuditResult(report([evaluation(subnetId('a'), 'fail'), evaluation(subnetId('b'), 'fail')], at(1)), { io: io({}, cwd) });
+    const listed = io({}, cwd);
+    expect(await runFindingsList(['list', '--format', 'json'], listed)).toBe(0);
+    expect((JSON.parse(listed.out()) as { findings: { resourceId: string; firstSeen: string }[] }).findings.map((item) => [item.resourceId, item.firstSeen])).toEqual([
+      [subnetId('b'), at(1).toISOString()],
+      [subnetId('a'), at(0).toISOString()],
+    ]);
+  });
+
+  test('through the dispatcher: audit --snapshot … --store, then findings list and suppress', { timeout: 60_000 }, async () => {
+    const environment = env();
+    const commands = [createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook()] }), createFindingsCommand(), createSuppressCommand()];
+    const audit = io(environment);
+    const code = await runCli(expandBareStoreFlag(['audit', '--snapshot', join(__dirname, '../../samples/sample-estate.json'), '--format', 'json', '--store']), audit, commands);
+    expect([0, 1]).toContain(code);
+    const findings = (JSON.parse(audit.out()) as { findings: unknown[] }).findings;
+    expect(audit.err()).toMatch(new RegExp(`stored \\d+ subscriptions?: ${findings.length} opened`));
+    const listed = io(environment);
+    expect(await runCli(['findings', 'list', '--format', 'json', '--top', '1000'], listed, commands)).toBe(0);
+    expect((JSON.parse(listed.out()) as { findings: unknown[] }).findings).toHaveLength(findings.length);
+    const help = io(environment);
+    expect(await runCli(['suppress', '--help'], help, commands)).toBe(0);
+    expect(help.out()).toContain('suppress add --rule');
+  });
+
+  test('the audit hook reports an unreachable store as one line, exit 2, after the report', { timeout: 60_000 }, async () => {
+    const commands = [createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook()] })];
+    const captured = io({});
+    const code = await runCli(
+      ['audit', '--snapshot', join(__dirname, '../../samples/sample-estate.json'), '--format', 'json', '--store', 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;'],
+      captured,
+      commands,
+    );
+    expect(code).toBe(2);
+    expect(JSON.parse(captured.out())).toHaveProperty('findings');
+    expect(captured.err()).toMatch(/^aml-vnet-audit: findings store unreachable at http:\/\/127\.0\.0\.1:9\/devstoreaccount1 .*ECONNREFUSED\n$/m);
+  });
+});
+
+describe('sweep gaps', () => {
+  test('a gap naming a subscription makes only it incomplete', async () => {
+    const environment = env();
+    await persistAuditResult(report([evaluation(subnetId('a'), 'fail')], at(0)), { io: io(environment) });
+    const captured = io(environment);
+    const result = await persistAuditResult(report([], at(1), [{ scope: `/subscriptions/${SUB_A}`, reason: 'Resource Graph 403' }]), { io: captured, subscriptionIds: [SUB_A] });
+    expect(result.resolved).toBe(0);
+    expect(captured.err()).toContain('incomplete inventory');
+  });
+});
