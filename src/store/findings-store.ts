@@ -138,8 +138,10 @@ interface PartitionWork {
   readonly partitionKey: string;
   /** Evaluations by row key. */
   readonly evaluations: Map<string, Evaluation>;
-  /** Which stored findings absent from `evaluations` are resolved: the whole partition, some resources, or none. */
-  readonly resolveAbsent: 'partition' | 'none' | readonly string[];
+  /** The stored findings in play: the whole partition (sweeps) or those of some resources (events). */
+  readonly resources: 'partition' | readonly string[];
+  /** Stored findings in play that were not re-evaluated are resolved (the subject is gone or no longer applies). */
+  readonly resolveAbsent: boolean;
   /** A complete sweep: claim the partition, do not confirm unchanged findings. */
   readonly claim: { readonly sweepId: string } | undefined;
 }
@@ -211,7 +213,8 @@ class TableFindingsStore implements FindingsStore {
           {
             partitionKey,
             evaluations: byRowKey(evaluations),
-            resolveAbsent: complete ? 'partition' : 'none',
+            resources: 'partition',
+            resolveAbsent: complete,
             claim: complete ? { sweepId } : undefined,
           },
           at,
@@ -244,7 +247,8 @@ class TableFindingsStore implements FindingsStore {
       }
       for (const [partitionKey, entry] of byPartition) {
         await this.applyPartition(
-          { partitionKey, evaluations: byRowKey(entry.evaluations), resolveAbsent: [...entry.resources.values()], claim: undefined },
+          // With an incomplete inventory, a subject missing from the evaluations may just be unread: resolve nothing by absence.
+          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete, claim: undefined },
           at,
           suppressions,
           now,
@@ -404,14 +408,13 @@ class TableFindingsStore implements FindingsStore {
     const loaded = new Map<string, Loaded>();
     const keep = (entity: TableEntityResult<Record<string, unknown>>): void => {
       const rowKey = entity.rowKey ?? '';
-      const absentResolvable = work.resolveAbsent !== 'none';
-      // Incomplete sweeps only touch what they re-evaluated.
-      if (absentResolvable || work.evaluations.has(rowKey)) loaded.set(rowKey, { record: fromEntity(entity), etag: entity.etag });
+      // Incomplete runs only touch what they re-evaluated.
+      if (work.resolveAbsent || work.evaluations.has(rowKey)) loaded.set(rowKey, { record: fromEntity(entity), etag: entity.etag });
     };
-    if (work.resolveAbsent === 'partition' || work.resolveAbsent === 'none') {
+    if (work.resources === 'partition') {
       await this.scan(this.findings, odata`PartitionKey eq ${work.partitionKey} and RowKey ge ${FIRST_FINDING_ROW_KEY}`, keep, 'loading findings');
     } else {
-      for (const resourceId of work.resolveAbsent) {
+      for (const resourceId of work.resources) {
         const range = resourceRowKeyRange(resourceId);
         await this.scan(this.findings, odata`PartitionKey eq ${work.partitionKey} and RowKey ge ${range.low} and RowKey lt ${range.high}`, keep, 'loading findings');
       }

@@ -82,7 +82,10 @@ export interface RecordEvaluationsInput {
   readonly evaluations: readonly Evaluation[];
   /** Sweep start or event time. An evaluation older than the stored one never overwrites it. */
   readonly evaluatedAt: Date;
-  /** The inventory had no gaps. False: only what was re-evaluated changes; nothing is resolved by absence. */
+  /**
+   * The inventory had no gaps. False: only the (rule, subject) pairs evaluated change; nothing is
+   * resolved by absence (sweeps and events alike).
+   */
   readonly complete: boolean;
   /** Names the sweep record (sweeps only); a random ID when absent. */
   readonly sweepId?: string;

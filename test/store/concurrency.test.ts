@@ -155,6 +155,20 @@ describe('incomplete sweeps', () => {
     expect(await store.getFinding(rule, subnetId('a'))).toMatchObject({ state: 'open', lastSeen: at(0).toISOString() });
   });
 
+  test('an event judged on an incomplete inventory resolves nothing by absence', async () => {
+    const store = await azurite.freshStore();
+    await store.recordEvaluations({ scope: sweep, evaluations: [evaluation(subnetId('a'), 'fail'), evaluation(subnetId('a'), 'fail', { ruleId: 'nsg.ssh-exposed' })], evaluatedAt: at(0), complete: true });
+    const result = await store.recordEvaluations({
+      scope: { resourceKeys: new Set([subnetId('a').toLowerCase()]) },
+      evaluations: [evaluation(subnetId('a'), 'pass')],
+      evaluatedAt: at(1),
+      complete: false,
+    });
+    expect(result).toMatchObject({ resolved: 1 });
+    expect(await store.getFinding(rule, subnetId('a'))).toMatchObject({ state: 'resolved' });
+    expect(await store.getFinding('nsg.ssh-exposed', subnetId('a'))).toMatchObject({ state: 'open' });
+  });
+
   test('lastSeen is not advanced by an incomplete sweep record, only by complete ones', async () => {
     const store = await azurite.freshStore();
     await store.recordEvaluations({ scope: sweep, evaluations: [evaluation(subnetId('a'), 'fail'), evaluation(subnetId('b'), 'fail')], evaluatedAt: at(0), complete: true });
