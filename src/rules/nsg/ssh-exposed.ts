@@ -31,7 +31,7 @@ export const nsgSshExposedRule = defineRule<ComputeSubnetTarget, MessageId>({
     messages: {
       closed: "The NSG '{{nsg}}' of subnet '{{name}}' does not admit SSH (TCP 22) from the Internet.",
       exposed:
-        "Rule '{{rule}}' (priority {{priority}}) of NSG '{{nsg}}' admits SSH (TCP 22) from any Internet address to {{target}} in subnet '{{name}}'; narrow its source to the address ranges that need SSH or remove it.",
+        "Rule '{{rule}}' (priority {{priority}}) of NSG '{{nsg}}' admits SSH (TCP 22) from any Internet address to subnet '{{name}}' ({{target}}); narrow its source to the address ranges that need SSH or remove it.",
       undetermined: "Whether NSG '{{nsg}}' of subnet '{{name}}' admits SSH from the Internet cannot be told: {{reason}}.",
       noNsg: "Subnet '{{name}}' has no NSG; the rule judges subnet NSGs only.",
       missingSubnet: "Subnet '{{name}}' hosts Azure ML compute but is not in the inventory; its NSG cannot be judged.",

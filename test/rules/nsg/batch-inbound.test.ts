@@ -14,6 +14,7 @@ import {
   scenarioWorkspace,
   serviceTags,
   trainingInboundRules,
+  trainingNsg,
   westEuropeWorkspaceRows,
 } from '../../support/nsg-fixtures';
 
@@ -88,6 +89,14 @@ describe('nsg.batch-inbound', () => {
     const evaluation = verdictFor(rule, scenarioEstate({ trainingNsgRules: [batchRule({ destinationAsgIds: [asg] })] }), ids.trainingSubnet);
     expect(evaluation.status).toBe('unknown');
     expect(String(evaluation.evidence.reason)).toContain('application security group');
+  });
+
+  it('is unknown when a malformed rule could decide', () => {
+    const row = trainingNsg([...trainingInboundRules]);
+    const properties = row.properties as { securityRules: { properties: Record<string, unknown> }[] };
+    properties.securityRules.unshift({ ...properties.securityRules[0]!, properties: { direction: 'Inbound', access: 'Deny', protocol: 'Tcp', sourceAddressPrefix: '*', destinationAddressPrefix: '*', destinationPortRange: '29876' } });
+    const evaluation = verdictFor(rule, estateOf(rowsWith({}, row), serviceTags), ids.trainingSubnet);
+    expect(evaluation.status).toBe('unknown');
   });
 
   it('is unknown when the NSG is missing from the inventory', () => {
