@@ -164,7 +164,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       const text = render(report, format, {
         rules,
         color: output === undefined && io.stdoutIsTTY && !noColor(io.env),
-        columns: io.columns ?? 100,
+        columns: io.columns !== undefined && io.columns > 0 ? io.columns : 100,
         artifactUri: loaded.artifactPath !== undefined ? artifactUri(loaded.artifactPath, io.cwd ?? process.cwd()) : undefined,
       });
       if (output !== undefined) {

@@ -14,7 +14,8 @@ runCli(process.argv.slice(2), {
   stderr: process.stderr,
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
-  ...(process.stdout.columns !== undefined ? { columns: process.stdout.columns } : {}),
+  // A pseudo-terminal without a size reports 0 columns: treat that as unknown.
+  ...(process.stdout.columns !== undefined && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
   env: process.env,
   cwd: process.cwd(),
 }).then(
