@@ -1,0 +1,107 @@
+import { startAzuriteTable } from '../src/azurite';
+import type { Evaluation, Severity } from '../src/core/types';
+import { openFindingsStore } from '../src/store';
+
+/**
+ * `npm run bench`, section "store": the findings store on Azurite (in process, in memory).
+ *
+ * - write throughput: a first sweep opening N findings (batched transactions, ≤ 99 findings +
+ *   the partition marker each), in finding entities per second;
+ * - entities written by a re-sweep of the unchanged estate (target 0; bookkeeping rows, one
+ *   partition claim and one sweep record per subscription, reported apart);
+ * - a re-sweep where 10% changed (updates + resolutions), and the event path (one resource at a
+ *   time, sequential), for latency;
+ * - a first page of `listFindings` over all N (the API's query, sorted newest first).
+ *
+ * Azurite is single-threaded JavaScript sharing this process: these figures are the emulator's,
+ * not Azure Tables' (which scale per partition).
+ */
+const FINDINGS = positiveInt(process.env['BENCH_STORE_FINDINGS'], 10_000);
+const SUBSCRIPTIONS = 5;
+const RULES = ['nsg.batch-inbound', 'nsg.ssh-exposed', 'storage.default-deny', 'route.forced-tunnel-batch'] as const;
+const EVENTS = 100;
+
+export async function benchStore(): Promise<string[]> {
+  const azurite = await startAzuriteTable({ inMemory: true });
+  try {
+    const store = await openFindingsStore({ connectionString: azurite.connectionString, tablePrefix: 'benchstore' });
+    const subscriptions = Array.from({ length: SUBSCRIPTIONS }, (_, index) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`);
+    const evaluations = estate(subscriptions, FINDINGS);
+    const scope = { subscriptionIds: subscriptions };
+    const start = Date.UTC(2026, 10, 24, 10);
+
+    const first = await timed(() => store.recordEvaluations({ scope, evaluations, evaluatedAt: new Date(start), complete: true }));
+    const unchanged = await timed(() => store.recordEvaluations({ scope, evaluations, evaluatedAt: new Date(start + 60_000), complete: true }));
+    const changed = evaluations.map((item, index) =>
+      index % 10 === 0 ? (index % 20 === 0 ? { ...item, status: 'pass' as const } : { ...item, message: `${item.message} (changed)` }) : item,
+    );
+    const tenth = await timed(() => store.recordEvaluations({ scope, evaluations: changed, evaluatedAt: new Date(start + 120_000), complete: true }));
+
+    const eventLatencies: number[] = [];
+    for (let index = 0; index < EVENTS; index++) {
+      const subject = changed[(index * 97) % changed.length] as Evaluation;
+      const flipped: Evaluation = { ...subject, status: subject.status === 'pass' ? 'fail' : 'pass' };
+      const event = await timed(() =>
+        store.recordEvaluations({ scope: { resourceKeys: new Set([subject.resourceId.toLowerCase()]) }, evaluations: [flipped], evaluatedAt: new Date(start + 180_000 + index), complete: true }),
+      );
+      eventLatencies.push(event.ms);
+    }
+    const listed = await timed(() => store.listFindings({ top: 100 }));
+
+    const throughput = Math.round(first.result.written / (first.ms / 1000));
+    const p = (q: number): string => fixed(percentile(eventLatencies, q));
+    return [
+      `store: findings store on Azurite (in process, in memory), ${FINDINGS} findings over ${SUBSCRIPTIONS} subscriptions`,
+      `  first sweep:        ${first.result.written} finding entities written in ${fixed(first.ms)} ms = ${throughput} entities/s (+${first.result.bookkeepingWrites} bookkeeping rows)`,
+      `  unchanged re-sweep: ${unchanged.result.written} finding entities written (target 0), ${unchanged.result.bookkeepingWrites} bookkeeping rows, ${fixed(unchanged.ms)} ms`,
+      `  10% changed:        ${tenth.result.written} written (${tenth.result.updated} updated, ${tenth.result.resolved} resolved) in ${fixed(tenth.ms)} ms = ${Math.round(tenth.result.written / (tenth.ms / 1000))} entities/s`,
+      `  event path:         ${EVENTS} single-resource events, p50 ${p(0.5)} ms, p95 ${p(0.95)} ms`,
+      `  listFindings:       first page of 100 over ${FINDINGS} in ${fixed(listed.ms)} ms`,
+      `bench: store_findings=${FINDINGS} store_write_entities_per_s=${throughput} store_unchanged_resweep_entities_written=${unchanged.result.written} store_event_p95_ms=${p(0.95)}`,
+    ];
+  } finally {
+    await azurite.stop();
+  }
+}
+
+function estate(subscriptions: readonly string[], count: number): Evaluation[] {
+  const evaluations: Evaluation[] = [];
+  for (let index = 0; index < count; index++) {
+    const subscription = subscriptions[index % subscriptions.length] as string;
+    const ruleIndex = Math.floor(index / subscriptions.length) % RULES.length;
+    const subnet = Math.floor(index / (subscriptions.length * RULES.length));
+    const resourceId = `/subscriptions/${subscription}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/subnet-${subnet}`;
+    const severity: Severity = ruleIndex === 1 ? 'medium' : 'high';
+    evaluations.push({
+      ruleId: RULES[ruleIndex] as string,
+      resourceId,
+      status: ruleIndex === 3 ? 'unknown' : 'fail',
+      severity,
+      title: 'Benchmark finding',
+      message: `Subnet subnet-${subnet} fails ${RULES[ruleIndex] as string}: NSG rule 'deny-all-in' (priority 100) denies the required traffic.`,
+      evidence: { nsgId: `${resourceId}/nsg`, rule: 'deny-all-in', priority: 100 },
+      workspaceIds: [`/subscriptions/${subscription}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ws-${subnet % 7}`],
+    });
+  }
+  return evaluations;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await run();
+  return { result, ms: performance.now() - started };
+}
+
+function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+}
+
+function fixed(value: number, digits = 1): string {
+  return value.toFixed(digits);
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
