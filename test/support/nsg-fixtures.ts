@@ -162,3 +162,17 @@ export const batchTagRoutes: readonly RouteSpec[] = [
 export function routedRows(routes: readonly RouteSpec[], scenario: ScenarioOptions = {}): ResourceRow[] {
   return rowsWith(scenario, scenarioVnet({ routeTableId: trainingRouteTableId }), routeTable({ name: 'rt-training', routes }));
 }
+
+/** The scenario rows with the AKS subnet's NSG association removed (the NSG row stays). */
+export function aksSubnetWithoutNsgRows(rows: readonly ResourceRow[] = compliantRows()): ResourceRow[] {
+  return rows.map((row) => {
+    if (row.id !== ids.vnet) return row;
+    const properties = row.properties as { subnets: { name: string; properties: Record<string, unknown> }[] };
+    const subnets = properties.subnets.map((subnet) => {
+      if (subnet.name !== 'aks') return subnet;
+      const { networkSecurityGroup: _dropped, ...rest } = subnet.properties;
+      return { ...subnet, properties: rest };
+    });
+    return { ...row, properties: { ...properties, subnets } };
+  });
+}

@@ -4,7 +4,7 @@ import { estateOf, resourceId } from '../../support/arm';
 import type { NsgRuleSpec } from '../../support/arm';
 import { compliantRows, withoutRow } from '../../support/scenario';
 import { evaluateRule, verdictFor } from '../../support/rules';
-import { ids, serviceTags } from '../../support/nsg-fixtures';
+import { aksSubnetWithoutNsgRows, ids, serviceTags } from '../../support/nsg-fixtures';
 
 const rule = nsgAksDefaultOutboundRule;
 const scoring: NsgRuleSpec = { name: 'AllowScoring', priority: 100, direction: 'Inbound', access: 'Allow', source: 'Internet', destinationPorts: ['80', '443'] };
@@ -65,16 +65,7 @@ describe('nsg.aks-default-outbound', () => {
   });
 
   it('does not apply to an AKS subnet without an NSG', () => {
-    const rows = compliantRows().map((row) => {
-      if (row.id !== ids.vnet) return row;
-      const properties = row.properties as { subnets: { name: string; properties: Record<string, unknown> }[] };
-      const subnets = properties.subnets.map((subnet) => {
-        if (subnet.name !== 'aks') return subnet;
-        const { networkSecurityGroup: _dropped, ...rest } = subnet.properties;
-        return { ...subnet, properties: rest };
-      });
-      return { ...row, properties: { ...properties, subnets } };
-    });
+    const rows = aksSubnetWithoutNsgRows();
     expect(verdictFor(rule, estateOf(rows, serviceTags), ids.aksSubnet).status).toBe('not-applicable');
   });
 });

@@ -4,7 +4,7 @@ import { aksCompute, estateOf, resourceId } from '../../support/arm';
 import type { NsgRuleSpec } from '../../support/arm';
 import { compliantRows, withoutRow, withRow } from '../../support/scenario';
 import { evaluateRule, verdictFor } from '../../support/rules';
-import { ids, scenarioWorkspace, serviceTags } from '../../support/nsg-fixtures';
+import { aksSubnetWithoutNsgRows, ids, scenarioWorkspace, serviceTags } from '../../support/nsg-fixtures';
 
 const rule = nsgAksScoringInboundRule;
 
@@ -74,5 +74,12 @@ describe('nsg.aks-scoring-inbound', () => {
     const evaluation = verdictFor(rule, estateOf(rows, serviceTags), ids.aksSubnet);
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.evidence).toMatchObject({ missingResourceId: ids.aksNsg });
+  });
+
+  it('does not apply to a public AKS subnet without an NSG', () => {
+    const rows = aksSubnetWithoutNsgRows(withRow(compliantRows(), aksCompute(scenarioWorkspace(), { name: 'aks-inference', clusterId: ids.aksCluster, loadBalancerType: 'PublicIp' })));
+    const evaluation = verdictFor(rule, estateOf(rows, serviceTags), ids.aksSubnet);
+    expect(evaluation.status).toBe('not-applicable');
+    expect(evaluation.evidence).toMatchObject({ nsgId: null });
   });
 });

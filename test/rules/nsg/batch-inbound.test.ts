@@ -88,7 +88,7 @@ describe('nsg.batch-inbound', () => {
     const asg = `${nsgId('x').replace(/networkSecurityGroups\/x$/, 'applicationSecurityGroups/asg-nodes')}`;
     const evaluation = verdictFor(rule, scenarioEstate({ trainingNsgRules: [batchRule({ destinationAsgIds: [asg] })] }), ids.trainingSubnet);
     expect(evaluation.status).toBe('unknown');
-    expect(String(evaluation.evidence.reason)).toContain('application security group');
+    expect(evaluation.evidence).toMatchObject({ nsgId: ids.trainingNsg, rule: 'AllowBatch', priority: 100 });
   });
 
   it('is unknown when a malformed rule could decide', () => {

@@ -69,7 +69,7 @@ describe('nsg.vm-ssh-from-aml', () => {
   it('is unknown when an NSG or the NIC of the path is missing from the inventory', () => {
     const noNicNsg = verdictFor(rule, estateOf(withoutRow([...compliantRows(), ...attachedRows()], attachedIds.nicNsg), serviceTags), attachedIds.vm);
     expect(noNicNsg.status).toBe('unknown');
-    expect(noNicNsg.evidence.paths).toEqual([expect.objectContaining({ decision: 'unknown', reason: expect.stringContaining('nsg-nic-dsvm') })]);
+    expect(noNicNsg.evidence.paths).toEqual([expect.objectContaining({ decision: 'unknown', nsgIds: [attachedIds.vmNsg, attachedIds.nicNsg] })]);
     expect(verdictFor(rule, estateOf(withoutRow([...compliantRows(), ...attachedRows()], attachedIds.nic), serviceTags), attachedIds.vm).status).toBe('unknown');
   });
 
