@@ -27,6 +27,8 @@ export interface BenchSection {
 /** Sections other modules provide: `module` relative to this file, exporting `exportName(): Promise<string[]>`. */
 const OPTIONAL_SECTIONS: readonly { readonly name: string; readonly module: string; readonly exportName: string }[] = [
   { name: 'store', module: './store', exportName: 'benchStore' },
+  { name: 'events', module: './events', exportName: 'benchEvents' },
+  { name: 'dashboard', module: './dashboard', exportName: 'benchDashboard' },
 ];
 
 export interface EstateMeasurement {
