@@ -112,11 +112,6 @@ export function outcomeJson(flow: Flow, outcome: FlowOutcome): { [key: string]: 
   }
 }
 
-/** "rule 'DenyAll' (priority 100) of NSG 'nsg-training'". */
-export function ruleText(ref: RuleRef): string {
-  return `rule '${ref.rule}' (priority ${ref.priority}) of NSG '${ref.nsgName}'`;
-}
-
 /** The NSGs of a path by ID: the parsed ones, and the IDs the inventory lacks. */
 export function nsgsByIds(estate: Estate, nsgIds: readonly string[]): { readonly nsgs: NetworkSecurityGroup[]; readonly missing: string[] } {
   const nsgs: NetworkSecurityGroup[] = [];
