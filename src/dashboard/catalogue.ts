@@ -58,8 +58,6 @@ export interface RuleCatalogue {
   readonly rules: readonly DashboardRule[];
   /** Subscriptions whose judged estate the per-rule counts come from. */
   readonly evaluatedBasis: readonly string[];
-  /** The newest sweep of each subscription (failed ones included, so a broken sweep is visible). */
-  readonly subscriptions: readonly SubscriptionSweepSummary[];
 }
 
 export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null): DashboardRule {
@@ -119,7 +117,7 @@ export function addCounts(maps: readonly ReadonlyMap<string, RuleEvaluationCount
   return total;
 }
 
-/** The newest sweep record of each subscription, newest subscriptions' sweeps first. */
+/** The newest sweep record of each subscription (failed ones included, so a broken sweep is visible), by subscription ID. */
 export function newestSweepPerSubscription(records: readonly SweepRecord[]): SubscriptionSweepSummary[] {
   const newest = new Map<string, SweepRecord>();
   for (const record of records) {
@@ -147,13 +145,12 @@ export function newestSweepPerSubscription(records: readonly SweepRecord[]): Sub
  * the judged estates this instance holds (src/app keeps one per swept subscription); the store
  * records findings, not the subjects that passed, so without them the counts are null.
  */
-export function ruleCatalogue(estates: ReadonlyMap<string, Estate>, sweeps: readonly SweepRecord[], now: Date = new Date()): RuleCatalogue {
+export function ruleCatalogue(estates: ReadonlyMap<string, Estate>, now: Date = new Date()): RuleCatalogue {
   const basis = [...estates.keys()].sort();
   const counts = basis.length === 0 ? undefined : addCounts([...estates.values()].map(ruleCountsOf));
   return {
     generatedAt: now.toISOString(),
     rules: allRules.map((rule) => ruleInfo(rule, counts === undefined ? null : (counts.get(rule.meta.id) ?? { evaluated: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 }))),
     evaluatedBasis: basis,
-    subscriptions: newestSweepPerSubscription(sweeps),
   };
 }

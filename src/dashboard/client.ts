@@ -61,7 +61,6 @@ interface ClientSubscriptionSweep {
 interface ClientCatalogue {
   readonly rules: readonly ClientRule[];
   readonly evaluatedBasis: readonly string[];
-  readonly subscriptions: readonly ClientSubscriptionSweep[];
 }
 
 /** A finding with what filtering and sorting need, computed once. */
@@ -93,6 +92,7 @@ interface DashboardTimings {
   readyMs?: number;
   lastRenderMs?: number;
   pages?: number;
+  mode?: string;
 }
 
 export function dashboardClient(): void {
@@ -105,6 +105,7 @@ export function dashboardClient(): void {
   const rowsByKey = new Map<string, Row>();
   const rules = new Map<string, ClientRule>();
   let catalogue: ClientCatalogue | undefined;
+  let sweeps: readonly ClientSubscriptionSweep[] = [];
   let filtered: Row[] = [];
   let page = 0;
   let pageSize = 50;
@@ -220,12 +221,13 @@ export function dashboardClient(): void {
     return { body, response };
   };
 
+  let catalogueLoaded: Promise<void> = Promise.resolve();
   const loadCatalogue = async (): Promise<void> => {
     try {
       const { body } = await fetchJson('/api/dashboard/rules');
       const value = body as Partial<ClientCatalogue> | undefined;
       if (value === undefined || !Array.isArray(value.rules)) return;
-      catalogue = { rules: value.rules, evaluatedBasis: Array.isArray(value.evaluatedBasis) ? value.evaluatedBasis : [], subscriptions: Array.isArray(value.subscriptions) ? value.subscriptions : [] };
+      catalogue = { rules: value.rules, evaluatedBasis: Array.isArray(value.evaluatedBasis) ? value.evaluatedBasis : [] };
       for (const rule of catalogue.rules) if (typeof rule?.id === 'string') rules.set(rule.id, rule);
       refreshOptions();
       renderBreakdowns();
@@ -235,37 +237,96 @@ export function dashboardClient(): void {
     }
   };
 
-  const loadFindings = async (): Promise<void> => {
-    let token: string | null = null;
-    let pages = 0;
+  /** Every page of one query of GET /api/findings, each page shown as it lands. */
+  const loadQuery = async (query: URLSearchParams, firstToken: string | null, stopAfterFirstPage: boolean): Promise<string | null> => {
+    let token = firstToken;
     do {
-      const query = new URLSearchParams({ status: 'all', top: String(PAGE_LIMIT) });
-      if (token !== null) query.set('continuationToken', token);
-      const { body, response } = await fetchJson(`/api/findings?${query.toString()}`);
+      const pageQuery = new URLSearchParams(query);
+      pageQuery.set('top', String(PAGE_LIMIT));
+      if (token !== null) pageQuery.set('continuationToken', token);
+      const { body, response } = await fetchJson(`/api/findings?${pageQuery.toString()}`);
       const value = body as { findings?: unknown; continuationToken?: unknown } | undefined;
       const items = Array.isArray(value?.findings) ? value.findings : [];
       for (const raw of items) {
         const finding = toFinding(raw);
         if (finding === undefined) continue;
         const row = toRow(finding);
-        // A finding that changed while we paged may appear twice: keep the first (newest) copy.
+        // A finding read twice (by two queries, or moved while paging) is kept once: the first copy.
         if (rowsByKey.has(row.key)) continue;
         rowsByKey.set(row.key, row);
         rows.push(row);
       }
-      pages++;
+      apiPages++;
       const next = typeof value?.continuationToken === 'string' && value.continuationToken !== '' ? value.continuationToken : response.headers.get('x-continuation-token');
       token = next !== null && next !== '' ? next : null;
       if (token !== null) setStatus(`Loading findings… ${count(rows.length)} so far`);
       refreshOptions();
       applyFilters(false);
       renderHeadline();
-      if (pages === 1) {
+      if (timings.firstRowsMs === undefined) {
         timings.firstRowsMs = performance.now();
         performance.mark('dashboard-first-rows');
       }
-    } while (token !== null);
-    timings.pages = pages;
+    } while (token !== null && !stopAfterFirstPage);
+    return token;
+  };
+
+  let apiPages = 0;
+  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const loadedSubscriptions = new Set<string>();
+
+  /**
+   * The store indexes findings by subscription (its table partition), and each page of a listing
+   * reads every finding the query matches before it returns its slice; so per-subscription
+   * queries, several at a time, read far less than paging the unfiltered listing. The
+   * subscriptions come from the sweep records (/api/dashboard/sweeps). Without any, the
+   * unfiltered listing is paged to its end.
+   */
+  const loadFindings = async (): Promise<void> => {
+    let subscriptions: string[] = [];
+    try {
+      const { body } = await fetchJson('/api/dashboard/sweeps');
+      const value = body as { subscriptions?: unknown } | undefined;
+      sweeps = Array.isArray(value?.subscriptions) ? (value.subscriptions as ClientSubscriptionSweep[]) : [];
+      subscriptions = [...new Set(sweeps.map((sweep) => text(sweep?.subscriptionId).toLowerCase()))].filter((id) => GUID.test(id));
+    } catch {
+      subscriptions = [];
+    }
+    if (subscriptions.length === 0) {
+      timings.mode = 'unfiltered';
+      await loadQuery(new URLSearchParams({ status: 'all' }), null, false);
+    } else {
+      timings.mode = 'by-subscription';
+      const queue = [...subscriptions];
+      const worker = async (): Promise<void> => {
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+          await loadQuery(new URLSearchParams({ status: 'all', subscriptionId: next }), null, false);
+          loadedSubscriptions.add(next);
+        }
+      };
+      await Promise.all([worker(), worker(), worker()]);
+    }
+    timings.pages = apiPages;
+  };
+
+  /**
+   * Findings of a subscription without a recent sweep record (swept long ago, or only judged by
+   * events) would be missed by the per-subscription load: the newest changes are checked once
+   * the page is ready, and any such subscription is loaded too.
+   */
+  const loadStrays = async (): Promise<number> => {
+    if (timings.mode !== 'by-subscription') return 0;
+    const before = rows.length;
+    const token = await loadQuery(new URLSearchParams({ status: 'all' }), null, true);
+    const strays = new Set<string>();
+    let unpartitioned = false;
+    for (const row of rows) {
+      if (row.subscription === '' || !GUID.test(row.subscription)) unpartitioned = true;
+      else if (!loadedSubscriptions.has(row.subscription)) strays.add(row.subscription);
+    }
+    if (token !== null && unpartitioned) await loadQuery(new URLSearchParams({ status: 'all' }), token, false);
+    else for (const id of strays) await loadQuery(new URLSearchParams({ status: 'all', subscriptionId: id }), null, false);
+    return rows.length - before;
   };
 
   // ---------- filtering, sorting, paging ----------
@@ -567,11 +628,11 @@ export function dashboardClient(): void {
     byId('workspaces-body').replaceChildren(workspaceRows);
 
     const subscriptionRows = document.createDocumentFragment();
-    const sweeps = new Map((catalogue?.subscriptions ?? []).map((sweep) => [sweep.subscriptionId.toLowerCase(), sweep]));
-    const subscriptionIds = new Set<string>([...bySubscription.keys(), ...sweeps.keys()]);
+    const sweepsById = new Map(sweeps.map((sweep) => [text(sweep.subscriptionId).toLowerCase(), sweep]));
+    const subscriptionIds = new Set<string>([...bySubscription.keys(), ...sweepsById.keys()]);
     for (const id of [...subscriptionIds].sort()) {
       const counts = bySubscription.get(id) ?? { open: 0, high: 0 };
-      const sweep = sweeps.get(id);
+      const sweep = sweepsById.get(id);
       const tr = el('tr');
       const nameCell = el('td');
       nameCell.append(
@@ -856,7 +917,7 @@ export function dashboardClient(): void {
   loadFiltersFromUrl();
   syncControls();
   applyFilters(true);
-  const catalogueLoaded = loadCatalogue();
+  catalogueLoaded = loadCatalogue();
   loadFindings()
     .then(async () => {
       await catalogueLoaded;
@@ -867,6 +928,9 @@ export function dashboardClient(): void {
       performance.mark('dashboard-ready');
       setStatus(`${count(rows.length)} findings loaded · ${formatTime(new Date().toISOString())}`);
       document.body.dataset.ready = 'true';
+      const added = await loadStrays();
+      if (added > 0) setStatus(`${count(rows.length)} findings loaded (${count(added)} from subscriptions without a recent sweep) · ${formatTime(new Date().toISOString())}`);
+      document.body.dataset.complete = 'true';
     })
     .catch((error: unknown) => {
       loading = false;

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Estate } from '../estate/model';
 import type { FindingsStore, SweepRecord } from '../store/types';
-import { ruleCatalogue } from './catalogue';
+import { newestSweepPerSubscription, ruleCatalogue } from './catalogue';
 import { dashboardScript } from './client';
 import { renderDashboardPage, securityHeaders } from './page';
 import { DASHBOARD_CSS } from './styles';
@@ -25,7 +25,7 @@ export interface DashboardLog {
 }
 
 /** Paths under the dashboard's base; the Functions route is `dashboard/{*path}`. */
-export const DASHBOARD_ASSET_PATHS = ['/api/dashboard/app.js', '/api/dashboard/app.css', '/api/dashboard/rules'] as const;
+export const DASHBOARD_ASSET_PATHS = ['/api/dashboard/app.js', '/api/dashboard/app.css', '/api/dashboard/rules', '/api/dashboard/sweeps'] as const;
 export const DASHBOARD_PAGE_PATHS = ['/', '/api/dashboard', '/api/dashboard/'] as const;
 
 /** How many sweep records the trend reads (newest first): a few weeks of hourly sweeps of a few subscriptions. */
@@ -51,7 +51,13 @@ export async function dashboardResponse(source: DashboardSource, request: HttpRe
       const state = source.states?.peek(subscriptionId);
       if (state !== undefined) estates.set(subscriptionId, state.estate);
     }
-    return { status: 200, headers: { ...securityHeaders('application/json; charset=utf-8'), 'cache-control': 'no-store' }, jsonBody: ruleCatalogue(estates, sweeps ?? []) };
+    return { status: 200, headers: { ...securityHeaders('application/json; charset=utf-8'), 'cache-control': 'no-store' }, jsonBody: ruleCatalogue(estates) };
+  }
+  if (path === '/api/dashboard/sweeps') {
+    // The newest sweep of each subscription: the subscriptions the client loads findings for, and their last sweep.
+    const sweeps = await readSweeps(source, log);
+    if (sweeps === undefined) return { status: 503, headers: { ...securityHeaders('application/json; charset=utf-8'), 'retry-after': '5' }, jsonBody: { error: 'the sweep records could not be read' } };
+    return { status: 200, headers: { ...securityHeaders('application/json; charset=utf-8'), 'cache-control': 'no-store' }, jsonBody: { subscriptions: newestSweepPerSubscription(sweeps) } };
   }
   if ((DASHBOARD_PAGE_PATHS as readonly string[]).includes(path)) {
     const sweeps = await readSweeps(source, log);
