@@ -68,6 +68,11 @@ export function expandBareStoreFlag(argv: readonly string[]): string[] {
   });
 }
 
+/** Wraps a command (the dispatcher's `audit`) so a bare `--store` reaches parseArgs as `--store=`. */
+export function withBareStoreFlag(command: CliCommand): CliCommand {
+  return { ...command, run: (argv, io) => command.run(expandBareStoreFlag(argv), io) };
+}
+
 export interface StoreCliDeps {
   /** Opens the store (tests may substitute a clock); default: resolve --store / env / embedded. */
   readonly open?: (value: string | undefined, io: CliIo) => Promise<OpenedStore>;

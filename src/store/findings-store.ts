@@ -224,8 +224,9 @@ class TableFindingsStore implements FindingsStore {
         );
         // Written only once the partition's findings are: a sweep that failed halfway leaves no record.
         const record = sweepRecordOf(sweepId, subscriptionId, input, evaluations, complete, tally, started, this.now());
+        // An upsert: re-running a sweep that failed in another subscription rewrites this record, it does not collide with it.
         await this.io(`recording sweep ${sweepId}`, () =>
-          this.sweeps.createEntity({ partitionKey, rowKey: sweepRowKey(input.evaluatedAt, sweepId), ...sweepEntity(record) }),
+          this.sweeps.upsertEntity({ partitionKey, rowKey: sweepRowKey(input.evaluatedAt, sweepId), ...sweepEntity(record) }, 'Replace'),
         );
         tally.bookkeepingWrites++;
         return tally;

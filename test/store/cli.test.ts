@@ -16,6 +16,7 @@ import {
   persistAuditResult,
   runFindingsList,
   runSuppress,
+  withBareStoreFlag,
 } from '../../src/store/cli';
 import { resolveStoreLocation } from '../../src/store/connection';
 import { uniqueTablePrefix, useAzurite } from '../support/azurite';
@@ -201,9 +202,9 @@ describe('audit --store and the embedded default', () => {
 
   test('through the dispatcher: audit --snapshot … --store, then findings list and suppress', { timeout: 60_000 }, async () => {
     const environment = env();
-    const commands = [createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook()] }), createFindingsCommand(), createSuppressCommand()];
+    const commands = [withBareStoreFlag(createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook()] })), createFindingsCommand(), createSuppressCommand()];
     const audit = io(environment);
-    const code = await runCli(expandBareStoreFlag(['audit', '--snapshot', join(__dirname, '../../samples/sample-estate.json'), '--format', 'json', '--store']), audit, commands);
+    const code = await runCli(['audit', '--snapshot', join(__dirname, '../../samples/sample-estate.json'), '--store', '--format', 'json'], audit, commands);
     expect([0, 1]).toContain(code);
     const findings = (JSON.parse(audit.out()) as { findings: unknown[] }).findings;
     expect(audit.err()).toMatch(new RegExp(`stored \\d+ subscriptions?: ${findings.length} opened`));

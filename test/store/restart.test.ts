@@ -122,6 +122,9 @@ describe('Azurite restarted mid-run', () => {
     expect(rerun).toMatchObject({ resolved: 500 - 2 * 99, unchanged: 2 * 99, stale: 0 });
     expect((await reader.listFindings({ state: 'open' })).items).toHaveLength(0);
     expect((await reader.listSweeps(SUB_A)).map((record) => record.sweepId)).toEqual(['second', 'first']);
+    // Once more: idempotent, the record is rewritten rather than duplicated or refused.
+    expect(await reader.recordEvaluations(resolveAll)).toMatchObject({ written: 0, unchanged: 500 });
+    expect((await reader.listSweeps(SUB_A)).map((record) => record.sweepId)).toEqual(['second', 'first']);
 
     } finally {
       await relay.close();
