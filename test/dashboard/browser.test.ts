@@ -30,21 +30,6 @@ const serverLines: string[] = [];
 
 beforeAll(async () => {
   server = await startLocalServer({ port: 0, env: {}, log: (line) => serverLines.push(line), verbose: false });
-  // An event-scoped recording, as resourceChanged would make: one finding on the hostile-named resource.
-  const hostile: Evaluation = {
-    ruleId: 'storage.default-deny',
-    resourceId: HOSTILE_RESOURCE_ID,
-    status: 'fail',
-    severity: 'high',
-    title: 'Storage account denies public network access by default',
-    message: `Storage account '${HOSTILE}' allows access from all networks (defaultAction Allow).`,
-    evidence: { storageAccount: HOSTILE, defaultAction: 'Allow', tags: { owner: HOSTILE, note: '"><script>alert(2)</script>' } },
-    workspaceIds: [RESEARCH_WORKSPACE],
-  };
-  await server.auditor.store.recordEvaluations({ scope: { resourceKeys: new Set([HOSTILE_RESOURCE_ID.toLowerCase()]) }, evaluations: [hostile], evaluatedAt: new Date(), complete: true });
-  // One suppression, so the suppressed view has something in it.
-  await server.auditor.store.addSuppression({ ruleId: 'acr.premium-sku', scope: `/subscriptions/${PROD}`, reason: 'Basic tier accepted until the Q1 migration', createdBy: 'alice@contoso.com', expiresOn: new Date(Date.now() + 30 * 86_400_000) });
-
   chromium = await launchChromium({ viewport: { width: 1366, height: 768 } });
   page = await chromium.context.newPage();
   page.on('dialog', (dialog: Dialog) => {
@@ -57,6 +42,42 @@ beforeAll(async () => {
   page.on('pageerror', (error) => consoleProblems.push(`pageerror: ${error.message}`));
 }, 180_000);
 
+/**
+ * Findings the sample lacks, added after the screenshot (which shows the sample estate alone):
+ * a resource whose name is the attack string, a formula-like message, a resolved finding and a
+ * suppression.
+ */
+let extras: Promise<void> | undefined;
+function addExtras(): Promise<void> {
+  extras ??= seedExtras(server);
+  return extras;
+}
+
+async function seedExtras(target: LocalServer): Promise<void> {
+  // An event-scoped recording, as resourceChanged would make: one finding on the hostile-named resource.
+  const hostile: Evaluation = {
+    ruleId: 'storage.default-deny',
+    resourceId: HOSTILE_RESOURCE_ID,
+    status: 'fail',
+    severity: 'high',
+    title: 'Storage account denies public network access by default',
+    message: `Storage account '${HOSTILE}' allows access from all networks (defaultAction Allow).`,
+    evidence: { storageAccount: HOSTILE, defaultAction: 'Allow', tags: { owner: HOSTILE, note: '"><script>alert(2)</script>' } },
+    workspaceIds: [RESEARCH_WORKSPACE],
+  };
+  await target.auditor.store.recordEvaluations({ scope: { resourceKeys: new Set([HOSTILE_RESOURCE_ID.toLowerCase()]) }, evaluations: [hostile], evaluatedAt: new Date(), complete: true });
+  // A message a spreadsheet would run as a formula (the CSV must neutralise it), and a finding
+  // that was fixed (failing, then passing), so the resolved view has something in it.
+  const storage = (name: string): string => `/subscriptions/${PROD}/resourceGroups/rg-ml-research/providers/Microsoft.Storage/storageAccounts/${name}`;
+  const failing = (resourceId: string, message: string): Evaluation => ({ ...hostile, resourceId, message, evidence: { storageAccount: resourceId } });
+  await target.auditor.store.recordEvaluations({ scope: { resourceKeys: new Set([storage('stformula').toLowerCase()]) }, evaluations: [failing(storage('stformula'), '=HYPERLINK("http://evil.example","open me")')], evaluatedAt: new Date(), complete: true });
+  await target.auditor.store.recordEvaluations({ scope: { resourceKeys: new Set([storage('stfixed').toLowerCase()]) }, evaluations: [failing(storage('stfixed'), 'allows all networks')], evaluatedAt: new Date(Date.now() - 60_000), complete: true });
+  await target.auditor.store.recordEvaluations({ scope: { resourceKeys: new Set([storage('stfixed').toLowerCase()]) }, evaluations: [{ ...failing(storage('stfixed'), 'denies by default'), status: 'pass' }], evaluatedAt: new Date(), complete: true });
+  // One suppression, so the suppressed view has something in it.
+  await target.auditor.store.addSuppression({ ruleId: 'acr.premium-sku', scope: `/subscriptions/${PROD}`, reason: 'Basic tier accepted until the Q1 migration', createdBy: 'alice@contoso.com', expiresOn: new Date(Date.now() + 30 * 86_400_000) });
+
+}
+
 afterAll(async () => {
   await chromium?.close();
   await server?.stop();
@@ -64,7 +85,8 @@ afterAll(async () => {
 
 const base = (): string => `http://127.0.0.1:${server.port}`;
 
-async function openDashboard(path = '/'): Promise<void> {
+async function openDashboard(path = '/', withExtras = true): Promise<void> {
+  if (withExtras) await addExtras();
   // From a blank page, so a change of fragment alone is still a full load.
   await page.goto('about:blank');
   const response = await page.goto(`${base()}${path}`);
@@ -83,6 +105,16 @@ async function matchingCount(): Promise<number> {
 }
 
 describe('dashboard in headless Chromium (npm start server, sample estate)', () => {
+  it('reads well at 1366×768 (saves docs/dashboard.png)', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await openDashboard('/', false);
+    await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    const png = readFileSync(SCREENSHOT);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // Nothing overflows the viewport horizontally at laptop width.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+  });
+
   it('serves the page with the strict CSP at / and /api/dashboard', async () => {
     for (const path of ['/', '/api/dashboard']) {
       const response = await fetch(`${base()}${path}`);
@@ -207,10 +239,12 @@ describe('dashboard in headless Chromium (npm start server, sample estate)', () 
     expect((await page.textContent('dialog#detail')) ?? '').toContain('Basic tier accepted until the Q1 migration');
     await page.keyboard.press('Escape');
     await page.selectOption('#filter-state', 'resolved');
-    // The sample's initial sweep resolves nothing: the view says so rather than showing open ones.
     const resolved = await visibleRows();
-    expect(resolved.every((row) => /resolved/.test(row.text))).toBe(true);
-    if (resolved.length === 0) expect(await page.textContent('#findings-body')).toContain('No finding matches');
+    expect(resolved.length).toBeGreaterThan(0);
+    expect(resolved.every((row) => /resolved/i.test(row.text))).toBe(true);
+    await page.locator('#findings-body tr', { hasText: 'stfixed' }).first().click();
+    expect((await page.textContent('dialog#detail')) ?? '').toMatch(/Resolved\s*2\d{3}-/);
+    await page.keyboard.press('Escape');
   });
 
   it('exports the filtered findings as CSV with formula cells neutralised', async () => {
@@ -222,19 +256,14 @@ describe('dashboard in headless Chromium (npm start server, sample estate)', () 
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^ruleId,resourceId,status,severity,state,/);
     expect(csv).toContain(HOSTILE);
+    expect(csv).toContain('"\'=HYPERLINK(""http://evil.example"",""open me"")"');
+    expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
     // Data lines: one per finding (a quoted cell may span lines, so count rows by their rule ID prefix).
     expect(lines.filter((line) => /^[a-z]+\.[a-z0-9-]+,\/subscriptions\//.test(line)).length).toBe(expected);
   });
 
-  it('reads well at 1366×768 (saves docs/dashboard.png)', async () => {
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await openDashboard('/');
-    await page.screenshot({ path: SCREENSHOT, fullPage: false });
-    const png = readFileSync(SCREENSHOT);
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    // Nothing overflows the viewport horizontally at laptop width.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+
+  it('logged no error or CSP violation in the page', () => {
     expect(consoleProblems).toEqual([]);
   });
 });
-
