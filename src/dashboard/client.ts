@@ -626,6 +626,21 @@ export function dashboardClient(): void {
       workspaceRows.append(tr);
     }
     byId('workspaces-body').replaceChildren(workspaceRows);
+    // The headline's short list: the workspaces with the most open findings.
+    const hot = document.createDocumentFragment();
+    for (const [key, entry] of [...byWorkspace].sort((a, b) => b[1].total - a[1].total || a[1].id.localeCompare(b[1].id)).slice(0, 5)) {
+      const item = el('li');
+      item.append(
+        filterButton(key === '(none)' ? '(no workspace)' : lastSegment(entry.id), () => {
+          filters.workspace = key;
+          filters.state = 'open';
+        }, key === '(none)' ? 'Findings that serve no workspace' : entry.id),
+        el('span', 'count', count(entry.total)),
+      );
+      if ((entry.counts.high ?? 0) > 0) item.append(el('span', 'res-sub', `${count(entry.counts.high ?? 0)} high`));
+      hot.append(item);
+    }
+    byId('hot-workspaces').replaceChildren(hot);
 
     const subscriptionRows = document.createDocumentFragment();
     const sweepsById = new Map(sweeps.map((sweep) => [text(sweep.subscriptionId).toLowerCase(), sweep]));

@@ -77,6 +77,8 @@ export function renderDashboardPage(input: DashboardPageInput): string {
       <li class="card card-suppressed"><button type="button" class="card-button" data-filter-state="suppressed"><span class="card-count" data-count-suppressed>…</span><span class="card-label">suppressed</span></button></li>
     </ul>
     <p id="cards-hint" class="muted small">Select a severity to filter the table.</p>
+    <h3 id="hot-title">Most open findings</h3>
+    <ul class="hot" id="hot-workspaces" aria-labelledby="hot-title"></ul>
   </div>
   <figure class="headline-trend">
     <figcaption><h2>Trend over sweeps</h2></figcaption>
@@ -136,7 +138,7 @@ export function renderDashboardPage(input: DashboardPageInput): string {
 </section>
 
 <div class="breakdowns">
-  <section aria-labelledby="rules-title">
+  <section class="wide" aria-labelledby="rules-title">
     <h2 id="rules-title">Compliance by rule</h2>
     <p class="muted small" id="rules-basis"></p>
     <div class="table-wrap short"><table class="grid compact" id="rules-table">

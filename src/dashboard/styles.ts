@@ -51,6 +51,7 @@ svg.trend path { fill: none; stroke-width: 2.2; }
 svg.trend .series-total { stroke: var(--accent); }
 svg.trend .series-high { stroke: var(--high); stroke-dasharray: 5 3; }
 svg.trend .point { fill: var(--accent); }
+svg.trend .value-label { font-size: 12px; font-weight: 700; fill: var(--fg); }
 .legend { margin: .2rem 0 0; font-size: .8rem; color: var(--muted); }
 .key { display: inline-block; width: 1.2rem; height: 3px; vertical-align: middle; margin: 0 .2rem 0 .6rem; }
 .key-total { background: var(--accent); } .key-high { background: var(--high); }
@@ -67,7 +68,7 @@ button { font: inherit; }
 button:disabled { color: #767676; cursor: default; }
 #result-count { margin: .2rem 0; }
 .table-wrap { overflow: auto; border: 1px solid var(--line); border-radius: 4px; }
-.table-wrap.short { max-height: 18rem; }
+.table-wrap.short { max-height: 20rem; }
 table.grid { border-collapse: collapse; width: 100%; }
 .grid th, .grid td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .grid thead th { position: sticky; top: 0; background: var(--panel); z-index: 1; white-space: nowrap; }
@@ -78,6 +79,8 @@ table.grid { border-collapse: collapse; width: 100%; }
 .grid.compact th, .grid.compact td { padding: .2rem .45rem; font-size: .9rem; }
 #findings-body tr { cursor: pointer; }
 #findings-body td:last-child { white-space: nowrap; }
+#findings-body td:nth-child(2) { min-width: 13rem; }
+#findings-body td:nth-child(2) .res-sub { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; overflow-wrap: normal; }
 #findings-body tr:hover { background: #eef3fa; }
 #findings-body tr:focus-visible { outline: 3px solid var(--focus); outline-offset: -3px; background: #eef3fa; }
 .res-name { font-weight: 600; overflow-wrap: anywhere; }
@@ -90,7 +93,15 @@ table.grid { border-collapse: collapse; width: 100%; }
 .pager { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin-top: .4rem; }
 .pager label { margin-left: auto; color: var(--muted); }
 .pager select { font: inherit; }
-.breakdowns { display: grid; grid-template-columns: minmax(0, 1.4fr) minmax(0, 1fr) minmax(0, 1fr); gap: 1.2rem; margin-top: 1.2rem; }
+.breakdowns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.2rem; margin-top: 1.2rem; }
+.breakdowns .wide { grid-column: 1 / -1; }
+#rules-body .res-sub { display: inline; margin-left: .5rem; }
+#subscriptions-body .link-button { font-family: ui-monospace, "Cascadia Mono", "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace; font-size: .85rem; white-space: nowrap; }
+.grid.compact td:last-child { white-space: nowrap; }
+.hot { list-style: none; display: flex; flex-wrap: wrap; gap: .3rem .9rem; padding: 0; margin: .5rem 0 0; }
+.hot li { color: var(--muted); }
+.hot .res-sub { display: inline; margin-left: .3rem; }
+.hot .count { font-weight: 700; color: var(--fg); margin-left: .25rem; }
 .link-button { border: 0; padding: 0; background: none; color: var(--accent); text-decoration: underline; text-align: left; overflow-wrap: anywhere; }
 meter { width: 5rem; vertical-align: middle; }
 dialog#detail { width: min(62rem, 94vw); max-height: 92vh; padding: 0; border: 1px solid var(--line); border-radius: 6px; color: var(--fg); }
