@@ -60,7 +60,7 @@ export function toEntityProperties(record: FindingRecord): FindingEntityProperti
     ruleId: clip(record.ruleId),
     resourceId: clip(record.resourceId),
     resourceKey: clip(idKey(record.resourceId)),
-    subscriptionId: subscriptionOf(record.resourceId) ?? '',
+    subscriptionId: clip(subscriptionOf(record.resourceId) ?? ''),
     status: record.status,
     severity: record.severity,
     title: clip(record.title),
