@@ -197,18 +197,7 @@ function optionalSection(entry: (typeof OPTIONAL_SECTIONS)[number]): BenchSectio
 
 export async function runBench(out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
   let failed = 0;
-  const sections: BenchSection[] = [estateSection];
-  for (const entry of OPTIONAL_SECTIONS) {
-    try {
-      const section = optionalSection(entry);
-      if (section !== undefined) sections.push(section);
-      else out(`${entry.name}: skipped (${entry.module} not present)`);
-    } catch (error) {
-      failed++;
-      out(`${entry.name}: failed to load: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  for (const section of sections) {
+  const runSection = async (section: BenchSection): Promise<void> => {
     progress(`section ${section.name}`);
     try {
       for (const line of await section.run()) out(line);
@@ -217,6 +206,20 @@ export async function runBench(out: (line: string) => void = (line) => process.s
       out(`${section.name}: failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     out('');
+  };
+  await runSection(estateSection);
+  // Optional modules load just before they run, so whatever they print at load time lands in their own section.
+  for (const entry of OPTIONAL_SECTIONS) {
+    let section: BenchSection | undefined;
+    try {
+      section = optionalSection(entry);
+    } catch (error) {
+      failed++;
+      out(`${entry.name}: failed to load: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    if (section === undefined) out(`${entry.name}: skipped (${entry.module} not present)`);
+    else await runSection(section);
   }
   return failed === 0 ? 0 : 1;
 }

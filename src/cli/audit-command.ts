@@ -161,6 +161,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       reportWarnings(report, io);
 
       const output = stringOption(values, 'output');
+      if (output === '') throw new UsageError('audit: --output needs a file name');
       const text = render(report, format, {
         rules,
         color: output === undefined && io.stdoutIsTTY && !noColor(io.env),
