@@ -100,4 +100,17 @@ describe('hostile characters in IDs and messages', () => {
     });
     expect(again.written).toBe(0);
   });
+
+  test('large findings are split across transactions to stay under the 4 MiB body limit', async () => {
+    const store = await azurite.freshStore();
+    // About 120 KB each on the wire: 99 of them would be 12 MB, far over the limit.
+    const evaluations = Array.from({ length: 60 }, (_, index) =>
+      evaluation(subnetId(`big-${index}`), 'fail', { message: `${index} ${'m'.repeat(29_000)}`, evidence: { blob: 'e'.repeat(29_000) } }),
+    );
+    const result = await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations, evaluatedAt: at(0), complete: true });
+    expect(result.opened).toBe(60);
+    // One claim, one sweep record, and more than one transaction.
+    expect(result.bookkeepingWrites).toBeGreaterThan(3);
+    expect((await store.getFinding('nsg.batch-inbound', subnetId('big-59')))?.message.startsWith('59 ')).toBe(true);
+  });
 });
