@@ -158,3 +158,6 @@ function stopper(server: AzuriteServer): () => Promise<void> {
     return stopping;
   };
 }
+
+/** The name the design notes use: the Table service (the store's default backend). */
+export const startAzurite = startAzuriteTable;

@@ -107,7 +107,7 @@ describe('lifecycle through the store (Azurite)', () => {
     });
     await store.recordEvaluations({ scope: sweep, evaluations: [], evaluatedAt: at(3), complete: true });
     await store.recordEvaluations({ scope: sweep, evaluations: [evaluation(subnetId('a'), 'fail')], evaluatedAt: at(4), complete: true });
-    expect((await store.getFinding('nsg.batch-inbound', subnetId('A').replace('subnets/A', 'SUBNETS/A')))?.occurrences).toBe(3);
+    expect((await store.getFinding('nsg.batch-inbound', subnetId('a').toUpperCase()))?.occurrences).toBe(3);
   });
 
   test('resource IDs are case-insensitive: one finding per (rule, subject)', async () => {
