@@ -18,6 +18,7 @@ export interface DashboardMeasurement {
   readonly findings: number;
   readonly firstRowsMs: number;
   readonly readyMs: number;
+  readonly completeMs: number;
   readonly apiPages: number;
   readonly filterMs: number;
   readonly sortMs: number;
@@ -73,7 +74,9 @@ async function measureOnce(server: LocalServer, findings: number): Promise<Dashb
     await page.goto(`http://127.0.0.1:${server.port}/`);
     await page.waitForSelector('body[data-ready]', { timeout: 300_000 });
     if ((await page.getAttribute('body', 'data-ready')) !== 'true') throw new Error(`the dashboard failed to load: ${await page.textContent('#status')}`);
-    const timings = await page.evaluate(() => (window as unknown as { dashboardTimings: { firstRowsMs: number; readyMs: number; pages: number } }).dashboardTimings);
+    // Interactions are timed once the background check for unswept subscriptions is done too.
+    await page.waitForSelector('body[data-complete="true"]', { timeout: 300_000 });
+    const timings = await page.evaluate(() => (window as unknown as { dashboardTimings: { firstRowsMs: number; readyMs: number; completeMs: number; pages: number } }).dashboardTimings);
     const interaction = (action: string): Promise<number> =>
       page.evaluate(async (what) => {
         const start = performance.now();
@@ -108,7 +111,7 @@ async function measureOnce(server: LocalServer, findings: number): Promise<Dashb
     const searchMs = await interaction('search');
     const loaded = Number(await page.evaluate(() => document.querySelector('#result-count')?.textContent?.match(/of ([\d,]+) findings/)?.[1]?.replace(/,/g, '') ?? '0'));
     if (loaded !== findings) throw new Error(`the dashboard loaded ${loaded} findings, expected ${findings}`);
-    return { findings, firstRowsMs: timings.firstRowsMs, readyMs: timings.readyMs, apiPages: timings.pages, filterMs, sortMs, searchMs, pageMs };
+    return { findings, firstRowsMs: timings.firstRowsMs, readyMs: timings.readyMs, completeMs: timings.completeMs, apiPages: timings.pages, filterMs, sortMs, searchMs, pageMs };
   } finally {
     await chromium.close();
   }
@@ -121,7 +124,7 @@ export async function measureDashboard(findings: number = FINDINGS, runs: number
     const results: DashboardMeasurement[] = [];
     for (let run = 0; run < Math.max(1, runs); run++) results.push(await measureOnce(server, findings));
     const pick = (key: keyof DashboardMeasurement): number => median(results.map((result) => result[key]));
-    return { findings, firstRowsMs: pick('firstRowsMs'), readyMs: pick('readyMs'), apiPages: pick('apiPages'), filterMs: pick('filterMs'), sortMs: pick('sortMs'), searchMs: pick('searchMs'), pageMs: pick('pageMs') };
+    return { findings, firstRowsMs: pick('firstRowsMs'), readyMs: pick('readyMs'), completeMs: pick('completeMs'), apiPages: pick('apiPages'), filterMs: pick('filterMs'), sortMs: pick('sortMs'), searchMs: pick('searchMs'), pageMs: pick('pageMs') };
   } finally {
     await server.stop();
   }
@@ -134,7 +137,7 @@ export async function benchDashboard(): Promise<string[]> {
   const result = await measureDashboard();
   return [
     `dashboard: ${result.findings.toLocaleString('en-US')} open findings, npm start server (Azurite in process), headless Chromium 1366×768, median of ${Number(process.env['BENCH_RUNS'] ?? '3')} loads`,
-    `  first rows on screen ${ms(result.firstRowsMs)}; all ${result.findings.toLocaleString('en-US')} loaded and rendered ${ms(result.readyMs)} (${result.apiPages} pages of GET /api/findings?top=1000)`,
+    `  first rows on screen ${ms(result.firstRowsMs)}; all ${result.findings.toLocaleString('en-US')} loaded and rendered ${ms(result.readyMs)} (${result.apiPages} pages of GET /api/findings?top=1000, per subscription); background check for unswept subscriptions done at ${ms(result.completeMs)}`,
     `  then, over all of them: severity filter ${ms(result.filterMs)}, sort by rule ${ms(result.sortMs)}, text search ${ms(result.searchMs)} (+120 ms debounce), next page ${ms(result.pageMs)}`,
   ];
 }

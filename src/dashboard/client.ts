@@ -93,6 +93,8 @@ interface DashboardTimings {
   lastRenderMs?: number;
   pages?: number;
   mode?: string;
+  /** After the check for subscriptions without a recent sweep (in the background, after readyMs). */
+  completeMs?: number;
 }
 
 export function dashboardClient(): void {
@@ -945,6 +947,7 @@ export function dashboardClient(): void {
       document.body.dataset.ready = 'true';
       const added = await loadStrays();
       if (added > 0) setStatus(`${count(rows.length)} findings loaded (${count(added)} from subscriptions without a recent sweep) · ${formatTime(new Date().toISOString())}`);
+      timings.completeMs = performance.now();
       document.body.dataset.complete = 'true';
     })
     .catch((error: unknown) => {
