@@ -4,7 +4,8 @@
  * Written in TypeScript so the compiler checks it against the DOM, and served as the source of
  * `dashboardClient` (Function.prototype.toString of the compiled function): one file, no bundler,
  * no framework, and the same code under vitest and in dist. So `dashboardClient` must be
- * self-contained: it may not use anything declared outside its body except types.
+ * self-contained: it may not use anything declared outside its body except types (and code
+ * coverage instrumentation, which injects outer counters, would break the served script).
  *
  * Safety: every string from the API (resource names, tags, messages, evidence) is attacker-
  * controlled. It reaches the page through textContent, element properties and DOM nodes only;

@@ -91,7 +91,11 @@ async function openDashboard(path = '/', withExtras = true): Promise<void> {
   await page.goto('about:blank');
   const response = await page.goto(`${base()}${path}`);
   expect(response?.status()).toBe(200);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  try {
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  } catch (error) {
+    throw new Error(`the dashboard did not load: status "${await page.textContent('#status')}"; server log:\n${serverLines.slice(-20).join('\n')}`, { cause: error });
+  }
 }
 
 async function visibleRows(): Promise<{ severity: string; ruleId: string; text: string }[]> {
