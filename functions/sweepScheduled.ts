@@ -19,4 +19,10 @@ export async function sweepScheduled(timer: Timer, context: InvocationContext): 
   return messages;
 }
 
-app.timer('sweepScheduled', { schedule: '%AML_AUDITOR_SWEEP_SCHEDULE%', extraOutputs: [sweepQueueOutput], handler: sweepScheduled });
+// Event Grid and the queue retry by themselves; the timer does not, so listing subscriptions gets its own retries.
+app.timer('sweepScheduled', {
+  schedule: '%AML_AUDITOR_SWEEP_SCHEDULE%',
+  extraOutputs: [sweepQueueOutput],
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: 3, minimumInterval: 5_000, maximumInterval: 60_000 },
+  handler: sweepScheduled,
+});

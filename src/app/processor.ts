@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
 import type { AuditSummary } from '../core/types';
 import { auditEstate } from '../engine/audit';
@@ -25,6 +26,8 @@ export interface BatchOutcome {
   readonly changes: readonly FindingChange[];
   readonly stale: number;
   readonly evaluatedAt: string;
+  /** `neighbourhood`: only the affected subjects; `subscription`: a large batch re-judged the whole subscription. */
+  readonly mode: 'neighbourhood' | 'subscription';
   /** When the findings were stored (ms since epoch). */
   readonly storedAt: number;
 }
@@ -36,7 +39,15 @@ export interface ProcessorOptions {
   /** Events of one subscription arriving within this many ms are judged as one batch. */
   readonly coalesceMs: number;
   readonly onBatch?: (outcome: BatchOutcome) => void;
+  /**
+   * Above this many affected subjects a batch re-judges the whole subscription and records it as
+   * one complete sweep: the store reads one partition once instead of one key range per subject
+   * (measured on Azurite: ~7 ms per subject vs ~1 s for a 5k-resource subscription).
+   */
+  readonly maxNeighbourhoodSubjects?: number;
 }
+
+export const DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS = 150;
 
 interface PendingBatch {
   readonly changes: ResourceChange[];
@@ -186,10 +197,13 @@ export class ChangeProcessor {
       for (const key of affectedSubjectKeys(state.estate, id)) subjectKeys.add(key);
       for (const key of affectedSubjectKeys(next.estate, id)) subjectKeys.add(key);
     }
-    const result = auditEstate(next.estate, { subjectKeys });
+    const wide = subjectKeys.size > (this.options.maxNeighbourhoodSubjects ?? DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS) && next.gaps.length === 0;
+    const result = wide ? auditEstate(next.estate) : auditEstate(next.estate, { subjectKeys });
     let recorded;
     try {
-      recorded = await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(stateTime), complete: true });
+      recorded = wide
+        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId] }, evaluations: result.evaluations, evaluatedAt: new Date(stateTime), complete: true, sweepId: `events-${randomUUID()}` })
+        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(stateTime), complete: true });
     } catch (error) {
       throw error instanceof TransientError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
     }
@@ -208,6 +222,7 @@ export class ChangeProcessor {
       changes: recorded.changes,
       stale: recorded.stale,
       evaluatedAt: stateTime,
+      mode: wide ? 'subscription' : 'neighbourhood',
       storedAt,
     };
   }
