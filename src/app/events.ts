@@ -1,7 +1,9 @@
 import { subscriptionOf } from '../core/ids';
 import { isObject, pick } from '../core/json';
 import type { JsonObject } from '../core/json';
+import { typeFromId } from '../estate/read';
 import type { ResourceRow } from '../inventory/types';
+import { GRAPH_RESOURCE_TYPES } from '../live';
 
 /**
  * Reading the events the resourceChanged function receives: Azure Resource Manager events of
@@ -72,12 +74,33 @@ export function parseEvent(input: unknown): ParsedEvent {
     : parseResourceManagerEvent(eventId, type, schema, subject, time, data);
 }
 
+/** Resource types whose changes can alter a verdict: what the estate reads, and the children Resource Graph embeds. */
+const JUDGED_TYPES = new Set([
+  ...GRAPH_RESOURCE_TYPES,
+  'microsoft.authorization/roleassignments',
+  'microsoft.network/virtualnetworks/subnets',
+  'microsoft.network/networksecuritygroups/securityrules',
+  'microsoft.network/routetables/routes',
+]);
+
+/** Changes to other resource types (web apps, disks…) never change a finding: ignored before any read. */
+function judgedType(resourceId: string): boolean {
+  const type = typeFromId(resourceId);
+  return type !== undefined && JUDGED_TYPES.has(type);
+}
+
 /** Subscription system topic events: the resource is named by `data.resourceUri` (or the subject); no state. */
 function parseResourceManagerEvent(eventId: string, eventType: string, schema: ResourceChange['schema'], subject: string | undefined, time: number, data: JsonObject): ParsedEvent {
   const resourceId = nonEmpty(data.resourceUri) ?? subject;
   if (resourceId === undefined) return { outcome: 'malformed', eventId, reason: "the event names no resource (neither 'data.resourceUri' nor 'subject')" };
   const subscriptionId = subscriptionOf(resourceId) ?? nonEmpty(data.subscriptionId)?.toLowerCase();
   if (!isResourceId(resourceId) || subscriptionId === undefined) return { outcome: 'malformed', eventId, reason: `'${resourceId}' is not an Azure resource ID` };
+  if (!judgedType(resourceId)) return { outcome: 'ignored', eventId, eventType, reason: `resource type '${typeFromId(resourceId) ?? 'unknown'}' is not one the rules judge` };
+  const operationName = nonEmpty(data.operationName) ?? '';
+  // listKeys, listCredentials and the like are reads that ARM reports as actions: nothing changed.
+  if (eventType === RESOURCE_ACTION_SUCCESS && /\/list[^/]*\/action$/i.test(operationName)) {
+    return { outcome: 'ignored', eventId, eventType, reason: `action '${operationName}' changes nothing` };
+  }
   const kind: ChangeKind = eventType === RESOURCE_DELETE_SUCCESS ? 'delete' : 'refresh';
   return { outcome: 'change', change: { eventId, eventType, schema, kind, resourceId, subscriptionId, eventTime: new Date(time).toISOString() } };
 }
@@ -97,6 +120,7 @@ function parseNotification(eventId: string, eventType: string, schema: ResourceC
   if (subject !== undefined && isResourceId(subject) && subject.toLowerCase() !== resourceId.toLowerCase()) {
     return { outcome: 'malformed', eventId, reason: `the subject '${subject}' and 'data.resourceInfo.id' '${resourceId}' name different resources` };
   }
+  if (!judgedType(resourceId)) return { outcome: 'ignored', eventId, eventType, reason: `resource type '${typeFromId(resourceId) ?? 'unknown'}' is not one the rules judge` };
   const operational = data.operationalInfo ?? data.operationalDetails;
   const resourceTimeText = nonEmpty(pick(operational, 'resourceEventTime'));
   const resourceTime = resourceTimeText !== undefined ? Date.parse(resourceTimeText) : NaN;

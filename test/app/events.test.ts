@@ -57,3 +57,25 @@ describe('parseEvent', () => {
     expect(validationCodeOf([armWriteEvent(RESOURCE_WRITE_SUCCESS, STORAGE_ID, '2026-11-24T10:00:00Z')])).toBeUndefined();
   });
 });
+
+describe('parseEvent filters what cannot change a finding', () => {
+  it('ignores resource types the rules do not judge, before any read', () => {
+    const webApp = `/subscriptions/${'3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d'}/resourceGroups/rg/providers/Microsoft.Web/sites/app`;
+    const parsed = parseEvent(armWriteEvent(RESOURCE_WRITE_SUCCESS, webApp, '2026-11-24T10:00:00Z'));
+    expect(parsed.outcome === 'ignored' && parsed.reason).toContain('microsoft.web/sites');
+  });
+
+  it('ignores read-only actions (listKeys) but judges other actions', () => {
+    const listKeys = { ...armWriteEvent('Microsoft.Resources.ResourceActionSuccess', STORAGE_ID, '2026-11-24T10:00:00Z') };
+    (listKeys.data as Record<string, unknown>).operationName = 'Microsoft.Storage/storageAccounts/listKeys/action';
+    expect(parseEvent(listKeys).outcome).toBe('ignored');
+    const failover = { ...armWriteEvent('Microsoft.Resources.ResourceActionSuccess', STORAGE_ID, '2026-11-24T10:00:00Z') };
+    (failover.data as Record<string, unknown>).operationName = 'Microsoft.Storage/storageAccounts/failover/action';
+    expect(parseEvent(failover).outcome).toBe('change');
+  });
+
+  it('judges children Resource Graph embeds (a security rule) and subnets', () => {
+    const rule = '/subscriptions/3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg/securityRules/r1';
+    expect(parseEvent(armWriteEvent(RESOURCE_WRITE_SUCCESS, rule, '2026-11-24T10:00:00Z')).outcome).toBe('change');
+  });
+});
