@@ -1,25 +1,35 @@
-import { createLiveInventorySource, createSnapshotCommand } from '../live/cli';
-import { createAuditCommand, snapshotInventorySource } from './audit-command';
+import { auditExitCode, createLiveInventorySource, createSnapshotCommand } from '../live/cli';
+import { createFindingsCommand, createStoreAuditHook, createSuppressCommand, withBareStoreFlag } from '../store/cli';
+import { createAuditCommand, exitCodeFor, snapshotInventorySource } from './audit-command';
 import type { AuditHook, InventorySource } from './audit-command';
+import { EXIT } from './io';
 import type { CliCommand } from './io';
 import { createRulesCommand } from './rules-command';
 
 /*
  * The hook points of the command. Other modules plug in here, and nowhere else:
  *
- * - src/live/cli.ts: add its InventorySource (--subscription ID… | --management-group ID) to
- *   `inventorySources`, and its `snapshot` command to `commands`.
- * - src/store/cli.ts: add its AuditHook (`audit --store`) to `auditHooks`, and its `findings`
- *   and `suppress` commands to `commands`.
+ * - src/live/cli.ts: its InventorySource (--subscription ID… | --management-group ID) and the
+ *   `snapshot` command; an incomplete inventory exits 4 unless a fail already exits 1.
+ * - src/store/cli.ts: its AuditHook (`audit --store [CONNECTION]`) and the `findings` and
+ *   `suppress` commands.
  */
 
 export const inventorySources: readonly InventorySource[] = [snapshotInventorySource, createLiveInventorySource()];
 
-export const auditHooks: readonly AuditHook[] = [];
+export const auditHooks: readonly AuditHook[] = [createStoreAuditHook()];
 
 /** Subcommands in the order `--help` lists them. */
 export const commands: readonly CliCommand[] = [
-  createAuditCommand({ sources: inventorySources, hooks: auditHooks }),
+  withBareStoreFlag(
+    createAuditCommand({
+      sources: inventorySources,
+      hooks: auditHooks,
+      exitCode: (report, failOn) => auditExitCode({ failed: exitCodeFor(report, failOn) === EXIT.findings, incomplete: report.gaps.length > 0 }),
+    }),
+  ),
   createRulesCommand(),
   createSnapshotCommand(),
+  createFindingsCommand(),
+  createSuppressCommand(),
 ];

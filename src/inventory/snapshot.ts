@@ -96,6 +96,8 @@ export function parseSnapshot(text: string, sourceName: string): Inventory {
     rowsField = "'resources'";
     capturedAt = readCapturedAt(document['capturedAt'], sourceName, warnings);
     serviceTagsValue = document['serviceTags'];
+    // A snapshot captured from an incomplete live read says so (src/live); auditing it must not look complete.
+    gaps.push(...recordedGaps(document['gaps'], document['incomplete'], sourceName));
   } else if (isObject(document) && 'data' in document) {
     rowsValue = resourceGraphRows(document['data']);
     rowsField = "'data'";
@@ -412,4 +414,20 @@ function scanString(text: string, start: number): number | { offset: number; pro
     i++;
   }
   return { offset: text.length, problem: 'unterminated string' };
+}
+
+/** The `gaps` (and `incomplete`) a snapshot carries; malformed entries still mark it incomplete. */
+function recordedGaps(value: unknown, incomplete: unknown, sourceName: string): InventoryGap[] {
+  const gaps: InventoryGap[] = [];
+  if (Array.isArray(value)) {
+    for (const entry of value) {
+      const scope = isObject(entry) && typeof entry['scope'] === 'string' ? entry['scope'] : sourceName;
+      const reason = isObject(entry) && typeof entry['reason'] === 'string' ? entry['reason'] : 'recorded as missing when the snapshot was captured';
+      gaps.push({ scope: scope.slice(0, 2000), reason: reason.slice(0, 2000) });
+    }
+  }
+  if (gaps.length === 0 && incomplete === true) {
+    gaps.push({ scope: sourceName, reason: 'the snapshot says it is incomplete' });
+  }
+  return gaps;
 }
