@@ -4,6 +4,10 @@
  */
 
 export function idKey(id: string): string {
+  // Hot path (millions of calls on a large estate): skip trim and the regex unless needed.
+  const first = id.charCodeAt(0);
+  const last = id.charCodeAt(id.length - 1);
+  if (first > 32 && last > 32 && last !== 47 /* '/' */) return id.toLowerCase();
   return id.trim().replace(/\/+$/, '').toLowerCase();
 }
 

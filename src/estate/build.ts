@@ -60,11 +60,46 @@ const COMPUTE_TYPES: ReadonlyMap<string, ComputeType> = new Map([
   ['databricks', 'Databricks'],
 ]);
 
+/** Types some rule reads; rows of other types get no view (contract.md: unknown types are ignored). */
+const READ_TYPES: ReadonlySet<string> = new Set([
+  'microsoft.machinelearningservices/workspaces',
+  'microsoft.machinelearningservices/workspaces/computes',
+  'microsoft.network/virtualnetworks',
+  'microsoft.network/virtualnetworks/subnets',
+  'microsoft.network/networksecuritygroups',
+  'microsoft.network/routetables',
+  'microsoft.network/networkinterfaces',
+  'microsoft.network/privateendpoints',
+  'microsoft.storage/storageaccounts',
+  'microsoft.keyvault/vaults',
+  'microsoft.containerregistry/registries',
+  'microsoft.containerservice/managedclusters',
+  'microsoft.compute/virtualmachines',
+  'microsoft.hdinsight/clusters',
+  'microsoft.databricks/workspaces',
+  'microsoft.authorization/roleassignments',
+  'microsoft.containerinstance/containergroups',
+  'microsoft.network/azurefirewalls',
+  'microsoft.network/firewallpolicies',
+  'microsoft.network/firewallpolicies/rulecollectiongroups',
+]);
+
+/**
+ * NSGs and route tables are parsed on first use: most of a tenant's NSGs guard subnets no AML
+ * compute uses, and parsing every one would cost more than evaluating the rules.
+ */
+function withLazyParse<V extends ResourceView, P>(view: V, parse: () => P): V & { readonly parsed: P } {
+  let parsed: P | undefined;
+  return Object.defineProperty(view, 'parsed', { get: () => (parsed ??= parse()), enumerable: true, configurable: false }) as V & { readonly parsed: P };
+}
+
 /** Keyed collections that keep insertion order for the public arrays. */
 class Index<T extends ResourceView> {
   readonly byKey = new Map<string, T>();
+  constructor(private readonly all: Map<string, ResourceView>) {}
   add(view: T): void {
     this.byKey.set(view.key, view);
+    this.all.set(view.key, view);
   }
   get(id: string): T | undefined {
     return this.byKey.get(idKey(id));
@@ -87,24 +122,25 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export function buildEstate(inventory: Inventory): Estate {
   const warnings: string[] = [...inventory.warnings];
   const all = new Map<string, ResourceView>();
-  const workspaces = new Index<Workspace>();
-  const computes = new Index<Compute>();
-  const vnets = new Index<VirtualNetwork>();
-  const subnets = new Index<Subnet>();
-  const nsgs = new Index<NetworkSecurityGroup>();
-  const routeTables = new Index<RouteTable>();
-  const nics = new Index<NetworkInterface>();
-  const privateEndpoints = new Index<PrivateEndpoint>();
-  const storageAccounts = new Index<StorageAccount>();
-  const keyVaults = new Index<KeyVault>();
-  const registries = new Index<ContainerRegistry>();
-  const aksClusters = new Index<AksCluster>();
-  const vms = new Index<VirtualMachine>();
-  const hdInsight = new Index<HdInsightCluster>();
-  const databricks = new Index<DatabricksWorkspace>();
+  const otherRows = new Map<string, ResourceRow>();
+  const workspaces = new Index<Workspace>(all);
+  const computes = new Index<Compute>(all);
+  const vnets = new Index<VirtualNetwork>(all);
+  const subnets = new Index<Subnet>(all);
+  const nsgs = new Index<NetworkSecurityGroup>(all);
+  const routeTables = new Index<RouteTable>(all);
+  const nics = new Index<NetworkInterface>(all);
+  const privateEndpoints = new Index<PrivateEndpoint>(all);
+  const storageAccounts = new Index<StorageAccount>(all);
+  const keyVaults = new Index<KeyVault>(all);
+  const registries = new Index<ContainerRegistry>(all);
+  const aksClusters = new Index<AksCluster>(all);
+  const vms = new Index<VirtualMachine>(all);
+  const hdInsight = new Index<HdInsightCluster>(all);
+  const databricks = new Index<DatabricksWorkspace>(all);
   const roleAssignments: RoleAssignment[] = [];
-  const containerGroups = new Index<ContainerGroup>();
-  const firewalls = new Index<AzureFirewall>();
+  const containerGroups = new Index<ContainerGroup>(all);
+  const firewalls = new Index<AzureFirewall>(all);
   const policyRows: { view: ResourceView; basePolicyId: string | undefined; rules: FirewallApplicationRule[] }[] = [];
   const ruleCollectionGroupRules = new Map<string, FirewallApplicationRule[]>();
   const standaloneSubnetRows: ResourceRow[] = [];
@@ -112,8 +148,12 @@ export function buildEstate(inventory: Inventory): Estate {
   for (const row of inventory.resources) {
     const type = rowType(row);
     if (type === undefined) continue;
+    if (!READ_TYPES.has(type)) {
+      // Most of a tenant is of types no rule reads: keep the row for lookups, build no view.
+      otherRows.set(idKey(row.id), row);
+      continue;
+    }
     const view = baseView(row, type);
-    all.set(view.key, view);
     const properties = row.properties;
     switch (type) {
       case 'microsoft.machinelearningservices/workspaces':
@@ -130,7 +170,6 @@ export function buildEstate(inventory: Inventory): Estate {
           const subnetView = readSubnet(baseView({ ...(subnet as object), id: subnetId } as ResourceRow, 'microsoft.network/virtualnetworks/subnets'), subnet, view.id);
           if (!subnets.byKey.has(subnetView.key)) {
             subnets.add(subnetView);
-            all.set(subnetView.key, subnetView);
           }
         }
         break;
@@ -138,10 +177,10 @@ export function buildEstate(inventory: Inventory): Estate {
         standaloneSubnetRows.push(row);
         break;
       case 'microsoft.network/networksecuritygroups':
-        nsgs.add({ ...view, parsed: parseNsg(view.id, view.name, properties) });
+        nsgs.add(withLazyParse(view, () => parseNsg(view.id, view.name, properties)));
         break;
       case 'microsoft.network/routetables':
-        routeTables.add({ ...view, parsed: parseRouteTable(view.id, view.name, properties) });
+        routeTables.add(withLazyParse(view, () => parseRouteTable(view.id, view.name, properties)));
         break;
       case 'microsoft.network/networkinterfaces':
         nics.add(readNic(view, properties));
@@ -208,12 +247,16 @@ export function buildEstate(inventory: Inventory): Estate {
         });
         break;
       case 'microsoft.authorization/roleassignments':
-        roleAssignments.push({
+        {
+          const assignment: RoleAssignment = {
           ...view,
           principalId: asNonEmptyString(pick(properties, 'principalId')),
           roleDefinitionId: asNonEmptyString(pick(properties, 'roleDefinitionId')),
           scope: asNonEmptyString(pick(properties, 'scope')),
-        });
+        };
+          roleAssignments.push(assignment);
+          all.set(assignment.key, assignment);
+        }
         break;
       case 'microsoft.containerinstance/containergroups':
         containerGroups.add({ ...view, subnetIds: refIds(pick(properties, 'subnetIds')) });
@@ -240,6 +283,7 @@ export function buildEstate(inventory: Inventory): Estate {
         break;
       }
       case 'microsoft.network/firewallpolicies/rulecollectiongroups': {
+        all.set(view.key, view);
         const policyKey = parentId(view.id);
         if (policyKey !== undefined) {
           for (const rule of allowApplicationRulesOf(pick(properties, 'ruleCollections'), false)) {
@@ -258,10 +302,9 @@ export function buildEstate(inventory: Inventory): Estate {
     const vnetId = parentId(row.id) ?? '';
     const view = readSubnet(baseView(row, 'microsoft.network/virtualnetworks/subnets'), row, vnetId);
     subnets.add(view);
-    all.set(view.key, view);
   }
 
-  const firewallPolicies = new Index<FirewallPolicy>();
+  const firewallPolicies = new Index<FirewallPolicy>(all);
   for (const policy of policyRows) {
     firewallPolicies.add({
       ...policy.view,
@@ -336,7 +379,13 @@ export function buildEstate(inventory: Inventory): Estate {
     resourceCount: inventory.resources.length,
     serviceTags: buildServiceTagIndex(inventory.serviceTags),
     warnings,
-    resource: (id) => all.get(idKey(id)),
+    resource: (id) => {
+      const key = idKey(id);
+      const view = all.get(key);
+      if (view !== undefined) return view;
+      const row = otherRows.get(key);
+      return row !== undefined ? baseView(row, rowType(row) ?? '') : undefined;
+    },
     workspaces: workspaces.values(),
     computes: computes.values(),
     subnets: subnets.values(),
