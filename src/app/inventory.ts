@@ -2,7 +2,7 @@ import { idKey, subscriptionOf } from '../core/ids';
 import type { InventoryGap } from '../core/types';
 import { loadSnapshotFile } from '../inventory/snapshot';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
-import { readLiveInventory, readResourcesByIds } from '../live';
+import { graphResourceIdOf, readLiveInventory, readResourcesByIds } from '../live';
 import type { LiveReadOptions } from '../live';
 
 /**
@@ -74,9 +74,10 @@ export class SnapshotInventoryProvider implements InventoryProvider {
     const resources: ResourceRow[] = [];
     const missing: string[] = [];
     for (const id of ids) {
-      const row = this.rows.get(idKey(id));
+      // As Resource Graph does: a subnet, security rule or route is answered with its container.
+      const row = this.rows.get(idKey(id)) ?? this.rows.get(idKey(graphResourceIdOf(id)));
       if (row) resources.push(row);
-      else missing.push(id);
+      else missing.push(graphResourceIdOf(id));
     }
     return { resources, missing, gaps: [] };
   }

@@ -4,6 +4,7 @@ import type { AuditSummary } from '../core/types';
 import { auditEstate } from '../engine/audit';
 import type { ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
+import { graphResourceIdOf } from '../live';
 import type { AppliedChange, InventoryProvider } from './inventory';
 import { affectedSubjectKeys, containerOf } from './neighbourhood';
 import type { FindingChange, FindingsStore } from '../store/types';
@@ -168,8 +169,8 @@ export class ChangeProcessor {
     const refresh: { key: string; change: ResourceChange; id: string }[] = [];
     for (const { key, change } of current) {
       if (change.kind === 'upsert' && change.row !== undefined) upsert(key, change.row, change.eventTime);
-      else if (change.kind === 'delete' && containerOf(change.resourceId) === change.resourceId.trim().replace(/\/+$/, '')) remove(key, change.resourceId, change.eventTime);
-      // A deleted security rule or route changes its parent: read the parent like any refresh.
+      else if (change.kind === 'delete' && graphResourceIdOf(change.resourceId) === change.resourceId.trim().replace(/\/+$/, '')) remove(key, change.resourceId, change.eventTime);
+      // A deleted subnet, security rule or route changes its container: read it like any refresh.
       else refresh.push({ key, change, id: containerOf(change.resourceId) });
     }
     if (refresh.length > 0) {
@@ -181,12 +182,24 @@ export class ChangeProcessor {
       }
       if (read.gaps.length > 0) throw new TransientError(`cannot read changed resources: ${read.gaps.map((gap) => `${gap.scope}: ${gap.reason}`).join('; ')}`);
       const found = new Map(read.resources.map((row) => [idKey(row.id), row]));
+      const missing = new Set(read.missing.map(idKey));
       for (const { key, change, id } of refresh) {
-        const row = found.get(idKey(id)) ?? found.get(key);
-        if (row !== undefined) upsert(idKey(row.id), row, change.eventTime);
-        else if (read.missing.some((missing) => idKey(missing) === idKey(id))) remove(idKey(id), id, change.eventTime);
-        else changedIds.push(id);
+        // Resource Graph answers a subnet with its VNet: the container row is the fresh state.
+        const graphId = graphResourceIdOf(id);
+        const row = found.get(idKey(id)) ?? found.get(idKey(graphId));
+        if (row !== undefined) {
+          upsert(idKey(row.id), row, change.eventTime);
+          if (idKey(row.id) !== idKey(id) && rows.has(idKey(id))) remove(idKey(id), id, change.eventTime);
+        } else if (missing.has(idKey(id)) || missing.has(idKey(graphId))) {
+          remove(key, id, change.eventTime);
+        } else changedIds.push(id);
       }
+    }
+    // A fresh VNet row embeds its subnets: standalone subnet rows (from notifications) it supersedes must go, or they would win in the estate.
+    for (const change of [...applied]) {
+      if (change.kind !== 'upsert' || String(change.row.type ?? '').toLowerCase() !== 'microsoft.network/virtualnetworks') continue;
+      const prefix = `${idKey(change.row.id)}/subnets/`;
+      for (const [rowKey, row] of rows) if (rowKey.startsWith(prefix) && (versions.get(rowKey) ?? '') <= change.time) remove(rowKey, row.id, change.time);
     }
 
     const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), state.stateTime);

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ResourceGraphInventoryProvider } from '../../src/app/inventory';
+import type { AppLog } from '../../src/app/service';
+import { AuditorApp } from '../../src/app/service';
+import { staticTokenCredential } from '../../src/live';
+import type { ResourceRow } from '../../src/inventory/types';
+import { startArmServer } from '../support/arm-server';
+import type { ArmServer } from '../support/arm-server';
+import { useAzurite } from '../support/azurite';
+import { armWriteEvent, at, PROD, SAMPLE_PATH, STORAGE_ID, storageRow } from './fixtures/events';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The Azure path: events without a payload are judged by reading the resource from Resource
+ * Graph by ID (src/live, against the local HTTPS Resource Graph/ARM server).
+ */
+const azurite = useAzurite();
+const quiet: AppLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+let server: ArmServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+const VNET_ID = `/subscriptions/${PROD}/resourceGroups/rg-ml-prod/providers/Microsoft.Network/virtualNetworks/vnet-ml-prod`;
+
+function replaceRow(rows: ResourceRow[], row: ResourceRow): void {
+  const index = rows.findIndex((candidate) => candidate.id.toLowerCase() === row.id.toLowerCase());
+  rows[index] = row;
+}
+
+describe('resourceChanged on Resource Graph', () => {
+  it('reads a written resource by ID, and a written subnet as its VNet, then re-judges the neighbourhood', async () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
+    const rows = structuredClone(sample.resources);
+    const arm = await startArmServer({ rows, serviceTags: sample.serviceTags });
+    server = arm;
+    const provider = new ResourceGraphInventoryProvider(
+      { credential: staticTokenCredential('test-token'), armEndpoint: arm.endpoint, tlsOptions: arm.tlsOptions, retry: { retryDelayMs: 1 } },
+      async () => [PROD],
+    );
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [PROD], coalesceMs: 10 }, provider, store: await azurite.freshStore() });
+    const sweep = await app.sweepSubscription(PROD, 'timer', quiet);
+    expect(sweep.complete).toBe(true);
+
+    // Someone opens the storage firewall; ARM's system topic says only "written".
+    replaceRow(rows, storageRow('Allow'));
+    const written = await app.handleEvent(armWriteEvent('Microsoft.Resources.ResourceWriteSuccess', STORAGE_ID, at(1_000)), quiet);
+    expect(written.outcome === 'judged' && written.batch.applied).toBe(1);
+    expect((await app.store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+
+    // Someone removes the Storage service endpoint of the training subnet: a subnet write.
+    const vnet = structuredClone(rows.find((row) => row.id === VNET_ID)) as ResourceRow & { properties: { subnets: { name: string; properties: { serviceEndpoints: { service: string }[] } }[] } };
+    const training = vnet.properties.subnets.find((subnet) => subnet.name === 'snet-training');
+    training!.properties.serviceEndpoints = training!.properties.serviceEndpoints.filter((endpoint) => endpoint.service !== 'Microsoft.Storage');
+    replaceRow(rows, vnet);
+    replaceRow(rows, storageRow('Deny'));
+    const subnetWrite = await app.handleEvent(armWriteEvent('Microsoft.Resources.ResourceWriteSuccess', `${VNET_ID}/subnets/snet-training`, at(2_000)), quiet);
+    const storageWrite = await app.handleEvent(armWriteEvent('Microsoft.Resources.ResourceWriteSuccess', STORAGE_ID, at(2_000)), quiet);
+    expect(subnetWrite.outcome).toBe('judged');
+    expect(storageWrite.outcome).toBe('judged');
+    expect((await app.store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('resolved');
+    expect((await app.store.getFinding('storage.compute-subnet-allowed', STORAGE_ID))?.state).toBe('open');
+    const graphQueries = arm.requestsOf('graph').map((request) => JSON.stringify(request.body));
+    expect(graphQueries.some((query) => query.includes('vnet-ml-prod') && !query.includes('snet-training'))).toBe(true);
+  });
+});
