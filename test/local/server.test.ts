@@ -175,6 +175,16 @@ describe('npm start server', () => {
     expect(server.queue.status().processed).toBe(4);
   });
 
+  it('a sweep message that keeps failing ends in the poison list after 5 attempts, visible at GET /api/sweeps', async () => {
+    server.queue.enqueue([{ subscriptionId: 'not-a-subscription' }]);
+    await server.queue.idle();
+    const body = (await (await fetch(`${base()}/api/sweeps`)).json()) as { queue: { poison: { message: unknown; dequeueCount: number; error: string }[] } };
+    expect(body.queue.poison).toHaveLength(1);
+    expect(body.queue.poison[0]).toMatchObject({ message: { subscriptionId: 'not-a-subscription' }, dequeueCount: 5 });
+    expect(body.queue.poison[0]!.error).toContain('malformed sweep message');
+    expect(lines.some((line) => line.includes('aml-auditor-sweeps-poison'))).toBe(true);
+  });
+
   it('answers 404 for unknown routes and 405 for a wrong method', async () => {
     expect((await fetch(`${base()}/api/nothing`)).status).toBe(404);
     const wrong = await fetch(`${base()}/api/findings`, { method: 'POST', body: '{}' });
