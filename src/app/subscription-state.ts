@@ -30,6 +30,14 @@ export function stateFromInventory(subscriptionId: string, inventory: Inventory,
   const rows = new Map<string, ResourceRow>();
   for (const row of inventory.resources) rows.set(idKey(row.id), row);
   const capturedAt = inventory.capturedAt ?? new Date(loadedAt).toISOString();
+  // Changes that events applied after this read began are newer than what it returned (Resource
+  // Graph indexes with a lag): keep them, so a sweep or refresh never rolls an event back.
+  for (const [key, version] of previous?.versions ?? []) {
+    if (version <= capturedAt) continue;
+    const held = previous?.rows.get(key);
+    if (held !== undefined) rows.set(key, held);
+    else rows.delete(key);
+  }
   return withRows(
     { subscriptionId, rows, versions: new Map(previous?.versions ?? []), serviceTags: inventory.serviceTags, warnings: inventory.warnings, gaps: inventory.gaps, capturedAt, stateTime: maxTime(previous?.stateTime, capturedAt), loadedAt },
     rows,
