@@ -1,3 +1,4 @@
+import { app } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
 import { cloudSettings, resolveCredential } from '../live';
 import { openFindingsStore } from '../store';
@@ -6,7 +7,7 @@ import type { InventoryProvider } from './inventory';
 import { ResourceGraphInventoryProvider, SnapshotInventoryProvider } from './inventory';
 import type { FindingChangePublisher } from './ports';
 import { eventGridPublisher } from './publisher';
-import { createAuditorApp, useAuditorAppFactory } from './runtime';
+import { createAuditorApp, getAuditorApp, useAuditorAppFactory } from './runtime';
 import type { AuditorApp } from './service';
 import type { Environment, Settings } from './settings';
 import { loadSettings } from './settings';
@@ -47,3 +48,13 @@ export function openPublisher(settings: Settings): FindingChangePublisher | unde
 }
 
 useAuditorAppFactory(auditorAppFromEnvironment);
+
+// In the Functions host (which sets FUNCTIONS_WORKER_RUNTIME), build the app, and so validate the
+// settings, when the worker starts: every problem is in the log before the first event arrives.
+if (process.env.FUNCTIONS_WORKER_RUNTIME !== undefined) {
+  app.hook.appStart(() => {
+    getAuditorApp().catch((error: unknown) => {
+      console.error(`aml-vnet-auditor cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  });
+}
