@@ -197,6 +197,13 @@ describe('npm start server', () => {
     expect(new PortInUseError(7071).message).toBe('port 7071 is in use: set PORT=<another port> (or PORT=0 for any free port) and run npm start again');
   });
 
+  it('refuses bad settings before starting anything, naming each problem', async () => {
+    await expect(startLocalServer({ env: { AML_AUDITOR_QUEUE_NAME: 'Bad_Name', AML_AUDITOR_SWEEP_SCHEDULE: '* * * * *' }, log: () => undefined })).rejects.toThrow(
+      /AML_AUDITOR_SWEEP_SCHEDULE[\s\S]*AML_AUDITOR_QUEUE_NAME/,
+    );
+    await expect(startLocalServer({ env: { PORT: 'seventy' }, log: () => undefined })).rejects.toThrow("PORT: 'seventy' is not a port number");
+  });
+
   it('prints the URLs of every route', () => {
     const printed = describeUrls('http://localhost:7071').join('\n');
     for (const path of ['/api/dashboard', '/api/findings', '/api/audit', '/runtime/webhooks/eventgrid?functionName=resourceChanged']) expect(printed).toContain(`http://localhost:7071${path}`);
