@@ -156,13 +156,13 @@ export class ChangeProcessor {
       // ARN payloads carry id, name, type, location, tags and properties; keep what they lack (sku, kind, identity).
       const merged: ResourceRow = previous !== undefined ? { ...previous, ...row } : row;
       rows.set(key, merged);
-      versions.set(key, time);
+      versions.set(key, maxTime(versions.get(key), time));
       changedIds.push(merged.id);
       applied.push({ kind: 'upsert', row: merged, time });
     };
     const remove = (key: string, resourceId: string, time: string): void => {
       if (rows.delete(key)) applied.push({ kind: 'delete', resourceId, time });
-      versions.set(key, time);
+      versions.set(key, maxTime(versions.get(key), time));
       changedIds.push(resourceId);
     };
 
@@ -187,7 +187,10 @@ export class ChangeProcessor {
         // Resource Graph answers a subnet with its VNet: the container row is the fresh state.
         const graphId = graphResourceIdOf(id);
         const row = found.get(idKey(id)) ?? found.get(idKey(graphId));
-        if (row !== undefined) {
+        if (row !== undefined && (versions.get(idKey(row.id)) ?? '') > change.eventTime) {
+          // A subnet event older than the VNet state already held (from a newer event): the held state stays.
+          outdated++;
+        } else if (row !== undefined) {
           upsert(idKey(row.id), row, change.eventTime);
           if (idKey(row.id) !== idKey(id) && rows.has(idKey(id))) remove(idKey(id), id, change.eventTime);
         } else if (missing.has(idKey(id)) || missing.has(idKey(graphId))) {
