@@ -32,7 +32,7 @@ export async function auditResponse(auditor: AuditorApp, request: HttpRequest, l
         gaps: answer.gaps,
         summary: answer.summary,
         // "the findings that changed": each with its new state, and the kind of change.
-        findings: answer.changes.map((change) => ({ change: change.kind, ...publicFinding(change.finding) })),
+        findings: answer.changes.map((change) => ({ change: change.kind, ...change.finding })),
       },
     };
   });
@@ -77,7 +77,7 @@ export async function findingsResponse(auditor: AuditorApp, request: HttpRequest
     if (format === 'csv') {
       return { status: 200, headers: { ...headers, 'content-type': 'text/csv; charset=utf-8' }, body: findingsCsv(page.items) };
     }
-    return { status: 200, headers, jsonBody: { findings: page.items.map(publicFinding), continuationToken: page.continuationToken ?? null } };
+    return { status: 200, headers, jsonBody: { findings: page.items, continuationToken: page.continuationToken ?? null } };
   });
 }
 
@@ -122,11 +122,6 @@ export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFil
     ...(one('continuationToken') !== undefined ? { continuationToken: one('continuationToken') } : {}),
   };
   return { filter, format: formatText };
-}
-
-/** The contract's finding fields plus the lifecycle (extensions of the store kept: resolution, occurrences…). */
-export function publicFinding(finding: StoredFinding): StoredFinding {
-  return finding;
 }
 
 export const FINDINGS_CSV_COLUMNS = ['ruleId', 'resourceId', 'status', 'severity', 'state', 'title', 'message', 'workspaceIds', 'evidence', 'firstSeen', 'lastSeen', 'resolvedAt'] as const;

@@ -87,11 +87,6 @@ export class SnapshotInventoryProvider implements InventoryProvider {
     if (change.kind === 'upsert') this.rows.set(idKey(change.row.id), change.row);
     else this.rows.delete(idKey(change.resourceId));
   }
-
-  /** All rows (the local server's GET /api/inventory-less views and tests). */
-  get size(): number {
-    return this.rows.size;
-  }
 }
 
 /** Resource Graph, through src/live: the only code that reads Azure. */

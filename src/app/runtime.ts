@@ -5,7 +5,6 @@ import type { FindingChangePublisher } from './ports';
 import type { AuditorAppOptions } from './service';
 import { AuditorApp } from './service';
 import type { Environment, Settings } from './settings';
-import { loadSettings } from './settings';
 
 /**
  * The one AuditorApp of a Functions worker. Invocations share it so the per-subscription state
@@ -67,5 +66,3 @@ export interface AppParts {
 export function createAuditorApp(settings: Settings, parts: AppParts, extra: Partial<AuditorAppOptions> = {}): AuditorApp {
   return new AuditorApp({ settings, store: parts.store, provider: parts.provider, ...(parts.publisher !== undefined ? { publisher: parts.publisher } : {}), ...extra });
 }
-
-export { loadSettings };

@@ -1,4 +1,4 @@
-import { idKey, subscriptionOf } from '../core/ids';
+import { subscriptionOf } from '../core/ids';
 import type { AuditSummary, InventoryGap } from '../core/types';
 import { auditEstate } from '../engine/audit';
 import { parseEvent } from './events';
@@ -245,10 +245,4 @@ function addSummaries(summaries: readonly AuditSummary[]): AuditSummary {
     }),
     { resources: 0, evaluations: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 },
   );
-}
-
-/** Case-folded subscription of a resource ID (exported for the HTTP layer's validation). */
-export function subscriptionKeyOf(id: string): string | undefined {
-  const subscription = subscriptionOf(id);
-  return subscription === undefined ? undefined : idKey(subscription);
 }
