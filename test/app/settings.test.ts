@@ -84,3 +84,19 @@ describe('loadSettings', () => {
     expect(problemsOf({ ...minimal, AML_AUDITOR_AUTO_REMEDIATION: 'true' })[0]).toContain('not supported');
   });
 });
+
+describe('every setting is documented', () => {
+  it('local.settings.sample.json and docs/readme/functions.md name every setting loadSettings reads, and the sample settings load', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { SETTING_NAMES } = await import('../../src/app/settings');
+    const root = join(__dirname, '..', '..');
+    const sample = JSON.parse(readFileSync(join(root, 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
+    const readme = readFileSync(join(root, 'docs', 'readme', 'functions.md'), 'utf8');
+    for (const name of SETTING_NAMES) {
+      expect(Object.keys(sample.Values), name).toContain(name);
+      expect(readme, name).toContain(`\`${name}\``);
+    }
+    expect(() => loadSettings(sample.Values)).not.toThrow();
+  });
+});
