@@ -64,7 +64,7 @@ export function parseEvent(input: unknown): ParsedEvent {
   const timeText = nonEmpty(isCloudEvent ? input.time : input.eventTime);
   const time = timeText !== undefined ? Date.parse(timeText) : NaN;
   if (Number.isNaN(time)) return { outcome: 'malformed', eventId, reason: `the event has no valid '${isCloudEvent ? 'time' : 'eventTime'}' (${timeText ?? 'absent'})` };
-  const data = isCloudEvent ? input.data : input.data;
+  const data = input.data;
   if (!isObject(data)) return { outcome: 'malformed', eventId, reason: "the event has no 'data' object" };
   const subject = nonEmpty(input.subject);
   const schema = isCloudEvent ? 'cloudevents' : 'eventgrid';
