@@ -3,6 +3,7 @@ import type { JsonValue } from '../../core/types';
 import type { AksCluster, Compute, ComputeType, Estate, Subnet } from '../../estate/model';
 import { cidrsOverlap } from '../../network';
 import type { RuleSubject } from '../types';
+import { perEstate } from './per-estate';
 
 /**
  * Shared notions of the rules on attached resources (AKS clusters, VMs, Databricks workspaces)
@@ -24,6 +25,15 @@ export interface AttachedTarget<T> {
  * Linear: one pass over the computes.
  */
 export function attachedResourceSubjects<T extends { readonly id: string }>(
+  estate: Estate,
+  computeType: ComputeType,
+  lookup: (id: string) => T | undefined,
+): RuleSubject<AttachedTarget<T>>[] {
+  // The lookup for a compute type is always the estate's own accessor of that type, so the type is the key.
+  return perEstate(estate, `attached-subjects|${computeType}`, () => selectAttachedSubjects(estate, computeType, lookup));
+}
+
+function selectAttachedSubjects<T extends { readonly id: string }>(
   estate: Estate,
   computeType: ComputeType,
   lookup: (id: string) => T | undefined,

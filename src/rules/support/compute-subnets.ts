@@ -1,6 +1,7 @@
 import { idKey, nameOf, sameId } from '../../core/ids';
 import type { ComputeSubnetRole, ComputeSubnetUse, Estate, NetworkSecurityGroup, Subnet } from '../../estate/model';
 import type { RuleSubject } from '../types';
+import { perEstate } from './per-estate';
 
 /**
  * Subjects of the rules on compute subnets (requirements.md, "Compute subnet"): one subject per
@@ -33,6 +34,10 @@ export const ANY_COMPUTE: readonly ComputeSubnetRole[] = [
  * computes to find their workspaces, then each workspace's compute subnets once.
  */
 export function subnetSubjects(estate: Estate, roles: readonly ComputeSubnetRole[]): RuleSubject<ComputeSubnetTarget>[] {
+  return perEstate(estate, `subnet-subjects|${[...roles].sort().join(',')}`, () => selectSubnetSubjects(estate, roles));
+}
+
+function selectSubnetSubjects(estate: Estate, roles: readonly ComputeSubnetRole[]): RuleSubject<ComputeSubnetTarget>[] {
   const wanted = new Set<ComputeSubnetRole>(roles);
   const workspaceKeys = new Map<string, string>();
   for (const compute of estate.computes) {

@@ -1,5 +1,6 @@
 import type { Estate, Workspace } from '../../estate/model';
 import type { RuleSubject } from '../types';
+import { perEstate } from './per-estate';
 
 type AssociationField = 'storageAccountId' | 'keyVaultId' | 'containerRegistryId';
 
@@ -13,7 +14,20 @@ export function associatedResourceSubjects<T>(
   estate: Estate,
   field: AssociationField,
   lookup: (id: string) => T | undefined,
-  workspaceFilter: (workspace: Workspace) => boolean = (workspace) => estate.isVnetIsolated(workspace.id),
+  workspaceFilter?: (workspace: Workspace) => boolean,
+): RuleSubject<T | undefined>[] {
+  // Shared by the rules on one kind of associated resource; a custom filter is not cacheable by key.
+  if (workspaceFilter === undefined) {
+    return perEstate(estate, `associated-subjects|${field}`, () => selectAssociated(estate, field, lookup, (workspace) => estate.isVnetIsolated(workspace.id)));
+  }
+  return selectAssociated(estate, field, lookup, workspaceFilter);
+}
+
+function selectAssociated<T>(
+  estate: Estate,
+  field: AssociationField,
+  lookup: (id: string) => T | undefined,
+  workspaceFilter: (workspace: Workspace) => boolean,
 ): RuleSubject<T | undefined>[] {
   const byKey = new Map<string, { resourceId: string; workspaceIds: string[]; target: T | undefined }>();
   for (const workspace of estate.workspaces) {
