@@ -338,6 +338,14 @@ export function buildEstate(inventory: Inventory): Estate {
     }
   }
 
+  // Index the NSGs and route tables on compute subnets now: every audit asks for them. Those of
+  // other subnets stay unparsed unless a rule asks (most of a tenant's NSGs never are).
+  for (const subnetKey of computeUsesBySubnet.keys()) {
+    const subnet = subnets.byKey.get(subnetKey);
+    if (subnet?.nsgId !== undefined) void nsgs.get(subnet.nsgId)?.parsed;
+    if (subnet?.routeTableId !== undefined) void routeTables.get(subnet.routeTableId)?.parsed;
+  }
+
   const workspacesByResource = new Map<string, Workspace[]>();
   for (const workspace of workspaces.byKey.values()) {
     const associated = new Set(
