@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConsoleMessage, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,12 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 /** A resource whose very name is the attack string (the sample carries it in an NSG rule name and tags). */
 const HOSTILE_RESOURCE_ID = `/subscriptions/${PROD}/resourceGroups/rg-ml-research/providers/Microsoft.Storage/storageAccounts/${HOSTILE}`;
 const RESEARCH_WORKSPACE = `/subscriptions/${PROD}/resourceGroups/rg-ml-research/providers/Microsoft.MachineLearningServices/workspaces/ws-research`;
-const SCREENSHOT = resolve(__dirname, '../../docs/dashboard.png');
+/**
+ * Every run saves its screenshot under test-results/ (ignored by git); UPDATE_SCREENSHOT=1 also
+ * refreshes the README's docs/dashboard.png, so running the tests never dirties a clean clone.
+ */
+const SCREENSHOT = resolve(__dirname, '../../test-results/dashboard.png');
+const README_SCREENSHOT = resolve(__dirname, '../../docs/dashboard.png');
 
 let server: LocalServer;
 let chromium: RunningChromium;
@@ -109,11 +114,12 @@ async function matchingCount(): Promise<number> {
 }
 
 describe('dashboard in headless Chromium (npm start server, sample estate)', () => {
-  it('reads well at 1366×768 (saves docs/dashboard.png)', async () => {
+  it('reads well at 1366×768 (saves a screenshot)', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await openDashboard('/', false);
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     const png = readFileSync(SCREENSHOT);
+    if (process.env['UPDATE_SCREENSHOT'] === '1') writeFileSync(README_SCREENSHOT, png);
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     // Nothing overflows the viewport horizontally at laptop width.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
