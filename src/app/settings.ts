@@ -31,7 +31,7 @@ export interface Settings {
   readonly armEndpoint: string | undefined;
 }
 
-/** Every setting the app reads, with its default (documented in docs/readme/functions.md). */
+/** Every setting the app reads, with its default (documented in the README, "Settings"). */
 export const SETTING_NAMES = [
   'AML_AUDITOR_SCOPE_SUBSCRIPTIONS',
   'AML_AUDITOR_SWEEP_SCHEDULE',

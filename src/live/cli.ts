@@ -18,7 +18,7 @@ import type { RetrySettings } from './throttle';
  * `audit --subscription ID… | --management-group ID` loads its inventory with
  * loadLiveInventoryFromArgs; `snapshot …` is runSnapshotCommand.
  *
- * Exit codes (docs/readme/live.md): 0 complete, 1 a `fail` at or above --fail-on,
+ * Exit codes (README, "Incomplete inventories"): 0 complete, 1 a `fail` at or above --fail-on,
  * 2 bad usage, 3 internal error (src/cli/io.ts), 4 the inventory is incomplete (and nothing
  * failed). A fail wins over incompleteness because a CI gate must stop on a known failure; an
  * incomplete but otherwise clean audit must not pass as clean.

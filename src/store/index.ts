@@ -1,6 +1,6 @@
 /**
  * The findings store (issue 4): findings with a lifecycle, sweep records and suppressions over
- * Azure Table Storage. The only module that talks to Tables. See docs/readme/store.md.
+ * Azure Table Storage. The only module that talks to Tables. See the README, "Findings that last".
  */
 export { openFindingsStore, DEFAULT_TABLE_PREFIX, FINDINGS_PER_TRANSACTION, storedFindingOf, bySeverityThenRule } from './findings-store';
 export type { OpenStoreOptions } from './findings-store';

@@ -86,13 +86,13 @@ describe('loadSettings', () => {
 });
 
 describe('every setting is documented', () => {
-  it('local.settings.sample.json and docs/readme/functions.md name every setting loadSettings reads, and the sample settings load', async () => {
+  it('local.settings.sample.json and the README name every setting loadSettings reads, and the sample settings load', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { SETTING_NAMES } = await import('../../src/app/settings');
     const root = join(__dirname, '..', '..');
     const sample = JSON.parse(readFileSync(join(root, 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
-    const readme = readFileSync(join(root, 'docs', 'readme', 'functions.md'), 'utf8');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
     for (const name of SETTING_NAMES) {
       expect(Object.keys(sample.Values), name).toContain(name);
       expect(readme, name).toContain(`\`${name}\``);
