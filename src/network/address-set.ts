@@ -1,19 +1,14 @@
 /**
- * Internal: a set of addresses as sorted, disjoint, merged ip-num ranges per family, so that
+ * Internal: a set of addresses as sorted, disjoint, merged runs of ip-num address values per family, so that
  * containment, overlap and "do these prefixes together cover that one" cost a binary search
  * each instead of a scan (NSGs of hundreds of rules against tags of thousands of prefixes).
  */
-import type { AbstractIPNum, RangedSet } from 'ip-num';
-import { addressAfter } from './cidr';
 import type { CidrRecord } from './cidr';
 
-type Range = RangedSet<AbstractIPNum>;
-
-/** A run of addresses [first, last]; `next` is the address after `last` (null at the end of the space). */
+/** A run of addresses [first, last], as ip-num address values (CidrRecord bounds). */
 interface Span {
-  readonly first: AbstractIPNum;
-  readonly last: AbstractIPNum;
-  readonly next: AbstractIPNum | null;
+  readonly first: bigint;
+  readonly last: bigint;
 }
 
 export interface AddressSet {
@@ -27,7 +22,7 @@ export function buildAddressSet(records: readonly CidrRecord[]): AddressSet {
   const v4: Span[] = [];
   const v6: Span[] = [];
   for (const record of records) {
-    (record.isV6 ? v6 : v4).push({ first: record.range.getFirst(), last: record.range.getLast(), next: addressAfter(record) });
+    (record.isV6 ? v6 : v4).push({ first: record.first, last: record.last });
   }
   return { v4: mergeSpans(v4), v6: mergeSpans(v6) };
 }
@@ -44,13 +39,14 @@ export function unionSets(sets: readonly AddressSet[]): AddressSet {
 /** Sorted, disjoint spans; overlapping and adjacent ones merged (so a union is tested as one span). */
 function mergeSpans(spans: Span[]): Span[] {
   if (spans.length <= 1) return spans.slice();
-  const sorted = spans.slice().sort((a, b) => (a.first.isLessThan(b.first) ? -1 : a.first.isGreaterThan(b.first) ? 1 : 0));
+  const sorted = spans.slice().sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   const merged: Span[] = [];
   for (const span of sorted) {
     const previous = merged[merged.length - 1];
-    const touches = previous !== undefined && (span.first.isLessThanOrEquals(previous.last) || (previous.next !== null && span.first.isEquals(previous.next)));
+    // Adjacent runs merge too: the address after `last` is last + 1 (none after the end of the space).
+    const touches = previous !== undefined && span.first <= previous.last + 1n;
     if (previous && touches) {
-      if (span.last.isGreaterThan(previous.last)) merged[merged.length - 1] = { first: previous.first, last: span.last, next: span.next };
+      if (span.last > previous.last) merged[merged.length - 1] = { first: previous.first, last: span.last };
     } else {
       merged.push(span);
     }
@@ -59,14 +55,14 @@ function mergeSpans(spans: Span[]): Span[] {
 }
 
 /** Index of the last range whose first address is ≤ ip, or -1. */
-function lastStartingAtOrBefore(ranges: readonly Span[], ip: AbstractIPNum): number {
+function lastStartingAtOrBefore(ranges: readonly Span[], ip: bigint): number {
   let low = 0;
   let high = ranges.length - 1;
   let found = -1;
   while (low <= high) {
     const middle = (low + high) >> 1;
     const range = ranges[middle];
-    if (range && range.first.isLessThanOrEquals(ip)) {
+    if (range && range.first <= ip) {
       found = middle;
       low = middle + 1;
     } else {
@@ -81,25 +77,26 @@ function familyOf(set: AddressSet, isV6: boolean): readonly Span[] {
 }
 
 /** Whether one merged span of `set` holds all of [first, last] (merging makes this exact for unions). */
-function spanContains(set: AddressSet, first: AbstractIPNum, last: AbstractIPNum, isV6: boolean): boolean {
+function spanContains(set: AddressSet, first: bigint, last: bigint, isV6: boolean): boolean {
   const spans = familyOf(set, isV6);
   const candidate = spans[lastStartingAtOrBefore(spans, first)];
-  return candidate !== undefined && candidate.last.isGreaterThanOrEquals(last);
+  return candidate !== undefined && candidate.last >= last;
 }
 
-function spanOverlaps(set: AddressSet, first: AbstractIPNum, last: AbstractIPNum, isV6: boolean): boolean {
+function spanOverlaps(set: AddressSet, first: bigint, last: bigint, isV6: boolean): boolean {
   const spans = familyOf(set, isV6);
   // The only candidate is the last span starting at or before `last`.
   const candidate = spans[lastStartingAtOrBefore(spans, last)];
-  return candidate !== undefined && candidate.last.isGreaterThanOrEquals(first);
+  return candidate !== undefined && candidate.last >= first;
 }
 
-export function setContains(set: AddressSet, range: Range, isV6: boolean): boolean {
-  return spanContains(set, range.getFirst(), range.getLast(), isV6);
+/** Whether the set holds every address of the record (of the record's family). */
+export function setContains(set: AddressSet, record: CidrRecord): boolean {
+  return spanContains(set, record.first, record.last, record.isV6);
 }
 
-export function setOverlaps(set: AddressSet, range: Range, isV6: boolean): boolean {
-  return spanOverlaps(set, range.getFirst(), range.getLast(), isV6);
+export function setOverlaps(set: AddressSet, record: CidrRecord): boolean {
+  return spanOverlaps(set, record.first, record.last, record.isV6);
 }
 
 /** Every range of `inner` (of the given families) lies in `outer`. Vacuously false when `inner` has none. */

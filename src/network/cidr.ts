@@ -6,22 +6,34 @@ import { IPv4, IPv4CidrRange, IPv4Prefix, IPv6, IPv6CidrRange, IPv6Prefix } from
 import type { AbstractIPNum, RangedSet } from 'ip-num';
 import type { ParsedCidr } from './types';
 
-/** A parsed CIDR with its ip-num range, for the other files of this module. */
+/**
+ * A parsed CIDR: its bounds as the numbers ip-num gives its addresses (`IPNumber.value`), which
+ * the other files of this module compare, and its ip-num range, built on first use.
+ */
 export interface CidrRecord {
   readonly parsed: ParsedCidr;
   readonly isV6: boolean;
+  /** First and last address of the range (ip-num's `getFirst().value` and `getLast().value`). */
+  readonly first: bigint;
+  readonly last: bigint;
   readonly range: RangedSet<AbstractIPNum>;
-  /** The address after the range, computed on first use (ip-num builds it through binary strings: slow). */
-  afterLast?: AbstractIPNum | null;
 }
 
-/** The address after the record's last one, or null at the end of the address space. */
-export function addressAfter(record: CidrRecord): AbstractIPNum | null {
-  if (record.afterLast === undefined) {
-    const last = record.range.getLast();
-    record.afterLast = last.hasNext() ? last.nextIPNumber() : null;
+// ip-num builds its addresses through binary strings (~20 µs a CIDR) while most records are only
+// compared: the range is made the first time something asks for it.
+class LazyRangeRecord implements CidrRecord {
+  private built: RangedSet<AbstractIPNum> | undefined;
+  constructor(
+    readonly parsed: ParsedCidr,
+    readonly isV6: boolean,
+    readonly first: bigint,
+    readonly last: bigint,
+    private readonly build: () => RangedSet<AbstractIPNum>,
+  ) {}
+  get range(): RangedSet<AbstractIPNum> {
+    this.built ??= this.build();
+    return this.built;
   }
-  return record.afterLast;
 }
 
 // Shape checks before ip-num: they bound the work on hostile strings (10k characters) and reject
@@ -55,23 +67,23 @@ function parseRecord(text: string): CidrRecord | undefined {
       const address = v4[1] ?? '';
       const length = v4[2] === undefined ? 32 : Number(v4[2]);
       if (length > 32) return undefined;
-      const ip = IPv4.fromString(address);
-      const cidr = new IPv4CidrRange(ip, new IPv4Prefix(BigInt(length)));
-      const network = cidr.getFirst();
-      const networkAddress = network.toString();
-      return {
-        isV6: false,
-        range: cidr.toRangeSet(),
-        parsed: {
-          text,
-          family: 'IPv4',
-          prefixLength: length,
-          networkAddress,
-          cidr: `${networkAddress}/${length}`,
-          isCanonical: network.isEquals(ip),
-          isSingleAddress: v4[2] === undefined,
-        },
+      const value = ipv4Value(address);
+      if (value === undefined) return undefined;
+      // The bounds of a prefix of `length` bits: what IPv4CidrRange.getFirst/getLast compute.
+      const size = 2 ** (32 - length);
+      const first = Math.floor(value / size) * size;
+      const networkAddress = dottedQuad(first);
+      const parsed: ParsedCidr = {
+        text,
+        family: 'IPv4',
+        prefixLength: length,
+        networkAddress,
+        cidr: `${networkAddress}/${length}`,
+        isCanonical: first === value,
+        isSingleAddress: v4[2] === undefined,
       };
+      const build = (): RangedSet<AbstractIPNum> => new IPv4CidrRange(IPv4.fromString(address), new IPv4Prefix(BigInt(length))).toRangeSet();
+      return new LazyRangeRecord(parsed, false, BigInt(first), BigInt(first + size - 1), build);
     }
     const v6 = IPV6_TEXT.exec(text);
     if (v6 && text.includes(':')) {
@@ -82,9 +94,12 @@ function parseRecord(text: string): CidrRecord | undefined {
       const cidr = new IPv6CidrRange(ip, new IPv6Prefix(BigInt(length)));
       const network = cidr.getFirst();
       const networkAddress = formatIpv6(network);
+      const range = cidr.toRangeSet();
       return {
         isV6: true,
-        range: cidr.toRangeSet(),
+        first: network.value,
+        last: cidr.getLast().value,
+        range,
         parsed: {
           text,
           family: 'IPv6',
@@ -100,6 +115,26 @@ function parseRecord(text: string): CidrRecord | undefined {
     // ip-num throws on invalid octets, hexadecatets and prefixes: that is "malformed".
   }
   return undefined;
+}
+
+/**
+ * The number of a dotted quad as ip-num reads it, or undefined where ip-num would throw: an octet
+ * above 255 or with a leading zero ('010', CVE-2021-29921). The text already matched IPV4_TEXT.
+ */
+function ipv4Value(address: string): number | undefined {
+  let value = 0;
+  for (const octet of address.split('.')) {
+    if (octet.length > 1 && octet.charCodeAt(0) === 48) return undefined;
+    const number = Number(octet);
+    if (number > 255) return undefined;
+    value = value * 256 + number;
+  }
+  return value;
+}
+
+/** ip-num's IPv4 text: four decimal octets without padding. */
+function dottedQuad(value: number): string {
+  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
 }
 
 /** RFC 5952 text: lowercase, the longest run (two or more) of zero groups as "::". */
@@ -149,7 +184,8 @@ export function cidrsOverlap(a: string, b: string): boolean | undefined {
   const right = cidrRecord(b);
   if (!left || !right) return undefined;
   if (left.isV6 !== right.isV6) return false;
-  return left.range.isOverlapping(right.range);
+  // CIDR ranges are nested or disjoint, so ip-num's isOverlapping (partial overlap or containment) is this.
+  return left.first <= right.last && right.first <= left.last;
 }
 
 /** Whether `outer` contains every address of `inner` (an IP or a CIDR); undefined when either is malformed. */
@@ -158,7 +194,7 @@ export function cidrContains(outer: string, inner: string): boolean | undefined 
   const contained = cidrRecord(inner);
   if (!container || !contained) return undefined;
   if (container.isV6 !== contained.isV6) return false;
-  return container.range.contains(contained.range);
+  return container.first <= contained.first && contained.last <= container.last;
 }
 
 /** Whether the bare IP `ip` lies in `cidr`; undefined when `ip` is not a bare IP or `cidr` is malformed. */
@@ -173,7 +209,7 @@ export function sameIpAddress(a: string, b: string): boolean | undefined {
   const left = cidrRecord(a);
   const right = cidrRecord(b);
   if (!left?.parsed.isSingleAddress || !right?.parsed.isSingleAddress) return undefined;
-  return left.isV6 === right.isV6 && left.range.isEquals(right.range);
+  return left.isV6 === right.isV6 && left.first === right.first && left.last === right.last;
 }
 
 /** The network address of a prefix ("10.0.0.5/24" → "10.0.0.0"); undefined when malformed. */
@@ -209,7 +245,7 @@ export function usableAddressCount(prefixes: readonly string[]): number | undefi
   for (const prefix of prefixes) {
     const record = cidrRecord(prefix);
     if (!record || record.isV6) continue;
-    const usable = Number(record.range.getSize()) - AZURE_RESERVED_PER_SUBNET;
+    const usable = Number(record.last - record.first + 1n) - AZURE_RESERVED_PER_SUBNET;
     total = (total ?? 0) + Math.max(usable, 0);
   }
   return total;

@@ -135,8 +135,8 @@ function compileSide(addresses: readonly string[], asgIds: readonly string[]): C
     cidrs,
     hasCidrs: cidrTexts.length > 0,
     cidrsNonPublic: allNonPublic(cidrs),
-    coversAllV4: ALL_V4 !== undefined && setContains(cidrs, ALL_V4.range, false),
-    coversAllV6: ALL_V6 !== undefined && setContains(cidrs, ALL_V6.range, true),
+    coversAllV4: ALL_V4 !== undefined && setContains(cidrs, ALL_V4),
+    coversAllV6: ALL_V6 !== undefined && setContains(cidrs, ALL_V6),
     asg: asgIds.length > 0,
   };
 }

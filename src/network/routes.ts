@@ -12,7 +12,6 @@
  * prefixesNotRoutedToInternet reports the prefix when any governing route is not `Internet`.
  */
 import { isObject } from '../core/json';
-import type { AbstractIPNum } from 'ip-num';
 import { regionKey } from '../core/ids';
 import { buildAddressSet, setContains } from './address-set';
 import { cidrRecord } from './cidr';
@@ -131,7 +130,7 @@ function buildLayer(records: readonly CidrRecord[]): PrefixLayer {
   for (const record of records) if (!byPrefix.has(record.parsed.cidr)) byPrefix.set(record.parsed.cidr, record);
   const unique = [...byPrefix.values()];
   const sortByFirst = (list: CidrRecord[]): CidrRecord[] =>
-    list.sort((a, b) => (a.range.getFirst().isLessThan(b.range.getFirst()) ? -1 : a.range.getFirst().isGreaterThan(b.range.getFirst()) ? 1 : 0));
+    list.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
   const lengths = (list: CidrRecord[]): number[] => [...new Set(list.map((record) => record.parsed.prefixLength))].sort((a, b) => b - a);
   const v4 = unique.filter((record) => !record.isV6);
   const v6 = unique.filter((record) => record.isV6);
@@ -244,14 +243,19 @@ const NON_PUBLIC = buildAddressSet(
     .filter((record): record is CidrRecord => record !== undefined),
 );
 
+/** Whether `outer` holds every address of `inner` (same family; CIDR bounds as ip-num values). */
+function contains(outer: CidrRecord, inner: CidrRecord): boolean {
+  return outer.first <= inner.first && inner.last <= outer.last;
+}
+
 /** Index of the first record whose first address is ≥ ip. */
-function firstStartingAtOrAfter(sorted: readonly CidrRecord[], ip: AbstractIPNum): number {
+function firstStartingAtOrAfter(sorted: readonly CidrRecord[], ip: bigint): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >> 1;
     const record = sorted[middle];
-    if (record && record.range.getFirst().isLessThan(ip)) low = middle + 1;
+    if (record && record.first < ip) low = middle + 1;
     else high = middle;
   }
   return low;
@@ -264,7 +268,7 @@ function longestContaining(layer: PrefixLayer, destination: CidrRecord): CidrRec
   if (sorted.length <= 2) {
     let best: CidrRecord | undefined;
     for (const record of sorted) {
-      if (record.range.contains(destination.range) && (!best || record.parsed.prefixLength > best.parsed.prefixLength)) best = record;
+      if (contains(record, destination) && (!best || record.parsed.prefixLength > best.parsed.prefixLength)) best = record;
     }
     return best;
   }
@@ -304,12 +308,12 @@ function lookup(table: CompiledTable, destination: CidrRecord, family: FamilyTag
   for (const prefix of table.skipped) {
     const record = prefix === undefined ? undefined : cidrRecord(prefix);
     if (!record) {
-      if (prefix === undefined || !setContains(NON_PUBLIC, destination.range, isV6)) return 'the route table has a malformed route that may cover it';
-    } else if (record.isV6 === isV6 && record.range.isOverlapping(destination.range)) {
+      if (prefix === undefined || !setContains(NON_PUBLIC, destination)) return 'the route table has a malformed route that may cover it';
+    } else if (record.isV6 === isV6 && record.first <= destination.last && destination.first <= record.last) {
       return `the route table has a malformed route for ${shown(prefix ?? '')}`;
     }
   }
-  const isPublic = !setContains(NON_PUBLIC, destination.range, isV6);
+  const isPublic = !setContains(NON_PUBLIC, destination);
   for (const route of table.tagRoutes) {
     if (route.resolved || !isPublic || family?.keys.has(route.key)) continue;
     return `route '${shown(route.route.name)}' names service tag ${shown(route.route.addressPrefix)}, whose prefixes are not in the service-tag data`;
@@ -324,10 +328,10 @@ function lookup(table: CompiledTable, destination: CidrRecord, family: FamilyTag
     }
     // Partials: prefixes starting inside the destination and longer than it.
     const sorted = isV6 ? source.layer.sortedV6 : source.layer.sortedV4;
-    for (let index = firstStartingAtOrAfter(sorted, destination.range.getFirst()); index < sorted.length; index += 1) {
+    for (let index = firstStartingAtOrAfter(sorted, destination.first); index < sorted.length; index += 1) {
       const record = sorted[index];
-      if (!record || record.range.getFirst().isGreaterThan(destination.range.getLast())) break;
-      if (record.parsed.prefixLength <= length || !destination.range.contains(record.range)) continue;
+      if (!record || record.first > destination.last) break;
+      if (record.parsed.prefixLength <= length || !contains(destination, record)) continue;
       const entry: RouteEntry = { record, route: source.route, tier: source.tier, isSystemDefault: source.isSystemDefault, order: source.order };
       if (better(entry, partialsByPrefix.get(record.parsed.cidr))) partialsByPrefix.set(record.parsed.cidr, entry);
     }
@@ -341,8 +345,8 @@ function lookup(table: CompiledTable, destination: CidrRecord, family: FamilyTag
   if (!chosen) return 'no route contains it';
   const partials = [...partialsByPrefix.values()];
   const governingPartials = partials.filter((entry) => {
-    const inner = partials.filter((other) => other !== entry && other.record.parsed.prefixLength > entry.record.parsed.prefixLength && entry.record.range.contains(other.record.range));
-    return inner.length === 0 || !setContains(buildAddressSet(inner.map((other) => other.record)), entry.record.range, isV6);
+    const inner = partials.filter((other) => other !== entry && other.record.parsed.prefixLength > entry.record.parsed.prefixLength && contains(entry.record, other.record));
+    return inner.length === 0 || !setContains(buildAddressSet(inner.map((other) => other.record)), entry.record);
   });
   return { chosen, governingPartials };
 }
@@ -351,7 +355,7 @@ function lookup(table: CompiledTable, destination: CidrRecord, family: FamilyTag
 function chosenGoverns(result: Lookup, destination: CidrRecord): boolean {
   if (result.governingPartials.length === 0) return true;
   const covered = buildAddressSet(result.governingPartials.map((entry) => entry.record));
-  return !setContains(covered, destination.range, destination.isV6);
+  return !setContains(covered, destination);
 }
 
 function sameNextHop(a: ParsedRoute, b: ParsedRoute): boolean {
