@@ -108,6 +108,45 @@ function allNonPublic(set: AddressSet): boolean {
   return setCoversSet(NON_PUBLIC, set, BOTH_FAMILIES) || (set.v4.length === 0 && set.v6.length === 0);
 }
 
+// Sides and port lists repeat across the rules of an estate (a dozen distinct sides in tens of
+// thousands of rules). A compiled side is a pure function of its text (its tag-data cache is keyed
+// by the index), so equal sides share one, through bounded memos cleared, not evicted, when full.
+const SHARED_LIMIT = 10_000;
+const MAX_SHARED_ENTRIES = 64;
+const sharedSides = new Map<string, CompiledSide>();
+const sharedPorts = new Map<string, readonly PortRange[]>();
+
+/** Whether a list can key a memo: a short array of strings (hand-made NSGs may hold anything). */
+function isShareable(list: readonly unknown[]): boolean {
+  if (!Array.isArray(list) || list.length > MAX_SHARED_ENTRIES) return false;
+  for (const item of list) if (typeof item !== 'string') return false;
+  return true;
+}
+
+function sharedSide(addresses: readonly string[], asgIds: readonly string[]): CompiledSide {
+  if (!isShareable(addresses) || !Array.isArray(asgIds)) return compileSide(addresses, asgIds);
+  const key = `${asgIds.length > 0 ? 'asg' : ''}${JSON.stringify(addresses)}`;
+  let side = sharedSides.get(key);
+  if (side === undefined) {
+    side = compileSide(addresses, asgIds);
+    if (sharedSides.size >= SHARED_LIMIT) sharedSides.clear();
+    sharedSides.set(key, side);
+  }
+  return side;
+}
+
+function sharedMergedPorts(entries: readonly string[]): readonly PortRange[] {
+  if (!isShareable(entries)) return mergePorts(entries);
+  const key = JSON.stringify(entries);
+  let ports = sharedPorts.get(key);
+  if (ports === undefined) {
+    ports = mergePorts(entries);
+    if (sharedPorts.size >= SHARED_LIMIT) sharedPorts.clear();
+    sharedPorts.set(key, ports);
+  }
+  return ports;
+}
+
 function compileSide(addresses: readonly string[], asgIds: readonly string[]): CompiledSide {
   let any = false;
   let internet = false;
@@ -165,8 +204,8 @@ function compileRule(nsg: ParsedNsg, rule: NsgRule): Entry {
     isDefault: rule.isDefault,
   };
   const protocol = String(rule.protocol).trim().toLowerCase();
-  const ports = mergePorts(rule.destinationPorts);
-  const sourcePorts = mergePorts(rule.sourcePorts);
+  const ports = sharedMergedPorts(rule.destinationPorts);
+  const sourcePorts = sharedMergedPorts(rule.sourcePorts);
   if (ports.length === 0 || sourcePorts.length === 0) {
     return { kind: 'skipped', priority: rule.priority, access: rule.access, reason: `rule '${shown(rule.name)}' has unreadable ports`, ref };
   }
@@ -178,8 +217,8 @@ function compileRule(nsg: ParsedNsg, rule: NsgRule): Entry {
     udp: protocol === '*' || protocol === 'any' || protocol === 'udp',
     ports,
     anySourcePort: sourcePorts.length === 1 && sourcePorts[0]?.from === 0 && sourcePorts[0]?.to === 65535,
-    source: compileSide(rule.sourceAddresses, rule.sourceAsgIds),
-    destination: compileSide(rule.destinationAddresses, rule.destinationAsgIds),
+    source: sharedSide(rule.sourceAddresses, rule.sourceAsgIds),
+    destination: sharedSide(rule.destinationAddresses, rule.destinationAsgIds),
   };
 }
 
@@ -276,40 +315,84 @@ function prepareQuery(query: TrafficQuery, tags: ServiceTagIndex | undefined): Q
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) return 'the query ports are not a range within 0-65535';
   const region = typeof query.region === 'string' && query.region.trim() !== '' ? regionKey(query.region) : undefined;
 
-  const localTexts = Array.isArray(query.localPrefixes) ? query.localPrefixes : [];
+  const local = localContext(Array.isArray(query.localPrefixes) ? query.localPrefixes : []);
+
+  let peer: PeerContext;
+  const rawPeer: unknown = query.peer;
+  if (rawPeer && typeof rawPeer === 'object' && (rawPeer as { kind?: unknown }).kind === 'internet') {
+    peer = INTERNET_PEER;
+  } else if (rawPeer && typeof rawPeer === 'object' && (rawPeer as { kind?: unknown }).kind === 'service-tag') {
+    const tag = (rawPeer as { tag?: unknown }).tag;
+    if (typeof tag !== 'string' || tag.trim() === '' || tag.length > 128) return 'the query names no valid service tag';
+    peer = serviceTagPeer(tags, tag, region);
+  } else {
+    return 'the query has no valid peer';
+  }
+  return { direction, tcp: protocol === 'tcp', ports: { from, to }, peer, local, tags };
+}
+
+// Every rule on a compute subnet asks about the same few peers and the same subnet prefixes, so
+// the parts of a query context that cost work are shared: local contexts by the prefix texts
+// (bounded, cleared when full), peers by tag and region per tag index (which is immutable).
+const INTERNET_PEER: PeerContext = { kind: 'internet' };
+const CONTEXT_LIMIT = 10_000;
+const localContexts = new Map<string, LocalContext>();
+const peersByIndex = new WeakMap<ServiceTagIndex, Map<string, ServiceTagPeer>>();
+const peersWithoutIndex = new Map<string, ServiceTagPeer>();
+
+function localContext(localTexts: readonly string[]): LocalContext {
+  if (!isShareable(localTexts)) return buildLocalContext(localTexts);
+  const key = JSON.stringify(localTexts);
+  let local = localContexts.get(key);
+  if (local === undefined) {
+    local = buildLocalContext(localTexts);
+    if (localContexts.size >= CONTEXT_LIMIT) localContexts.clear();
+    localContexts.set(key, local);
+  }
+  return local;
+}
+
+function buildLocalContext(localTexts: readonly string[]): LocalContext {
   const localRecords = records(localTexts);
   const localSet = localRecords.length > 0 && localRecords.length === localTexts.length ? buildAddressSet(localRecords) : undefined;
-  const local: LocalContext = {
+  return {
     set: localSet,
     // Azure subnets always have an IPv4 prefix; when the prefixes are unknown the flow is taken as IPv4.
     families: localSet ? { v4: localSet.v4.length > 0, v6: localSet.v6.length > 0 } : IPV4_ONLY,
     nonPublic: localSet !== undefined && allNonPublic(localSet),
   };
+}
 
-  let peer: PeerContext;
-  const rawPeer: unknown = query.peer;
-  if (rawPeer && typeof rawPeer === 'object' && (rawPeer as { kind?: unknown }).kind === 'internet') {
-    peer = { kind: 'internet' };
-  } else if (rawPeer && typeof rawPeer === 'object' && (rawPeer as { kind?: unknown }).kind === 'service-tag') {
-    const tag = (rawPeer as { tag?: unknown }).tag;
-    if (typeof tag !== 'string' || tag.trim() === '' || tag.length > 128) return 'the query names no valid service tag';
-    const own = normalisedTag(tags, tag);
-    const peerRegion = own.region ?? region;
-    const sureKeys = new Set<string>([own.key]);
-    if (own.region !== undefined) sureKeys.add(own.baseKey);
-    else if (region !== undefined) sureKeys.add(`${own.key}.${region}`);
-    peer = {
-      kind: 'service-tag',
-      tag: tag.trim(),
-      baseKey: own.baseKey,
-      region: peerRegion,
-      sureKeys,
-      target: regionalAddressSet(tags, tag.trim(), region),
-    };
-  } else {
-    return 'the query has no valid peer';
+function serviceTagPeer(tags: ServiceTagIndex | undefined, tag: string, region: string | undefined): ServiceTagPeer {
+  let peers = tags === undefined ? peersWithoutIndex : peersByIndex.get(tags);
+  if (peers === undefined) {
+    peers = new Map();
+    if (tags !== undefined) peersByIndex.set(tags, peers);
   }
-  return { direction, tcp: protocol === 'tcp', ports: { from, to }, peer, local, tags };
+  const key = JSON.stringify([tag, region]);
+  let peer = peers.get(key);
+  if (peer === undefined) {
+    peer = buildServiceTagPeer(tags, tag, region);
+    if (peers.size >= CONTEXT_LIMIT) peers.clear();
+    peers.set(key, peer);
+  }
+  return peer;
+}
+
+function buildServiceTagPeer(tags: ServiceTagIndex | undefined, tag: string, region: string | undefined): ServiceTagPeer {
+  const own = normalisedTag(tags, tag);
+  const peerRegion = own.region ?? region;
+  const sureKeys = new Set<string>([own.key]);
+  if (own.region !== undefined) sureKeys.add(own.baseKey);
+  else if (region !== undefined) sureKeys.add(`${own.key}.${region}`);
+  return {
+    kind: 'service-tag',
+    tag: tag.trim(),
+    baseKey: own.baseKey,
+    region: peerRegion,
+    sureKeys,
+    target: regionalAddressSet(tags, tag.trim(), region),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
