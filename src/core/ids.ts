@@ -35,6 +35,10 @@ export function parentId(id: string): string | undefined {
 
 /** The last segment: the resource's own name. */
 export function nameOf(id: string): string {
+  // Hot path: printable ASCII at both ends and no trailing '/' need neither trim nor the regex.
+  const first = id.charCodeAt(0);
+  const last = id.charCodeAt(id.length - 1);
+  if (first > 32 && first < 127 && last > 32 && last < 127 && last !== 47 /* '/' */) return id.slice(id.lastIndexOf('/') + 1);
   const parts = id.trim().replace(/\/+$/, '').split('/');
   return parts[parts.length - 1] ?? '';
 }

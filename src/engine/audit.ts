@@ -95,10 +95,48 @@ function evaluate(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate):
 /** Fills `{{name}}` placeholders; a missing value leaves the name visible rather than "undefined". */
 export function formatMessage(template: string | undefined, data: Readonly<Record<string, string | number>> | undefined): string {
   if (template === undefined) return '';
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
-    const value = data?.[name];
-    return value === undefined ? whole : String(value);
-  });
+  const parts = templateParts(template);
+  let message = parts.literals[0] ?? '';
+  for (let index = 0; index < parts.names.length; index += 1) {
+    const value = data?.[parts.names[index] ?? ''];
+    message += (value === undefined ? parts.placeholders[index] : String(value)) + (parts.literals[index + 1] ?? '');
+  }
+  return message;
+}
+
+/** A template cut at its placeholders: literals[i], placeholder i, literals[i + 1]… */
+interface TemplateParts {
+  readonly literals: readonly string[];
+  readonly names: readonly string[];
+  /** Each placeholder as written, shown when its value is missing. */
+  readonly placeholders: readonly string[];
+}
+
+// Rule messages are a few hundred fixed templates formatted ~70k times per large audit: each is cut
+// once. Bounded (cleared when full) because callers may pass any template.
+const TEMPLATE_LIMIT = 1_000;
+const templates = new Map<string, TemplateParts>();
+
+function templateParts(template: string): TemplateParts {
+  let parts = templates.get(template);
+  if (parts === undefined) {
+    const literals: string[] = [];
+    const names: string[] = [];
+    const placeholders: string[] = [];
+    const placeholder = /\{\{\s*(\w+)\s*\}\}/g;
+    let start = 0;
+    for (let match = placeholder.exec(template); match !== null; match = placeholder.exec(template)) {
+      literals.push(template.slice(start, match.index));
+      names.push(match[1] ?? '');
+      placeholders.push(match[0]);
+      start = match.index + match[0].length;
+    }
+    literals.push(template.slice(start));
+    parts = { literals, names, placeholders };
+    if (templates.size >= TEMPLATE_LIMIT) templates.clear();
+    templates.set(template, parts);
+  }
+  return parts;
 }
 
 export function summarize(resources: number, evaluations: readonly Evaluation[]): AuditSummary {

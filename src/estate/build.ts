@@ -96,18 +96,31 @@ function withLazyParse<V extends ResourceView, P>(view: V, parse: () => P): V & 
 /** Keyed collections that keep insertion order for the public arrays. */
 class Index<T extends ResourceView> {
   readonly byKey = new Map<string, T>();
+  /**
+   * Answers by the ID exactly as asked: rules ask for the same ID strings (taken from the views)
+   * again and again, and lowercasing them each time costs more than the lookup.
+   */
+  private readonly byAsked = new Map<string, T | undefined>();
   constructor(private readonly all: Map<string, ResourceView>) {}
   add(view: T): void {
     this.byKey.set(view.key, view);
     this.all.set(view.key, view);
+    this.byAsked.clear();
   }
   get(id: string): T | undefined {
-    return this.byKey.get(idKey(id));
+    const known = this.byAsked.get(id);
+    if (known !== undefined) return known;
+    const view = this.byKey.get(idKey(id));
+    if (view !== undefined && this.byAsked.size < MAX_ASKED) this.byAsked.set(id, view);
+    return view;
   }
   values(): T[] {
     return [...this.byKey.values()];
   }
 }
+
+/** Bound of an Index's by-asked-ID memo (hits only; an estate's IDs number far fewer). */
+const MAX_ASKED = 1_000_000;
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

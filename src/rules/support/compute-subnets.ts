@@ -62,8 +62,23 @@ function selectSubnetSubjects(estate: Estate, roles: readonly ComputeSubnetRole[
   return [...bySubnet.values()];
 }
 
+// Nine rules ask for the compute IDs and regions of the same subjects' uses (arrays of the estate,
+// immutable once the subjects are selected): each is worked out once per array, and every caller
+// gets its own copy.
+const computeIdsByUses = new WeakMap<readonly ComputeSubnetUse[], readonly string[]>();
+const regionsByUses = new WeakMap<Estate, WeakMap<readonly ComputeSubnetUse[], readonly (string | undefined)[]>>();
+
 /** The compute IDs of some uses, without repeats. */
 export function computeIdsOfUses(uses: readonly ComputeSubnetUse[]): string[] {
+  let ids = computeIdsByUses.get(uses);
+  if (ids === undefined) {
+    ids = distinctComputeIds(uses);
+    computeIdsByUses.set(uses, ids);
+  }
+  return ids.slice();
+}
+
+function distinctComputeIds(uses: readonly ComputeSubnetUse[]): string[] {
   const seen = new Set<string>();
   const result: string[] = [];
   for (const use of uses) {
@@ -79,6 +94,20 @@ export function computeIdsOfUses(uses: readonly ComputeSubnetUse[]): string[] {
  * as region keys. `undefined` stands for a workspace whose region is not known.
  */
 export function regionsOfUses(estate: Estate, uses: readonly ComputeSubnetUse[]): (string | undefined)[] {
+  let byUses = regionsByUses.get(estate);
+  if (byUses === undefined) {
+    byUses = new WeakMap();
+    regionsByUses.set(estate, byUses);
+  }
+  let regions = byUses.get(uses);
+  if (regions === undefined) {
+    regions = distinctRegions(estate, uses);
+    byUses.set(uses, regions);
+  }
+  return regions.slice();
+}
+
+function distinctRegions(estate: Estate, uses: readonly ComputeSubnetUse[]): (string | undefined)[] {
   const regions: (string | undefined)[] = [];
   const seenWorkspaces = new Set<string>();
   for (const use of uses) {
