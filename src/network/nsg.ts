@@ -74,11 +74,19 @@ interface SkippedEntry {
   readonly ref: RuleRef | undefined;
 }
 
+/** A rule not compiled yet: evaluation usually stops at one of the first rules of a direction. */
+interface PendingRule {
+  readonly kind: 'pending';
+  readonly nsg: ParsedNsg;
+  readonly rule: NsgRule;
+}
+
 type Entry = CompiledRule | SkippedEntry;
 
 interface CompiledNsg {
-  readonly inbound: readonly Entry[];
-  readonly outbound: readonly Entry[];
+  /** In evaluation order; a pending rule is replaced by its compiled entry when first reached. */
+  readonly inbound: (Entry | PendingRule)[];
+  readonly outbound: (Entry | PendingRule)[];
 }
 
 function records(texts: readonly string[]): CidrRecord[] {
@@ -222,9 +230,37 @@ function compileRule(nsg: ParsedNsg, rule: NsgRule): Entry {
   };
 }
 
-function compileDirection(nsg: ParsedNsg, direction: Direction): Entry[] {
+/**
+ * Whether a rule has the shape parseNsg gives it, so that compiling it cannot throw and may wait
+ * until evaluation reaches it. Hand-made rules of another shape are compiled at once, as a whole
+ * NSG, so that their errors surface as before (the NSG could not be evaluated).
+ */
+function compilesSafely(rule: NsgRule): boolean {
+  const strings = (list: unknown): boolean => Array.isArray(list) && list.every((item) => typeof item === 'string');
+  try {
+    return (
+      typeof rule === 'object' &&
+      rule !== null &&
+      typeof rule.priority === 'number' &&
+      typeof rule.protocol === 'string' &&
+      strings(rule.sourceAddresses) &&
+      strings(rule.destinationAddresses) &&
+      strings(rule.sourcePorts) &&
+      strings(rule.destinationPorts) &&
+      Array.isArray(rule.sourceAsgIds) &&
+      Array.isArray(rule.destinationAsgIds)
+    );
+  } catch {
+    return false;
+  }
+}
+
+function compileDirection(nsg: ParsedNsg, direction: Direction): (Entry | PendingRule)[] {
   const rules = direction === 'Inbound' ? nsg.inbound : nsg.outbound;
-  const entries: Entry[] = Array.isArray(rules) ? rules.map((rule) => compileRule(nsg, rule)) : [];
+  const lazy = Array.isArray(rules) && rules.every(compilesSafely);
+  const entries: (Entry | PendingRule)[] = Array.isArray(rules)
+    ? rules.map((rule): Entry | PendingRule => (lazy ? { kind: 'pending', nsg, rule } : compileRule(nsg, rule)))
+    : [];
   const skipped = nsg.skippedRules;
   if (Array.isArray(skipped)) {
     for (const rule of skipped) {
@@ -246,8 +282,8 @@ function compileDirection(nsg: ParsedNsg, direction: Direction): Entry[] {
     .map(({ entry }) => entry);
 }
 
-function priorityOf(entry: Entry): number {
-  return entry.kind === 'rule' ? entry.ref.priority : entry.priority;
+function priorityOf(entry: Entry | PendingRule): number {
+  return entry.kind === 'rule' ? entry.ref.priority : entry.kind === 'pending' ? entry.rule.priority : entry.priority;
 }
 
 const compiledNsgs = new WeakMap<ParsedNsg, CompiledNsg>();
@@ -627,8 +663,13 @@ function evaluateCompiled(nsg: ParsedNsg, context: QueryContext): NsgOutcome {
   const states: PortState[] = [
     { from: context.ports.from, to: context.ports.to, outcomes: 0, open: true, allowedBy: undefined, reason: undefined, reasonRule: undefined },
   ];
-  for (const entry of entries) {
+  for (let index = 0; index < entries.length; index += 1) {
     if (!states.some((state) => state.open)) break;
+    let entry = entries[index] as Entry | PendingRule;
+    if (entry.kind === 'pending') {
+      entry = compileRule(entry.nsg, entry.rule);
+      entries[index] = entry;
+    }
     let effect: Effect | undefined;
     let hit: PortState[];
     if (entry.kind === 'skipped') {
