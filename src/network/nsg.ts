@@ -49,6 +49,8 @@ interface CompiledSide {
   readonly coversAllV4: boolean;
   readonly coversAllV6: boolean;
   readonly asg: boolean;
+  /** `tags` normalised (normalisedTag) for the last index used (or none). */
+  normalised?: { readonly index: ServiceTagIndex | undefined; readonly entries: readonly NormalisedTag[] };
   /** Unions of the CIDRs and the data prefixes of some of `tags`, by tag names, for the last index used. */
   dataUnions?: { readonly index: ServiceTagIndex; readonly byNames: Map<string, AddressSet | undefined> };
 }
@@ -235,8 +237,14 @@ function compileRule(nsg: ParsedNsg, rule: NsgRule): Entry {
  * until evaluation reaches it. Hand-made rules of another shape are compiled at once, as a whole
  * NSG, so that their errors surface as before (the NSG could not be evaluated).
  */
+function allStrings(list: unknown): boolean {
+  if (!Array.isArray(list)) return false;
+  for (const item of list) if (typeof item !== 'string') return false;
+  return true;
+}
+
 function compilesSafely(rule: NsgRule): boolean {
-  const strings = (list: unknown): boolean => Array.isArray(list) && list.every((item) => typeof item === 'string');
+  const strings = allStrings;
   try {
     return (
       typeof rule === 'object' &&
@@ -331,8 +339,22 @@ interface QueryContext {
   readonly tags: ServiceTagIndex | undefined;
 }
 
+interface NormalisedTag {
+  readonly key: string;
+  readonly baseKey: string;
+  readonly region: string | undefined;
+}
+
+/** The side's tags normalised with the index, computed once per side and index. */
+function normalisedTagsOf(side: CompiledSide, tags: ServiceTagIndex | undefined): readonly NormalisedTag[] {
+  if (!side.normalised || side.normalised.index !== tags) {
+    side.normalised = { index: tags, entries: side.tags.map((name) => normalisedTag(tags, name)) };
+  }
+  return side.normalised.entries;
+}
+
 /** Normalised name of a rule's tag entry: lowercase, region folded ("storage.eastus2"). */
-function normalisedTag(tags: ServiceTagIndex | undefined, name: string): { key: string; baseKey: string; region: string | undefined } {
+function normalisedTag(tags: ServiceTagIndex | undefined, name: string): NormalisedTag {
   const parts = regionalParts(tags, name.trim());
   if (!parts) return { key: tagKey(name), baseKey: tagKey(name), region: undefined };
   const baseKey = tagKey(parts.base);
@@ -510,8 +532,10 @@ function matchServiceTagPeer(side: CompiledSide, peer: ServiceTagPeer, context: 
   let maybe = false;
   let reason: string | undefined;
   const dataTags: string[] = [];
-  for (const name of side.tags) {
-    const entry = normalisedTag(tags, name);
+  const normalised = normalisedTagsOf(side, tags);
+  for (let index = 0; index < side.tags.length; index += 1) {
+    const name = side.tags[index] as string;
+    const entry = normalised[index] as NormalisedTag;
     if (peer.sureKeys.has(entry.key)) return SURE;
     if (entry.key === 'virtualnetwork' || entry.key === 'azureloadbalancer') continue;
     if (entry.baseKey === peer.baseKey && entry.region !== undefined) {
@@ -599,6 +623,10 @@ type Effect =
   | { readonly kind: 'decide'; readonly access: Access }
   | { readonly kind: 'uncertain'; readonly access: Access | undefined; readonly reason: string; readonly rule: RuleRef | undefined };
 
+function describeRule(rule: CompiledRule, why: string): string {
+  return `NSG '${shown(rule.ref.nsgName)}' rule '${shown(rule.ref.rule)}' (priority ${rule.ref.priority}, ${rule.access}): ${why}`;
+}
+
 function ruleEffect(rule: CompiledRule, context: QueryContext): Effect | undefined {
   const inbound = context.direction === 'Inbound';
   const localSide = inbound ? rule.destination : rule.source;
@@ -606,21 +634,19 @@ function ruleEffect(rule: CompiledRule, context: QueryContext): Effect | undefin
   const local = matchLocal(localSide, context);
   if (!local.maybe && local.uncertain === undefined) return undefined;
   const peer = context.peer.kind === 'internet' ? matchInternetPeer(peerSide) : matchServiceTagPeer(peerSide, context.peer, context);
-  const describe = (why: string): string =>
-    `NSG '${shown(rule.ref.nsgName)}' rule '${shown(rule.ref.rule)}' (priority ${rule.ref.priority}, ${rule.access}): ${why}`;
   if (rule.access === 'Allow') {
     // An Allow counts only where it surely matches, from any source port.
     if (!rule.anySourcePort) return undefined;
     if (local.sure && peer.sure) return { kind: 'decide', access: 'Allow' };
     if ((local.sure || local.uncertain) && (peer.sure || peer.uncertain)) {
-      return { kind: 'uncertain', access: 'Allow', reason: describe(local.uncertain ?? peer.uncertain ?? ''), rule: rule.ref };
+      return { kind: 'uncertain', access: 'Allow', reason: describeRule(rule, local.uncertain ?? peer.uncertain ?? ''), rule: rule.ref };
     }
     return undefined;
   }
   // A Deny counts where it may match (a source-port restriction still may match).
   if (local.maybe && peer.maybe) return { kind: 'decide', access: 'Deny' };
   if ((local.maybe || local.uncertain) && (peer.maybe || peer.uncertain)) {
-    return { kind: 'uncertain', access: 'Deny', reason: describe(local.uncertain ?? peer.uncertain ?? ''), rule: rule.ref };
+    return { kind: 'uncertain', access: 'Deny', reason: describeRule(rule, local.uncertain ?? peer.uncertain ?? ''), rule: rule.ref };
   }
   return undefined;
 }
@@ -630,9 +656,12 @@ type NsgOutcome =
   | { readonly kind: 'deny'; readonly decidedBy: RuleRef; readonly ports: PortRange }
   | { readonly kind: 'unknown'; readonly reason: string; readonly rule: RuleRef | undefined };
 
+const NO_STATES: readonly PortState[] = [];
+
 /** Splits the open states at the bounds of `ranges`, returning those inside. */
-function statesWithin(states: PortState[], ranges: readonly PortRange[]): PortState[] {
-  const inside: PortState[] = [];
+function statesWithin(states: PortState[], ranges: readonly PortRange[]): readonly PortState[] {
+  // Most rules miss the query's ports: allocate only when one state is hit.
+  let inside: PortState[] | undefined;
   for (let index = 0; index < states.length; index += 1) {
     const state = states[index];
     if (!state || !state.open) continue;
@@ -651,11 +680,11 @@ function statesWithin(states: PortState[], ranges: readonly PortRange[]): PortSt
         current.to = range.to;
         states.splice(index + 1, 0, right);
       }
-      inside.push(current);
+      (inside ??= []).push(current);
       break;
     }
   }
-  return inside;
+  return inside ?? NO_STATES;
 }
 
 function evaluateCompiled(nsg: ParsedNsg, context: QueryContext): NsgOutcome {
@@ -671,7 +700,7 @@ function evaluateCompiled(nsg: ParsedNsg, context: QueryContext): NsgOutcome {
       entries[index] = entry;
     }
     let effect: Effect | undefined;
-    let hit: PortState[];
+    let hit: readonly PortState[];
     if (entry.kind === 'skipped') {
       effect = { kind: 'uncertain', access: entry.access, reason: entry.reason, rule: entry.ref };
       hit = states.filter((state) => state.open);
