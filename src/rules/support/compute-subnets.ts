@@ -1,4 +1,4 @@
-import { idKey, nameOf, sameId } from '../../core/ids';
+import { idKey, nameOf } from '../../core/ids';
 import type { ComputeSubnetRole, ComputeSubnetUse, Estate, NetworkSecurityGroup, Subnet } from '../../estate/model';
 import type { RuleSubject } from '../types';
 import { perEstate } from './per-estate';
@@ -37,26 +37,56 @@ export function subnetSubjects(estate: Estate, roles: readonly ComputeSubnetRole
   return perEstate(estate, `subnet-subjects|${[...roles].sort().join(',')}`, () => selectSubnetSubjects(estate, roles));
 }
 
+/** A compute subnet use with its case-folded subnet and workspace keys. */
+interface KeyedUse {
+  readonly use: ComputeSubnetUse;
+  readonly subnetKey: string;
+  readonly workspaceKey: string;
+}
+
+/**
+ * Every compute subnet use of the estate, workspace by workspace (in the order computes name
+ * them), keyed once per estate: each role selection then only filters and groups.
+ */
+function keyedUses(estate: Estate): readonly KeyedUse[] {
+  return perEstate(estate, 'compute-subnet-uses', () => {
+    const workspaceKeys = new Map<string, string>();
+    for (const compute of estate.computes) {
+      const key = idKey(compute.workspaceId);
+      if (!workspaceKeys.has(key)) workspaceKeys.set(key, compute.workspaceId);
+    }
+    const result: KeyedUse[] = [];
+    for (const workspaceId of workspaceKeys.values()) {
+      for (const use of estate.computeSubnetsOf(workspaceId)) {
+        result.push({ use, subnetKey: idKey(use.subnetId), workspaceKey: idKey(use.compute.workspaceId) });
+      }
+    }
+    return result;
+  });
+}
+
 function selectSubnetSubjects(estate: Estate, roles: readonly ComputeSubnetRole[]): RuleSubject<ComputeSubnetTarget>[] {
   const wanted = new Set<ComputeSubnetRole>(roles);
-  const workspaceKeys = new Map<string, string>();
-  for (const compute of estate.computes) {
-    const key = idKey(compute.workspaceId);
-    if (!workspaceKeys.has(key)) workspaceKeys.set(key, compute.workspaceId);
-  }
-  const bySubnet = new Map<string, { resourceId: string; workspaceIds: string[]; target: { subnetId: string; subnet: Subnet | undefined; uses: ComputeSubnetUse[] } }>();
-  for (const workspaceId of workspaceKeys.values()) {
-    for (const use of estate.computeSubnetsOf(workspaceId)) {
-      if (!wanted.has(use.role)) continue;
-      const key = idKey(use.subnetId);
-      let entry = bySubnet.get(key);
-      if (!entry) {
-        const subnet = estate.subnet(use.subnetId);
-        entry = { resourceId: subnet?.id ?? use.subnetId, workspaceIds: [], target: { subnetId: use.subnetId, subnet, uses: [] } };
-        bySubnet.set(key, entry);
-      }
-      entry.target.uses.push(use);
-      if (!entry.workspaceIds.some((id) => sameId(id, use.compute.workspaceId))) entry.workspaceIds.push(use.compute.workspaceId);
+  const bySubnet = new Map<
+    string,
+    { resourceId: string; workspaceIds: string[]; target: { subnetId: string; subnet: Subnet | undefined; uses: ComputeSubnetUse[] } }
+  >();
+  const workspaceKeysBySubnet = new Map<string, Set<string>>();
+  for (const { use, subnetKey, workspaceKey } of keyedUses(estate)) {
+    if (!wanted.has(use.role)) continue;
+    let entry = bySubnet.get(subnetKey);
+    let workspaceKeys = workspaceKeysBySubnet.get(subnetKey);
+    if (!entry || !workspaceKeys) {
+      const subnet = estate.subnet(use.subnetId);
+      entry = { resourceId: subnet?.id ?? use.subnetId, workspaceIds: [], target: { subnetId: use.subnetId, subnet, uses: [] } };
+      workspaceKeys = new Set();
+      bySubnet.set(subnetKey, entry);
+      workspaceKeysBySubnet.set(subnetKey, workspaceKeys);
+    }
+    entry.target.uses.push(use);
+    if (!workspaceKeys.has(workspaceKey)) {
+      workspaceKeys.add(workspaceKey);
+      entry.workspaceIds.push(use.compute.workspaceId);
     }
   }
   return [...bySubnet.values()];
