@@ -232,5 +232,16 @@ export function parseNsg(id: string, name: string, properties: unknown): ParsedN
   const byPriority = (a: NsgRule, b: NsgRule): number => a.priority - b.priority;
   const inbound = rules.filter((rule) => rule.direction === 'Inbound').sort(byPriority);
   const outbound = rules.filter((rule) => rule.direction === 'Outbound').sort(byPriority);
-  return { id: safeId, name: safeName, inbound, outbound, problems, skippedRules };
+  const parsed: ParsedNsg = { id: safeId, name: safeName, inbound, outbound, problems, skippedRules };
+  fromParser.add(parsed);
+  return parsed;
+}
+
+// NSGs this parser made: their rules have the checked shape (strings, arrays of strings), which
+// lets evaluation compile each rule only when it reaches it.
+const fromParser = new WeakSet<ParsedNsg>();
+
+/** Whether parseNsg made this NSG (a hand-made one may hold anything). */
+export function isFromParser(nsg: ParsedNsg): boolean {
+  return fromParser.has(nsg);
 }

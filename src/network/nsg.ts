@@ -14,7 +14,7 @@ import { buildAddressSet, EMPTY_SET, setContains, setCoversSet, setsOverlap, uni
 import type { AddressSet, FamilyFilter } from './address-set';
 import { cidrRecord } from './cidr';
 import type { CidrRecord } from './cidr';
-import { parsePortEntry, shown } from './nsg-parse';
+import { isFromParser, parsePortEntry, shown } from './nsg-parse';
 import { regionalAddressSet, regionalParts, tagAddressSet, tagKey } from './service-tags';
 import type {
   Access,
@@ -133,9 +133,14 @@ function isShareable(list: readonly unknown[]): boolean {
   return true;
 }
 
+/** Memo key of a list of strings: the one entry itself (the usual case), else its JSON. */
+function listKey(list: readonly string[]): string {
+  return list.length === 1 ? `1|${list[0] as string}` : `n|${JSON.stringify(list)}`;
+}
+
 function sharedSide(addresses: readonly string[], asgIds: readonly string[]): CompiledSide {
   if (!isShareable(addresses) || !Array.isArray(asgIds)) return compileSide(addresses, asgIds);
-  const key = `${asgIds.length > 0 ? 'asg' : ''}${JSON.stringify(addresses)}`;
+  const key = `${asgIds.length > 0 ? 'asg' : ''}|${listKey(addresses)}`;
   let side = sharedSides.get(key);
   if (side === undefined) {
     side = compileSide(addresses, asgIds);
@@ -147,7 +152,7 @@ function sharedSide(addresses: readonly string[], asgIds: readonly string[]): Co
 
 function sharedMergedPorts(entries: readonly string[]): readonly PortRange[] {
   if (!isShareable(entries)) return mergePorts(entries);
-  const key = JSON.stringify(entries);
+  const key = listKey(entries);
   let ports = sharedPorts.get(key);
   if (ports === undefined) {
     ports = mergePorts(entries);
@@ -265,7 +270,7 @@ function compilesSafely(rule: NsgRule): boolean {
 
 function compileDirection(nsg: ParsedNsg, direction: Direction): (Entry | PendingRule)[] {
   const rules = direction === 'Inbound' ? nsg.inbound : nsg.outbound;
-  const lazy = Array.isArray(rules) && rules.every(compilesSafely);
+  const lazy = Array.isArray(rules) && (isFromParser(nsg) || rules.every(compilesSafely));
   const entries: (Entry | PendingRule)[] = Array.isArray(rules)
     ? rules.map((rule): Entry | PendingRule => (lazy ? { kind: 'pending', nsg, rule } : compileRule(nsg, rule)))
     : [];
