@@ -138,8 +138,10 @@ function listKey(list: readonly string[]): string {
   return list.length === 1 ? `1|${list[0] as string}` : `n|${JSON.stringify(list)}`;
 }
 
-function sharedSide(addresses: readonly string[], asgIds: readonly string[]): CompiledSide {
-  if (!isShareable(addresses) || !Array.isArray(asgIds)) return compileSide(addresses, asgIds);
+/** `checked`: the lists are known to be arrays of strings (a pending rule's), so only their length is looked at. */
+function sharedSide(addresses: readonly string[], asgIds: readonly string[], checked: boolean): CompiledSide {
+  const shareable = checked ? addresses.length <= MAX_SHARED_ENTRIES : isShareable(addresses) && Array.isArray(asgIds);
+  if (!shareable) return compileSide(addresses, asgIds);
   const key = `${asgIds.length > 0 ? 'asg' : ''}|${listKey(addresses)}`;
   let side = sharedSides.get(key);
   if (side === undefined) {
@@ -150,8 +152,8 @@ function sharedSide(addresses: readonly string[], asgIds: readonly string[]): Co
   return side;
 }
 
-function sharedMergedPorts(entries: readonly string[]): readonly PortRange[] {
-  if (!isShareable(entries)) return mergePorts(entries);
+function sharedMergedPorts(entries: readonly string[], checked: boolean): readonly PortRange[] {
+  if (checked ? entries.length > MAX_SHARED_ENTRIES : !isShareable(entries)) return mergePorts(entries);
   const key = listKey(entries);
   let ports = sharedPorts.get(key);
   if (ports === undefined) {
@@ -209,7 +211,7 @@ function mergePorts(entries: readonly string[]): PortRange[] {
   return merged;
 }
 
-function compileRule(nsg: ParsedNsg, rule: NsgRule): Entry {
+function compileRule(nsg: ParsedNsg, rule: NsgRule, checked = false): Entry {
   const ref: RuleRef = {
     nsgId: nsg.id,
     nsgName: nsg.name,
@@ -219,8 +221,8 @@ function compileRule(nsg: ParsedNsg, rule: NsgRule): Entry {
     isDefault: rule.isDefault,
   };
   const protocol = String(rule.protocol).trim().toLowerCase();
-  const ports = sharedMergedPorts(rule.destinationPorts);
-  const sourcePorts = sharedMergedPorts(rule.sourcePorts);
+  const ports = sharedMergedPorts(rule.destinationPorts, checked);
+  const sourcePorts = sharedMergedPorts(rule.sourcePorts, checked);
   if (ports.length === 0 || sourcePorts.length === 0) {
     return { kind: 'skipped', priority: rule.priority, access: rule.access, reason: `rule '${shown(rule.name)}' has unreadable ports`, ref };
   }
@@ -232,8 +234,8 @@ function compileRule(nsg: ParsedNsg, rule: NsgRule): Entry {
     udp: protocol === '*' || protocol === 'any' || protocol === 'udp',
     ports,
     anySourcePort: sourcePorts.length === 1 && sourcePorts[0]?.from === 0 && sourcePorts[0]?.to === 65535,
-    source: sharedSide(rule.sourceAddresses, rule.sourceAsgIds),
-    destination: sharedSide(rule.destinationAddresses, rule.destinationAsgIds),
+    source: sharedSide(rule.sourceAddresses, rule.sourceAsgIds, checked),
+    destination: sharedSide(rule.destinationAddresses, rule.destinationAsgIds, checked),
   };
 }
 
@@ -701,7 +703,7 @@ function evaluateCompiled(nsg: ParsedNsg, context: QueryContext): NsgOutcome {
     if (!states.some((state) => state.open)) break;
     let entry = entries[index] as Entry | PendingRule;
     if (entry.kind === 'pending') {
-      entry = compileRule(entry.nsg, entry.rule);
+      entry = compileRule(entry.nsg, entry.rule, true);
       entries[index] = entry;
     }
     let effect: Effect | undefined;

@@ -162,8 +162,23 @@ export function subnetNsgOf(estate: Estate, subnet: Subnet): SubnetNsg {
   return nsg ? { kind: 'present', nsg } : { kind: 'missing', nsgId: subnet.nsgId };
 }
 
+// Every rule on compute subnets labels the same subnets: the label of an ID is worked out once
+// (bounded memo keyed by the ID text, cleared when full).
+const LABEL_LIMIT = 100_000;
+const labels = new Map<string, string>();
+
 /** Display name of a subnet subject: "vnet/subnet". */
 export function subnetLabel(subnetId: string): string {
+  let label = labels.get(subnetId);
+  if (label === undefined) {
+    label = labelOf(subnetId);
+    if (labels.size >= LABEL_LIMIT) labels.clear();
+    labels.set(subnetId, label);
+  }
+  return label;
+}
+
+function labelOf(subnetId: string): string {
   const parts = subnetId.replace(/\/+$/, '').split('/');
   const vnet = parts[parts.length - 3];
   return vnet !== undefined && parts.length >= 3 ? `${vnet}/${nameOf(subnetId)}` : nameOf(subnetId);
