@@ -67,23 +67,21 @@ function parseRecord(text: string): CidrRecord | undefined {
       const address = v4[1] ?? '';
       const length = v4[2] === undefined ? 32 : Number(v4[2]);
       if (length > 32) return undefined;
-      const value = ipv4Value(address);
-      if (value === undefined) return undefined;
-      // The bounds of a prefix of `length` bits: what IPv4CidrRange.getFirst/getLast compute.
-      const size = 2 ** (32 - length);
-      const first = Math.floor(value / size) * size;
-      const networkAddress = dottedQuad(first);
+      // ip-num does the address math (DEVELOPERS.md); its values become the bounds the module compares.
+      const ip = IPv4.fromString(address);
+      const cidr = new IPv4CidrRange(ip, new IPv4Prefix(BigInt(length)));
+      const network = cidr.getFirst();
+      const networkAddress = network.toString();
       const parsed: ParsedCidr = {
         text,
         family: 'IPv4',
         prefixLength: length,
         networkAddress,
         cidr: `${networkAddress}/${length}`,
-        isCanonical: first === value,
+        isCanonical: network.isEquals(ip),
         isSingleAddress: v4[2] === undefined,
       };
-      const build = (): RangedSet<AbstractIPNum> => new IPv4CidrRange(IPv4.fromString(address), new IPv4Prefix(BigInt(length))).toRangeSet();
-      return new LazyRangeRecord(parsed, false, BigInt(first), BigInt(first + size - 1), build);
+      return new LazyRangeRecord(parsed, false, network.value, cidr.getLast().value, () => cidr.toRangeSet());
     }
     const v6 = IPV6_TEXT.exec(text);
     if (v6 && text.includes(':')) {
@@ -117,25 +115,7 @@ function parseRecord(text: string): CidrRecord | undefined {
   return undefined;
 }
 
-/**
- * The number of a dotted quad as ip-num reads it, or undefined where ip-num would throw: an octet
- * above 255 or with a leading zero ('010', CVE-2021-29921). The text already matched IPV4_TEXT.
- */
-function ipv4Value(address: string): number | undefined {
-  let value = 0;
-  for (const octet of address.split('.')) {
-    if (octet.length > 1 && octet.charCodeAt(0) === 48) return undefined;
-    const number = Number(octet);
-    if (number > 255) return undefined;
-    value = value * 256 + number;
-  }
-  return value;
-}
 
-/** ip-num's IPv4 text: four decimal octets without padding. */
-function dottedQuad(value: number): string {
-  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
-}
 
 /** RFC 5952 text: lowercase, the longest run (two or more) of zero groups as "::". */
 function formatIpv6(ip: IPv6): string {
