@@ -1,3 +1,4 @@
+import { summarize } from '../engine/audit';
 /**
  * The findings store over Azure Table Storage (issue 4): the only code that talks to Tables.
  *
@@ -767,15 +768,9 @@ function sweepRecordOf(
 ): SweepRecord {
   const bySeverity: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0 };
   const byRule: Record<string, number> = {};
-  let pass = 0;
-  let fail = 0;
-  let unknown = 0;
-  let notApplicable = 0;
+  // The verdict counts are the engine's own summary; only the finding breakdowns are the store's.
+  const { pass, fail, unknown, notApplicable } = summarize(0, evaluations);
   for (const evaluation of evaluations) {
-    if (evaluation.status === 'pass') pass++;
-    else if (evaluation.status === 'fail') fail++;
-    else if (evaluation.status === 'unknown') unknown++;
-    else notApplicable++;
     if (isFinding(evaluation)) {
       bySeverity[evaluation.severity]++;
       byRule[evaluation.ruleId] = (byRule[evaluation.ruleId] ?? 0) + 1;
