@@ -1,7 +1,8 @@
 import { idKey, parentId } from '../core/ids';
 import { isObject } from '../core/json';
 import type { Inventory, ResourceRow } from '../inventory/types';
-import { buildServiceTagIndex, parseNsg, parseRouteTable } from '../network';
+import { buildServiceTagIndex, parseClassicFirewallRules, parseNsg, parseRouteTable, parseRuleCollectionGroup } from '../network';
+import type { FirewallRuleCollectionGroup } from '../network';
 import type {
   AksCluster,
   AzureFirewall,
@@ -12,10 +13,10 @@ import type {
   ContainerRegistry,
   DatabricksWorkspace,
   Estate,
-  FirewallApplicationRule,
   FirewallPolicy,
   FirewalledResource,
   HdInsightCluster,
+  IpGroup,
   KeyVault,
   NetworkInterface,
   NetworkSecurityGroup,
@@ -32,7 +33,6 @@ import type {
 import {
   addressPrefixesOf,
   agentPoolsOf,
-  allowApplicationRulesOf,
   asBoolean,
   asNonEmptyString,
   asNumber,
@@ -82,6 +82,7 @@ const READ_TYPES: ReadonlySet<string> = new Set([
   'microsoft.network/azurefirewalls',
   'microsoft.network/firewallpolicies',
   'microsoft.network/firewallpolicies/rulecollectiongroups',
+  'microsoft.network/ipgroups',
 ]);
 
 /**
@@ -154,8 +155,9 @@ export function buildEstate(inventory: Inventory): Estate {
   const roleAssignments: RoleAssignment[] = [];
   const containerGroups = new Index<ContainerGroup>(all);
   const firewalls = new Index<AzureFirewall>(all);
-  const policyRows: { view: ResourceView; basePolicyId: string | undefined; rules: FirewallApplicationRule[] }[] = [];
-  const ruleCollectionGroupRules = new Map<string, FirewallApplicationRule[]>();
+  const ipGroups = new Index<IpGroup>(all);
+  const policyRows: { view: ResourceView; basePolicyId: string | undefined; referencedGroupIds: string[]; embedded: FirewallRuleCollectionGroup[] }[] = [];
+  const groupsByPolicy = new Map<string, FirewallRuleCollectionGroup[]>();
   const standaloneSubnetRows: ResourceRow[] = [];
 
   for (const row of inventory.resources) {
@@ -284,27 +286,32 @@ export function buildEstate(inventory: Inventory): Estate {
             ...[asNonEmptyString(pick(properties, 'hubIPAddresses.privateIPAddress'))].filter((ip): ip is string => ip !== undefined),
           ],
           firewallPolicyId: refId(pick(properties, 'firewallPolicy')),
-          allowApplicationRules: allowApplicationRulesOf(pick(properties, 'applicationRuleCollections'), true),
+          classicRules: parseClassicFirewallRules(view.id, properties),
         });
         break;
       case 'microsoft.network/firewallpolicies': {
-        // Rule collection groups may be embedded (as some exports write them) or separate rows.
-        const embedded = objectsOf(pick(properties, 'ruleCollectionGroups')).flatMap((group) =>
-          allowApplicationRulesOf(pick(itemProperties(group), 'ruleCollections'), false),
-        );
-        policyRows.push({ view, basePolicyId: refId(pick(properties, 'basePolicy')), rules: embedded });
+        // A policy names its rule collection groups by ID; some exports embed them whole.
+        const referencedGroupIds: string[] = [];
+        const embedded: FirewallRuleCollectionGroup[] = [];
+        for (const group of objectsOf(pick(properties, 'ruleCollectionGroups'))) {
+          const groupId = refId(group);
+          const groupProperties = pick(group, 'properties');
+          if (groupProperties !== undefined && pick(groupProperties, 'ruleCollections') !== undefined) {
+            embedded.push(parseRuleCollectionGroup(groupId ?? `${view.id}/ruleCollectionGroups/${asNonEmptyString(pick(group, 'name')) ?? embedded.length}`, asNonEmptyString(pick(group, 'name')) ?? '', groupProperties));
+          } else if (groupId !== undefined) referencedGroupIds.push(groupId);
+        }
+        policyRows.push({ view, basePolicyId: refId(pick(properties, 'basePolicy')), referencedGroupIds, embedded });
         break;
       }
       case 'microsoft.network/firewallpolicies/rulecollectiongroups': {
         all.set(view.key, view);
-        const policyKey = parentId(view.id);
-        if (policyKey !== undefined) {
-          for (const rule of allowApplicationRulesOf(pick(properties, 'ruleCollections'), false)) {
-            pushTo(ruleCollectionGroupRules, idKey(policyKey), rule);
-          }
-        }
+        const policyId = parentId(view.id);
+        if (policyId !== undefined) pushTo(groupsByPolicy, idKey(policyId), parseRuleCollectionGroup(view.id, view.name, properties));
         break;
       }
+      case 'microsoft.network/ipgroups':
+        ipGroups.add({ ...view, ipAddresses: stringsOf(pick(properties, 'ipAddresses')) });
+        break;
       default:
         break;
     }
@@ -319,11 +326,10 @@ export function buildEstate(inventory: Inventory): Estate {
 
   const firewallPolicies = new Index<FirewallPolicy>(all);
   for (const policy of policyRows) {
-    firewallPolicies.add({
-      ...policy.view,
-      basePolicyId: policy.basePolicyId,
-      allowApplicationRules: [...policy.rules, ...(ruleCollectionGroupRules.get(policy.view.key) ?? [])],
-    });
+    const groups = [...policy.embedded];
+    const held = new Set(groups.map((group) => idKey(group.id)));
+    for (const group of groupsByPolicy.get(policy.view.key) ?? []) if (!held.has(idKey(group.id))) groups.push(group);
+    firewallPolicies.add({ ...policy.view, basePolicyId: policy.basePolicyId, referencedGroupIds: policy.referencedGroupIds, groups });
   }
 
   // Relations.
@@ -434,6 +440,7 @@ export function buildEstate(inventory: Inventory): Estate {
     hdInsightCluster: (id) => hdInsight.get(id),
     databricksWorkspace: (id) => databricks.get(id),
     firewallPolicy: (id) => firewallPolicies.get(id),
+    ipGroup: (id) => ipGroups.get(id),
     computesOf: (id) => lookup(computesByWorkspace, id),
     computeSubnetsOf: (id) => lookup(computeSubnetsByWorkspace, id),
     computeUsesOfSubnet: (id) => lookup(computeUsesBySubnet, id),

@@ -1,5 +1,5 @@
 import type { ResourceRow } from '../inventory/types';
-import type { ParsedNsg, ParsedRouteTable, ServiceTagIndex } from '../network/types';
+import type { FirewallPolicyRules, FirewallRuleCollectionGroup, ParsedNsg, ParsedRouteTable, ServiceTagIndex } from '../network';
 
 /**
  * The estate: a read-only indexed graph built once per audit (style.md). Each view below is a
@@ -204,25 +204,17 @@ export interface ContainerGroup extends ResourceView {
   readonly subnetIds: readonly string[];
 }
 
-export interface FirewallApplicationRule {
-  readonly collection: string;
-  readonly name: string;
-  readonly targetFqdns: readonly string[];
-  readonly sourceAddresses: readonly string[];
-  readonly protocols: readonly string[];
-}
-
 export interface AzureFirewall extends ResourceView {
   readonly privateIpAddresses: readonly string[];
   readonly firewallPolicyId: string | undefined;
-  /** Rules of Allow application rule collections (classic), flattened. */
-  readonly allowApplicationRules: readonly FirewallApplicationRule[];
+  /** Classic network and application rule collections (used only when there is no policy). */
+  readonly classicRules: FirewallRuleCollectionGroup;
 }
 
-export interface FirewallPolicy extends ResourceView {
-  readonly basePolicyId: string | undefined;
-  /** Allow application rules of its rule collection groups (embedded or as child rows), flattened. */
-  readonly allowApplicationRules: readonly FirewallApplicationRule[];
+export type FirewallPolicy = ResourceView & FirewallPolicyRules;
+
+export interface IpGroup extends ResourceView {
+  readonly ipAddresses: readonly string[];
 }
 
 /** Where a compute subnet comes from (requirements.md, "Compute subnet"). */
@@ -278,6 +270,7 @@ export interface Estate {
   hdInsightCluster(id: string): HdInsightCluster | undefined;
   databricksWorkspace(id: string): DatabricksWorkspace | undefined;
   firewallPolicy(id: string): FirewallPolicy | undefined;
+  ipGroup(id: string): IpGroup | undefined;
 
   /** Computes whose ID is under the workspace. */
   computesOf(workspaceId: string): readonly Compute[];

@@ -3,7 +3,6 @@ import { idKey, nameOf, regionKey, resourceGroupOf, subscriptionOf } from '../co
 import type { ResourceRow } from '../inventory/types';
 import type {
   AgentPool,
-  FirewallApplicationRule,
   PrivateEndpointConnection,
   ResourceView,
   SharedPrivateLinkResource,
@@ -137,39 +136,6 @@ export function identityPrincipalIdsOf(identity: unknown): string[] {
     }
   }
   return ids;
-}
-
-/** Allow application rules of classic collections or policy rule collections, flattened. */
-export function allowApplicationRulesOf(collections: unknown, classic: boolean): FirewallApplicationRule[] {
-  const rules: FirewallApplicationRule[] = [];
-  for (const collection of objectsOf(collections)) {
-    const fields = itemProperties(collection);
-    const action = asNonEmptyString(pick(fields, 'action.type')) ?? asNonEmptyString(pick(fields, 'action'));
-    if (action?.toLowerCase() !== 'allow') continue;
-    if (!classic) {
-      // Policy collections: only filter collections carry allow rules; NAT collections do not.
-      const collectionType = asNonEmptyString(pick(fields, 'ruleCollectionType'));
-      if (collectionType !== undefined && collectionType.toLowerCase() !== 'firewallpolicyfilterrulecollection') continue;
-    }
-    const collectionName = asNonEmptyString(pick(collection, 'name')) ?? '';
-    for (const rule of objectsOf(pick(fields, 'rules'))) {
-      const ruleFields = itemProperties(rule);
-      const ruleType = asNonEmptyString(pick(ruleFields, 'ruleType'));
-      if (!classic && ruleType !== undefined && ruleType.toLowerCase() !== 'applicationrule') continue;
-      rules.push({
-        collection: collectionName,
-        name: asNonEmptyString(pick(rule, 'name')) ?? '',
-        targetFqdns: stringsOf(pick(ruleFields, 'targetFqdns')),
-        sourceAddresses: stringsOf(pick(ruleFields, 'sourceAddresses')),
-        protocols: objectsOf(pick(ruleFields, 'protocols')).map((protocol) => {
-          const type = asNonEmptyString(pick(protocol, 'protocolType')) ?? '';
-          const port = asNumber(pick(protocol, 'port'));
-          return port !== undefined ? `${type}:${port}` : type;
-        }),
-      });
-    }
-  }
-  return rules;
 }
 
 export { asBoolean, asNonEmptyString, asNumber, pick, refId, stringsOf };

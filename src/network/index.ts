@@ -53,3 +53,22 @@ export { parseRouteTable, forcedTunnelRoute, routeFor, prefixesNotRoutedToIntern
 
 // FQDN patterns of firewall application rules (fqdn.ts).
 export { fqdnCovers } from './fqdn';
+
+// Azure Firewall rule processing (firewall.ts): parse classic collections and policy rule collection
+// groups, assemble a firewall's rules (policy chain, parents first), judge TCP 443 to a host.
+export type {
+  AssembledRulebase,
+  FirewallAction,
+  FirewallApplicationRule,
+  FirewallNetworkRule,
+  FirewallPolicyRules,
+  FirewallQuery,
+  FirewallRule,
+  FirewallRuleCollection,
+  FirewallRuleCollectionGroup,
+  FirewallRuleRef,
+  FirewallRulebase,
+  FirewallVerdict,
+  IpGroupResolver,
+} from './firewall';
+export { assembleFirewallRules, describeRef, evaluateFirewall, orderedFirewallRules, parseClassicFirewallRules, parseRuleCollectionGroup } from './firewall';

@@ -8,6 +8,7 @@ import {
   databricksWorkspace,
   estateOf,
   firewallPolicy,
+  ipGroup,
   networkInterface,
   resourceId,
   ruleCollectionGroup,
@@ -74,8 +75,8 @@ describe('buildEstate', () => {
     expect(uses.sort()).toEqual(['databricks-private:dbw-private', 'databricks-public:dbw-public', 'virtual-machine:vms']);
   });
 
-  it('collects firewall allow rules from classic collections and policy rule collection groups', () => {
-    const policy = firewallPolicy({ name: 'fwp' });
+  it('reads firewall rules: classic collections, policy rule collection groups (rows or embedded), IP groups', () => {
+    const policy = firewallPolicy({ name: 'fwp', groups: ['aml'] });
     const rows = [
       policy,
       ruleCollectionGroup(policy, { name: 'aml', collections: [{ name: 'aml-hosts', rules: [{ name: 'ml', targetFqdns: ['ml.azure.com'] }] }] }),
@@ -88,13 +89,23 @@ describe('buildEstate', () => {
           { name: 'deny', action: 'Deny', rules: [{ name: 'x', targetFqdns: ['*.aether.ms'] }] },
         ],
       }),
+      ipGroup({ name: 'ipg', ipAddresses: ['10.0.0.0/16'] }),
       containerGroup({ name: 'aci', subnetIds: [ids.trainingSubnet] }),
     ];
     const built = estateOf(rows);
     const firewall = built.firewallByPrivateIp('10.9.0.4');
-    expect(firewall?.allowApplicationRules.map((rule) => rule.targetFqdns)).toEqual([['*.batchai.core.windows.net']]);
-    expect(built.firewallPolicy(firewall?.firewallPolicyId ?? '')?.allowApplicationRules.map((rule) => rule.targetFqdns)).toEqual([['ml.azure.com']]);
+    expect(firewall?.classicRules.collections.map((collection) => [collection.name, collection.action])).toEqual([
+      ['allow', 'Allow'],
+      ['deny', 'Deny'],
+    ]);
+    const readPolicy = built.firewallPolicy(firewall?.firewallPolicyId ?? '');
+    expect(readPolicy?.referencedGroupIds).toEqual([`${policy.id}/ruleCollectionGroups/aml`]);
+    expect(readPolicy?.groups.map((group) => [group.name, group.priority, group.collections.map((collection) => collection.rules.map((rule) => rule.name))])).toEqual([['aml', 200, [['ml']]]]);
+    expect(built.ipGroup(rows[3]!.id.toUpperCase())?.ipAddresses).toEqual(['10.0.0.0/16']);
     expect(built.containerGroupsInSubnet(ids.trainingSubnet.toUpperCase())).toHaveLength(1);
+
+    const embedded = { ...policy, properties: { ruleCollectionGroups: [{ id: `${policy.id}/ruleCollectionGroups/inline`, name: 'inline', properties: { priority: 300, ruleCollections: [] } }] } };
+    expect(estateOf([embedded]).firewallPolicy(policy.id)?.groups.map((group) => group.name)).toEqual(['inline']);
   });
 
   it('lets a subnet row of its own win over the copy embedded in the VNet', () => {

@@ -532,44 +532,95 @@ export function containerGroup(spec: { name: string; subnetIds: readonly string[
   });
 }
 
-export interface ApplicationRuleCollectionSpec {
+/** One firewall rule: application rules (target FQDNs, Https:443) unless `kind: 'network'`. */
+export interface FirewallRuleSpec {
   readonly name: string;
-  readonly action?: 'Allow' | 'Deny';
-  readonly rules: readonly { name: string; targetFqdns: readonly string[]; sourceAddresses?: readonly string[] }[];
+  readonly targetFqdns?: readonly string[];
+  readonly fqdnTags?: readonly string[];
+  readonly protocols?: readonly string[];
+  readonly sourceAddresses?: readonly string[];
+  readonly sourceIpGroups?: readonly string[];
+  readonly destinationFqdns?: readonly string[];
+  readonly destinationAddresses?: readonly string[];
+  readonly destinationPorts?: readonly string[];
 }
 
-export function azureFirewall(spec: { name: string; privateIp: string; applicationRuleCollections?: readonly ApplicationRuleCollectionSpec[]; policyId?: string } & Placement): ResourceRow {
+export interface RuleCollectionSpec {
+  readonly name: string;
+  readonly kind?: 'application' | 'network';
+  readonly action?: 'Allow' | 'Deny';
+  readonly priority?: number;
+  readonly rules: readonly FirewallRuleSpec[];
+}
+
+/** Kept for the application-rule tests written before network rules were judged. */
+export type ApplicationRuleCollectionSpec = RuleCollectionSpec;
+
+function applicationProtocols(rule: FirewallRuleSpec): { protocolType: string; port: number }[] {
+  return (rule.protocols ?? ['Https:443']).map((text) => {
+    const [protocolType = '', port = '443'] = text.split(':');
+    return { protocolType, port: Number(port) };
+  });
+}
+
+function classicRule(kind: 'application' | 'network', rule: FirewallRuleSpec): Record<string, unknown> {
+  const sources = { sourceAddresses: rule.sourceAddresses ?? ['10.0.0.0/16'], ...(rule.sourceIpGroups ? { sourceIpGroups: rule.sourceIpGroups } : {}) };
+  if (kind === 'network') {
+    return {
+      name: rule.name,
+      ...sources,
+      protocols: rule.protocols ?? ['Any'],
+      destinationAddresses: rule.destinationAddresses ?? [],
+      destinationFqdns: rule.destinationFqdns ?? [],
+      destinationPorts: rule.destinationPorts ?? ['*'],
+    };
+  }
+  return { name: rule.name, ...sources, protocols: applicationProtocols(rule), targetFqdns: rule.targetFqdns ?? [], fqdnTags: rule.fqdnTags ?? [] };
+}
+
+function policyRule(kind: 'application' | 'network', rule: FirewallRuleSpec): Record<string, unknown> {
+  const classicShape = classicRule(kind, rule);
+  if (kind === 'network') {
+    const { protocols, ...rest } = classicShape;
+    return { ruleType: 'NetworkRule', ...rest, ipProtocols: protocols, destinationIpGroups: [] };
+  }
+  return { ruleType: 'ApplicationRule', ...classicShape };
+}
+
+export function azureFirewall(
+  spec: { name: string; privateIp: string; applicationRuleCollections?: readonly RuleCollectionSpec[]; networkRuleCollections?: readonly RuleCollectionSpec[]; policyId?: string } & Placement,
+): ResourceRow {
   const id = resourceId('Microsoft.Network', 'azureFirewalls', spec.name, spec);
+  const collections = (list: readonly RuleCollectionSpec[] | undefined, kind: 'application' | 'network'): Record<string, unknown>[] =>
+    (list ?? []).map((collection, index) => ({
+      name: collection.name,
+      properties: { priority: collection.priority ?? 100 + index, action: { type: collection.action ?? 'Allow' }, rules: collection.rules.map((rule) => classicRule(kind, rule)) },
+    }));
   return row(id, 'Microsoft.Network/azureFirewalls', spec.name, spec, {
     properties: {
       sku: { name: 'AZFW_VNet', tier: 'Standard' },
       ipConfigurations: [{ name: 'ipconfig', properties: { privateIPAddress: spec.privateIp, subnet: { id: `${resourceId('Microsoft.Network', 'virtualNetworks', 'vnet-hub', spec)}/subnets/AzureFirewallSubnet` } } }],
-      applicationRuleCollections: (spec.applicationRuleCollections ?? []).map((collection, index) => ({
-        name: collection.name,
-        properties: {
-          priority: 100 + index,
-          action: { type: collection.action ?? 'Allow' },
-          rules: collection.rules.map((rule) => ({
-            name: rule.name,
-            sourceAddresses: rule.sourceAddresses ?? ['10.0.0.0/16'],
-            protocols: [{ protocolType: 'Https', port: 443 }],
-            targetFqdns: rule.targetFqdns,
-          })),
-        },
-      })),
+      applicationRuleCollections: collections(spec.applicationRuleCollections, 'application'),
+      networkRuleCollections: collections(spec.networkRuleCollections, 'network'),
+      natRuleCollections: [],
       ...(spec.policyId !== undefined ? { firewallPolicy: { id: spec.policyId } } : {}),
     },
   });
 }
 
-export function firewallPolicy(spec: { name: string; basePolicyId?: string } & Placement): ResourceRow {
+/** A firewall policy naming its rule collection groups by ID, as ARM and Resource Graph write it. */
+export function firewallPolicy(spec: { name: string; basePolicyId?: string; groups?: readonly string[] } & Placement): ResourceRow {
   const id = resourceId('Microsoft.Network', 'firewallPolicies', spec.name, spec);
   return row(id, 'Microsoft.Network/firewallPolicies', spec.name, spec, {
-    properties: { ...(spec.basePolicyId !== undefined ? { basePolicy: { id: spec.basePolicyId } } : {}), ruleCollectionGroups: [{ id: `${id}/ruleCollectionGroups/DefaultApplicationRuleCollectionGroup` }] },
+    properties: {
+      ...(spec.basePolicyId !== undefined ? { basePolicy: { id: spec.basePolicyId } } : {}),
+      threatIntelMode: 'Alert',
+      ruleCollectionGroups: (spec.groups ?? []).map((group) => ({ id: `${id}/ruleCollectionGroups/${group}` })),
+    },
   });
 }
 
-export function ruleCollectionGroup(policyRow: ResourceRow, spec: { name: string; collections: readonly ApplicationRuleCollectionSpec[] }): ResourceRow {
+export function ruleCollectionGroup(policyRow: ResourceRow, spec: { name: string; priority?: number; collections: readonly RuleCollectionSpec[] }): ResourceRow {
   return {
     id: `${policyRow.id}/ruleCollectionGroups/${spec.name}`,
     name: spec.name,
@@ -577,22 +628,21 @@ export function ruleCollectionGroup(policyRow: ResourceRow, spec: { name: string
     subscriptionId: policyRow.subscriptionId,
     resourceGroup: policyRow.resourceGroup,
     properties: {
-      priority: 200,
+      priority: spec.priority ?? 200,
       ruleCollections: spec.collections.map((collection, index) => ({
         ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
         name: collection.name,
-        priority: 1000 + index,
+        priority: collection.priority ?? 1000 + index,
         action: { type: collection.action ?? 'Allow' },
-        rules: collection.rules.map((rule) => ({
-          ruleType: 'ApplicationRule',
-          name: rule.name,
-          sourceAddresses: rule.sourceAddresses ?? ['10.0.0.0/16'],
-          protocols: [{ protocolType: 'Https', port: 443 }],
-          targetFqdns: rule.targetFqdns,
-        })),
+        rules: collection.rules.map((rule) => policyRule(collection.kind ?? 'application', rule)),
       })),
     },
   };
+}
+
+export function ipGroup(spec: { name: string; ipAddresses: readonly string[] } & Placement): ResourceRow {
+  const id = resourceId('Microsoft.Network', 'ipGroups', spec.name, spec);
+  return row(id, 'Microsoft.Network/ipGroups', spec.name, spec, { properties: { ipAddresses: spec.ipAddresses, firewalls: [], firewallPolicies: [] } });
 }
 
 // ---------- service tags and estates ----------

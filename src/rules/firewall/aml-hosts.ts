@@ -1,13 +1,13 @@
-import { idKey, nameOf, sameId } from '../../core/ids';
+import { nameOf, sameId } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { AzureFirewall, Estate, FirewallApplicationRule } from '../../estate/model';
-import { cidrContains, fqdnCovers } from '../../network';
-import type { ParsedRoute } from '../../network';
+import type { AzureFirewall } from '../../estate/model';
+import { assembleFirewallRules, evaluateFirewall, orderedFirewallRules } from '../../network';
+import type { FirewallRuleRef, ParsedRoute } from '../../network';
 import { defineRule } from '../types';
 import type { CheckOutcome, RuleSubject } from '../types';
 import { ANY_COMPUTE, subnetSubjects } from '../support/compute-subnets';
 
-type MessageId = 'covered' | 'missingHosts' | 'undetermined' | 'missingPolicy';
+type MessageId = 'covered' | 'missingHosts' | 'undetermined' | 'missingRules';
 
 /** 001, "Use Azure Firewall": the hosts the firewall must let the computes reach. */
 export const AML_HOSTS: readonly string[] = [
@@ -33,41 +33,9 @@ interface FirewallTarget {
   readonly subnets: readonly RoutedSubnet[];
 }
 
-/** Allow rules of the firewall and of its policy chain (basePolicy), cycles guarded. */
-function allowRulesOf(estate: Estate, firewall: AzureFirewall): { rules: FirewallApplicationRule[]; policyIds: string[]; missingPolicyId: string | undefined } {
-  const rules = [...firewall.allowApplicationRules];
-  const policyIds: string[] = [];
-  const seen = new Set<string>();
-  let policyId = firewall.firewallPolicyId;
-  while (policyId !== undefined && !seen.has(idKey(policyId))) {
-    seen.add(idKey(policyId));
-    const policy = estate.firewallPolicy(policyId);
-    if (!policy) return { rules, policyIds, missingPolicyId: policyId };
-    policyIds.push(policy.id);
-    rules.push(...policy.allowApplicationRules);
-    policyId = policy.basePolicyId;
-  }
-  return { rules, policyIds, missingPolicyId: undefined };
-}
-
-/** Whether a rule admits traffic from every routed compute subnet: its sources cover their prefixes. */
-function sourcesCover(rule: FirewallApplicationRule, prefixes: readonly string[]): 'yes' | 'no' | 'uncertain' {
-  if (rule.sourceAddresses.length === 0) return 'uncertain'; // IP groups, which the inventory does not hold.
-  if (rule.sourceAddresses.some((source) => source.trim() === '*')) return 'yes';
-  if (prefixes.length === 0) return 'uncertain';
-  let uncertain = false;
-  for (const prefix of prefixes) {
-    const verdicts = rule.sourceAddresses.map((source) => cidrContains(source, prefix));
-    if (verdicts.some((verdict) => verdict === true)) continue;
-    if (verdicts.some((verdict) => verdict === undefined)) uncertain = true;
-    else return 'no';
-  }
-  return uncertain ? 'uncertain' : 'yes';
-}
-
-/** The hosts are reached over HTTPS: a rule with protocols must list Https. */
-function allowsHttps(rule: FirewallApplicationRule): boolean {
-  return rule.protocols.length === 0 || rule.protocols.some((protocol) => protocol.toLowerCase().startsWith('https'));
+/** Host verdicts as evidence: the deciding rule, or why it cannot be told. */
+function refJson(ref: FirewallRuleRef | null): JsonValue {
+  return ref === null ? null : { ...ref };
 }
 
 function routeJson(item: RoutedSubnet): { [key: string]: JsonValue } {
@@ -88,15 +56,14 @@ export const firewallAmlHostsRule = defineRule<FirewallTarget, MessageId>({
     description:
       'An Azure Firewall that compute subnets route through must allow the Azure Machine Learning hosts the seed lists, or jobs and deployments cannot reach the service.',
     remediation:
-      'Add an allow rule (application rule collection, or a rule collection group of the firewall policy) whose target FQDNs cover every listed host, with the compute subnets as sources.',
+      'Add an Allow network rule (protocol Any or TCP, destination ports * or 443, destination FQDNs) or an Allow application rule (Https:443, target FQDNs) for every listed host, with the compute subnets as sources, in a collection processed before any rule that denies them.',
     enabledByDefault: true,
     messages: {
       covered: "Azure Firewall '{{name}}' allows every Azure ML host for the compute subnets routed through it ({{subnets}}).",
       missingHosts:
-        "Azure Firewall '{{name}}', the next hop of compute subnets {{subnets}}, does not allow {{hosts}}; add an allow rule for these FQDNs with the compute subnets as sources, or jobs cannot reach Azure Machine Learning.",
-      undetermined: "Whether Azure Firewall '{{name}}' allows {{hosts}} for the compute subnets cannot be told: {{reason}}.",
-      missingPolicy:
-        "Azure Firewall '{{name}}' does not itself allow {{hosts}}, and its firewall policy '{{policy}}' is not in the inventory; the check cannot tell whether the policy does.",
+        "Azure Firewall '{{name}}', the next hop of compute subnets {{subnets}}, does not let them reach {{hosts}} ({{decidedBy}}); allow these hosts for the compute subnets ahead of any rule that denies them, or jobs cannot reach Azure Machine Learning.",
+      undetermined: "Whether Azure Firewall '{{name}}' lets the compute subnets reach {{hosts}} cannot be told: {{reason}}.",
+      missingRules: "Azure Firewall '{{name}}' cannot be judged: {{reason}}; include the firewall policy, its parent policies and rule collection groups in the inventory.",
     },
   },
   subjects: (estate) => {
@@ -124,47 +91,57 @@ export const firewallAmlHostsRule = defineRule<FirewallTarget, MessageId>({
   },
   check: ({ target }, estate): CheckOutcome<MessageId> => {
     const { firewall } = target;
-    const { rules, policyIds, missingPolicyId } = allowRulesOf(estate, firewall);
-    const prefixes = [...new Set(target.subnets.flatMap((item) => item.addressPrefixes))];
+    const rulebase = assembleFirewallRules(firewall, (id) => estate.firewallPolicy(id));
+    const ordered = orderedFirewallRules(rulebase);
+    const resolveIpGroup = (id: string): readonly string[] | undefined => estate.ipGroup(id)?.ipAddresses;
     const subnetNames = [...new Set(target.subnets.map((item) => nameOf(item.subnetId)))].join(', ');
     const coveredBy: { [key: string]: JsonValue }[] = [];
-    const missing: string[] = [];
+    const deniedBy: { [key: string]: JsonValue }[] = [];
     const uncertain: { [key: string]: JsonValue }[] = [];
+    const subnets = uniqueSubnets(target.subnets);
     for (const host of AML_HOSTS) {
-      let found: { [key: string]: JsonValue } | undefined;
-      let maybe: { [key: string]: JsonValue } | undefined;
-      for (const rule of rules) {
-        const fqdn = rule.targetFqdns.find((pattern) => fqdnCovers(pattern, host));
-        if (fqdn === undefined || !allowsHttps(rule)) continue;
-        const sources = sourcesCover(rule, prefixes);
-        const fact = { host, collection: rule.collection, rule: rule.name, targetFqdn: fqdn, sourceAddresses: [...rule.sourceAddresses] };
-        if (sources === 'yes') {
-          found = fact;
-          break;
-        }
-        if (sources === 'uncertain') maybe ??= fact;
+      for (const subnet of subnets) {
+        const verdict = evaluateFirewall(rulebase, ordered, { sourcePrefixes: subnet.addressPrefixes, host }, resolveIpGroup);
+        if (verdict.decision === 'allow') coveredBy.push({ host, subnetId: subnet.subnetId, decidedBy: refJson(verdict.decidedBy) });
+        else if (verdict.decision === 'deny') deniedBy.push({ host, subnetId: subnet.subnetId, decidedBy: refJson(verdict.decidedBy) });
+        else uncertain.push({ host, subnetId: subnet.subnetId, reason: verdict.reason, rule: refJson(verdict.rule) });
       }
-      if (found) coveredBy.push(found);
-      else if (maybe) uncertain.push({ ...maybe, reason: 'the rule\'s sources (IP groups or unreadable prefixes) cannot be compared with the compute subnets' });
-      else missing.push(host);
     }
+    const missingHosts = [...new Set(deniedBy.map((item) => String(item.host)))];
+    const uncertainHosts = [...new Set(uncertain.map((item) => String(item.host)))].filter((host) => !missingHosts.includes(host));
     const evidence = {
       firewallId: firewall.id,
-      firewallPolicyIds: policyIds,
-      missingPolicyId: missingPolicyId ?? null,
+      firewallPolicyIds: [...rulebase.policyIds],
+      missingResourceIds: [...rulebase.missing],
       requiredHosts: [...AML_HOSTS],
-      missingHosts: missing,
+      missingHosts,
+      deniedBy,
       uncertainHosts: uncertain,
       coveredBy,
       computeSubnets: target.subnets.map(routeJson),
     };
-    if (missing.length > 0 && missingPolicyId !== undefined) {
-      return { status: 'unknown', messageId: 'missingPolicy', data: { name: firewall.name, hosts: missing.join(', '), policy: nameOf(missingPolicyId) }, evidence };
+    if (missingHosts.length > 0) {
+      const first = deniedBy[0]?.decidedBy as { rule?: string } | null | undefined;
+      const decidedBy = first === null || first === undefined ? 'no rule allows them, so the implicit deny applies' : `rule '${String(first.rule)}' denies them`;
+      return { status: 'fail', messageId: 'missingHosts', data: { name: firewall.name, hosts: missingHosts.join(', '), subnets: subnetNames, decidedBy }, evidence };
     }
-    if (missing.length > 0) return { status: 'fail', messageId: 'missingHosts', data: { name: firewall.name, hosts: missing.join(', '), subnets: subnetNames }, evidence };
+    if (rulebase.missing.length > 0) {
+      return { status: 'unknown', messageId: 'missingRules', data: { name: firewall.name, reason: String(uncertain[0]?.reason ?? 'its rules are not all in the inventory') }, evidence };
+    }
     if (uncertain.length > 0) {
-      return { status: 'unknown', messageId: 'undetermined', data: { name: firewall.name, hosts: uncertain.map((item) => String(item.host)).join(', '), reason: String(uncertain[0]?.reason) }, evidence };
+      return { status: 'unknown', messageId: 'undetermined', data: { name: firewall.name, hosts: uncertainHosts.join(', '), reason: String(uncertain[0]?.reason) }, evidence };
     }
     return { status: 'pass', messageId: 'covered', data: { name: firewall.name, subnets: subnetNames }, evidence };
   },
 });
+
+/** A subnet routed through the firewall by several routes is judged once. */
+function uniqueSubnets(subnets: readonly RoutedSubnet[]): RoutedSubnet[] {
+  const seen = new Set<string>();
+  return subnets.filter((subnet) => {
+    const key = subnet.subnetId.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
