@@ -1,9 +1,8 @@
-import { subscriptionOf } from '../core/ids';
+import { subscriptionOf, typeFromId } from '../core/ids';
 import { isObject, pick } from '../core/json';
 import type { JsonObject } from '../core/json';
-import { typeFromId } from '../estate/read';
 import type { ResourceRow } from '../inventory/types';
-import { GRAPH_RESOURCE_TYPES } from '../live';
+import { READ_TYPES } from '../inventory/resource-types';
 
 /**
  * Reading the events the resourceChanged function receives: Azure Resource Manager events of
@@ -49,8 +48,14 @@ export type ParsedEvent =
   | { readonly outcome: 'ignored'; readonly eventId: string; readonly eventType: string; readonly reason: string }
   | { readonly outcome: 'malformed'; readonly eventId: string | undefined; readonly reason: string };
 
+/**
+ * How far ahead of this clock an event may be dated. Further is a sender's clock gone wrong (or a
+ * forged event): judged, it would make every later sweep and event look older and freeze findings.
+ */
+export const MAX_EVENT_CLOCK_SKEW_MS = 5 * 60_000;
+
 /** Reads one event object (either schema). Never throws: a bad event is `malformed` with the reason. */
-export function parseEvent(input: unknown): ParsedEvent {
+export function parseEvent(input: unknown, now: number = Date.now()): ParsedEvent {
   if (!isObject(input)) return { outcome: 'malformed', eventId: undefined, reason: 'the event is not a JSON object' };
   const isCloudEvent = typeof input.specversion === 'string';
   const eventId = nonEmpty(input.id);
@@ -64,23 +69,37 @@ export function parseEvent(input: unknown): ParsedEvent {
   const timeText = nonEmpty(isCloudEvent ? input.time : input.eventTime);
   const time = timeText !== undefined ? Date.parse(timeText) : NaN;
   if (Number.isNaN(time)) return { outcome: 'malformed', eventId, reason: `the event has no valid '${isCloudEvent ? 'time' : 'eventTime'}' (${timeText ?? 'absent'})` };
+  if (time > now + MAX_EVENT_CLOCK_SKEW_MS) return { outcome: 'malformed', eventId, reason: futureReason(timeText ?? '', now) };
   const data = input.data;
   if (!isObject(data)) return { outcome: 'malformed', eventId, reason: "the event has no 'data' object" };
   const subject = nonEmpty(input.subject);
   const schema = isCloudEvent ? 'cloudevents' : 'eventgrid';
   const type = HANDLED_EVENT_TYPES.find((known) => known.toLowerCase() === eventType.toLowerCase()) ?? eventType;
-  return type === ARN_CREATED_OR_UPDATED || type === ARN_DELETED
-    ? parseNotification(eventId, type, schema, subject, time, data)
-    : parseResourceManagerEvent(eventId, type, schema, subject, time, data);
+  const parsed =
+    type === ARN_CREATED_OR_UPDATED || type === ARN_DELETED ? parseNotification(eventId, type, schema, subject, time, data) : parseResourceManagerEvent(eventId, type, schema, subject, time, data);
+  // The notification's own resourceEventTime is bounded the same way.
+  if (parsed.outcome === 'change' && Date.parse(parsed.change.eventTime) > now + MAX_EVENT_CLOCK_SKEW_MS) return { outcome: 'malformed', eventId, reason: futureReason(parsed.change.eventTime, now) };
+  return parsed;
 }
 
-/** Resource types whose changes can alter a verdict: what the estate reads, and the children Resource Graph embeds. */
+function futureReason(time: string, now: number): string {
+  return `the event is dated ${time}, more than ${MAX_EVENT_CLOCK_SKEW_MS / 60_000} minutes after this clock (${new Date(now).toISOString()}); refused so that it cannot freeze findings`;
+}
+
+/**
+ * Resource types whose changes can alter a verdict: what the estate reads, and the children judged
+ * through their parent (read as the parent: resourceToReadFor). Role assignments count at any
+ * scope: `…/virtualNetworks/v/providers/Microsoft.Authorization/roleAssignments/x` is one.
+ */
 const JUDGED_TYPES = new Set([
-  ...GRAPH_RESOURCE_TYPES,
-  'microsoft.authorization/roleassignments',
-  'microsoft.network/virtualnetworks/subnets',
+  ...READ_TYPES,
   'microsoft.network/networksecuritygroups/securityrules',
   'microsoft.network/routetables/routes',
+  'microsoft.storage/storageaccounts/privateendpointconnections',
+  'microsoft.keyvault/vaults/privateendpointconnections',
+  'microsoft.containerregistry/registries/privateendpointconnections',
+  'microsoft.machinelearningservices/workspaces/privateendpointconnections',
+  'microsoft.containerservice/managedclusters/agentpools',
 ]);
 
 /** Changes to other resource types (web apps, disks…) never change a finding: ignored before any read. */

@@ -1,9 +1,9 @@
-import { idKey, subscriptionOf } from '../core/ids';
+import { idKey, resourceToReadFor, subscriptionOf } from '../core/ids';
 import type { InventoryGap } from '../core/types';
 import { loadSnapshotFile } from '../inventory/snapshot';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
-import { graphResourceIdOf, readLiveInventory, readResourcesByIds } from '../live';
-import type { LiveReadOptions } from '../live';
+import { readLiveInventory, readResourcesByIds } from '../live';
+import type { LiveReadOptions, ReadFailure } from '../live';
 
 /**
  * Where the app reads the estate from. In Azure it is Resource Graph (src/live); under
@@ -12,11 +12,21 @@ import type { LiveReadOptions } from '../live';
  */
 export interface InventoryProvider {
   readonly kind: 'resource-graph' | 'snapshot';
+  /**
+   * True when `readByIds` answers the provider's current state (Azure Resource Manager), at least
+   * as new as any event received: an event's payload is then never trusted over a read. False for
+   * an in-memory snapshot, which only moves when events carry states to it.
+   */
+  readonly readsAreCurrent: boolean;
   /** The subscriptions a sweep covers when no scope is configured. */
   listSubscriptions(): Promise<readonly string[]>;
   /** The whole estate of one subscription; `gaps` say what could not be read. */
   readSubscription(subscriptionId: string): Promise<Inventory>;
-  /** The current state of some resources (the event path); `missing` ones no longer exist. */
+  /**
+   * The current state of some resources (the event path), each read as resourceToReadFor(id): a
+   * subnet, security rule or route with its container, a private endpoint connection with its
+   * resource. `missing` ones no longer exist; `failures` could not be read, each on its own.
+   */
   readByIds(ids: readonly string[]): Promise<ResourcesRead>;
   /** Keeps an in-memory source in step with a change whose state the event carried (no-op for Resource Graph). */
   applyChange(change: AppliedChange): void;
@@ -25,7 +35,7 @@ export interface InventoryProvider {
 export interface ResourcesRead {
   readonly resources: readonly ResourceRow[];
   readonly missing: readonly string[];
-  readonly gaps: readonly InventoryGap[];
+  readonly failures: readonly ReadFailure[];
 }
 
 /** A change the event path applied, with the time of the state it carries. */
@@ -34,6 +44,7 @@ export type AppliedChange = ({ readonly kind: 'upsert'; readonly row: ResourceRo
 /** The in-memory inventory of `npm start` (and of tests): a snapshot, updated by notifications. */
 export class SnapshotInventoryProvider implements InventoryProvider {
   readonly kind = 'snapshot' as const;
+  readonly readsAreCurrent = false;
   private readonly rows = new Map<string, ResourceRow>();
   private readonly serviceTags: readonly ServiceTagEntry[] | undefined;
   private readonly warnings: readonly string[];
@@ -74,12 +85,12 @@ export class SnapshotInventoryProvider implements InventoryProvider {
     const resources: ResourceRow[] = [];
     const missing: string[] = [];
     for (const id of ids) {
-      // As Resource Graph does: a subnet, security rule or route is answered with its container.
-      const row = this.rows.get(idKey(id)) ?? this.rows.get(idKey(graphResourceIdOf(id)));
+      const target = resourceToReadFor(id);
+      const row = this.rows.get(idKey(target));
       if (row) resources.push(row);
-      else missing.push(graphResourceIdOf(id));
+      else missing.push(target);
     }
-    return { resources, missing, gaps: [] };
+    return { resources, missing, failures: [] };
   }
 
   applyChange(change: AppliedChange): void {
@@ -89,9 +100,10 @@ export class SnapshotInventoryProvider implements InventoryProvider {
   }
 }
 
-/** Resource Graph, through src/live: the only code that reads Azure. */
+/** Resource Graph for whole subscriptions and ARM for changed resources, through src/live: the only code that reads Azure. */
 export class ResourceGraphInventoryProvider implements InventoryProvider {
   readonly kind = 'resource-graph' as const;
+  readonly readsAreCurrent = true;
 
   constructor(
     private readonly options: LiveReadOptions,
@@ -108,10 +120,10 @@ export class ResourceGraphInventoryProvider implements InventoryProvider {
 
   async readByIds(ids: readonly string[]): Promise<ResourcesRead> {
     const read = await readResourcesByIds(ids, this.options);
-    return { resources: read.resources, missing: read.missing, gaps: read.gaps };
+    return { resources: read.resources, missing: read.missing, failures: read.failures };
   }
 
   applyChange(): void {
-    // Resource Graph is the source of truth; it learns of the change by itself.
+    // Azure is the source of truth; it learns of the change by itself.
   }
 }

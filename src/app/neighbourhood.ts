@@ -1,6 +1,5 @@
-import { idKey, parentId } from '../core/ids';
+import { idKey, parentId, resourceToReadFor, typeFromId } from '../core/ids';
 import type { Estate } from '../estate/model';
-import { typeFromId } from '../estate/read';
 import { asNonEmptyString, pick } from '../core/json';
 
 /**
@@ -106,6 +105,10 @@ export function affectedSubjectKeys(estate: Estate, changedResourceId: string): 
     case 'microsoft.containerinstance/containergroups':
       for (const group of estate.containerGroups) if (group.key === idKey(changed)) for (const subnetId of group.subnetIds) addSubnet(subnetId);
       break;
+    case 'microsoft.network/ipgroups':
+      // IP groups name firewall rule sources; a handful of firewalls at most: re-judge them all.
+      for (const firewall of estate.firewalls) add(firewall.id);
+      break;
     case 'microsoft.network/azurefirewalls':
     case 'microsoft.network/firewallpolicies':
     case 'microsoft.network/firewallpolicies/rulecollectiongroups': {
@@ -171,13 +174,14 @@ function usesPolicy(estate: Estate, policyId: string | undefined, policyKey: str
 }
 
 /**
- * Children Resource Graph embeds in their parent (security rules, routes) count as the parent;
- * subnets stay subnets because the estate indexes them on their own.
+ * The resource whose state a change is: children judged through their parent count as the parent
+ * (security rules, routes, private endpoint connections, agent pools: resourceToReadFor); subnets
+ * stay subnets because the estate indexes them on their own.
  */
 export function containerOf(resourceId: string): string {
   const trimmed = resourceId.trim().replace(/\/+$/, '');
-  const embedded = /^(.*\/providers\/microsoft\.network\/(?:networksecuritygroups|routetables)\/[^/]+)\/(?:securityrules|routes)\/[^/]+$/i.exec(trimmed);
-  return embedded?.[1] ?? trimmed;
+  if (/\/providers\/microsoft\.network\/virtualnetworks\/[^/]+\/subnets\/[^/]+$/i.test(trimmed)) return trimmed;
+  return resourceToReadFor(trimmed);
 }
 
 function asArrayOf(value: unknown): readonly unknown[] {

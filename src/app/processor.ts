@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { idKey } from '../core/ids';
+import { idKey, resourceToReadFor, typeFromId } from '../core/ids';
 import type { AuditSummary } from '../core/types';
 import { auditEstate } from '../engine/audit';
 import type { ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
-import { graphResourceIdOf } from '../live';
+import { READ_TYPES } from '../inventory/resource-types';
 import type { AppliedChange, InventoryProvider } from './inventory';
-import { affectedSubjectKeys, containerOf } from './neighbourhood';
+import { affectedSubjectKeys } from './neighbourhood';
 import type { FindingChange, FindingsStore } from '../store/types';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
@@ -31,6 +31,19 @@ export interface BatchOutcome {
   readonly mode: 'neighbourhood' | 'subscription';
   /** When the findings were stored (ms since epoch). */
   readonly storedAt: number;
+  /** False when the state had gaps or a rule failed: nothing was resolved because it was absent. */
+  readonly complete: boolean;
+  /** Rules that failed as a whole on this state (their findings were left as they were). */
+  readonly ruleErrors: readonly { readonly ruleId: string; readonly reason: string }[];
+  /** Changed resources that could not be read: not applied, not judged. Transient ones fail their events (Event Grid retries). */
+  readonly unreadable: readonly UnreadableChange[];
+}
+
+export interface UnreadableChange {
+  readonly eventId: string;
+  readonly resourceId: string;
+  readonly reason: string;
+  readonly transient: boolean;
 }
 
 export interface ProcessorOptions {
@@ -50,9 +63,15 @@ export interface ProcessorOptions {
 
 export const DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS = 150;
 
+interface Waiter {
+  readonly eventIds: ReadonlySet<string>;
+  resolve: (outcome: BatchOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
 interface PendingBatch {
   readonly changes: ResourceChange[];
-  readonly waiters: { resolve: (outcome: BatchOutcome) => void; reject: (error: unknown) => void }[];
+  readonly waiters: Waiter[];
   /** The window has closed: judge as soon as the subscription's previous batch is done. */
   due: boolean;
 }
@@ -92,8 +111,8 @@ export class ChangeProcessor {
           this.flush(subscriptionId);
         }, this.options.coalesceMs);
       }
-      batch.changes.push(...changes);
-      batch.waiters.push({ resolve, reject });
+      for (const change of changes) batch.changes.push(change);
+      batch.waiters.push({ eventIds: new Set(changes.map((change) => change.eventId)), resolve, reject });
     });
   }
 
@@ -105,7 +124,12 @@ export class ChangeProcessor {
     const run = this.judge(subscriptionId, batch.changes).then(
       (outcome) => {
         this.options.onBatch?.(outcome);
-        for (const waiter of batch.waiters) waiter.resolve(outcome);
+        for (const waiter of batch.waiters) {
+          // An event whose resource could not be read for a passing reason fails alone, so Event Grid redelivers it; the rest of its batch stands.
+          const failed = outcome.unreadable.find((item) => item.transient && waiter.eventIds.has(item.eventId));
+          if (failed !== undefined) waiter.reject(new TransientError(`cannot read ${failed.resourceId}: ${failed.reason}`));
+          else waiter.resolve(outcome);
+        }
       },
       (error: unknown) => {
         for (const waiter of batch.waiters) waiter.reject(error);
@@ -132,10 +156,13 @@ export class ChangeProcessor {
       throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
     }
 
-    // One change per resource: the newest; ties broken by event ID so any delivery order gives the same result.
+    // One change per resource read: the newest; ties broken by event ID so any delivery order gives the same result.
+    const carriesState = (change: ResourceChange): boolean =>
+      change.kind === 'upsert' && change.row !== undefined && !provider.readsAreCurrent && READ_TYPES.has(typeFromId(change.resourceId) ?? '');
+    const keyOf = (change: ResourceChange): string => idKey(carriesState(change) ? change.resourceId : resourceToReadFor(change.resourceId));
     const latest = new Map<string, ResourceChange>();
     for (const change of changes) {
-      const key = idKey(change.kind === 'upsert' ? change.resourceId : containerOf(change.resourceId));
+      const key = keyOf(change);
       const held = latest.get(key);
       if (held === undefined || compareChanges(change, held) > 0) latest.set(key, change);
     }
@@ -151,10 +178,11 @@ export class ChangeProcessor {
     const versions = new Map(state.versions);
     const changedIds: string[] = [];
     const applied: AppliedChange[] = [];
+    const unreadable: UnreadableChange[] = [];
     const upsert = (key: string, row: ResourceRow, time: string): void => {
       const previous = rows.get(key);
-      // ARN payloads carry id, name, type, location, tags and properties; keep what they lack (sku, kind, identity).
-      const merged: ResourceRow = previous !== undefined ? { ...previous, ...row } : row;
+      // Notification payloads carry id, name, type, location, tags and properties: keep what they lack (sku, kind, identity).
+      const merged: ResourceRow = previous !== undefined && !provider.readsAreCurrent ? { ...previous, ...row } : row;
       rows.set(key, merged);
       versions.set(key, maxTime(versions.get(key), time));
       changedIds.push(merged.id);
@@ -168,10 +196,11 @@ export class ChangeProcessor {
 
     const refresh: { key: string; change: ResourceChange; id: string }[] = [];
     for (const { key, change } of current) {
-      if (change.kind === 'upsert' && change.row !== undefined) upsert(key, change.row, change.eventTime);
-      else if (change.kind === 'delete' && graphResourceIdOf(change.resourceId) === change.resourceId.trim().replace(/\/+$/, '')) remove(key, change.resourceId, change.eventTime);
-      // A deleted subnet, security rule or route changes its container: read it like any refresh.
-      else refresh.push({ key, change, id: containerOf(change.resourceId) });
+      const target = resourceToReadFor(change.resourceId);
+      if (carriesState(change) && change.row !== undefined) upsert(key, change.row, change.eventTime);
+      else if (change.kind === 'delete' && idKey(target) === idKey(change.resourceId.trim().replace(/\/+$/, ''))) remove(key, change.resourceId, change.eventTime);
+      // Everything else is read from the source of truth: a child's change (or deletion) is its container's.
+      else refresh.push({ key, change, id: target });
     }
     if (refresh.length > 0) {
       let read;
@@ -180,22 +209,25 @@ export class ChangeProcessor {
       } catch (error) {
         throw new TransientError(`cannot read ${refresh.length} changed resource(s): ${describe(error)}`, { cause: error });
       }
-      if (read.gaps.length > 0) throw new TransientError(`cannot read changed resources: ${read.gaps.map((gap) => `${gap.scope}: ${gap.reason}`).join('; ')}`);
       const found = new Map(read.resources.map((row) => [idKey(row.id), row]));
       const missing = new Set(read.missing.map(idKey));
+      const failures = new Map(read.failures.map((failure) => [idKey(failure.id), failure]));
       for (const { key, change, id } of refresh) {
-        // Resource Graph answers a subnet with its VNet: the container row is the fresh state.
-        const graphId = graphResourceIdOf(id);
-        const row = found.get(idKey(id)) ?? found.get(idKey(graphId));
-        if (row !== undefined && (versions.get(idKey(row.id)) ?? '') > change.eventTime) {
-          // A subnet event older than the VNet state already held (from a newer event): the held state stays.
+        const failure = failures.get(key);
+        if (failure !== undefined) {
+          // Not read, so not applied and not judged: its findings stay as they were.
+          unreadable.push({ eventId: change.eventId, resourceId: id, reason: failure.reason, transient: failure.transient });
+          continue;
+        }
+        const row = found.get(key);
+        if (row !== undefined && !provider.readsAreCurrent && (versions.get(idKey(row.id)) ?? '') > change.eventTime) {
+          // A read older than the state already held (from a newer event): the held state stays.
           outdated++;
         } else if (row !== undefined) {
           upsert(idKey(row.id), row, change.eventTime);
-          if (idKey(row.id) !== idKey(id) && rows.has(idKey(id))) remove(idKey(id), id, change.eventTime);
-        } else if (missing.has(idKey(id)) || missing.has(idKey(graphId))) {
+        } else if (missing.has(key)) {
           remove(key, id, change.eventTime);
-        } else changedIds.push(id);
+        }
       }
     }
     // A fresh VNet row embeds its subnets: standalone subnet rows (from notifications) it supersedes must go, or they would win in the estate.
@@ -213,13 +245,19 @@ export class ChangeProcessor {
       for (const key of affectedSubjectKeys(state.estate, id)) subjectKeys.add(key);
       for (const key of affectedSubjectKeys(next.estate, id)) subjectKeys.add(key);
     }
-    const wide = subjectKeys.size > (this.options.maxNeighbourhoodSubjects ?? DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS) && next.gaps.length === 0;
-    const result = wide ? auditEstate(next.estate) : auditEstate(next.estate, { subjectKeys });
+    const wideCandidate = subjectKeys.size > (this.options.maxNeighbourhoodSubjects ?? DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS);
+    const result = wideCandidate ? auditEstate(next.estate) : auditEstate(next.estate, { subjectKeys });
+    // Never resolve what was not judged: a state read with gaps, or a rule that failed, records nothing as absent.
+    const complete = next.gaps.length === 0 && result.ruleErrors.length === 0;
+    const wide = wideCandidate && complete;
+    const evaluations = wide || !wideCandidate ? result.evaluations : result.evaluations.filter((evaluation) => subjectKeys.has(idKey(evaluation.resourceId)));
     let recorded;
     try {
+      // A wide batch re-judges the whole subscription but never claims its partition: only sweeps do
+      // (an event's time is the sender's clock and must not make later sweeps look stale).
       recorded = wide
-        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId] }, evaluations: result.evaluations, evaluatedAt: new Date(stateTime), complete: true, sweepId: `events-${randomUUID()}` })
-        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(stateTime), complete: true });
+        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), complete: true })
+        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), complete });
     } catch (error) {
       throw error instanceof TransientError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
     }
@@ -233,13 +271,16 @@ export class ChangeProcessor {
       applied: applied.length,
       outdated,
       subjects: subjectKeys.size,
-      evaluations: result.evaluations.length,
+      evaluations: evaluations.length,
       summary: result.summary,
       changes: recorded.changes,
       stale: recorded.stale,
       evaluatedAt: stateTime,
       mode: wide ? 'subscription' : 'neighbourhood',
       storedAt,
+      complete,
+      ruleErrors: result.ruleErrors,
+      unreadable,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { subscriptionOf } from '../core/ids';
 import type { AuditSummary, InventoryGap } from '../core/types';
 import { auditEstate } from '../engine/audit';
+import type { RuleError } from '../engine/audit';
 import { parseEvent } from './events';
 import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
@@ -115,6 +116,13 @@ export class AuditorApp {
     const [batch] = await this.processor.submit([change]);
     if (batch === undefined) throw new Error('internal: no batch outcome for a submitted change');
     await this.publish(batch.changes, log);
+    const unreadable = batch.unreadable.find((item) => item.eventId === change.eventId);
+    if (unreadable !== undefined) {
+      // A permanent read failure (forbidden, bad request): retrying would fail the same way. Nothing was judged or resolved.
+      log.warn(`resourceChanged: event ${change.eventId}: ${unreadable.resourceId} cannot be read (${unreadable.reason}); nothing about it was judged, its findings stay as they were`);
+    }
+    if (!batch.complete) log.warn(`resourceChanged: batch of ${batch.events} event(s) judged on an incomplete state (inventory gaps or failed rules): nothing was resolved by absence`);
+    for (const error of batch.ruleErrors) log.error(`resourceChanged: rule ${error.ruleId} failed and judged nothing: ${error.reason}`);
     log.info(
       `resourceChanged: ${change.eventType} ${change.resourceId} judged in a batch of ${batch.events} event(s): ${batch.subjects} subject(s), ${batch.evaluations} evaluation(s), ${batch.changes.length} finding change(s)${batch.outdated > 0 ? `, ${batch.outdated} outdated change(s) ignored` : ''}`,
     );
@@ -150,7 +158,8 @@ export class AuditorApp {
     }
     const state = stateFromInventory(key, inventory, Date.now(), this.states.peek(key));
     const result = auditEstate(state.estate);
-    const complete = inventory.gaps.length === 0;
+    // A rule that failed judged none of its subjects: resolving its findings by absence would be a lie.
+    const complete = inventory.gaps.length === 0 && result.ruleErrors.length === 0;
     const evaluatedAt = inventory.capturedAt ?? new Date(started).toISOString();
     const recorded = await this.record(() =>
       this.options.store.recordEvaluations({
@@ -164,10 +173,11 @@ export class AuditorApp {
     if (complete) this.states.set(state);
     await this.publish(recorded.changes, log);
     for (const gap of inventory.gaps) log.warn(`sweep ${key} (${trigger}): could not read ${gap.scope}: ${gap.reason}`);
+    for (const error of result.ruleErrors) log.error(`sweep ${key} (${trigger}): rule ${error.ruleId} failed and judged nothing (its findings were left as they were): ${error.reason}`);
     log.info(
       `sweep ${key} (${trigger}): ${result.evaluations.length} evaluation(s), ${result.findings.length} finding(s); opened ${recorded.opened}, reopened ${recorded.reopened}, resolved ${recorded.resolved}${complete ? '' : ' (incomplete inventory: nothing resolved)'}`,
     );
-    return { subscriptionId: key, complete, gaps: inventory.gaps, summary: result.summary, changes: recorded.changes, evaluatedAt };
+    return { subscriptionId: key, complete, gaps: [...inventory.gaps, ...ruleGaps(result.ruleErrors)], summary: result.summary, changes: recorded.changes, evaluatedAt };
   }
 
   /** POST /api/audit: audits now and answers the summary and the findings that changed. */
@@ -184,12 +194,12 @@ export class AuditorApp {
       }
       const subjectKeys = affectedSubjectKeys(state.estate, request.workspaceId);
       const result = auditEstate(state.estate, { subjectKeys });
-      const complete = inventory.gaps.length === 0;
+      const complete = inventory.gaps.length === 0 && result.ruleErrors.length === 0;
       const recorded = await this.record(() =>
         this.options.store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(inventory.capturedAt ?? generatedAt), complete }),
       );
       await this.publish(recorded.changes, log);
-      return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: inventory.gaps, summary: result.summary, changes: recorded.changes };
+      return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: [...inventory.gaps, ...ruleGaps(result.ruleErrors)], summary: result.summary, changes: recorded.changes };
     }
     const outcomes: SweepOutcome[] = [];
     for (const subscriptionId of request.subscriptionIds) {
@@ -231,6 +241,11 @@ export class AuditorApp {
       log.warn(`could not publish ${changes.length} finding change(s) to Event Grid: ${describe(error)}`);
     }
   }
+}
+
+/** Rule failures reported beside inventory gaps: both make a run incomplete. */
+function ruleGaps(errors: readonly RuleError[]): InventoryGap[] {
+  return errors.map((error) => ({ scope: `rule:${error.ruleId}`, reason: `the rule failed and judged nothing: ${error.reason}` }));
 }
 
 function addSummaries(summaries: readonly AuditSummary[]): AuditSummary {

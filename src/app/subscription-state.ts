@@ -72,7 +72,9 @@ export class SubscriptionStates {
   async get(subscriptionId: string): Promise<SubscriptionState> {
     const key = subscriptionId.toLowerCase();
     const current = this.states.get(key);
-    if (current !== undefined && this.now() - current.loadedAt < this.ttlMs) return current;
+    // A state read with gaps is never trusted as good: the next use reads the subscription again
+    // (its versions are carried over, so no event is rolled back).
+    if (current !== undefined && current.gaps.length === 0 && this.now() - current.loadedAt < this.ttlMs) return current;
     const pending = this.loading.get(key);
     if (pending) return pending;
     const load = this.provider

@@ -47,3 +47,35 @@ export function nameOf(id: string): string {
 export function regionKey(region: string): string {
   return region.replace(/[\s_-]/g, '').toLowerCase();
 }
+
+/**
+ * "…/providers/Microsoft.Network/virtualNetworks/v/subnets/s" → "microsoft.network/virtualnetworks/subnets".
+ * Extension resources take the type of their last provider segment:
+ * "…/virtualNetworks/v/providers/Microsoft.Authorization/roleAssignments/x" → "microsoft.authorization/roleassignments".
+ */
+export function typeFromId(id: string): string | undefined {
+  const match = /^.*\/providers\/([^/]+)\/(.+)$/i.exec(id);
+  if (!match || match[1] === undefined || match[2] === undefined) return undefined;
+  const segments = match[2].split('/');
+  const types: string[] = [];
+  for (let i = 0; i < segments.length; i += 2) {
+    const segment = segments[i];
+    if (segment) types.push(segment);
+  }
+  return `${match[1]}/${types.join('/')}`.toLowerCase();
+}
+
+/**
+ * What to read for a changed resource: children the estate judges through their parent are read
+ * as the parent (subnets with their VNet, security rules with their NSG, routes with their route
+ * table, private endpoint connections with the resource they connect to, agent pools with their
+ * AKS cluster); everything else, role assignments at any scope included, as itself.
+ */
+export function resourceToReadFor(id: string): string {
+  const trimmed = id.trim().replace(/\/+$/, '');
+  const child =
+    /^(.*\/providers\/microsoft\.network\/(?:virtualnetworks|networksecuritygroups|routetables)\/[^/]+)\/(?:subnets|securityrules|routes)\/[^/]+$/i.exec(trimmed) ??
+    /^(.*\/providers\/microsoft\.[^/]+\/[^/]+\/[^/]+)\/privateendpointconnections\/[^/]+$/i.exec(trimmed) ??
+    /^(.*\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+)\/agentpools\/[^/]+$/i.exec(trimmed);
+  return child?.[1] ?? trimmed;
+}

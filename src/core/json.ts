@@ -34,12 +34,14 @@ export function asNumber(value: unknown): number | undefined {
   return undefined;
 }
 
+/** Booleans, and their forms in untrusted JSON: "true"/"false", and 1/0 (Resource Notifications payloads write them so). */
 export function asBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
+  if (value === 1 || value === 0) return value === 1;
   if (typeof value === 'string') {
     const lowered = value.toLowerCase();
-    if (lowered === 'true') return true;
-    if (lowered === 'false') return false;
+    if (lowered === 'true' || lowered === '1') return true;
+    if (lowered === 'false' || lowered === '0') return false;
   }
   return undefined;
 }

@@ -13,8 +13,19 @@ export interface AuditOptions {
   readonly rules?: readonly AnyRule[];
 }
 
+/** A rule that could not select its subjects: none of its findings were judged. */
+export interface RuleError {
+  readonly ruleId: string;
+  readonly reason: string;
+}
+
 export interface AuditResult {
   readonly summary: AuditSummary;
+  /**
+   * Rules that failed as a whole. Their subjects were not evaluated, so a caller must treat the run
+   * as incomplete: nothing of these rules may be resolved because it is absent from `evaluations`.
+   */
+  readonly ruleErrors: readonly RuleError[];
   /** Every evaluation, pass and not-applicable included. */
   readonly evaluations: readonly Evaluation[];
   readonly findings: readonly Finding[];
@@ -49,22 +60,28 @@ export class UnknownRuleError extends Error {
 export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditResult {
   const rules = options.rules ?? selectRules(options.ruleIds);
   const evaluations: Evaluation[] = [];
+  const ruleErrors: RuleError[] = [];
   for (const rule of rules) {
-    for (const subject of subjectsOf(rule, estate)) {
+    const subjects = subjectsOf(rule, estate);
+    if ('error' in subjects) {
+      ruleErrors.push({ ruleId: rule.meta.id, reason: subjects.error });
+      continue;
+    }
+    for (const subject of subjects.list) {
       if (options.subjectKeys && !options.subjectKeys.has(subject.resourceId.toLowerCase())) continue;
       evaluations.push(evaluate(rule, subject, estate));
     }
   }
   const findings = evaluations.filter(isFinding);
-  return { summary: summarize(estate.resourceCount, evaluations), evaluations, findings };
+  return { summary: summarize(estate.resourceCount, evaluations), ruleErrors, evaluations, findings };
 }
 
-function subjectsOf(rule: AnyRule, estate: Estate): Iterable<RuleSubject<unknown>> {
+function subjectsOf(rule: AnyRule, estate: Estate): { readonly list: readonly RuleSubject<unknown>[] } | { readonly error: string } {
   try {
-    return [...rule.subjects(estate)];
+    return { list: [...rule.subjects(estate)] };
   } catch (error) {
-    // A rule bug must not take the audit down with it; the gap is reported as a warning.
-    return [];
+    // A rule bug must not take the audit down with it, nor pass for "no subjects": it is reported.
+    return { error: error instanceof Error ? error.message : String(error) };
   }
 }
 

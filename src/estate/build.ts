@@ -1,5 +1,6 @@
 import { idKey, parentId } from '../core/ids';
 import { isObject } from '../core/json';
+import { READ_TYPES } from '../inventory/resource-types';
 import type { Inventory, ResourceRow } from '../inventory/types';
 import { buildServiceTagIndex, parseClassicFirewallRules, parseNsg, parseRouteTable, parseRuleCollectionGroup } from '../network';
 import type { FirewallRuleCollectionGroup } from '../network';
@@ -58,31 +59,6 @@ const COMPUTE_TYPES: ReadonlyMap<string, ComputeType> = new Map([
   ['virtualmachine', 'VirtualMachine'],
   ['hdinsight', 'HDInsight'],
   ['databricks', 'Databricks'],
-]);
-
-/** Types some rule reads; rows of other types get no view (contract.md: unknown types are ignored). */
-const READ_TYPES: ReadonlySet<string> = new Set([
-  'microsoft.machinelearningservices/workspaces',
-  'microsoft.machinelearningservices/workspaces/computes',
-  'microsoft.network/virtualnetworks',
-  'microsoft.network/virtualnetworks/subnets',
-  'microsoft.network/networksecuritygroups',
-  'microsoft.network/routetables',
-  'microsoft.network/networkinterfaces',
-  'microsoft.network/privateendpoints',
-  'microsoft.storage/storageaccounts',
-  'microsoft.keyvault/vaults',
-  'microsoft.containerregistry/registries',
-  'microsoft.containerservice/managedclusters',
-  'microsoft.compute/virtualmachines',
-  'microsoft.hdinsight/clusters',
-  'microsoft.databricks/workspaces',
-  'microsoft.authorization/roleassignments',
-  'microsoft.containerinstance/containergroups',
-  'microsoft.network/azurefirewalls',
-  'microsoft.network/firewallpolicies',
-  'microsoft.network/firewallpolicies/rulecollectiongroups',
-  'microsoft.network/ipgroups',
 ]);
 
 /**
@@ -159,6 +135,7 @@ export function buildEstate(inventory: Inventory): Estate {
   const policyRows: { view: ResourceView; basePolicyId: string | undefined; referencedGroupIds: string[]; embedded: FirewallRuleCollectionGroup[] }[] = [];
   const groupsByPolicy = new Map<string, FirewallRuleCollectionGroup[]>();
   const standaloneSubnetRows: ResourceRow[] = [];
+  const managementGroupsBySubscription = new Map<string, string[]>();
 
   for (const row of inventory.resources) {
     const type = rowType(row);
@@ -309,6 +286,15 @@ export function buildEstate(inventory: Inventory): Estate {
         if (policyId !== undefined) pushTo(groupsByPolicy, idKey(policyId), parseRuleCollectionGroup(view.id, view.name, properties));
         break;
       }
+      case 'microsoft.resources/subscriptions': {
+        const subscription = asNonEmptyString(row.subscriptionId) ?? /^\/subscriptions\/([^/]+)$/i.exec(row.id.trim())?.[1];
+        const chain = pick(properties, 'managementGroupAncestorsChain');
+        // No chain at all is not "no management group": the ancestry was not read.
+        if (subscription !== undefined && Array.isArray(chain)) {
+          managementGroupsBySubscription.set(subscription.toLowerCase(), objectsOf(chain).map((group) => asNonEmptyString(pick(group, 'name'))).filter((name): name is string => name !== undefined));
+        }
+        break;
+      }
       case 'microsoft.network/ipgroups':
         ipGroups.add({ ...view, ipAddresses: stringsOf(pick(properties, 'ipAddresses')) });
         break;
@@ -448,6 +434,7 @@ export function buildEstate(inventory: Inventory): Estate {
     workspacesUsing: (id) => lookup(workspacesByResource, id),
     approvedPrivateEndpointsOf: (id) => lookup(approvedEndpointsByResource, id),
     roleAssignmentsOf: (principalId) => roleAssignmentsByPrincipal.get(principalId.toLowerCase()) ?? none,
+    managementGroupsOf: (subscriptionId) => managementGroupsBySubscription.get(subscriptionId.toLowerCase()),
     roleAssignmentCount: roleAssignments.length,
     firewallByPrivateIp: (ip) => firewallsByIp.get(ip.trim()),
     containerGroupsInSubnet: (id) => lookup(containerGroupsBySubnet, id),

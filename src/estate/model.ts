@@ -286,6 +286,11 @@ export interface Estate {
   approvedPrivateEndpointsOf(resourceId: string): readonly PrivateEndpoint[];
   /** Role assignments of a principal (object ID), case-insensitive. */
   roleAssignmentsOf(principalId: string): readonly RoleAssignment[];
+  /**
+   * Names of the management groups above a subscription (Resource Graph `resourcecontainers`,
+   * `properties.managementGroupAncestorsChain`); undefined when the inventory lacks the subscription row.
+   */
+  managementGroupsOf(subscriptionId: string): readonly string[] | undefined;
   /** Number of role assignments in the inventory: 0 means they were not read, so no grant can be judged missing. */
   readonly roleAssignmentCount: number;
   /** The firewall whose private IP this is. */

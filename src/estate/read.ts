@@ -1,5 +1,5 @@
 import { asArray, asBoolean, asNonEmptyString, asNumber, isObject, pick, refId, stringsOf } from '../core/json';
-import { idKey, nameOf, regionKey, resourceGroupOf, subscriptionOf } from '../core/ids';
+import { idKey, nameOf, regionKey, resourceGroupOf, subscriptionOf, typeFromId } from '../core/ids';
 import type { ResourceRow } from '../inventory/types';
 import type {
   AgentPool,
@@ -13,19 +13,6 @@ import type {
  * Readers that turn one untrusted Resource Graph row into the fields of a typed view.
  * Each answers `undefined` (or []) for missing or malformed data, never a guess.
  */
-
-/** "…/providers/Microsoft.Network/virtualNetworks/v/subnets/s" → "microsoft.network/virtualnetworks/subnets". */
-export function typeFromId(id: string): string | undefined {
-  const match = /\/providers\/([^/]+)\/(.+)$/i.exec(id);
-  if (!match || match[1] === undefined || match[2] === undefined) return undefined;
-  const segments = match[2].split('/');
-  const types: string[] = [];
-  for (let i = 0; i < segments.length; i += 2) {
-    const segment = segments[i];
-    if (segment) types.push(segment);
-  }
-  return `${match[1]}/${types.join('/')}`.toLowerCase();
-}
 
 export function rowType(row: ResourceRow): string | undefined {
   const written = asNonEmptyString(row.type);
@@ -138,4 +125,5 @@ export function identityPrincipalIdsOf(identity: unknown): string[] {
   return ids;
 }
 
+export { typeFromId };
 export { asBoolean, asNonEmptyString, asNumber, pick, refId, stringsOf };

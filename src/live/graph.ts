@@ -4,50 +4,49 @@ import { idKey } from '../core/ids';
 import { isObject } from '../core/json';
 import type { InventoryGap } from '../core/types';
 import type { ResourceRow } from '../inventory/types';
+import type { GraphTable } from '../inventory/resource-types';
+import { typesInTable } from '../inventory/resource-types';
 
 /**
  * Resource Graph reading: the KQL we send, `$skipToken` paging, subscription batching, and
  * isolating a failing subscription so that the rest of the estate is still read.
  */
 
-/** Every resource type src/estate/model.ts reads from the `resources` table (lowercase, as the graph writes them). */
-export const GRAPH_RESOURCE_TYPES: readonly string[] = [
-  'microsoft.machinelearningservices/workspaces',
-  'microsoft.machinelearningservices/workspaces/computes',
-  'microsoft.network/virtualnetworks',
-  'microsoft.network/networksecuritygroups',
-  'microsoft.network/routetables',
-  'microsoft.network/networkinterfaces',
-  'microsoft.network/privateendpoints',
-  'microsoft.network/azurefirewalls',
-  'microsoft.network/firewallpolicies',
-  'microsoft.network/firewallpolicies/rulecollectiongroups',
-  'microsoft.storage/storageaccounts',
-  'microsoft.keyvault/vaults',
-  'microsoft.containerregistry/registries',
-  'microsoft.containerservice/managedclusters',
-  'microsoft.compute/virtualmachines',
-  'microsoft.hdinsight/clusters',
-  'microsoft.databricks/workspaces',
-  'microsoft.containerinstance/containergroups',
-];
+/** The types read from the `resources` table (the rest: resource-types.ts). */
+export const GRAPH_RESOURCE_TYPES: readonly string[] = typesInTable('resources');
 
 export const ROLE_ASSIGNMENT_TYPE = 'microsoft.authorization/roleassignments';
 export const COMPUTE_TYPE = 'microsoft.machinelearningservices/workspaces/computes';
+export const SUBSCRIPTION_TYPE = 'microsoft.resources/subscriptions';
 
 /** Service maximum rows per page and subscriptions per request. */
 export const MAX_PAGE_SIZE = 1000;
 export const MAX_SUBSCRIPTIONS_PER_REQUEST = 1000;
 
-export type GraphTable = 'resources' | 'authorizationresources';
+export type { GraphTable };
 
 /** One query per table; `order by id` makes paging deterministic across pages. */
 export function resourcesQuery(): string {
-  return `resources\n| where type in~ (${GRAPH_RESOURCE_TYPES.map(kqlString).join(', ')})\n| order by id asc`;
+  return typesQuery('resources');
 }
 
+/** Firewall policy rule collection groups: Resource Graph lists them only in `networkresources`. */
+export function networkResourcesQuery(): string {
+  return typesQuery('networkresources');
+}
+
+/** Sent with `authorizationScopeFilter: AtScopeAboveAndBelow` so that grants inherited from management groups are listed too. */
 export function roleAssignmentsQuery(): string {
   return `authorizationresources\n| where type =~ ${kqlString(ROLE_ASSIGNMENT_TYPE)}\n| order by id asc`;
+}
+
+/** The subscriptions in scope with their management group ancestry (`properties.managementGroupAncestorsChain`). */
+export function subscriptionsQuery(): string {
+  return `resourcecontainers\n| where type =~ ${kqlString(SUBSCRIPTION_TYPE)}\n| order by id asc`;
+}
+
+function typesQuery(table: GraphTable): string {
+  return `${table}\n| where type in~ (${typesInTable(table).map(kqlString).join(', ')})\n| order by id asc`;
 }
 
 export function byIdsQuery(table: GraphTable, ids: readonly string[]): string {
@@ -77,6 +76,8 @@ export interface GraphReadOptions {
   readonly onPage?: (event: PageEvent) => void;
   /** Told when a batch of subscriptions is done (read or given up). */
   readonly onSubscriptionsDone?: (count: number) => void;
+  /** Role assignments: which scopes' grants to list (`AtScopeAboveAndBelow` includes those inherited from management groups). */
+  readonly authorizationScopeFilter?: 'AtScopeAboveAndBelow';
 }
 
 export interface GraphReadResult {
@@ -154,7 +155,12 @@ async function readAllPages(client: ResourceGraphClient, query: string, scopes: 
     const response = await client.resources({
       query,
       ...scopes,
-      options: { top: options.pageSize, resultFormat: 'objectArray', ...(skipToken !== undefined ? { skipToken } : {}) },
+      options: {
+        top: options.pageSize,
+        resultFormat: 'objectArray',
+        ...(options.authorizationScopeFilter !== undefined ? { authorizationScopeFilter: options.authorizationScopeFilter } : {}),
+        ...(skipToken !== undefined ? { skipToken } : {}),
+      },
     });
     const data = rowsOf(response.data);
     if (data === undefined) throw new MalformedAnswerError('the answer has no row array in `data`');

@@ -2,13 +2,14 @@
  * Live inventory (issue 3): the estate read from Azure through Resource Graph, ARM and the
  * Network service-tags API, as an Inventory whose rows look exactly like snapshot rows.
  */
-export { readLiveInventory, readResourcesByIds, graphResourceIdOf, LiveUsageError } from './inventory';
+export { readLiveInventory, readResourcesByIds, LiveUsageError } from './inventory';
+export type { ReadFailure } from './arm-read';
 export type { LiveInventoryOptions, LiveReadOptions, LiveProgress, LivePhase, ResourcesByIdResult } from './inventory';
 export { resolveCredential, staticTokenCredential } from './credential';
 export { cloudSettings, isCloudName, CLOUD_NAMES } from './clouds';
 export type { CloudName, CloudSettings } from './clouds';
 export type { RetrySettings, DelayEvent, DelayReason } from './throttle';
-export { GRAPH_RESOURCE_TYPES, resourcesQuery, roleAssignmentsQuery, MAX_PAGE_SIZE, MAX_SUBSCRIPTIONS_PER_REQUEST } from './graph';
+export { GRAPH_RESOURCE_TYPES, resourcesQuery, networkResourcesQuery, roleAssignmentsQuery, subscriptionsQuery, MAX_PAGE_SIZE, MAX_SUBSCRIPTIONS_PER_REQUEST } from './graph';
 export { clearServiceTagCache } from './service-tags';
 export { touchedByGaps } from './gaps';
 export {

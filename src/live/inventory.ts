@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { TlsSettings } from '@azure/core-rest-pipeline';
 import { isRestError } from '@azure/core-rest-pipeline';
-import { idKey, regionKey, subscriptionOf } from '../core/ids';
+import { idKey, regionKey, subscriptionOf, typeFromId } from '../core/ids';
 import { asNonEmptyString } from '../core/json';
 import type { InventoryGap } from '../core/types';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
@@ -21,9 +21,13 @@ import {
   MAX_SUBSCRIPTIONS_PER_REQUEST,
   readGraph,
   resourcesQuery,
+  networkResourcesQuery,
   roleAssignmentsQuery,
+  subscriptionsQuery,
 } from './graph';
 import { readServiceTags } from './service-tags';
+import type { ReadFailure } from './arm-read';
+import { readFromArm } from './arm-read';
 import type { RetrySettings } from './throttle';
 import { QuotaPacer } from './throttle';
 
@@ -121,13 +125,18 @@ export async function readLiveInventory(options: LiveInventoryOptions): Promise<
       report();
     },
   });
+  // Rule collection groups live only in `networkresources`; without them every policy-based firewall would be misjudged.
+  const network = await readGraph(graph, networkResourcesQuery(), scope, { pageSize, batchSize, label: 'firewall rule collection groups', onPage });
   report('role-assignments');
-  const roles = await readGraph(graph, roleAssignmentsQuery(), scope, { pageSize, batchSize, label: 'role assignments', onPage });
+  // AtScopeAboveAndBelow: grants inherited from management groups apply too (aks.internal-lb-network-contributor).
+  const roles = await readGraph(graph, roleAssignmentsQuery(), scope, { pageSize, batchSize, label: 'role assignments', onPage, authorizationScopeFilter: 'AtScopeAboveAndBelow' });
+  // The subscriptions' management group ancestry tells which inherited grants cover which subscription.
+  const containers = await readGraph(graph, subscriptionsQuery(), scope, { pageSize, batchSize, label: 'subscriptions', onPage });
 
-  const gaps: InventoryGap[] = [...resources.gaps, ...roles.gaps];
+  const gaps: InventoryGap[] = mergeGaps([...resources.gaps, ...network.gaps, ...roles.gaps, ...containers.gaps]);
   const warnings: string[] = [];
-  let malformed = resources.malformed + roles.malformed;
-  const rows = mergeRows(resources.rows, roles.rows);
+  let malformed = resources.malformed + network.malformed + roles.malformed + containers.malformed;
+  const rows = mergeRows(resources.rows, network.rows, roles.rows, containers.rows);
 
   const lacking = workspacesLackingComputes(rows);
   if (lacking.length > 0) {
@@ -163,81 +172,26 @@ export async function readLiveInventory(options: LiveInventoryOptions): Promise<
 }
 
 export interface ResourcesByIdResult {
-  /** Rows found, in Resource Graph's shape (the parent VNet, NSG or route table for a subnet, rule or route). */
+  /** Rows found, in Resource Graph's shape (a subnet, rule or route is answered with its container). */
   readonly resources: readonly ResourceRow[];
-  /** Requested IDs (after mapping to their graph resource) that no longer exist. */
+  /** IDs read (after resourceToReadFor) that no longer exist. */
   readonly missing: readonly string[];
-  readonly gaps: readonly InventoryGap[];
+  /** IDs that could not be read, each on its own. */
+  readonly failures: readonly ReadFailure[];
   readonly warnings: readonly string[];
 }
 
-const IDS_PER_QUERY = 100;
-
 /**
- * Re-reads changed resources by ID (the event path). Children that Resource Graph embeds in
- * their parent (subnets, security rules, routes) are read as the parent. Role assignments come
- * from `authorizationresources`; computes the graph lacks come from ARM.
+ * Re-reads changed resources by ID from Azure Resource Manager (the event path): the provider's
+ * current state, never a Resource Graph row that may still lag the change. Each ID is read on
+ * its own, so one that cannot be read does not fail the others.
  */
 export async function readResourcesByIds(ids: readonly string[], options: LiveReadOptions): Promise<ResourcesByIdResult> {
   const transport = transportOf(options);
-  const pageSize = clamp(options.pageSize ?? MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, 'pageSize');
-  const graphPacer = new QuotaPacer(options.retry?.quotaLowWatermark ?? 3);
-  const graph = createGraphClient(transport, graphPacer);
-  const wanted = new Map<string, string>();
-  for (const id of ids) {
-    const graphId = graphResourceIdOf(id);
-    if (subscriptionOf(graphId) !== undefined) wanted.set(idKey(graphId), graphId);
-  }
-  const byTable: Record<GraphTable, string[]> = { resources: [], authorizationresources: [] };
-  for (const id of wanted.values()) {
-    byTable[/\/providers\/microsoft\.authorization\/roleassignments\//i.test(id) ? 'authorizationresources' : 'resources'].push(id);
-  }
-  const rows: ResourceRow[] = [];
-  const gaps: InventoryGap[] = [];
-  let malformed = 0;
-  for (const table of ['resources', 'authorizationresources'] as const) {
-    const tableIds = byTable[table];
-    for (let start = 0; start < tableIds.length; start += IDS_PER_QUERY) {
-      const chunk = tableIds.slice(start, start + IDS_PER_QUERY);
-      const subscriptions = [...new Set(chunk.map((id) => subscriptionOf(id) as string))];
-      const scope: GraphScope = { kind: 'subscriptions', ids: subscriptions };
-      const read = await readGraph(graph, byIdsQuery(table, chunk), scope, { pageSize, batchSize: MAX_SUBSCRIPTIONS_PER_REQUEST, label: table });
-      appendAll(rows, read.rows);
-      gaps.push(...read.gaps);
-      malformed += read.malformed;
-    }
-  }
-  const found = new Set(rows.map((row) => idKey(row.id)));
-  const lostComputes = [...wanted.values()].filter((id) => !found.has(idKey(id)) && isComputeId(id));
-  if (lostComputes.length > 0) {
-    const arm = createArmGetClient(transport, new QuotaPacer(3));
-    for (const id of lostComputes) {
-      try {
-        const row = asRow(await arm.getJson(`${id}?api-version=${COMPUTES_API_VERSION}`));
-        if (row) {
-          rows.push(toGraphShape(row));
-          found.add(idKey(row.id));
-        }
-      } catch (error) {
-        if (!(isRestError(error) && error.statusCode === 404)) gaps.push({ scope: id, reason: `workspace compute: ${describeError(error)}` });
-      }
-    }
-  }
-  const gapScopes = gaps.map((gap) => gap.scope.toLowerCase());
-  const missing = [...wanted.values()].filter((id) => !found.has(idKey(id)) && !gapScopes.some((scope) => idKey(id).startsWith(scope)));
-  const warnings = malformed > 0 ? [`skipped ${malformed} rows that are not objects or lack an id`] : [];
-  return { resources: rows, missing, gaps, warnings };
-}
-
-/** The resource Resource Graph indexes for an ID: subnets, security rules and routes live inside their parent. */
-export function graphResourceIdOf(id: string): string {
-  const trimmed = id.trim().replace(/\/+$/, '');
-  const embedded = /^(.*\/providers\/microsoft\.network\/(?:virtualnetworks|networksecuritygroups|routetables)\/[^/]+)\/(?:subnets|securityrules|routes)\/[^/]+$/i.exec(trimmed);
-  return embedded?.[1] ?? trimmed;
-}
-
-function isComputeId(id: string): boolean {
-  return /\/providers\/microsoft\.machinelearningservices\/workspaces\/[^/]+\/computes\/[^/]+$/i.test(id);
+  const arm = createArmGetClient(transport, new QuotaPacer(options.retry?.quotaLowWatermark ?? 3));
+  const read = await readFromArm(arm, ids, typeFromId, options.computeConcurrency);
+  const warnings = read.unsupported.length > 0 ? [`not read (no rule reads their type): ${read.unsupported.join(', ')}`] : [];
+  return { resources: read.resources, missing: read.missing, failures: read.failures, warnings };
 }
 
 function scopeOf(options: LiveInventoryOptions): GraphScope {
@@ -263,6 +217,18 @@ function transportOf(options: LiveReadOptions): Transport {
 function clamp(value: number, min: number, max: number, name: string): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new LiveUsageError(`${name} must be a whole number from ${min} to ${max}, not ${value}`);
   return value;
+}
+
+/** One gap per scope: the queries that failed for it, joined ("resources: HTTP 500; role assignments: HTTP 500"). */
+function mergeGaps(gaps: readonly InventoryGap[]): InventoryGap[] {
+  const byScope = new Map<string, { scope: string; reasons: string[] }>();
+  for (const gap of gaps) {
+    const key = gap.scope.toLowerCase();
+    const entry = byScope.get(key) ?? { scope: gap.scope, reasons: [] };
+    if (!entry.reasons.includes(gap.reason)) entry.reasons.push(gap.reason);
+    byScope.set(key, entry);
+  }
+  return [...byScope.values()].map((entry) => ({ scope: entry.scope, reason: entry.reasons.join('; ') }));
 }
 
 /** Concatenates row lists, keeping the first row of each case-folded ID. */

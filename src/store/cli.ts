@@ -35,8 +35,12 @@ export const FINDINGS_HELP = [
   `Usage: ${PROGRAM} findings list [--state open|resolved|suppressed] [--severity info|low|medium|high]`,
   '                              [--rule ID] [--subscription ID] [--workspace ID] [--resource ID]',
   '                              [--format table|json|csv] [--top N] [--continuation TOKEN] [--store CONNECTION]',
+  `       ${PROGRAM} findings repair [--dry-run] [--store CONNECTION]`,
   '',
-  'Lists stored findings, most recently changed first.',
+  'list: stored findings, most recently changed first.',
+  'repair: brings back to now any time more than 5 minutes in the future that an older version let an',
+  '  event write (a partition claimed by a future time, findings "evaluated" in the future), which would',
+  '  otherwise make every later sweep and event look older; --dry-run only counts.',
   '',
   '  --top          at most N findings (default 100, at most 1000); a continuation token for the',
   '                 next page is printed on stderr (json: in the document)',
@@ -122,10 +126,11 @@ const FINDINGS_OPTIONS: OptionsConfig = {
   top: { type: 'string' },
   continuation: { type: 'string' },
   store: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
 
-/** `findings list …` (argv without "findings"). */
+/** `findings list …` or `findings repair …` (argv without "findings"). */
 export function runFindingsList(argv: readonly string[], io: CliIo, deps: StoreCliDeps = {}): Promise<number> {
   return oneLineErrors(io, async () => {
     const { values, positionals } = parseOptions(expandBareStoreFlag(argv), FINDINGS_OPTIONS, 'findings');
@@ -133,8 +138,17 @@ export function runFindingsList(argv: readonly string[], io: CliIo, deps: StoreC
       io.stdout.write(`${FINDINGS_HELP}\n`);
       return EXIT.ok;
     }
+    if (positionals[0] === 'repair' && positionals.length === 1) {
+      const dryRun = flagOption(values, 'dry-run');
+      return withStore(deps, stringOption(values, 'store'), io, async ({ store }) => {
+        const result = await store.repairFutureTimes({ dryRun });
+        const verb = dryRun ? 'would repair' : 'repaired';
+        io.stdout.write(`${verb} ${result.markers.length} partition marker(s) and ${result.findings} finding(s) dated after ${result.repairedAt}${result.markers.length > 0 ? ` (partitions: ${result.markers.join(', ')})` : ''}\n`);
+        return EXIT.ok;
+      });
+    }
     if (positionals[0] !== 'list' || positionals.length > 1) {
-      throw new UsageError(`findings: expected 'findings list [options]'${positionals[0] !== undefined && positionals[0] !== 'list' ? `, not '${positionals[0]}'` : ''} (see 'findings --help')`);
+      throw new UsageError(`findings: expected 'findings list [options]' or 'findings repair [--dry-run]'${positionals[0] !== undefined && positionals[0] !== 'list' ? `, not '${positionals[0]}'` : ''} (see 'findings --help')`);
     }
     const format = choice<ListFormat>(stringOption(values, 'format'), LIST_FORMATS, 'findings: --format', 'table');
     const filter = findingFilter(values);

@@ -51,6 +51,7 @@ import type {
   FindingState,
   RecordEvaluationsInput,
   RecordEvaluationsResult,
+  RepairResult,
   StoredFinding,
   Suppression,
   SuppressionInput,
@@ -76,9 +77,17 @@ export const DEFAULT_TABLE_PREFIX = 'amlaudit';
 
 /** Entities per transaction: 100 is the service limit, one slot is the partition marker. */
 export const FINDINGS_PER_TRANSACTION = 99;
-/** A transaction body is at most 4 MiB; stay well below with a rough UTF-16 estimate. */
-const TRANSACTION_BUDGET_BYTES = 3_000_000;
+/**
+ * A transaction body is at most 4 MiB as sent. Entities are measured as the JSON the SDK sends
+ * (UTF-8, escapes included) plus each operation's multipart headers; keep a margin below the limit.
+ */
+export const TRANSACTION_BUDGET_BYTES = 3_500_000;
+const OPERATION_OVERHEAD_BYTES = 1024;
+/** The ISO times of a finding entity that order evaluations (repairFutureTimes). */
+const FINDING_TIME_FIELDS = ['evaluatedAt', 'lastSeen', 'lastChangedAt', 'firstSeen', 'resolvedAt'] as const;
 const MAX_CONFLICT_RETRIES = 12;
+/** How far ahead of this clock an evaluation time may be (clock skew between hosts); beyond, it is refused. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const PARTITION_CONCURRENCY = 4;
 const SUPPRESSION_PARTITION = 'suppression';
 const DEFAULT_PAGE = 100;
@@ -187,6 +196,10 @@ class TableFindingsStore implements FindingsStore {
     const at = input.evaluatedAt.toISOString();
     if (Number.isNaN(input.evaluatedAt.getTime())) throw new StoreInputError('recordEvaluations: evaluatedAt is not a valid date');
     const now = this.now();
+    if (input.evaluatedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+      // A time in the future would make every later sweep and event look older: refuse it.
+      throw new StoreInputError(`recordEvaluations: evaluatedAt ${at} is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of this clock (${now.toISOString()})`);
+    }
     const suppressions = (await this.listSuppressions()).filter((suppression) => isActive(suppression, now));
     const total = newTally();
     let outOfScope = 0;
@@ -194,6 +207,7 @@ class TableFindingsStore implements FindingsStore {
 
     if ('subscriptionIds' in input.scope) {
       const sweepId = input.sweepId ?? randomUUID();
+      const claims = input.scope.claim !== false;
       const incomplete = new Set((input.scope.incompleteSubscriptionIds ?? []).map(partitionKeyOfSubscription));
       const bySubscription = new Map<string, { readonly subscriptionId: string; readonly evaluations: Evaluation[] }>();
       for (const subscriptionId of input.scope.subscriptionIds) {
@@ -216,13 +230,14 @@ class TableFindingsStore implements FindingsStore {
             evaluations: byRowKey(evaluations),
             resources: 'partition',
             resolveAbsent: complete,
-            claim: complete ? { sweepId } : undefined,
+            claim: complete && claims ? { sweepId } : undefined,
           },
           at,
           suppressions,
           now,
           tally,
         );
+        if (!claims) return tally;
         // Written only once the partition's findings are: a sweep that failed halfway leaves no record.
         const record = sweepRecordOf(sweepId, subscriptionId, input, evaluations, complete, tally, started, this.now());
         // An upsert: re-running a sweep that failed in another subscription rewrites this record, it does not collide with it.
@@ -233,7 +248,7 @@ class TableFindingsStore implements FindingsStore {
         return tally;
       });
       for (const tally of tallies) addTally(total, tally);
-      recordedSweepId = sweepId;
+      recordedSweepId = claims ? sweepId : null;
     } else {
       const byPartition = new Map<string, { evaluations: Evaluation[]; resources: Map<string, string> }>();
       for (const key of input.scope.resourceKeys) {
@@ -292,7 +307,7 @@ class TableFindingsStore implements FindingsStore {
     }
 
     while (pending.length > 0) {
-      const batch = takeBatch(pending);
+      const batch = takeBatch(pending, partitionKey);
       pending = pending.slice(batch.length);
       let attempt = 0;
       let current = batch;
@@ -426,7 +441,7 @@ class TableFindingsStore implements FindingsStore {
 
   private async scan(client: TableClient, filter: string, visit: (entity: TableEntityResult<Record<string, unknown>>) => void, action: string): Promise<void> {
     try {
-      for await (const entity of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) visit(entity);
+      for await (const entity of client.listEntities<Record<string, unknown>>(filter === '' ? {} : { queryOptions: { filter } })) visit(entity);
     } catch (error) {
       throw storeFailure(error, this.endpoint, action);
     }
@@ -603,6 +618,52 @@ class TableFindingsStore implements FindingsStore {
     }
   }
 
+  async repairFutureTimes(options: { readonly dryRun?: boolean } = {}): Promise<RepairResult> {
+    const now = this.now();
+    const repairedAt = now.toISOString();
+    const limit = new Date(now.getTime() + MAX_CLOCK_SKEW_MS).toISOString();
+    const markers: { partitionKey: string; etag: string }[] = [];
+    const findings: { partitionKey: string; rowKey: string; etag: string; fields: Record<string, string> }[] = [];
+    await this.scan(
+      this.findings,
+      '',
+      (entity) => {
+        const partitionKey = entity.partitionKey ?? '';
+        const rowKey = entity.rowKey ?? '';
+        if (rowKey === MARKER_ROW_KEY) {
+          const sweptAt = asString(entity.sweptAt) ?? '';
+          if (sweptAt > limit) markers.push({ partitionKey, etag: entity.etag });
+          return;
+        }
+        const fields: Record<string, string> = {};
+        for (const name of FINDING_TIME_FIELDS) {
+          const value = asString(entity[name]);
+          if (value !== undefined && value > limit) fields[name] = repairedAt;
+        }
+        if (Object.keys(fields).length > 0) findings.push({ partitionKey, rowKey, etag: entity.etag, fields });
+      },
+      'scanning for future times',
+    );
+    if (options.dryRun !== true) {
+      // Merge under the ETag read: a row that changed meanwhile was written by a current version and is left alone.
+      for (const marker of markers) {
+        await this.io(`releasing the marker of partition ${marker.partitionKey}`, () =>
+          this.findings.updateEntity({ partitionKey: marker.partitionKey, rowKey: MARKER_ROW_KEY, sweptAt: '', sweepId: '', touchedAt: repairedAt }, 'Merge', { etag: marker.etag }).catch((error: unknown) => {
+            if (!isWriteConflict(error)) throw error;
+          }),
+        );
+      }
+      for (const finding of findings) {
+        await this.io(`repairing a finding of partition ${finding.partitionKey}`, () =>
+          this.findings.updateEntity({ partitionKey: finding.partitionKey, rowKey: finding.rowKey, ...finding.fields }, 'Merge', { etag: finding.etag }).catch((error: unknown) => {
+            if (!isWriteConflict(error)) throw error;
+          }),
+        );
+      }
+    }
+    return { repairedAt, markers: markers.map((marker) => marker.partitionKey), findings: findings.length, dryRun: options.dryRun === true };
+  }
+
   private async io<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -655,12 +716,11 @@ function byRowKey(evaluations: readonly Evaluation[]): Map<string, Evaluation> {
   return result;
 }
 
-function takeBatch(pending: readonly PendingWrite[]): PendingWrite[] {
+function takeBatch(pending: readonly PendingWrite[], partitionKey: string): PendingWrite[] {
   const batch: PendingWrite[] = [];
   let bytes = 0;
   for (const write of pending) {
-    const next = write.decision.next;
-    const size = 2 * (next.message.length + next.title.length + next.resourceId.length + JSON.stringify(next.evidence).length + JSON.stringify(next.workspaceIds).length) + 2048;
+    const size = Buffer.byteLength(JSON.stringify({ PartitionKey: partitionKey, RowKey: write.rowKey, ...toEntityProperties(write.decision.next) }), 'utf8') + OPERATION_OVERHEAD_BYTES;
     if (batch.length > 0 && (batch.length >= FINDINGS_PER_TRANSACTION || bytes + size > TRANSACTION_BUDGET_BYTES)) break;
     batch.push(write);
     bytes += size;
@@ -678,7 +738,7 @@ function addTally(total: Tally, part: Tally): void {
   total.stale += part.stale;
   total.written += part.written;
   total.bookkeepingWrites += part.bookkeepingWrites;
-  total.changes.push(...part.changes);
+  for (const change of part.changes) total.changes.push(change);
 }
 
 /** Runs `work` over `items`, at most `limit` at a time; results in input order; the first failure rejects. */

@@ -2,7 +2,7 @@
  * The findings store (issue 4): findings with a lifecycle, sweep records and suppressions over
  * Azure Table Storage. The only module that talks to Tables. See the README, "Findings that last".
  */
-export { openFindingsStore, DEFAULT_TABLE_PREFIX, FINDINGS_PER_TRANSACTION, storedFindingOf, bySeverityThenRule } from './findings-store';
+export { openFindingsStore, DEFAULT_TABLE_PREFIX, FINDINGS_PER_TRANSACTION, MAX_CLOCK_SKEW_MS, storedFindingOf, bySeverityThenRule } from './findings-store';
 export type { OpenStoreOptions } from './findings-store';
 export { StoreError, StoreInputError, StoreUnavailableError } from './errors';
 export { decide } from './lifecycle';
@@ -22,6 +22,7 @@ export type {
   Lifecycle,
   RecordEvaluationsInput,
   RecordEvaluationsResult,
+  RepairResult,
   Resolution,
   StoredFinding,
   Suppression,

@@ -73,6 +73,12 @@ export type EvaluationScope =
       readonly subscriptionIds: readonly string[];
       /** Subscriptions whose inventory had gaps; treated as incomplete even when `complete` is true. */
       readonly incompleteSubscriptionIds?: readonly string[];
+      /**
+       * Default true: a sweep claims each complete partition (later, older evaluations become
+       * stale) and leaves a sweep record. False (a whole-subscription event batch): the partition
+       * is judged whole without a claim or a record, and unchanged findings are confirmed instead.
+       */
+      readonly claim?: boolean;
     }
   | { readonly resourceKeys: ReadonlySet<string> };
 
@@ -80,7 +86,10 @@ export interface RecordEvaluationsInput {
   readonly scope: EvaluationScope;
   /** Every evaluation of the run, pass and not-applicable included (they resolve findings). */
   readonly evaluations: readonly Evaluation[];
-  /** Sweep start or event time. An evaluation older than the stored one never overwrites it. */
+  /**
+   * Sweep start or event time. An evaluation older than the stored one never overwrites it; one
+   * later than now plus MAX_CLOCK_SKEW_MS is refused (a future time would freeze what it touched).
+   */
   readonly evaluatedAt: Date;
   /**
    * The inventory had no gaps. False: only the (rule, subject) pairs evaluated change; nothing is
@@ -193,6 +202,12 @@ export interface FindingsStore {
   listSuppressions(options?: { readonly includeExpired?: boolean }): Promise<readonly Suppression[]>;
   /** False when there was no such suppression. */
   removeSuppression(id: string): Promise<boolean>;
+  /**
+   * Finds times beyond now plus MAX_CLOCK_SKEW_MS that older versions let events write (a partition
+   * marker claimed by a future time, findings evaluated "in the future") and brings them back to
+   * now, so later sweeps and events are judged again. `dryRun` only counts.
+   */
+  repairFutureTimes(options?: { readonly dryRun?: boolean }): Promise<RepairResult>;
   /** Where the data lives (for messages): the table endpoint and prefix. */
   readonly description: string;
 }
@@ -203,4 +218,14 @@ export interface SweepFailureInput {
   readonly error: string;
   readonly sweepId?: string;
   readonly durationMs?: number;
+}
+
+export interface RepairResult {
+  /** When the repair looked (the time future values were brought back to). */
+  readonly repairedAt: string;
+  /** Partition markers whose claim was in the future: released. */
+  readonly markers: readonly string[];
+  /** Findings with a time in the future: those times set to `repairedAt`. */
+  readonly findings: number;
+  readonly dryRun: boolean;
 }

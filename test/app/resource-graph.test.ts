@@ -11,8 +11,9 @@ import { armWriteEvent, at, PROD, SAMPLE_PATH, STORAGE_ID, storageRow } from './
 import { readFileSync } from 'node:fs';
 
 /**
- * The Azure path: events without a payload are judged by reading the resource from Resource
- * Graph by ID (src/live, against the local HTTPS Resource Graph/ARM server).
+ * The Azure path: sweeps read Resource Graph; events are judged by reading each changed resource
+ * from Azure Resource Manager by ID (src/live, against the local HTTPS Resource Graph/ARM server),
+ * never from the graph, which may still lag the change.
  */
 const azurite = useAzurite();
 const quiet: AppLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -42,6 +43,7 @@ describe('resourceChanged on Resource Graph', () => {
     const app = new AuditorApp({ settings: { scopeSubscriptions: [PROD], coalesceMs: 10 }, provider, store: await azurite.freshStore() });
     const sweep = await app.sweepSubscription(PROD, 'timer', quiet);
     expect(sweep.complete).toBe(true);
+    const afterSweep = arm.requests.length;
 
     // Someone opens the storage firewall; ARM's system topic says only "written".
     replaceRow(rows, storageRow('Allow'));
@@ -61,7 +63,14 @@ describe('resourceChanged on Resource Graph', () => {
     expect(storageWrite.outcome).toBe('judged');
     expect((await app.store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('resolved');
     expect((await app.store.getFinding('storage.compute-subnet-allowed', STORAGE_ID))?.state).toBe('open');
-    const graphQueries = arm.requestsOf('graph').map((request) => JSON.stringify(request.body));
-    expect(graphQueries.some((query) => query.includes('vnet-ml-prod') && !query.includes('snet-training'))).toBe(true);
+    const eventReads = arm.requests.slice(afterSweep);
+    expect(eventReads.filter((request) => request.kind === 'graph')).toEqual([]);
+    // The subnet was read as its VNet, from ARM, with the Network API version.
+    expect(eventReads.map((request) => [request.method, request.path.toLowerCase(), request.query['api-version']])).toEqual(
+      expect.arrayContaining([
+        ['GET', VNET_ID.toLowerCase(), '2024-05-01'],
+        ['GET', STORAGE_ID.toLowerCase(), '2023-05-01'],
+      ]),
+    );
   });
 });

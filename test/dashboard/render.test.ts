@@ -69,6 +69,7 @@ function sweepStore(records: readonly SweepRecord[] | Error): FindingsStore {
     addSuppression: refuse,
     listSuppressions: refuse,
     removeSuppression: refuse,
+    repairFutureTimes: refuse,
   };
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { graphResourceIdOf, readResourcesByIds, touchedByGaps } from '../../src/live';
+import { resourceToReadFor } from '../../src/core/ids';
+import { readResourcesByIds, touchedByGaps } from '../../src/live';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
 import { buildTestEstate, SUB_A, SUB_B } from './estate';
@@ -24,41 +25,71 @@ function options(on: ArmServer) {
   return { credential: new RecordingCredential(), armEndpoint: on.endpoint, tlsOptions: on.tlsOptions, retry: recordedRetry().retry };
 }
 
-describe('readResourcesByIds (the event path)', () => {
-  it('reads changed resources with one query per table, a subnet as its VNet, and names what is gone', async () => {
+describe('readResourcesByIds (the event path reads Azure Resource Manager, not the lagging graph)', () => {
+  it('GETs each changed resource by ID with its type\'s API version; a subnet as its VNet; names what is gone (404)', async () => {
     server = await startArmServer({ rows });
     const gone = `/subscriptions/${SUB_B}/resourceGroups/rg-beta/providers/Microsoft.Network/networkSecurityGroups/deleted`;
     const result = await readResourcesByIds([`${vnetA}/subnets/training`, storageB.toUpperCase(), roleA, clusterA, gone], options(server));
-    expect(result.gaps).toEqual([]);
+    expect(result.failures).toEqual([]);
     expect(result.resources.map((row) => row.id).sort()).toEqual([vnetA, storageB, roleA, clusterA].sort());
     expect(result.missing).toEqual([gone]);
-    const graph = server.requestsOf('graph');
-    expect(graph.map((request) => request.table)).toEqual(['resources', 'authorizationresources']);
-    expect(new Set(graph[0]?.subscriptions)).toEqual(new Set([SUB_A, SUB_B]));
-    expect(server.requestsOf('compute')).toHaveLength(0);
+    expect(server.requestsOf('graph')).toHaveLength(0);
+    const gets = server.requests.filter((request) => request.method === 'GET');
+    expect(gets.map((request) => request.query['api-version']).sort()).toEqual(['2022-04-01', '2023-05-01', '2024-04-01', '2024-05-01', '2024-05-01'].sort());
+    // ARM's shape becomes the graph's: lowercased type, subscriptionId and resourceGroup columns.
+    const storage = result.resources.find((row) => row.id === storageB);
+    expect(storage).toMatchObject({ type: 'microsoft.storage/storageaccounts', subscriptionId: SUB_B, resourceGroup: 'rg-beta' });
   });
 
-  it('reads a compute through ARM when the graph does not index computes; a deleted one is missing', async () => {
-    server = await startArmServer({ rows, graphIndexesComputes: false });
-    const deleted = clusterA.replace('cpu-cluster', 'deleted-cluster');
-    const result = await readResourcesByIds([clusterA, deleted], options(server));
-    expect(result.resources.map((row) => [row.id, row.type])).toEqual([[clusterA, 'microsoft.machinelearningservices/workspaces/computes']]);
-    expect(result.resources[0]?.subscriptionId).toBe(SUB_A);
-    expect(result.missing).toEqual([deleted]);
-    expect(server.requestsOf('compute')).toHaveLength(2);
-  });
-
-  it('reports a failed read as a gap, not as a deletion', async () => {
-    server = await startArmServer({ rows, faults: [{ when: (request) => request.kind === 'graph', status: 403 }] });
+  it('takes sku, kind and identity from the read, as ARM holds them now', async () => {
+    const upgraded = rows.map((row) => (row.id === storageB ? { ...row, sku: { name: 'Standard_ZRS' }, kind: 'StorageV2', identity: { type: 'SystemAssigned', principalId: 'p-1' } } : row));
+    server = await startArmServer({ rows: upgraded });
     const result = await readResourcesByIds([storageB], options(server));
-    expect(result.missing).toEqual([]);
-    expect(result.gaps).toEqual([{ scope: `/subscriptions/${SUB_B}`, reason: expect.stringMatching(/HTTP 403/) }]);
+    expect(result.resources[0]).toMatchObject({ sku: { name: 'Standard_ZRS' }, kind: 'StorageV2', identity: { principalId: 'p-1' } });
   });
 
-  it('maps embedded children to the resource the graph indexes', () => {
-    expect(graphResourceIdOf(`${vnetA}/subnets/training`)).toBe(vnetA);
-    expect(graphResourceIdOf('/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n/securityRules/r')).toBe('/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n');
-    expect(graphResourceIdOf(storageB)).toBe(storageB);
+  it('reads children through the resource they belong to: private endpoint connections, agent pools, security rules', async () => {
+    server = await startArmServer({ rows });
+    const result = await readResourcesByIds([`${storageB}/privateEndpointConnections/pe-1`, `${vnetA.replace(/virtualNetworks\/.*/, 'networkSecurityGroups/nsg-alpha')}/securityRules/r1`], options(server));
+    expect(result.resources.map((row) => row.id)).toContain(storageB);
+    const paths = server.requests.map((request) => request.path);
+    expect(paths).toContain(storageB);
+    expect(paths.some((path) => /securityRules/i.test(path))).toBe(false);
+  });
+
+  it('reads a role assignment scoped to a VNet by its own ID', async () => {
+    const scoped = `${vnetA}/providers/Microsoft.Authorization/roleAssignments/ra-vnet`;
+    server = await startArmServer({ rows: [...rows, { id: scoped, name: 'ra-vnet', type: 'microsoft.authorization/roleassignments', properties: { principalId: 'p', roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7', scope: vnetA } }] });
+    const result = await readResourcesByIds([scoped], options(server));
+    expect(result.resources.map((row) => [row.id, row.type])).toEqual([[scoped, 'microsoft.authorization/roleassignments']]);
+  });
+
+  it('isolates a failed read: a forbidden resource is a permanent failure of its own, a 503 a transient one, and the others are read', async () => {
+    server = await startArmServer({
+      rows,
+      faults: [
+        { when: (request) => request.path.toLowerCase() === storageB.toLowerCase(), status: 403 },
+        { when: (request) => request.path.toLowerCase() === vnetA.toLowerCase(), status: 503 },
+      ],
+    });
+    const result = await readResourcesByIds([storageB, vnetA, roleA], options(server));
+    expect(result.missing).toEqual([]);
+    expect(result.resources.map((row) => row.id)).toEqual([roleA]);
+    expect(result.failures).toEqual(
+      expect.arrayContaining([
+        { id: storageB, reason: expect.stringMatching(/HTTP 403/), transient: false },
+        { id: vnetA, reason: expect.stringMatching(/HTTP 503/), transient: true },
+      ]),
+    );
+  });
+
+  it('maps children to the resource that is read', () => {
+    expect(resourceToReadFor(`${vnetA}/subnets/training`)).toBe(vnetA);
+    expect(resourceToReadFor('/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n/securityRules/r')).toBe('/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/n');
+    expect(resourceToReadFor('/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerService/managedClusters/aks/agentPools/np')).toBe('/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerService/managedClusters/aks');
+    expect(resourceToReadFor(`${storageB}/privateEndpointConnections/x`)).toBe(storageB);
+    expect(resourceToReadFor(`${vnetA}/providers/Microsoft.Authorization/roleAssignments/x`)).toBe(`${vnetA}/providers/Microsoft.Authorization/roleAssignments/x`);
+    expect(resourceToReadFor(storageB)).toBe(storageB);
   });
 });
 

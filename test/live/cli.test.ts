@@ -41,7 +41,8 @@ describe('aml-vnet-audit snapshot', () => {
     expect(code).toBe(0);
     const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(written)).toEqual(['capturedAt', 'resources', 'serviceTags', 'warnings', 'incomplete', 'gaps']);
-    expect(written.resources).toHaveLength(buildTestEstate(2).length);
+    // The estate's rows plus the three subscriptions (resourcecontainers, with their management group ancestry).
+    expect(written.resources).toHaveLength(buildTestEstate(2).length + 3);
     expect(written.incomplete).toBe(false);
     expect(terminal.err()).toMatch(/^wrote \d+ resources and 5 service tags to /m);
     expect(existsSync(`${file}.partial`)).toBe(false);
@@ -56,7 +57,7 @@ describe('aml-vnet-audit snapshot', () => {
     expect(code).toBe(EXIT_INCOMPLETE);
     const written = JSON.parse(readFileSync(file, 'utf8')) as { incomplete: boolean; gaps: { scope: string }[]; serviceTags?: unknown };
     expect(written.incomplete).toBe(true);
-    expect(written.gaps.map((gap) => gap.scope)).toEqual([`/subscriptions/${SUB_B}`, `/subscriptions/${SUB_B}`]);
+    expect(written.gaps.map((gap) => gap.scope)).toEqual([`/subscriptions/${SUB_B}`]);
     expect(written.serviceTags).toBeUndefined();
     expect(terminal.err()).toContain(`missing /subscriptions/${SUB_B}: resources: HTTP 403`);
   });

@@ -87,7 +87,9 @@ describe.each([
     expect(code).toBe(0);
     const captured = await loadSnapshotFile(file);
 
-    const handWritten = parseSnapshot(JSON.stringify({ capturedAt: '2026-11-24T00:00:00Z', resources: rows, serviceTags: SERVICE_TAGS }), 'estate.json');
+    // A hand-made export holds what the live read takes from each table, subscriptions (resourcecontainers) included.
+    const subscriptions = [SUB_A, SUB_B, SUB_C].map((id) => ({ id: `/subscriptions/${id}`, subscriptionId: id, name: id, type: 'microsoft.resources/subscriptions', properties: { state: 'Enabled', managementGroupAncestorsChain: [] } }));
+    const handWritten = parseSnapshot(JSON.stringify({ capturedAt: '2026-11-24T00:00:00Z', resources: [...rows, ...subscriptions], serviceTags: SERVICE_TAGS }), 'estate.json');
 
     const liveFindings = findingsOf(live);
     expect(liveFindings.length).toBeGreaterThan(0);

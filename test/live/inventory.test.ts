@@ -40,6 +40,12 @@ function read(on: ArmServer, options: Partial<LiveInventoryOptions> = {}) {
 const graphRequests = (on: ArmServer, table?: string): LoggedRequest[] =>
   on.requestsOf('graph').filter((request) => table === undefined || request.table === table);
 
+/** What each table holds, as the real service keeps it: computes are in none (ARM lists them per workspace). */
+const RULE_GROUPS = 'microsoft.network/firewallpolicies/rulecollectiongroups';
+const inResources = (rows: readonly { type?: unknown }[]): number => rows.filter((row) => row.type !== ROLE && row.type !== COMPUTE && row.type !== RULE_GROUPS).length;
+const workspaceCount = (rows: readonly { type?: unknown }[]): number => rows.filter((row) => row.type === 'microsoft.machinelearningservices/workspaces').length;
+const subscriptionIds = (subscriptions: readonly string[]): string[] => subscriptions.map((id) => `/subscriptions/${id}`);
+
 describe('reading the whole estate', () => {
   it('follows $skipToken to the last page with exactly ceil(rows / pageSize) requests per query', async () => {
     const rows = buildTestEstate(10);
@@ -47,21 +53,23 @@ describe('reading the whole estate', () => {
     const { run } = read(on, { pageSize: 4 });
     const inventory = await run;
 
-    const resourceRows = rows.filter((row) => row.type !== ROLE).length;
+    const resourceRows = inResources(rows);
     const roleRows = rows.filter((row) => row.type === ROLE).length;
     expect(inventory.gaps).toEqual([]);
-    expect(inventory.resources.map((row) => row.id).sort()).toEqual(rows.map((row) => String(row.id)).sort());
+    expect(inventory.resources.map((row) => row.id).sort()).toEqual([...rows.map((row) => String(row.id)), ...subscriptionIds(ALL)].sort());
     expect(graphRequests(on, 'resources')).toHaveLength(Math.ceil(resourceRows / 4));
+    expect(graphRequests(on, 'networkresources')).toHaveLength(1);
     expect(graphRequests(on, 'authorizationresources')).toHaveLength(Math.ceil(roleRows / 4));
+    expect(graphRequests(on, 'resourcecontainers')).toHaveLength(1);
     // Every page after the first carries the previous page's token, and asks for pageSize rows.
     const pages = graphRequests(on, 'resources');
     expect(pages[0]?.skipToken).toBeUndefined();
     expect(pages.slice(1).every((page) => page.skipToken !== undefined)).toBe(true);
     expect(pages.every((page) => page.top === 4 && page.status === 200)).toBe(true);
-    // Computes were in the graph: no ARM call. Service tags: one call for the whole cloud.
-    expect(on.requestsOf('computes')).toHaveLength(0);
+    // Computes are in no Resource Graph table: one ARM list per workspace. Service tags: one call for the whole cloud.
+    expect(on.requestsOf('computes')).toHaveLength(workspaceCount(rows));
     expect(on.requestsOf('service-tags')).toHaveLength(1);
-    expect(on.requests).toHaveLength(Math.ceil(resourceRows / 4) + Math.ceil(roleRows / 4) + 1);
+    expect(on.requests).toHaveLength(Math.ceil(resourceRows / 4) + 1 + Math.ceil(roleRows / 4) + 1 + workspaceCount(rows) + 1);
   });
 
   it('uses one request per query at the default page size of 1000', async () => {
@@ -71,28 +79,35 @@ describe('reading the whole estate', () => {
     expect(inventory.gaps).toEqual([]);
     expect(graphRequests(on).map((request) => [request.table, request.top])).toEqual([
       ['resources', 1000],
+      ['networkresources', 1000],
       ['authorizationresources', 1000],
+      ['resourcecontainers', 1000],
     ]);
-    expect(on.requests).toHaveLength(3);
+    // Inherited grants: role assignments are asked for at, above and below the scope.
+    expect((graphRequests(on, 'authorizationresources')[0]?.body as { options: Record<string, unknown> }).options.authorizationScopeFilter).toBe('AtScopeAboveAndBelow');
+    expect(on.requests).toHaveLength(4 + workspaceCount(buildTestEstate(10)) + 1);
   });
 
   it('reads a 6,000-resource estate in the fewest requests pages of 1000 allow', async () => {
     const rows = buildTestEstate(3000);
     const on = await serve({ rows });
     const inventory = await read(on).run;
-    const resourceRows = rows.filter((row) => row.type !== ROLE).length;
+    const resourceRows = inResources(rows);
     expect(resourceRows).toBeGreaterThan(6000);
-    expect(inventory.resources).toHaveLength(rows.length);
+    expect(inventory.resources).toHaveLength(rows.length + ALL.length);
     expect(graphRequests(on, 'resources')).toHaveLength(Math.ceil(resourceRows / 1000));
     expect(graphRequests(on, 'authorizationresources')).toHaveLength(1);
-    expect(on.requests).toHaveLength(Math.ceil(resourceRows / 1000) + 2);
+    expect(on.requests).toHaveLength(Math.ceil(resourceRows / 1000) + 3 + workspaceCount(rows) + 1);
   });
 
   it('sends the query the rules need: every type the estate reads, ordered by id, objectArray rows', async () => {
     const on = await serve();
     await read(on).run;
     const body = graphRequests(on, 'resources')[0]?.body as { query: string; subscriptions: string[]; options: Record<string, unknown> };
-    for (const type of ['microsoft.machinelearningservices/workspaces', COMPUTE, 'microsoft.network/virtualnetworks', 'microsoft.network/networksecuritygroups', 'microsoft.network/routetables', 'microsoft.network/networkinterfaces', 'microsoft.network/privateendpoints', 'microsoft.network/azurefirewalls', 'microsoft.network/firewallpolicies', 'microsoft.storage/storageaccounts', 'microsoft.keyvault/vaults', 'microsoft.containerregistry/registries', 'microsoft.containerservice/managedclusters', 'microsoft.compute/virtualmachines', 'microsoft.hdinsight/clusters', 'microsoft.databricks/workspaces', 'microsoft.containerinstance/containergroups']) {
+    expect(body.query).not.toContain(COMPUTE);
+    expect(body.query).not.toContain(RULE_GROUPS);
+    expect((graphRequests(on, 'networkresources')[0]?.body as { query: string }).query).toContain(`'${RULE_GROUPS}'`);
+    for (const type of ['microsoft.machinelearningservices/workspaces', 'microsoft.network/ipgroups', 'microsoft.network/virtualnetworks', 'microsoft.network/networksecuritygroups', 'microsoft.network/routetables', 'microsoft.network/networkinterfaces', 'microsoft.network/privateendpoints', 'microsoft.network/azurefirewalls', 'microsoft.network/firewallpolicies', 'microsoft.storage/storageaccounts', 'microsoft.keyvault/vaults', 'microsoft.containerregistry/registries', 'microsoft.containerservice/managedclusters', 'microsoft.compute/virtualmachines', 'microsoft.hdinsight/clusters', 'microsoft.databricks/workspaces', 'microsoft.containerinstance/containergroups']) {
       expect(body.query).toContain(`'${type}'`);
     }
     expect(body.query).toMatch(/order by id asc/);
@@ -126,7 +141,7 @@ describe('throttling and transient failures', () => {
     const inventory = await run;
     expect(inventory.gaps).toEqual([]);
     expect(delays).toEqual([expect.objectContaining({ reason: 'throttled', ms: 7000, status: 429, retry: 1 })]);
-    expect(graphRequests(on).map((request) => request.status)).toEqual([429, 200, 200]);
+    expect(graphRequests(on).map((request) => request.status)).toEqual([429, 200, 200, 200, 200]);
   });
 
   it('slows down before the quota is spent, from the quota headers', async () => {
@@ -156,7 +171,7 @@ describe('throttling and transient failures', () => {
       ['server-error', 25],
       ['server-error', 50],
     ]);
-    expect(graphRequests(on).map((request) => request.status)).toEqual([500, 500, 200, 200]);
+    expect(graphRequests(on).map((request) => request.status)).toEqual([500, 500, 200, 200, 200, 200]);
   });
 
   it('retries a dropped connection', async () => {
@@ -165,7 +180,7 @@ describe('throttling and transient failures', () => {
     const inventory = await run;
     expect(inventory.gaps).toEqual([]);
     expect(delays.map((delay) => delay.reason)).toEqual(['network-error']);
-    expect(graphRequests(on).map((request) => request.status)).toEqual([0, 200, 200]);
+    expect(graphRequests(on).map((request) => request.status)).toEqual([0, 200, 200, 200, 200]);
   });
 
   it('does not retry a 403', async () => {
@@ -185,11 +200,9 @@ describe('failures are reported, and the rest is still read', () => {
     const { run } = read(on, { retry: { maxRetries: 2 } });
     const inventory = await run;
 
-    expect(inventory.gaps).toEqual([
-      { scope: `/subscriptions/${SUB_C}`, reason: expect.stringMatching(/^resources: HTTP 500/) },
-      { scope: `/subscriptions/${SUB_C}`, reason: expect.stringMatching(/^role assignments: HTTP 500/) },
-    ]);
-    const expected = rows.filter((row) => row.subscriptionId !== SUB_C).map((row) => String(row.id)).sort();
+    // One gap per subscription, naming every query that failed for it.
+    expect(inventory.gaps).toEqual([{ scope: `/subscriptions/${SUB_C}`, reason: expect.stringMatching(/^resources: HTTP 500.*; firewall rule collection groups: HTTP 500.*; role assignments: HTTP 500.*; subscriptions: HTTP 500/) }]);
+    const expected = [...rows.filter((row) => row.subscriptionId !== SUB_C).map((row) => String(row.id)), ...subscriptionIds([SUB_A, SUB_B])].sort();
     expect(inventory.resources.map((row) => row.id).sort()).toEqual(expected);
     // Per query: [A,B,C] fails (3 attempts), [A,B] succeeds (1), [C] fails (3 attempts) = 7.
     expect(graphRequests(on, 'resources').map((request) => request.subscriptions?.length)).toEqual([3, 3, 3, 2, 1, 1, 1]);
@@ -202,7 +215,7 @@ describe('failures are reported, and the rest is still read', () => {
     const inventory = await read(on, { pageSize: 5 }).run;
     // A 400 names the whole request, so the batch is not halved: all three subscriptions are gaps for resources.
     expect(inventory.gaps.map((gap) => gap.scope)).toEqual(ALL.map((id) => `/subscriptions/${id}`));
-    expect(inventory.resources.every((row) => row.type === ROLE)).toBe(true);
+    expect(inventory.resources.every((row) => row.type === ROLE || row.type === 'microsoft.resources/subscriptions')).toBe(true);
   });
 
   it('falls back to the subscriptions of a management group when the group query fails', async () => {
@@ -215,8 +228,9 @@ describe('failures are reported, and the rest is still read', () => {
     });
     const inventory = await read(on, { subscriptionIds: undefined, managementGroupId: 'mg-ml', retry: { maxRetries: 0 } }).run;
     expect(inventory.gaps).toEqual([{ scope: `/subscriptions/${SUB_B}`, reason: expect.stringMatching(/^resources: HTTP 500/) }]);
-    expect(graphRequests(on, 'resourcecontainers')).toHaveLength(1);
-    const subscriptions = new Set(inventory.resources.filter((row) => row.type !== ROLE).map((row) => String(row.subscriptionId)));
+    // One to list the group's subscriptions after the failure, one for their management group ancestry.
+    expect(graphRequests(on, 'resourcecontainers')).toHaveLength(2);
+    const subscriptions = new Set(inventory.resources.filter((row) => row.type !== ROLE && row.type !== 'microsoft.resources/subscriptions').map((row) => String(row.subscriptionId)));
     expect([...subscriptions].sort()).toEqual([SUB_A, SUB_C]);
   });
 
@@ -226,7 +240,7 @@ describe('failures are reported, and the rest is still read', () => {
     const inventory = await read(on).run;
     expect(inventory.gaps).toEqual([]);
     expect(inventory.warnings).toEqual(['skipped 3 rows that are not objects or lack an id']);
-    expect(inventory.resources).toHaveLength(buildTestEstate(0).length);
+    expect(inventory.resources).toHaveLength(buildTestEstate(0).length + ALL.length);
   });
 
   it('answers a gap, not an exception, when the answer has no row array', async () => {
@@ -336,7 +350,7 @@ describe('credentials, clouds and progress', () => {
     const last = events[events.length - 1];
     expect(last).toMatchObject({ phase: 'done', subscriptionsDone: 3, subscriptionsTotal: 3 });
     expect(last?.pages).toBe(graphRequests(on).length);
-    expect(last?.resources).toBe(buildTestEstate(10).length);
+    expect(last?.resources).toBe(buildTestEstate(10).length + ALL.length);
     expect(events.map((event) => event.phase)).toEqual(expect.arrayContaining(['resources', 'role-assignments', 'service-tags', 'done']));
   });
 

@@ -47,6 +47,7 @@ export function report(overrides: Partial<AuditReport> = {}): AuditReport {
     findings,
     gaps: [],
     warnings: [],
+    ruleErrors: [],
     ...overrides,
   };
 }

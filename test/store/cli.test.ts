@@ -51,6 +51,7 @@ function report(evaluations: ReturnType<typeof evaluation>[], generatedAt: Date,
   return {
     generatedAt: generatedAt.toISOString(),
     summary: summarize(evaluations.length, evaluations),
+    ruleErrors: [],
     evaluations,
     findings: evaluations.filter((item): item is never => item.status === 'fail' || item.status === 'unknown'),
     gaps,

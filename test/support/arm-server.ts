@@ -18,11 +18,18 @@
  *
  * Routes:
  * - POST /providers/Microsoft.ResourceGraph/resources: the KQL the auditor sends is understood
- *   only as far as it needs: the table (`resources`, `authorizationresources`,
- *   `resourcecontainers`), `type in~ (…)` / `type =~ '…'` and `id in~ (…)` filters. Rows are
- *   scoped by `subscriptions` or `managementGroups` (see `managementGroups` option), ordered
- *   by id, paged by min($top, pageSize) with an opaque `$skipToken` that is bound to the query
- *   and scopes (a mismatch answers 400, as the service does).
+ *   only as far as it needs: the table, `type in~ (…)` / `type =~ '…'` and `id in~ (…)` filters.
+ *   Each table holds what the real service keeps there (Microsoft Learn, "Azure Resource Graph
+ *   table and resource type reference"): firewall policy rule collection groups only in
+ *   `networkresources`; role assignments only in `authorizationresources` (those scoped to a
+ *   management group only with `authorizationScopeFilter` AtScopeAboveAndBelow or AtScopeAndAbove,
+ *   and only when that group holds a queried subscription); subscriptions, with their
+ *   `managementGroupAncestorsChain`, only in `resourcecontainers`; workspace computes in no table
+ *   (unless `graphIndexesComputes`). Rows are scoped by `subscriptions` or `managementGroups`
+ *   (see `managementGroups` option), ordered by id, paged by min($top, pageSize) with an opaque
+ *   `$skipToken` that is bound to the query and scopes (a mismatch answers 400, as the service does).
+ * - GET {resourceId}?api-version=…: one resource in ARM's shape (no subscriptionId/resourceGroup
+ *   columns), 404 when absent, 400 without an api-version.
  * - GET {workspaceId}/computes: ARM list of workspace computes (ARM shape, nextLink paging).
  * - GET {workspaceId}/computes/{name}: one compute (ARM shape) or 404.
  * - GET /subscriptions/{s}/providers/Microsoft.Network/locations/{loc}/serviceTags.
@@ -45,7 +52,7 @@ import { join } from 'node:path';
 /** A row as Resource Graph returns it; `id` is optional so tests can serve malformed rows. */
 export type ServerRow = { readonly [key: string]: unknown };
 
-export type RequestKind = 'graph' | 'computes' | 'compute' | 'service-tags' | 'other';
+export type RequestKind = 'graph' | 'computes' | 'compute' | 'resource' | 'service-tags' | 'other';
 
 export interface LoggedRequest {
   /** 0-based position among all requests. */
@@ -95,7 +102,7 @@ export interface ArmServerOptions {
   /** Largest page the server returns, whatever $top asks (default 1000, the service's maximum). */
   readonly pageSize?: number;
   readonly faults?: readonly Fault[];
-  /** When false, Resource Graph omits workspace computes and only ARM lists them (default true). */
+  /** Resource Graph indexes workspace computes in `resources` (default false: as the real service, only ARM lists them). */
   readonly graphIndexesComputes?: boolean;
   /** Management group ID → subscription IDs it holds. */
   readonly managementGroups?: Readonly<Record<string, readonly string[]>>;
@@ -188,6 +195,15 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
         logged.rowCount = found ? 1 : 0;
         if (found) send(res, logged, 200, toArmShape(found), {});
         else send(res, logged, 404, { error: { code: 'ResourceNotFound', message: `${logged.path} was not found` } }, {});
+      } else if (logged.kind === 'resource') {
+        if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(logged.query['api-version'] ?? '')) {
+          send(res, logged, 400, { error: { code: 'MissingApiVersionParameter', message: "The api-version query parameter (?api-version=) is required for all requests." } }, {});
+          return;
+        }
+        const found = options.rows.find((row) => idOf(row).toLowerCase() === logged.path.toLowerCase().replace(/\/+$/, ''));
+        logged.rowCount = found ? 1 : 0;
+        if (found) send(res, logged, 200, toArmShape(found), {});
+        else send(res, logged, 404, { error: { code: 'ResourceNotFound', message: `The Resource '${logged.path}' was not found.` } }, {});
       } else if (logged.kind === 'service-tags') {
         send(res, logged, 200, { name: 'Public', id: 'Public', type: 'Microsoft.Network/serviceTags', changeNumber: '1', cloud: 'Public', values: options.serviceTags ?? [] }, {});
       } else {
@@ -206,12 +222,21 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
     } else {
       scopeSubscriptions = new Set((logged.subscriptions ?? []).map((id) => id.toLowerCase()));
     }
-    let rows = selectRows(query, logged.table ?? '', options.rows, options.graphIndexesComputes ?? true);
+    const scopeFilter = (logged.body as { options?: { authorizationScopeFilter?: unknown } } | undefined)?.options?.authorizationScopeFilter;
+    const inheritedGroups = new Set<string>();
+    if (scopeFilter === 'AtScopeAboveAndBelow' || scopeFilter === 'AtScopeAndAbove') {
+      for (const [group, members] of Object.entries(options.managementGroups ?? {})) {
+        if (members.some((member) => scopeSubscriptions.has(member.toLowerCase())) || (logged.managementGroups ?? []).includes(group)) inheritedGroups.add(group.toLowerCase());
+      }
+    }
+    let rows = selectRows(query, logged.table ?? '', options.rows, options.graphIndexesComputes ?? false, options.managementGroups ?? {});
     if (rows === undefined) {
       send(res, logged, 400, { error: { code: 'BadRequest', message: 'The test server does not understand this query' } }, headers);
       return;
     }
     rows = rows.filter((row) => {
+      const group = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)\//i.exec(idOf(row))?.[1]?.toLowerCase();
+      if (group !== undefined) return inheritedGroups.has(group);
       const subscription = subscriptionOfRow(row);
       return subscription !== undefined && scopeSubscriptions.has(subscription);
     });
@@ -323,21 +348,38 @@ function describe(index: number, req: IncomingMessage, url: URL, body: unknown):
   if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes$/i.test(path)) kind = 'computes';
   else if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes\/[^/]+$/i.test(path)) kind = 'compute';
   else if (method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Network\/locations\/[^/]+\/serviceTags$/i.test(path)) kind = 'service-tags';
+  else if (method === 'GET' && /^\/(subscriptions|providers)\/.+\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(path)) kind = 'resource';
   return { ...base, kind };
 }
 
+const NETWORK_RESOURCE_TYPES = new Set(['microsoft.network/firewallpolicies/rulecollectiongroups']);
+const AUTHORIZATION_TYPES = new Set(['microsoft.authorization/roleassignments']);
+
 /** Understands the KQL the auditor writes; undefined for anything else (answered 400). */
-function selectRows(query: string, table: string, rows: readonly ServerRow[], graphIndexesComputes: boolean): ServerRow[] | undefined {
+function selectRows(query: string, table: string, rows: readonly ServerRow[], graphIndexesComputes: boolean, managementGroups: Readonly<Record<string, readonly string[]>>): ServerRow[] | undefined {
   let selected: ServerRow[];
+  const typeOf = (row: ServerRow): string => rowTypeOf(row) ?? '';
   if (table === 'resources') {
-    selected = rows.filter((row) => rowTypeOf(row) !== 'microsoft.authorization/roleassignments');
+    selected = rows.filter((row) => !NETWORK_RESOURCE_TYPES.has(typeOf(row)) && !AUTHORIZATION_TYPES.has(typeOf(row)) && typeOf(row) !== 'microsoft.resources/subscriptions');
     if (!graphIndexesComputes) selected = selected.filter((row) => rowTypeOf(row) !== COMPUTE_TYPE);
+  } else if (table === 'networkresources') {
+    selected = rows.filter((row) => NETWORK_RESOURCE_TYPES.has(typeOf(row)));
   } else if (table === 'authorizationresources') {
-    selected = rows.filter((row) => rowTypeOf(row) === 'microsoft.authorization/roleassignments');
+    selected = rows.filter((row) => AUTHORIZATION_TYPES.has(typeOf(row)));
   } else if (table === 'resourcecontainers') {
-    // Only the subscriptions themselves (listing a management group's subscriptions).
     const subscriptions = [...new Set(rows.map(subscriptionOfRow).filter((id): id is string => id !== undefined))];
-    return subscriptions.map((id) => ({ id: `/subscriptions/${id}`, subscriptionId: id, type: 'microsoft.resources/subscriptions', name: id }));
+    selected = subscriptions.map((id) => ({
+      id: `/subscriptions/${id}`,
+      subscriptionId: id,
+      type: 'microsoft.resources/subscriptions',
+      name: id,
+      properties: {
+        state: 'Enabled',
+        managementGroupAncestorsChain: Object.entries(managementGroups)
+          .filter(([, members]) => members.some((member) => member.toLowerCase() === id))
+          .map(([group]) => ({ name: group, displayName: group })),
+      },
+    }));
   } else {
     return undefined;
   }
@@ -380,10 +422,27 @@ function compareIds(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** ARM writes the type in its own case and has no subscriptionId/resourceGroup columns. */
+/** ARM writes the type in the provider's own case and has no subscriptionId/resourceGroup columns. */
 function toArmShape(row: ServerRow): ServerRow {
   const { subscriptionId: _s, resourceGroup: _g, tenantId: _t, ...rest } = row;
-  return { ...rest, type: 'Microsoft.MachineLearningServices/workspaces/computes' };
+  return { ...rest, type: armCaseType(typeof row.type === 'string' ? row.type : '') };
+}
+
+/** 'microsoft.network/virtualnetworks' → 'Microsoft.Network/virtualNetworks', as ARM writes it. */
+function armCaseType(type: string): string {
+  const known: Record<string, string> = {
+    'microsoft.machinelearningservices/workspaces/computes': 'Microsoft.MachineLearningServices/workspaces/computes',
+    'microsoft.machinelearningservices/workspaces': 'Microsoft.MachineLearningServices/workspaces',
+    'microsoft.network/virtualnetworks': 'Microsoft.Network/virtualNetworks',
+    'microsoft.network/networksecuritygroups': 'Microsoft.Network/networkSecurityGroups',
+    'microsoft.network/routetables': 'Microsoft.Network/routeTables',
+    'microsoft.containerregistry/registries': 'Microsoft.ContainerRegistry/registries',
+    'microsoft.storage/storageaccounts': 'Microsoft.Storage/storageAccounts',
+    'microsoft.keyvault/vaults': 'Microsoft.KeyVault/vaults',
+    'microsoft.authorization/roleassignments': 'Microsoft.Authorization/roleAssignments',
+    'microsoft.containerservice/managedclusters': 'Microsoft.ContainerService/managedClusters',
+  };
+  return known[type.toLowerCase()] ?? type;
 }
 
 function encodeToken(token: { binding: string; offset: number }): string {

@@ -94,7 +94,15 @@ export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId
     const doubts: string[] = [];
     for (const vnet of placement.vnetIds) {
       const scopes = new Set(acceptedScopes(vnet));
-      const grant = assignments.find((assignment) => isSufficient(assignment) && scopes.has(idKey(scopeOf(assignment))));
+      const ancestors = new Set((estate.managementGroupsOf(subscriptionOf(vnet) ?? '') ?? []).map((name) => name.toLowerCase()));
+      const hierarchyKnown = estate.managementGroupsOf(subscriptionOf(vnet) ?? '') !== undefined;
+      const covers = (assignment: RoleAssignment): boolean => {
+        const scope = scopeOf(assignment);
+        const group = managementGroupOf(scope);
+        // A grant on a management group above the VNet's subscription is inherited by it.
+        return scopes.has(idKey(scope)) || (group !== undefined && ancestors.has(group));
+      };
+      const grant = assignments.find((assignment) => isSufficient(assignment) && covers(assignment));
       if (grant !== undefined) {
         grants.push({ vnetId: vnet, ...describeAssignment(grant) });
         continue;
@@ -102,8 +110,8 @@ export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId
       uncovered.push(vnet);
       for (const assignment of assignments) {
         const scope = scopeOf(assignment);
-        if (isSufficient(assignment) && MANAGEMENT_GROUP_SCOPE.test(scope)) {
-          doubts.push(`a ${roleName(assignment)} grant at management group scope '${scope}' may cover it (the inventory does not know the management group hierarchy)`);
+        if (isSufficient(assignment) && MANAGEMENT_GROUP_SCOPE.test(scope) && !hierarchyKnown) {
+          doubts.push(`a ${roleName(assignment)} grant at management group scope '${scope}' may cover it (the inventory does not hold the management group ancestry of subscription ${subscriptionOf(vnet) ?? '?'})`);
         } else if (assignment.roleDefinitionId === undefined && (scopes.has(idKey(scope)) || MANAGEMENT_GROUP_SCOPE.test(scope))) {
           doubts.push(`the role of assignment '${assignment.name}' at '${scope}' cannot be read`);
         }
@@ -138,6 +146,11 @@ function acceptedScopes(vnetId: string): string[] {
   if (subscription !== undefined && resourceGroup !== undefined) scopes.push(`/subscriptions/${subscription}/resourcegroups/${resourceGroup}`);
   if (subscription !== undefined) scopes.push(`/subscriptions/${subscription}`);
   return scopes;
+}
+
+/** The management group a scope names, lowercased; undefined for any other scope. */
+function managementGroupOf(scope: string): string | undefined {
+  return /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)\/?$/i.exec(scope.trim())?.[1]?.toLowerCase();
 }
 
 /** properties.scope, else the assignment ID without its /providers/Microsoft.Authorization/roleAssignments/<name> tail. */

@@ -7,7 +7,7 @@ import type { CheckOutcome } from '../types';
 import { CLUSTER_OR_INSTANCE, computeIdsOfUses, regionsOfUses, subnetLabel, subnetSubjects } from '../support/compute-subnets';
 import type { ComputeSubnetTarget } from '../support/compute-subnets';
 
-type MessageId = 'routed' | 'notRouted' | 'undetermined' | 'noTags' | 'notForced' | 'noRouteTable' | 'missingSubnet' | 'missingRouteTable';
+type MessageId = 'routed' | 'notRouted' | 'undetermined' | 'noTags' | 'notForced' | 'noRouteTable' | 'missingSubnet' | 'missingRouteTable' | 'privateNodes';
 
 /** The tags whose regional prefixes must go straight to the Internet (001, "User-defined routes for forced tunneling"). */
 const TAGS = ['BatchNodeManagement', 'AzureMachineLearning'] as const;
@@ -43,12 +43,17 @@ export const routeForcedTunnelBatchRule = defineRule<ComputeSubnetTarget, Messag
       noRouteTable: "Subnet '{{name}}' has no route table; it is not forced-tunneled.",
       missingSubnet: "Subnet '{{name}}' hosts clusters or instances but is not in the inventory; its routes cannot be judged.",
       missingRouteTable: "Subnet '{{name}}' names route table '{{table}}', which is not in the inventory; its routes cannot be judged.",
+      privateNodes: "Every cluster and instance in subnet '{{name}}' has no public IP (enableNodePublicIp: false): Batch and Azure ML never call the nodes from the Internet, so no route back to it is needed.",
     },
   },
   subjects: (estate) => subnetSubjects(estate, CLUSTER_OR_INSTANCE),
   check: ({ target }, estate): CheckOutcome<MessageId> => {
     const name = subnetLabel(target.subnetId);
     const computeIds = computeIdsOfUses(target.uses);
+    // 001's routes exist so that Batch and Azure ML can reach the nodes' public IPs: without them, nothing to route.
+    if (target.uses.length > 0 && target.uses.every((use) => use.compute.enableNodePublicIp === false)) {
+      return { status: 'not-applicable', messageId: 'privateNodes', data: { name }, evidence: { computeIds, enableNodePublicIp: false } };
+    }
     const subnet = target.subnet;
     if (subnet === undefined) return { status: 'unknown', messageId: 'missingSubnet', data: { name }, evidence: { missingResourceId: target.subnetId, computeIds } };
     if (subnet.routeTableId === undefined) return { status: 'not-applicable', messageId: 'noRouteTable', data: { name }, evidence: { routeTableId: null, computeIds } };

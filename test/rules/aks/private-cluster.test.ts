@@ -34,7 +34,11 @@ describe('aks.private-cluster', () => {
     expect(evaluation.evidence).toEqual({ enablePrivateCluster: true });
   });
 
-  it.each([['yes'], [1], [{ nested: true }], ['x'.repeat(10_000)]])('is unknown when enablePrivateCluster is unreadable (%#)', (value) => {
+  it.each([[1, 'fail'], [0, 'pass'], ['true', 'fail']])('reads %s as a boolean, as Resource Notifications payloads write it', (value, status) => {
+    expect(verdictFor(rule, estateOf(withPrivateFlag(value)), ids.aksCluster).status).toBe(status);
+  });
+
+  it.each([['yes'], [2], [{ nested: true }], ['x'.repeat(10_000)]])('is unknown when enablePrivateCluster is unreadable (%#)', (value) => {
     const evaluation = verdictFor(rule, estateOf(withPrivateFlag(value)), ids.aksCluster);
     expect(evaluation.status).toBe('unknown');
     expect(String(evaluation.evidence.enablePrivateCluster).length).toBeLessThanOrEqual(60);

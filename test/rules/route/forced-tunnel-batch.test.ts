@@ -4,7 +4,7 @@ import { estateOf } from '../../support/arm';
 import type { RouteSpec } from '../../support/arm';
 import { withoutRow } from '../../support/scenario';
 import { evaluateRule, verdictFor } from '../../support/rules';
-import { batchTagRoutes, forcedTunnel, ids, orphanSubnetRows, routedRows, scenarioEstate, serviceTags, trainingRouteTableId, westEuropeWorkspaceRows } from '../../support/nsg-fixtures';
+import { batchTagRoutes, forcedTunnel, ids, orphanSubnetRows, privateNodeRows, routedRows, scenarioEstate, serviceTags, trainingRouteTableId, westEuropeWorkspaceRows } from '../../support/nsg-fixtures';
 
 const rule = routeForcedTunnelBatchRule;
 
@@ -37,6 +37,16 @@ describe('route.forced-tunnel-batch', () => {
     const evaluation = verdictFor(rule, routed(routes), ids.trainingSubnet);
     expect(evaluation.status).toBe('pass');
     expect(evaluation.evidence).toMatchObject({ routeTableId: trainingRouteTableId, forcedTunnelRoute: { name: 'ForcedTunnel', nextHopType: 'VirtualAppliance' } });
+  });
+
+  it('does not apply when every cluster and instance in the subnet has no public IP (Batch never calls the nodes)', () => {
+    const rows = routedRows([forcedTunnel]).filter((row) => !String(row.type).endsWith('/computes'));
+    const evaluation = verdictFor(rule, estateOf([...rows, ...privateNodeRows()], serviceTags), ids.trainingSubnet);
+    expect(evaluation.status).toBe('not-applicable');
+    expect(evaluation.evidence).toMatchObject({ enableNodePublicIp: false });
+    // One compute with a public IP is enough for the routes to matter.
+    const mixed = [...rows, privateNodeRows()[0]!, ...routedRows([forcedTunnel]).filter((row) => String(row.id).endsWith('/ci-alice'))];
+    expect(verdictFor(rule, estateOf(mixed, serviceTags), ids.trainingSubnet).status).toBe('fail');
   });
 
   it('fails when the Azure ML prefixes follow the forced tunnel', () => {
