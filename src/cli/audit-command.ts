@@ -178,6 +178,11 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
         io.stdout.write(text);
       }
       for (const hook of hooks) await hook.afterAudit(report, values, context);
+      if (report.ruleErrors.length > 0) {
+        // Results of these rules are missing, not passing: say so, and never exit as if the audit were whole.
+        for (const error of report.ruleErrors) io.stderr.write(`aml-vnet-audit: error: rule ${error.ruleId} failed and judged nothing (${oneLine(error.reason)}); its findings are missing from this report. Please report this bug.\n`);
+        return EXIT.internal;
+      }
       return (config.exitCode ?? exitCodeFor)(report, failOn);
     },
   };

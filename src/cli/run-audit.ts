@@ -24,7 +24,8 @@ export function auditInventory(inventory: Inventory, options: AuditRunOptions = 
   return {
     ...result,
     generatedAt: (now ?? new Date()).toISOString(),
-    gaps: inventory.gaps,
+    // A rule that failed as a whole judged none of its subjects: the report is incomplete, as with an unread part of the estate.
+    gaps: [...inventory.gaps, ...result.ruleErrors.map((error) => ({ scope: `rule:${error.ruleId}`, reason: `the rule failed and judged nothing: ${error.reason}` }))],
     // The estate repeats the inventory's warnings; each is reported once.
     warnings: [...new Set([...inventory.warnings, ...estate.warnings])],
   };

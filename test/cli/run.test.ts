@@ -145,6 +145,20 @@ describe('runCli audit: exit codes', () => {
   });
 });
 
+describe('runCli audit: a rule that fails as a whole', () => {
+  it('is reported on stderr and in the JSON as incomplete, and exits 3 (its findings are missing, not passing)', async () => {
+    const broken = { ...storageNameRule('test.broken-rule', 'high'), subjects: () => { throw new Error('injected bug'); } };
+    const commands = [createAuditCommand({ sources: [snapshotInventorySource], registry: [...testRules, broken], now: () => new Date('2026-11-24T10:00:00.000Z') })];
+    const io = captureIo();
+    const code = await runCli(['audit', '--snapshot', cleanFile, '--format', 'json'], io, commands);
+    expect(code).toBe(3);
+    expect(io.err()).toMatch(/rule test\.broken-rule failed and judged nothing \(injected bug\)/);
+    const document = JSON.parse(io.out()) as { incomplete?: boolean; gaps?: { scope: string; reason: string }[] };
+    expect(document.incomplete).toBe(true);
+    expect(document.gaps).toEqual([{ scope: 'rule:test.broken-rule', reason: expect.stringContaining('injected bug') }]);
+  });
+});
+
 describe('runCli audit: bad usage and unreadable input exit 2 with one line', () => {
   it.each([
     [['audit'], 'name the inventory'],

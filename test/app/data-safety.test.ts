@@ -1,0 +1,197 @@
+/**
+ * The event and sweep paths never resolve what was not judged (against Azurite): a state read
+ * with gaps, a rule that failed as a whole, an event dated in the future, a resource that cannot
+ * be read. Each leaves stored findings as they were, and says so.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseEvent } from '../../src/app/events';
+import type { AppliedChange, InventoryProvider, ResourcesRead } from '../../src/app/inventory';
+import { ResourceGraphInventoryProvider, SnapshotInventoryProvider } from '../../src/app/inventory';
+import { TransientError } from '../../src/app/ports';
+import { ChangeProcessor } from '../../src/app/processor';
+import type { AppLog } from '../../src/app/service';
+import { AuditorApp } from '../../src/app/service';
+import { loadSnapshotFile } from '../../src/inventory/snapshot';
+import type { Inventory, ResourceRow } from '../../src/inventory/types';
+import { staticTokenCredential } from '../../src/live';
+import { nsgOutboundServiceTagsRule } from '../../src/rules/nsg/outbound-service-tags';
+import type { FindingsStore } from '../../src/store';
+import { startArmServer } from '../support/arm-server';
+import type { ArmServer } from '../support/arm-server';
+import { useAzurite } from '../support/azurite';
+import { armWriteEvent, at, DEV, notificationEvent, SAMPLE_PATH, sampleRow, STORAGE_ID, storageRow } from './fixtures/events';
+import { readFileSync } from 'node:fs';
+
+const azurite = useAzurite();
+const quiet: AppLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const DEV_RG = `/subscriptions/${DEV}/resourceGroups/rg-ml-dev/providers`;
+const DEV_WORKSPACE = `${DEV_RG}/Microsoft.MachineLearningServices/workspaces/ws-dev`;
+const DEV_NSG = `${DEV_RG}/Microsoft.Network/networkSecurityGroups/nsg-ml-dev-training`;
+const DEV_TRAINING = `${DEV_RG}/Microsoft.Network/virtualNetworks/vnet-ml-dev/subnets/snet-training`;
+
+let server: ArmServer | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await server?.stop();
+  server = undefined;
+});
+
+/** The sample estate, except that listing ws-dev's computes fails (as a transient ARM error would). */
+class ComputesListFails implements InventoryProvider {
+  readonly kind = 'snapshot' as const;
+  readonly readsAreCurrent = false;
+  constructor(private readonly inner: SnapshotInventoryProvider) {}
+  listSubscriptions(): Promise<readonly string[]> {
+    return this.inner.listSubscriptions();
+  }
+  async readSubscription(subscriptionId: string): Promise<Inventory> {
+    const whole = await this.inner.readSubscription(subscriptionId);
+    return {
+      ...whole,
+      resources: whole.resources.filter((row) => !row.id.toLowerCase().startsWith(`${DEV_WORKSPACE.toLowerCase()}/computes/`)),
+      gaps: [{ scope: DEV_WORKSPACE, reason: 'workspace computes: HTTP 500' }],
+    };
+  }
+  readByIds(ids: readonly string[]): Promise<ResourcesRead> {
+    return this.inner.readByIds(ids);
+  }
+  applyChange(change: AppliedChange): void {
+    this.inner.applyChange(change);
+  }
+}
+
+async function sampleProvider(): Promise<SnapshotInventoryProvider> {
+  return new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH));
+}
+
+async function state(store: FindingsStore, ruleId: string, resourceId: string): Promise<string | undefined> {
+  return (await store.getFinding(ruleId, resourceId))?.state;
+}
+
+describe('never resolve what was not judged', () => {
+  it('an event judged on a state read with gaps resolves nothing: the subnet\'s NSG findings stay open', async () => {
+    const store = await azurite.freshStore();
+    const complete = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: await sampleProvider(), store });
+    await complete.sweepSubscription(DEV, 'timer', quiet);
+    expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+
+    // A cold instance whose read of the subscription lost ws-dev's computes; then a write to the NSG nearby.
+    const cold = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: new ComputesListFails(await sampleProvider()), store });
+    const result = await cold.handleEvent(notificationEvent(sampleRow(DEV_NSG), at(1_000)), quiet);
+    expect(result.outcome).toBe('judged');
+    if (result.outcome !== 'judged') return;
+    expect(result.batch.complete).toBe(false);
+    expect(result.batch.changes.filter((change) => change.kind === 'resolved')).toEqual([]);
+    expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+    expect(await state(store, 'nsg.mcr-outbound', DEV_TRAINING)).toBe('open');
+    // The gapped state is not kept as good: the next event reads the subscription again.
+    const reads = vi.spyOn(ComputesListFails.prototype, 'readSubscription');
+    await cold.handleEvent(notificationEvent(sampleRow(DEV_NSG), at(2_000)), quiet);
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('a rule that fails as a whole leaves its findings as they were; the sweep says it was incomplete', async () => {
+    const store = await azurite.freshStore();
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: await sampleProvider(), store });
+    await app.sweepSubscription(DEV, 'timer', quiet);
+    expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+
+    vi.spyOn(nsgOutboundServiceTagsRule, 'subjects').mockImplementation(() => {
+      throw new Error('injected rule bug');
+    });
+    const errors: string[] = [];
+    const sweep = await app.sweepSubscription(DEV, 'timer', { ...quiet, error: (line) => errors.push(line) });
+    expect(sweep.complete).toBe(false);
+    expect(sweep.gaps).toContainEqual({ scope: 'rule:nsg.outbound-service-tags', reason: expect.stringContaining('injected rule bug') });
+    expect(errors.join('\n')).toContain('nsg.outbound-service-tags');
+    expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+    const [record] = await store.listSweeps(DEV, 1);
+    expect(record?.complete).toBe(false);
+
+    // The same on the event path.
+    const result = await app.handleEvent(notificationEvent(sampleRow(DEV_NSG), at(1_000)), quiet);
+    expect(result.outcome === 'judged' && result.batch.ruleErrors.map((error) => error.ruleId)).toEqual(['nsg.outbound-service-tags']);
+    expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+  });
+
+  it('refuses an event dated in the future (it would freeze findings), logging why; later events and sweeps still judge', async () => {
+    const store = await azurite.freshStore();
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: await sampleProvider(), store });
+    await app.sweepSubscription(DEV, 'timer', quiet);
+    const warnings: string[] = [];
+    const future = notificationEvent(storageRow('Allow', STORAGE_ID), '2999-01-01T00:00:00.000Z');
+    const refused = await app.handleEvent(future, { ...quiet, warn: (line) => warnings.push(line) });
+    expect(refused).toMatchObject({ outcome: 'malformed', reason: expect.stringMatching(/2999-01-01.*after this clock/) });
+    expect(warnings.join('\n')).toContain('2999');
+    // The resource event time inside a notification is bounded too.
+    const inner = notificationEvent(storageRow('Allow', STORAGE_ID), at(0)) as { data: { operationalInfo: { resourceEventTime: string } } };
+    inner.data.operationalInfo.resourceEventTime = '2999-01-01T00:00:00.000Z';
+    expect(parseEvent(inner).outcome).toBe('malformed');
+    // A few seconds ahead is clock skew, not an error.
+    expect(parseEvent(notificationEvent(storageRow('Allow', STORAGE_ID), at(30_000))).outcome).toBe('change');
+
+    const judged = await app.handleEvent(notificationEvent(storageRow('Allow', STORAGE_ID), at(1_000)), quiet);
+    expect(judged.outcome).toBe('judged');
+    expect(await state(store, 'storage.default-deny', STORAGE_ID)).toBe('open');
+  });
+});
+
+describe('events read Azure Resource Manager, each resource on its own', () => {
+  it('an unreadable resource fails only its own event: 503 is retried by Event Grid, 403 is logged and dropped; the rest of the batch is judged', async () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
+    const rows = structuredClone(sample.resources);
+    const forbidden = `${DEV_RG}/Microsoft.KeyVault/vaults/kv-ml-dev`;
+    const flaky = `${DEV_RG}/Microsoft.ContainerRegistry/registries/crmldev01`;
+    server = await startArmServer({
+      rows,
+      serviceTags: sample.serviceTags,
+      faults: [
+        { when: (request) => request.kind === 'resource' && request.path.toLowerCase() === forbidden.toLowerCase(), status: 403 },
+        { when: (request) => request.kind === 'resource' && request.path.toLowerCase() === flaky.toLowerCase(), status: 503 },
+      ],
+    });
+    const provider = new ResourceGraphInventoryProvider({ credential: staticTokenCredential('t'), armEndpoint: server.endpoint, tlsOptions: server.tlsOptions, retry: { retryDelayMs: 1, maxRetries: 1 } }, async () => [DEV]);
+    const store = await azurite.freshStore();
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [DEV], coalesceMs: 50 }, provider, store });
+    await app.sweepSubscription(DEV, 'timer', quiet);
+
+    const storage = `${DEV_RG}/Microsoft.Storage/storageAccounts/stmldev01`;
+    const warnings: string[] = [];
+    const log = { ...quiet, warn: (line: string) => warnings.push(line) };
+    const [good, denied, transient] = await Promise.allSettled([
+      app.handleEvent(armWriteEvent('Microsoft.Resources.ResourceWriteSuccess', storage, at(1_000)), log),
+      app.handleEvent(armWriteEvent('Microsoft.Resources.ResourceWriteSuccess', forbidden, at(1_000)), log),
+      app.handleEvent(armWriteEvent('Microsoft.Resources.ResourceWriteSuccess', flaky, at(1_000)), log),
+    ]);
+    expect(good).toMatchObject({ status: 'fulfilled', value: { outcome: 'judged', batch: { applied: 1, events: 3 } } });
+    expect(denied.status).toBe('fulfilled');
+    expect(warnings.join('\n')).toMatch(/kv-ml-dev cannot be read \(.*HTTP 403/);
+    expect(transient).toMatchObject({ status: 'rejected', reason: expect.any(TransientError) });
+    // Nothing about the unread resources was resolved.
+    expect(await state(store, 'keyvault.default-deny', forbidden)).toBe('open');
+    expect(await state(store, 'acr.compute-subnet-allowed', flaky)).toBe('open');
+  });
+
+  it('takes sku, kind and identity from the ARM read, never from the stale row: a registry upgraded to Premium passes', async () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
+    const rows = structuredClone(sample.resources);
+    const registry = rows.find((row) => /registries\/crmlresearch$/i.test(row.id)) as ResourceRow & { sku: { name: string } };
+    const subscription = String(registry.subscriptionId);
+    server = await startArmServer({ rows, serviceTags: sample.serviceTags });
+    const provider = new ResourceGraphInventoryProvider({ credential: staticTokenCredential('t'), armEndpoint: server.endpoint, tlsOptions: server.tlsOptions, retry: { retryDelayMs: 1 } }, async () => [subscription]);
+    const store = await azurite.freshStore();
+    const processor = new ChangeProcessor({ provider, states: new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider, store }).states, store, coalesceMs: 5 });
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider, store });
+    await app.sweepSubscription(subscription, 'timer', quiet);
+    expect(await state(store, 'acr.premium-sku', registry.id)).toBe('open');
+
+    // The upgrade: ARM now answers Premium. The Resource Notifications payload has no sku at all.
+    registry.sku = { name: 'Premium' };
+    const event = notificationEvent({ ...registry, sku: undefined } as ResourceRow, at(1_000));
+    const parsed = parseEvent(event);
+    if (parsed.outcome !== 'change') throw new Error('fixture');
+    const [outcome] = await processor.submit([parsed.change]);
+    expect(outcome?.applied).toBe(1);
+    expect(await state(store, 'acr.premium-sku', registry.id)).toBe('resolved');
+  });
+});
