@@ -78,4 +78,18 @@ describe('parseEvent filters what cannot change a finding', () => {
     const rule = '/subscriptions/3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg/securityRules/r1';
     expect(parseEvent(armWriteEvent(RESOURCE_WRITE_SUCCESS, rule, '2026-11-24T10:00:00Z')).outcome).toBe('change');
   });
+
+  it.each([
+    ['a role assignment scoped to a VNet', '/virtualNetworks/v/providers/Microsoft.Authorization/roleAssignments/0a1b2c3d-0000-4000-8000-000000000001'],
+    ['a role assignment scoped to a subnet', '/virtualNetworks/v/subnets/s/providers/Microsoft.Authorization/roleAssignments/0a1b2c3d-0000-4000-8000-000000000002'],
+    ['a private endpoint connection of a storage account', '/../../Microsoft.Storage/storageAccounts/st/privateEndpointConnections/pe.1'],
+    ['an AKS agent pool', '/../../Microsoft.ContainerService/managedClusters/aks/agentPools/nodepool1'],
+    ['a route', '/routeTables/rt/routes/default'],
+    ['a firewall policy rule collection group', '/firewallPolicies/fwp/ruleCollectionGroups/aml'],
+    ['an IP group', '/ipGroups/ipg'],
+  ])('judges %s (a child or extension that changes verdicts)', (_, tail) => {
+    const base = '/subscriptions/3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d/resourceGroups/rg/providers/Microsoft.Network';
+    const id = tail.startsWith('/../../') ? `${base.replace('/Microsoft.Network', '')}/${tail.slice(7)}` : `${base}${tail}`;
+    expect(parseEvent(armWriteEvent(RESOURCE_WRITE_SUCCESS, id, '2026-11-24T10:00:00Z'))).toMatchObject({ outcome: 'change', change: { kind: 'refresh', resourceId: id } });
+  });
 });

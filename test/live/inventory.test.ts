@@ -134,6 +134,34 @@ describe('reading the whole estate', () => {
   });
 });
 
+describe('what each table holds', () => {
+  it('reads grants inherited from a management group, and the subscriptions\' ancestry that tells where they apply', async () => {
+    const inherited = {
+      id: '/providers/Microsoft.Management/managementGroups/mg-platform/providers/Microsoft.Authorization/roleAssignments/ra-mg',
+      name: 'ra-mg',
+      type: ROLE,
+      properties: { principalId: 'p-aks', roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7', scope: '/providers/Microsoft.Management/managementGroups/mg-platform' },
+    };
+    const elsewhere = { ...inherited, id: inherited.id.replace('mg-platform', 'mg-other'), properties: { ...inherited.properties, scope: '/providers/Microsoft.Management/managementGroups/mg-other' } };
+    const on = await serve({ rows: [...buildTestEstate(0), inherited, elsewhere], managementGroups: { 'mg-platform': [SUB_A], 'mg-other': [SUB_C] } });
+    const inventory = await read(on, { subscriptionIds: [SUB_A] }).run;
+    const ids = inventory.resources.map((row) => row.id);
+    expect(ids).toContain(inherited.id);
+    expect(ids).not.toContain(elsewhere.id);
+    expect(inventory.resources.find((row) => row.id === `/subscriptions/${SUB_A}`)?.properties).toMatchObject({ managementGroupAncestorsChain: [{ name: 'mg-platform' }] });
+  });
+
+  it('reads firewall policy rule collection groups from networkresources, where alone the service lists them', async () => {
+    const policy = `/subscriptions/${SUB_A}/resourceGroups/rg-hub/providers/Microsoft.Network/firewallPolicies/fwp`;
+    const group = { id: `${policy}/ruleCollectionGroups/aml`, name: 'aml', type: 'microsoft.network/firewallpolicies/rulecollectiongroups', subscriptionId: SUB_A, properties: { priority: 100, ruleCollections: [] } };
+    const on = await serve({ rows: [...buildTestEstate(0), group] });
+    const inventory = await read(on, { subscriptionIds: [SUB_A] }).run;
+    expect(inventory.resources.map((row) => row.id)).toContain(group.id);
+    expect(graphRequests(on, 'networkresources').map((request) => request.rowCount)).toEqual([1]);
+    expect(graphRequests(on, 'resources').reduce((sum, request) => sum + request.rowCount, 0)).toBe(inResources(buildTestEstate(0).filter((row) => row.subscriptionId === SUB_A)));
+  });
+});
+
 describe('throttling and transient failures', () => {
   it('honours Retry-After on a 429, then succeeds', async () => {
     const on = await serve({ faults: [{ when: (request) => request.kind === 'graph' && request.index === 0, status: 429, headers: { 'retry-after': '7' }, times: 1 }] });

@@ -78,7 +78,23 @@ describe('aks.internal-lb-network-contributor', () => {
     expect(verdictFor(rule, estateOf(granted), ids.aksCompute).status).toBe('pass');
   });
 
-  it('is unknown when the only grant is at management group scope', () => {
+  it('passes with a grant inherited from a management group above the VNet\'s subscription (Resource Graph resourcecontainers ancestry)', () => {
+    const mgGrant = grant('NetworkContributor', '/providers/Microsoft.Management/managementGroups/mg-platform');
+    const subscriptionRow = (groups: readonly string[]): ResourceRow => ({
+      id: `/subscriptions/${SUBSCRIPTION}`,
+      subscriptionId: SUBSCRIPTION,
+      name: 'ml-prod',
+      type: 'microsoft.resources/subscriptions',
+      properties: { state: 'Enabled', managementGroupAncestorsChain: groups.map((name) => ({ name, displayName: name })) },
+    });
+    const inherited = verdictFor(rule, estateOf([...withGrants([mgGrant]), subscriptionRow(['mg-platform', 'tenant-root'])]), ids.aksCompute);
+    expect(inherited.status).toBe('pass');
+    expect(inherited.evidence.grants).toEqual([expect.objectContaining({ scope: '/providers/Microsoft.Management/managementGroups/mg-platform' })]);
+    // A management group that is not an ancestor grants nothing here: with the ancestry known, the verdict is a fail, not a doubt.
+    expect(verdictFor(rule, estateOf([...withGrants([mgGrant]), subscriptionRow(['mg-sandbox', 'tenant-root'])]), ids.aksCompute).status).toBe('fail');
+  });
+
+  it('is unknown when the only grant is at management group scope and the subscription\'s ancestry is not in the inventory', () => {
     const evaluation = verdictFor(rule, estateOf(withGrants([grant('NetworkContributor', '/providers/Microsoft.Management/managementGroups/mg-platform')])), ids.aksCompute);
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.evidence.roleAssignmentsFound).toEqual([expect.objectContaining({ scope: '/providers/Microsoft.Management/managementGroups/mg-platform' })]);
