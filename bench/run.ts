@@ -29,6 +29,7 @@ const OPTIONAL_SECTIONS: readonly { readonly name: string; readonly module: stri
   { name: 'store', module: './store', exportName: 'benchStore' },
   { name: 'events', module: './events', exportName: 'benchEvents' },
   { name: 'dashboard', module: './dashboard', exportName: 'benchDashboard' },
+  { name: 'shared-identity', module: './shared-identity', exportName: 'benchSharedIdentity' },
 ];
 
 export interface EstateMeasurement {

@@ -1,6 +1,7 @@
 import { idKey, nameOf, resourceGroupOf, subscriptionOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { Compute, RoleAssignment } from '../../estate/model';
+import type { Compute, Estate, RoleAssignment } from '../../estate/model';
+import { perEstate } from '../support/per-estate';
 import { defineRule } from '../types';
 import type { CheckOutcome, RuleSubject } from '../types';
 import { aksPlacementOf } from '../support/attached';
@@ -87,8 +88,7 @@ export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId
       };
     }
 
-    const assignments = principals.flatMap((principal) => estate.roleAssignmentsOf(principal));
-    const found = assignments.map(describeAssignment);
+    const { relevant: assignments, found, total } = identityGrants(estate, principals);
     const grants: { [key: string]: JsonValue }[] = [];
     const uncovered: string[] = [];
     const doubts: string[] = [];
@@ -117,7 +117,7 @@ export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId
         }
       }
     }
-    const evidence = { ...baseEvidence, principalIds: [...principals], grants, roleAssignmentsFound: found };
+    const evidence = { ...baseEvidence, principalIds: [...principals], grants, roleAssignmentsFound: [...found], roleAssignmentsOfIdentity: total };
     if (uncovered.length === 0) {
       const first = grants[0] as { role: string; scope: string };
       return { status: 'pass', messageId: 'granted', data: { ...base, role: first.role, scope: first.scope }, evidence };
@@ -132,11 +132,35 @@ export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId
     return {
       status: 'fail',
       messageId: 'notGranted',
-      data: { ...uncoveredData, principal: principals.join(', '), resourceGroup: resourceGroupOf(uncoveredVnet) ?? 'unknown', found: found.length },
+      data: { ...uncoveredData, principal: principals.join(', '), resourceGroup: resourceGroupOf(uncoveredVnet) ?? 'unknown', found: total },
       evidence: { ...evidence, uncoveredVnetIds: uncovered },
     };
   },
 });
+
+/** Assignments of the identity listed in evidence; the count says how many there are in all. */
+const FOUND_SHOWN = 20;
+
+/**
+ * What the rule needs of an identity's role assignments, worked out once per estate and identity
+ * (many clusters often share one identity, which may hold thousands of grants): only those that
+ * could cover a VNet (a sufficient role, or a role that cannot be read) are scanned per compute.
+ */
+function identityGrants(estate: Estate, principals: readonly string[]): { relevant: readonly RoleAssignment[]; found: readonly { [key: string]: JsonValue }[]; total: number } {
+  return perEstate(estate, `aks-identity-grants|${principals.map((principal) => principal.toLowerCase()).join(',')}`, () => {
+    const relevant: RoleAssignment[] = [];
+    const found: { [key: string]: JsonValue }[] = [];
+    let total = 0;
+    for (const principal of principals) {
+      for (const assignment of estate.roleAssignmentsOf(principal)) {
+        total++;
+        if (found.length < FOUND_SHOWN) found.push(describeAssignment(assignment));
+        if (isSufficient(assignment) || assignment.roleDefinitionId === undefined) relevant.push(assignment);
+      }
+    }
+    return { relevant, found, total };
+  });
+}
 
 /** The scopes whose grant covers a VNet: the VNet, its resource group, its subscription (case-folded). */
 function acceptedScopes(vnetId: string): string[] {

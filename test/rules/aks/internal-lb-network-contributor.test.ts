@@ -100,6 +100,15 @@ describe('aks.internal-lb-network-contributor', () => {
     expect(evaluation.evidence.roleAssignmentsFound).toEqual([expect.objectContaining({ scope: '/providers/Microsoft.Management/managementGroups/mg-platform' })]);
   });
 
+  it('lists at most 20 of an identity\'s role assignments in evidence and counts them all (an identity may hold thousands)', () => {
+    const many = Array.from({ length: 250 }, (_, index) => grant('Reader', `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-${index}`, ids.aksPrincipal, `a1b2c3d4-0000-4000-8000-${String(index).padStart(12, '0')}`));
+    const evaluation = verdictFor(rule, estateOf(withGrants(many)), ids.aksCompute);
+    expect(evaluation.status).toBe('fail');
+    expect((evaluation.evidence.roleAssignmentsFound as unknown[]).length).toBe(20);
+    expect(evaluation.evidence.roleAssignmentsOfIdentity).toBe(250);
+    expect(evaluation.message).toContain('250 role assignment(s)');
+  });
+
   it('is unknown for a service-principal cluster whose object ID is not known', () => {
     const evaluation = verdictFor(rule, estateOf(withAks({ identity: 'sp' })), ids.aksCompute);
     expect(evaluation.status).toBe('unknown');
