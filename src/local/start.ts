@@ -236,11 +236,20 @@ async function main(): Promise<void> {
   try {
     const server = await startLocalServer();
     for (const line of describeUrls(server.url)) process.stdout.write(`${line}\n`);
+    let stopping = false;
     const shutdown = (): void => {
+      if (stopping) return;
+      stopping = true;
       void server.stop().then(() => process.exit(0));
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    // `npm start` runs us under a shell that does not pass signals on: when npm (or that shell) is
+    // stopped we are handed to another parent, and stop too rather than keep the port.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutdown();
+    }, 500).unref();
   } catch (error) {
     // One clear message, never a stack trace, for the mistakes a user can fix.
     process.stderr.write(`${error instanceof PortInUseError || error instanceof SettingsError ? error.message : `npm start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`}\n`);
@@ -248,4 +257,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) void main();
+// Run directly, or through scripts/run-built.js (which sets argv[1] to this file and requires it).
+if (require.main === module || resolve(process.argv[1] ?? '') === __filename) void main();
