@@ -29,7 +29,7 @@ import type { SecurityRuleSpec } from './arm-rows';
 /**
  * The bundled sample estate (samples/sample-estate.json, described in samples/README.md): two
  * subscriptions, four workspaces. `ws-compliant` does everything the seed documents ask;
- * the others make the classic mistakes, at least one for every rule family of requirements.md.
+ * the others make the classic mistakes, at least one for every rule family of docs/rules.md.
  * test/bench/sample-estate.test.ts keeps the JSON file equal to this function's output.
  */
 

@@ -5,7 +5,7 @@ import { auditResponse } from '../src/app/http-api';
 import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';
 
-/** POST /api/audit: audit now; answers the summary and the findings that changed (contract.md). */
+/** POST /api/audit: audit now; answers the summary and the findings that changed (docs/contract.md). */
 export async function audit(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return auditResponse(await getAuditorApp(), request, contextLog(context));
 }

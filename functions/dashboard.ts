@@ -5,7 +5,7 @@ import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';
 import { dashboardResponse } from '../src/dashboard';
 
-/** GET /api/dashboard: the dashboard page, its script and stylesheet, and the rule catalogue (issue 6). */
+/** GET /api/dashboard: the dashboard page, its script and stylesheet, and the rule catalogue. */
 export async function dashboard(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return dashboardResponse(await getAuditorApp(), request, contextLog(context));
 }

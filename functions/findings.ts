@@ -5,7 +5,7 @@ import { findingsResponse } from '../src/app/http-api';
 import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';
 
-/** GET /api/findings: stored findings, newest first, paged (contract.md). */
+/** GET /api/findings: stored findings, newest first, paged (docs/contract.md). */
 export async function findings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return findingsResponse(await getAuditorApp(), request, contextLog(context));
 }

@@ -11,7 +11,7 @@ import type { AppLog, AuditorApp, AuditRequest } from './service';
 import { RequestError } from './service';
 
 /**
- * The HTTP surface of contract.md as plain functions over an AuditorApp: the `audit` and
+ * The HTTP surface of docs/contract.md as plain functions over an AuditorApp: the `audit` and
  * `findings` Functions call them, and so does the local server (through those Functions).
  */
 
@@ -88,7 +88,7 @@ export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFil
     const value = query.get(name)?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
-  // contract.md names the lifecycle state `status` in the query (status=open); `state` is accepted too.
+  // docs/contract.md names the lifecycle state `status` in the query (status=open); `state` is accepted too.
   const stateText = one('status') ?? one('state');
   let state: FindingState | undefined;
   if (stateText !== undefined && stateText.toLowerCase() !== 'all') {

@@ -11,7 +11,7 @@ import { DASHBOARD_ASSET_PATHS, DASHBOARD_PAGE_PATHS } from '../dashboard/handle
 const DASHBOARD_PATHS: readonly string[] = [...DASHBOARD_PAGE_PATHS, ...DASHBOARD_ASSET_PATHS];
 
 /**
- * The routes of contract.md as the Functions host exposes them, over the same handlers: the
+ * The routes of docs/contract.md as the Functions host exposes them, over the same handlers: the
  * table the local server (src/local/start.ts) routes by. Routes marked `localOnly` stand for
  * what the host provides itself in Azure (the admin endpoint of non-HTTP functions, the queue
  * view). This module plays the host, so it is the one place in src/ that imports functions/.
@@ -39,7 +39,7 @@ export function httpRoutes(host: LocalHost): readonly HttpRoute[] {
   return [
     { method: 'POST', path: '/api/audit', name: 'audit', handler: audit },
     { method: 'GET', path: '/api/findings', name: 'findings', handler: findings },
-    // The dashboard (issue 6): one function, route `dashboard/{*path}`, serving the page and what it loads.
+    // The dashboard: one function, route `dashboard/{*path}`, serving the page and what it loads.
     ...DASHBOARD_PATHS.map((path) => ({ method: 'GET' as const, path, name: 'dashboard', handler: dashboard })),
     {
       method: 'POST',

@@ -14,7 +14,7 @@ export interface CliIo {
 
 /**
  * An error the user can fix: bad usage or unusable input. The dispatcher prints its message as
- * one line on stderr and exits with `exitCode` (2, contract.md). Other modules' commands throw it too.
+ * one line on stderr and exits with `exitCode` (2, docs/contract.md). Other modules' commands throw it too.
  */
 export class CliError extends Error {
   readonly exitCode: number = 2;
@@ -41,5 +41,5 @@ export interface CliCommand {
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }
 
-/** Exit codes of contract.md (3 is ours: an internal error, i.e. a bug, never bad input). */
+/** Exit codes of docs/contract.md (3 is ours: an internal error, i.e. a bug, never bad input). */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;

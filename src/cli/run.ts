@@ -14,7 +14,7 @@ function topLevelHelp(commands: readonly CliCommand[]): string {
   return [
     `Usage: ${PROGRAM} <command> [options]`,
     '',
-    'Audits Azure Machine Learning network isolation against the rules of requirements.md.',
+    'Audits Azure Machine Learning network isolation against the rules of docs/rules.md.',
     '',
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),

@@ -1,5 +1,5 @@
 /**
- * Azure resource IDs are case-insensitive (requirements.md): two IDs that differ only in case
+ * Azure resource IDs are case-insensitive (docs/rules.md): two IDs that differ only in case
  * are the same resource. Every index in the estate is keyed by `idKey`.
  */
 

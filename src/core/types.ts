@@ -1,12 +1,12 @@
 /**
  * The vocabulary every layer shares: severities, verdicts, evaluations and findings.
- * The JSON field names here are the contract of ../shared/contract.md: extend, never rename.
+ * The JSON field names here are the contract of docs/contract.md: extend, never rename.
  */
 
 export type Severity = 'info' | 'low' | 'medium' | 'high';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high'];
 
-/** The four outcomes of one rule on one subject (requirements.md, "Result of one check"). */
+/** The four outcomes of one rule on one subject (docs/rules.md, "Result of one check"). */
 export type Verdict = 'pass' | 'fail' | 'unknown' | 'not-applicable';
 
 /** A finding is a `fail` or an `unknown`. */
@@ -48,7 +48,7 @@ export interface AuditSummary {
   readonly notApplicable: number;
 }
 
-/** A part of the estate the inventory could not read (issue 3: a partial sweep resolves nothing it missed). */
+/** A part of the estate the inventory could not read (a partial sweep resolves nothing it missed). */
 export interface InventoryGap {
   readonly scope: string;
   readonly reason: string;

@@ -4,6 +4,7 @@ import type { Estate } from '../estate/model';
 import { allRules } from '../rules/registry';
 import type { AnyRule } from '../rules/types';
 import type { SweepRecord } from '../store/types';
+import { SOURCE_DOCUMENTS as SOURCES } from '../rules/sources';
 import { ruleExamples } from './rule-docs';
 
 /**
@@ -12,10 +13,10 @@ import { ruleExamples } from './rule-docs';
  * subjects it judged. Served as JSON at /api/dashboard/rules; the findings API lacks these.
  */
 
-/** The seed documents of rule sources (../shared/seeds/README.md). */
+/** The titles of the documents rule sources cite (src/rules/sources.ts). */
 export const SOURCE_DOCUMENTS: Readonly<Record<'000' | '001', string>> = {
-  '000': 'Use Azure Machine Learning studio in an Azure virtual network',
-  '001': 'Secure Azure ML experimentation and inference jobs within an Azure Virtual Network',
+  '000': SOURCES['000'].title,
+  '001': SOURCES['001'].title,
 };
 
 export interface RuleEvaluationCounts {

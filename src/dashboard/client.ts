@@ -13,7 +13,7 @@
  * IDs that look like ARM IDs, segment by segment encoded.
  */
 
-/** A finding as GET /api/findings answers it (contract.md). */
+/** A finding as GET /api/findings answers it (docs/contract.md). */
 interface ClientFinding {
   readonly ruleId: string;
   readonly resourceId: string;

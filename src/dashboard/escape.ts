@@ -1,6 +1,6 @@
 /**
  * HTML escaping for what the server renders. Every string that comes from Azure (resource
- * names, tags, messages built from them) is attacker-controlled (issue 6), so everything
+ * names, tags, messages built from them) is attacker-controlled, so everything
  * interpolated into markup goes through one of these; nothing is trusted because of its origin.
  */
 

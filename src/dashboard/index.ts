@@ -1,4 +1,4 @@
-/** The dashboard (issue 6): the page, its assets and the rule catalogue, served by functions/dashboard.ts. */
+/** The dashboard: the page, its assets and the rule catalogue, served by functions/dashboard.ts. */
 export { dashboardResponse, DASHBOARD_ASSET_PATHS, DASHBOARD_PAGE_PATHS, validFunctionKey } from './handler';
 export type { DashboardLog, DashboardSource } from './handler';
 export { renderDashboardPage, DASHBOARD_CSP, securityHeaders, assetUrl } from './page';

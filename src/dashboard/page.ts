@@ -8,7 +8,7 @@ import { html } from './escape';
  * structure, the trend chart (from sweep records, escaped) and the asset URLs.
  */
 
-/** The page's policy: nothing inline, nothing from another origin (issue 6: it must work in a closed network). */
+/** The page's policy: nothing inline, nothing from another origin (it must work in a closed network). */
 export const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Headers every dashboard response carries. */

@@ -25,7 +25,7 @@ export function packageRoot(start: string = __dirname): string | undefined {
   }
 }
 
-/** Rule IDs are `<family>.<name>` in kebab case (style.md); anything else names no doc. */
+/** Rule IDs are `<family>.<name>` in kebab case (docs/ARCHITECTURE.md); anything else names no doc. */
 export function ruleDocPath(ruleId: string): string | undefined {
   const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(ruleId);
   return match === null ? undefined : `src/rules/${match[1]}/${match[2]}.md`;

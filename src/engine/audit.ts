@@ -51,7 +51,7 @@ export function selectRules(ruleIds: readonly string[] | undefined, registry: re
 
 export class UnknownRuleError extends Error {
   constructor(readonly ruleIds: readonly string[]) {
-    super(`unknown rule ID${ruleIds.length > 1 ? 's' : ''}: ${ruleIds.join(', ')} (see requirements.md or 'aml-vnet-audit rules')`);
+    super(`unknown rule ID${ruleIds.length > 1 ? 's' : ''}: ${ruleIds.join(', ')} (see docs/rules.md or 'aml-vnet-audit rules')`);
     this.name = 'UnknownRuleError';
   }
 }
@@ -92,7 +92,7 @@ function evaluate(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate):
     outcome = rule.check(subject, estate);
     message = formatMessage(rule.meta.messages[outcome.messageId], outcome.data);
   } catch (error) {
-    // Malformed inventory must never crash an audit (contract.md): the verdict is unknown, with the reason.
+    // Malformed inventory must never crash an audit (docs/contract.md): the verdict is unknown, with the reason.
     const reason = error instanceof Error ? error.message : String(error);
     outcome = { status: 'unknown', messageId: '', evidence: { error: reason } };
     message = `The check could not be completed on this resource (${reason}); the inventory may hold malformed data.`;

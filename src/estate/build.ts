@@ -551,7 +551,7 @@ interface AttachedIndexes {
   readonly databricks: Index<DatabricksWorkspace>;
 }
 
-/** The subnets a compute runs in (requirements.md, "Compute subnet"). */
+/** The subnets a compute runs in (docs/rules.md, "Compute subnet"). */
 function computeSubnetUses(compute: Compute, indexes: AttachedIndexes): ComputeSubnetUse[] {
   const uses: ComputeSubnetUse[] = [];
   const seen = new Set<string>();

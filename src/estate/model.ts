@@ -2,7 +2,7 @@ import type { ResourceRow } from '../inventory/types';
 import type { FirewallPolicyRules, FirewallRuleCollectionGroup, ParsedNsg, ParsedRouteTable, ServiceTagIndex } from '../network';
 
 /**
- * The estate: a read-only indexed graph built once per audit (style.md). Each view below is a
+ * The estate: a read-only indexed graph built once per audit (docs/ARCHITECTURE.md). Each view below is a
  * typed, validated reading of one Resource Graph row. A property that is missing or malformed
  * in the row is `undefined` here (never a guess), so rules can answer `unknown` with a reason.
  * IDs are kept as written; every lookup is case-insensitive.
@@ -217,7 +217,7 @@ export interface IpGroup extends ResourceView {
   readonly ipAddresses: readonly string[];
 }
 
-/** Where a compute subnet comes from (requirements.md, "Compute subnet"). */
+/** Where a compute subnet comes from (docs/rules.md, "Compute subnet"). */
 export type ComputeSubnetRole =
   | 'cluster'
   | 'instance'
@@ -274,7 +274,7 @@ export interface Estate {
 
   /** Computes whose ID is under the workspace. */
   computesOf(workspaceId: string): readonly Compute[];
-  /** Every compute subnet of the workspace with the compute that uses it (requirements.md "Compute subnet"). */
+  /** Every compute subnet of the workspace with the compute that uses it (docs/rules.md "Compute subnet"). */
   computeSubnetsOf(workspaceId: string): readonly ComputeSubnetUse[];
   /** Every compute-subnet use of a subnet, across workspaces. */
   computeUsesOfSubnet(subnetId: string): readonly ComputeSubnetUse[];

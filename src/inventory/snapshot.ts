@@ -4,7 +4,7 @@ import type { InventoryGap } from '../core/types';
 import type { Inventory, ResourceRow, ServiceTagEntry } from './types';
 
 /**
- * The snapshot file: the offline inventory (contract.md, "Snapshot file"). Three shapes are
+ * The snapshot file: the offline inventory (docs/contract.md, "Snapshot file"). Three shapes are
  * accepted: `{ capturedAt, resources, serviceTags }`, a bare array of rows, and a Resource
  * Graph response `{ data: [...] }`. The file is validated here, once, at the edge: every row
  * that leaves this module is an object with a string `id`; everything else about it stays
@@ -114,6 +114,15 @@ export function parseSnapshot(text: string, sourceName: string): Inventory {
   }
 
   const resources = validRows(rowsValue, sourceName, warnings);
+  if (resources.length === 0) {
+    // An audit of nothing would pass: say so instead (an empty capture is usually a sign-in or access problem).
+    throw new SnapshotError(
+      sourceName,
+      rowsValue.length === 0
+        ? `holds no resources, so there is nothing to audit (a capture of subscriptions the identity cannot read comes back empty)`
+        : `holds no usable resource: none of its ${rowsValue.length} row${rowsValue.length === 1 ? ' is an object' : 's is an object'} with a string 'id'`,
+    );
+  }
   const serviceTags = serviceTagsValue === undefined || serviceTagsValue === null ? undefined : validServiceTags(serviceTagsValue, sourceName, warnings);
   return { ...(capturedAt !== undefined ? { capturedAt } : {}), resources, ...(serviceTags !== undefined ? { serviceTags } : {}), warnings, gaps };
 }

@@ -1,7 +1,7 @@
 import type { InventoryGap } from '../core/types';
 
 /**
- * A resource as Resource Graph returns it (contract.md, "Snapshot file"). Only `id` is
+ * A resource as Resource Graph returns it (docs/contract.md, "Snapshot file"). Only `id` is
  * guaranteed once validated at the edge; everything else is untrusted and read with
  * the helpers of src/core/json.ts.
  */
@@ -32,7 +32,7 @@ export interface ServiceTagEntry {
 }
 
 /**
- * What every inventory source produces: the snapshot file, Resource Graph (issue 3), and the
+ * What every inventory source produces: the snapshot file, Resource Graph, and the
  * local sample estate. The engine never knows which one it came from.
  */
 export interface Inventory {

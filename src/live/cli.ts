@@ -1,8 +1,8 @@
 import { rename, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { TokenCredential } from '@azure/core-auth';
 import type { TlsSettings } from '@azure/core-rest-pipeline';
 import type { InventorySource } from '../cli/audit-command';
+import { parseOptions } from '../cli/args';
 import type { CliCommand, CliIo } from '../cli/io';
 import { UsageError } from '../cli/io';
 import type { InventoryGap } from '../core/types';
@@ -84,8 +84,9 @@ export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo,
   const pageSize = parsePageSize(values.pageSize);
   const credential = deps.credential ?? resolveCredential(io.env ?? process.env, cloud);
   const progress = io.isTTY ? progressLine(io.stderr) : undefined;
+  let inventory: Inventory;
   try {
-    return await readLiveInventory({
+    inventory = await readLiveInventory({
       ...(values.subscription !== undefined ? { subscriptionIds: values.subscription } : {}),
       ...(values.managementGroup !== undefined ? { managementGroupId: values.managementGroup } : {}),
       credential,
@@ -100,50 +101,75 @@ export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo,
   } finally {
     progress?.end();
   }
+  if (inventory.resources.length === 0 && inventory.gaps.length === 0) {
+    // Resource Graph answers nothing, not an error, for subscriptions the identity cannot read.
+    const scope = values.managementGroup !== undefined ? `management group ${values.managementGroup}` : `subscription(s) ${(values.subscription ?? []).join(', ')}`;
+    throw new LiveUsageError(`nothing was read from ${scope}: check the IDs, and that the signed-in identity has Reader on them`);
+  }
+  return inventory;
 }
 
-const SNAPSHOT_USAGE = 'usage: aml-vnet-audit snapshot (--subscription ID… | --management-group ID) [--output FILE] [--cloud NAME] [--arm-endpoint URL] [--page-size N] [--no-service-tags]';
+const SNAPSHOT_USAGE = 'usage: aml-vnet-audit snapshot (--subscription ID… | --management-group ID) [--output FILE] [--cloud NAME] [--arm-endpoint URL] [--page-size N] [--no-service-tags] [--verbose]';
+
+const SNAPSHOT_HELP = [
+  SNAPSHOT_USAGE.replace(/^usage:/, 'Usage:'),
+  '',
+  'Reads subscriptions or a management group through Azure Resource Graph (and workspace computes',
+  'through Azure Resource Manager) and writes a snapshot file that `audit --snapshot FILE` reads:',
+  '{ capturedAt, resources, serviceTags, warnings, incomplete, gaps }.',
+  '',
+  '  --subscription ID…       one or more subscription IDs: repeat the option, separate with commas,',
+  '                           or list them after one --subscription',
+  '  --management-group ID    every subscription under a management group',
+  '  -o, --output FILE        where to write (default: standard output)',
+  '  --cloud NAME             AzureCloud (default), AzureUSGovernment or AzureChinaCloud',
+  '  --arm-endpoint URL       another ARM endpoint (Azure Stack, a proxy); keeps the cloud\'s sign-in',
+  '  --page-size N            rows per Resource Graph page, 1-1000 (default 1000)',
+  '  --no-service-tags        do not read service tags (regional checks then answer unknown)',
+  '  -v, --verbose            print each unread part with the full reason',
+  '',
+  'Sign-in: AZURE_ACCESS_TOKEN when set, else DefaultAzureCredential (az login, environment',
+  'variables, a managed identity). The identity needs Reader on what it reads.',
+  '',
+  'Exit status:',
+  '  0  complete',
+  '  2  bad usage, not signed in, nothing read, or an unwritable output (no file is written)',
+  `  ${EXIT_INCOMPLETE}  incomplete: the file is written with "incomplete": true and its gaps`,
+].join('\n');
 
 /**
  * `aml-vnet-audit snapshot`: writes `{ capturedAt, resources, serviceTags, warnings, incomplete, gaps }`
- * (contract.md snapshot shape 1, plus `warnings`/`incomplete`/`gaps`). Exit 0 complete,
+ * (docs/contract.md snapshot shape 1, plus `warnings`/`incomplete`/`gaps`). Exit 0 complete,
  * 4 incomplete (the file is still written, with its gaps), 2 bad usage or an unwritable output.
  * Subscriptions may repeat the option, be comma-separated, or follow one --subscription.
  */
 export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo, deps: LiveCliDeps = {}): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        subscription: { type: 'string', multiple: true },
-        'management-group': { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        cloud: { type: 'string' },
-        'arm-endpoint': { type: 'string' },
-        'page-size': { type: 'string' },
-        'no-service-tags': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+    const options = {
+      subscription: { type: 'string', multiple: true },
+      'management-group': { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      cloud: { type: 'string' },
+      'arm-endpoint': { type: 'string' },
+      'page-size': { type: 'string' },
+      'no-service-tags': { type: 'boolean' },
+      verbose: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    } as const;
+    parsed = parseOptions(argv, options, 'snapshot');
   } catch (error) {
-    io.stderr.write(`aml-vnet-audit snapshot: ${firstLine(error)}\n${SNAPSHOT_USAGE}\n`);
+    io.stderr.write(`aml-vnet-audit ${firstLine(error)}\n${SNAPSHOT_USAGE}\n`);
     return 2;
   }
-  const values = parsed.values;
+  const values = parsed.values as { subscription?: string[]; 'management-group'?: string; output?: string; cloud?: string; 'arm-endpoint'?: string; 'page-size'?: string; 'no-service-tags'?: boolean; verbose?: boolean; help?: boolean };
   if (values.help) {
-    (io.stdout ?? io.stderr).write(`${SNAPSHOT_USAGE}\n`);
+    (io.stdout ?? io.stderr).write(`${SNAPSHOT_HELP}\n`);
     return 0;
   }
   if (parsed.positionals.length > 0) {
-    // `--subscription A B C`: the contract's "ID…"; anything else is a stray argument.
-    if (values.subscription === undefined || !parsed.positionals.every((value) => GUID_LIKE.test(value))) {
-      io.stderr.write(`aml-vnet-audit snapshot: unexpected argument '${parsed.positionals[0] ?? ''}'\n${SNAPSHOT_USAGE}\n`);
-      return 2;
-    }
-    values.subscription = [...values.subscription, ...parsed.positionals];
+    io.stderr.write(`aml-vnet-audit snapshot: unexpected argument '${parsed.positionals[0] ?? ''}'\n${SNAPSHOT_USAGE}\n`);
+    return 2;
   }
   let inventory: Inventory;
   try {
@@ -190,7 +216,7 @@ export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo,
     }
   }
   for (const warning of inventory.warnings) io.stderr.write(`warning: ${warning}\n`);
-  for (const line of describeGaps(inventory.gaps)) io.stderr.write(`${line}\n`);
+  for (const line of describeGaps(inventory.gaps, values.verbose === true)) io.stderr.write(`${line}\n`);
   if (output !== undefined && output !== '-') {
     io.stderr.write(`wrote ${inventory.resources.length} resources${inventory.serviceTags ? ` and ${inventory.serviceTags.length} service tags` : ''} to ${output}\n`);
   }
@@ -242,25 +268,24 @@ export function createSnapshotCommand(deps: LiveCliDeps = {}): CliCommand {
   return {
     name: 'snapshot',
     summary: 'capture the live estate (Resource Graph) as a snapshot file for offline audits and bug reports',
-    help: [
-      SNAPSHOT_USAGE.replace(/^usage:/, 'Usage:'),
-      '',
-      'Reads subscriptions or a management group through Azure Resource Graph and writes a snapshot',
-      '(contract.md shape 1) that `audit --snapshot FILE` reads. Sign-in: AZURE_ACCESS_TOKEN, else',
-      'DefaultAzureCredential. --cloud AzureCloud|AzureUSGovernment|AzureChinaCloud.',
-      '',
-      `Exit status: 0 complete; 2 bad usage; ${EXIT_INCOMPLETE} incomplete (written, with its gaps).`,
-    ].join('\n'),
+    help: SNAPSHOT_HELP,
     run: (argv, io) => runSnapshotCommand(argv, liveIoOf(io), deps),
   };
 }
 
+/** A reason as one short line; the whole of it with --verbose. */
+const GAP_REASON_CHARS = 160;
+
 /** One stderr line per gap, for the CLI's table output and the snapshot command. */
-export function describeGaps(gaps: readonly InventoryGap[]): string[] {
+export function describeGaps(gaps: readonly InventoryGap[], verbose = false): string[] {
   if (gaps.length === 0) return [];
+  const shorten = (reason: string): string => {
+    const line = reason.replace(/\s+/g, ' ').trim();
+    return verbose || line.length <= GAP_REASON_CHARS ? line : `${line.slice(0, GAP_REASON_CHARS - 1)}… (--verbose for all of it)`;
+  };
   return [
     `incomplete inventory: ${gaps.length} part${gaps.length === 1 ? '' : 's'} could not be read; findings there are unknown, not resolved`,
-    ...gaps.map((gap) => `  missing ${gap.scope}: ${gap.reason}`),
+    ...gaps.map((gap) => `  missing ${gap.scope}: ${shorten(gap.reason)}`),
   ];
 }
 

@@ -2,7 +2,7 @@ import { idKey } from '../core/ids';
 import type { InventoryGap } from '../core/types';
 
 /**
- * Whether a finding may have been affected by what an incomplete inventory missed (issue 3: a
+ * Whether a finding may have been affected by what an incomplete inventory missed (a
  * partial sweep must never resolve such a finding). A gap's scope is a subscription, a
  * management group or a workspace; a finding is touched when its subject or one of the
  * workspaces it serves lies under a gap's scope. A management-group gap touches everything,

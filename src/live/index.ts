@@ -1,8 +1,8 @@
 /**
- * Live inventory (issue 3): the estate read from Azure through Resource Graph, ARM and the
+ * Live inventory: the estate read from Azure through Resource Graph, ARM and the
  * Network service-tags API, as an Inventory whose rows look exactly like snapshot rows.
  */
-export { readLiveInventory, readResourcesByIds, LiveUsageError } from './inventory';
+export { readLiveInventory, readResourcesByIds, LiveSignInError, LiveUsageError } from './inventory';
 export type { ReadFailure } from './arm-read';
 export type { LiveInventoryOptions, LiveReadOptions, LiveProgress, LivePhase, ResourcesByIdResult } from './inventory';
 export { resolveCredential, staticTokenCredential } from './credential';

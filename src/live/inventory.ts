@@ -78,13 +78,41 @@ export class LiveUsageError extends Error {
   }
 }
 
+/** The credential could not get an ARM token: a usage error (exit 2) with what to do, never a gap. */
+export class LiveSignInError extends LiveUsageError {
+  constructor(reason: string) {
+    super(
+      `not signed in to Azure: run 'az login' (or set AZURE_ACCESS_TOKEN to an Azure Resource Manager access token, or run where a managed identity is assigned)${reason !== '' ? `; the sign-in said: ${reason}` : ''}`,
+    );
+    this.name = 'LiveSignInError';
+  }
+}
+
+/** Gets one token before any request, so a missing sign-in is one clear error instead of a gap per query. */
+async function signIn(credential: TokenCredential, scope: string): Promise<void> {
+  let token;
+  try {
+    token = await credential.getToken(scope);
+  } catch (error) {
+    throw new LiveSignInError(shortReason(error));
+  }
+  if (token === null || token.token === '') throw new LiveSignInError('');
+}
+
+/** The SDK's credential-chain errors run to kilobytes: the first sentence says enough. */
+function shortReason(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  const first = /^(.{20,}?[.;])\s/.exec(text)?.[1] ?? text;
+  return first.length > 160 ? `${first.slice(0, 159)}…` : first;
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Reads the estate of subscriptions or a management group through Resource Graph: one
  * `resources` query and one `authorizationresources` query per batch of up to 1000
  * subscriptions, every page followed; workspace computes through ARM where the graph has none;
- * service tags once per cloud. Failures never throw: they become `gaps` (issue 3: a partial
+ * service tags once per cloud. Failures never throw: they become `gaps` (a partial
  * sweep must never resolve findings it did not see).
  */
 export async function readLiveInventory(options: LiveInventoryOptions): Promise<Inventory> {
@@ -96,6 +124,7 @@ export async function readLiveInventory(options: LiveInventoryOptions): Promise<
   const graphPacer = new QuotaPacer(options.retry?.quotaLowWatermark ?? 3);
   const armPacer = new QuotaPacer(options.retry?.quotaLowWatermark ?? 3);
   const graph = createGraphClient(transport, graphPacer);
+  await signIn(options.credential, transport.cloud.armScope);
 
   const progress = {
     phase: 'resources' as LivePhase,

@@ -1,6 +1,6 @@
 /**
  * Address math: parsing CIDRs and bare IPs, overlap, containment, counting. Every computation on
- * addresses goes through ip-num (style.md); this file only validates text and formats results.
+ * addresses goes through ip-num (docs/ARCHITECTURE.md); this file only validates text and formats results.
  */
 import { IPv4, IPv4CidrRange, IPv4Prefix, IPv6, IPv6CidrRange, IPv6Prefix } from 'ip-num';
 import type { AbstractIPNum, RangedSet } from 'ip-num';
@@ -215,7 +215,7 @@ export function firstHostAddressOf(cidr: string): string | undefined {
 const AZURE_RESERVED_PER_SUBNET = 5;
 
 /**
- * Σ over IPv4 prefixes of (2^(32−len) − 5) (requirements.md, compute.subnet-capacity). IPv6 prefixes
+ * Σ over IPv4 prefixes of (2^(32−len) − 5) (docs/rules.md, compute.subnet-capacity). IPv6 prefixes
  * and malformed entries are ignored; a prefix too small to hold the reserved five counts 0 rather than
  * a negative number. Undefined when no IPv4 prefix parses.
  */

@@ -1,5 +1,5 @@
 /**
- * Judging a flow through NSGs (requirements.md, "How traffic through an NSG is judged").
+ * Judging a flow through NSGs (docs/rules.md, "How traffic through an NSG is judged").
  *
  * Rules are read in ascending priority; the first that matches decides, per destination port (a
  * query on 29876-29877 is allowed only if both ports are). Conservative: an Allow counts only
@@ -790,7 +790,7 @@ export function evaluatePath(nsgs: readonly ParsedNsg[], query: TrafficQuery, ta
 
 /**
  * Outbound is restricted when outbound TCP 443 to a generic Internet address is denied
- * (requirements.md): `restricted` with the denying rule, `open` with the allowing rules, or
+ * (docs/rules.md): `restricted` with the denying rule, `open` with the allowing rules, or
  * `unknown` with the reason.
  */
 export function outboundRestriction(

@@ -1,5 +1,5 @@
 /**
- * Route tables (requirements.md, "Routes"): longest prefix match over the subnet's routes plus
+ * Route tables (docs/rules.md, "Routes"): longest prefix match over the subnet's routes plus
  * the system default (0.0.0.0/0 and ::/0 → Internet). A route's addressPrefix may be a service
  * tag: it then stands for one route per prefix of the tag (needs service-tag data). Ties between
  * equal prefixes follow Azure: explicit prefix, then regional tag, top-level tag, AzureCloud

@@ -1,5 +1,5 @@
 /**
- * Service tags (requirements.md, "How traffic through an NSG is judged"): names are
+ * Service tags (docs/rules.md, "How traffic through an NSG is judged"): names are
  * case-insensitive; a regional tag is `Tag.Region`, but a dot is not always a region
  * (`AzureFrontDoor.Frontend`). With data, an entry is regional when `properties.region` is set.
  */

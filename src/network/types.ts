@@ -1,5 +1,5 @@
 /**
- * Types of the network-semantics module (requirements.md, "How traffic through an NSG is
+ * Types of the network-semantics module (docs/rules.md, "How traffic through an NSG is
  * judged" and "Routes"). Rules use these through src/network/index.ts and never parse CIDRs,
  * port strings or NSG rules themselves.
  */
@@ -152,7 +152,7 @@ export interface PrefixRouting {
 
 /**
  * outboundRestriction(): outbound is restricted when TCP 443 to a generic Internet address is denied
- * (requirements.md). `decidedBy` is the denying rule, or the allowing rule of each NSG on the path.
+ * (docs/rules.md). `decidedBy` is the denying rule, or the allowing rule of each NSG on the path.
  */
 export type OutboundRestriction =
   | { readonly state: 'restricted'; readonly decidedBy: RuleRef }

@@ -14,7 +14,7 @@ import { vmRules } from './vm';
 
 /**
  * Every rule, explicitly (ESLint's registry). Each family's index.ts lists its rules sorted by
- * ID; the conventions test ties this list to requirements.md, the docs and the tests.
+ * ID; the conventions test ties this list to docs/rules.md, the docs and the tests.
  */
 export const allRules: readonly AnyRule[] = [
   ...aciRules,

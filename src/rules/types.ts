@@ -3,7 +3,7 @@ import type { Estate } from '../estate/model';
 
 /** Where a rule's requirement is written: the seed document and its section heading. */
 export interface RuleSource {
-  /** '000' = studio in a VNet; '001' = experiments and inference in a VNet (../shared/seeds). */
+  /** '000' = studio in a VNet; '001' = experiments and inference in a VNet (titles and links: sources.ts). */
   readonly document: '000' | '001';
   readonly section: string;
   /** The requirement's own words, quoted from the seed (shown in docs and the dashboard). */
@@ -15,7 +15,7 @@ export interface RuleSource {
  * placeholders filled from the check's `data`; their IDs are typed per rule.
  */
 export interface RuleMeta<MessageId extends string> {
-  /** A rule ID of requirements.md: a contract, never renamed. */
+  /** A rule ID of docs/rules.md: a contract, never renamed. */
   readonly id: string;
   readonly title: string;
   readonly severity: Severity;

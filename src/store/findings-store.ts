@@ -1,6 +1,6 @@
 import { summarize } from '../engine/audit';
 /**
- * The findings store over Azure Table Storage (issue 4): the only code that talks to Tables.
+ * The findings store over Azure Table Storage: the only code that talks to Tables.
  *
  * Concurrency design (no lost or resurrected state):
  * - Every partition (subscription) has a marker row. Every write to a partition's findings is an

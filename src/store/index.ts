@@ -1,5 +1,5 @@
 /**
- * The findings store (issue 4): findings with a lifecycle, sweep records and suppressions over
+ * The findings store: findings with a lifecycle, sweep records and suppressions over
  * Azure Table Storage. The only module that talks to Tables. See the README, "Findings that last".
  */
 export { openFindingsStore, DEFAULT_TABLE_PREFIX, FINDINGS_PER_TRANSACTION, MAX_CLOCK_SKEW_MS, storedFindingOf, bySeverityThenRule } from './findings-store';

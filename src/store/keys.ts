@@ -34,7 +34,7 @@ export function resourceHash(resourceId: string): string {
   return sha256Hex(idKey(resourceId));
 }
 
-/** Rule IDs are kebab-case with dots (requirements.md); anything else is hashed too. */
+/** Rule IDs are kebab-case with dots (docs/rules.md); anything else is hashed too. */
 export function rowKeyOf(ruleId: string, resourceId: string): string {
   const rulePart = /^[a-z0-9][a-z0-9.-]{0,99}$/.test(ruleId) ? ruleId : `h-${sha256Hex(ruleId).slice(0, 40)}`;
   return `${resourceHash(resourceId)}_${rulePart}`;

@@ -1,5 +1,5 @@
 /**
- * The finding lifecycle of issue 4, as a pure function: given what is stored and what was just
+ * The finding lifecycle, as a pure function: given what is stored and what was just
  * evaluated, what should be stored. No I/O and no clock, so every transition is testable alone;
  * the store adds keys, ETags and transactions around it.
  *

@@ -4,7 +4,7 @@ import type { Evaluation, Evidence, FindingStatus, Severity } from '../core/type
 export type FindingState = 'open' | 'resolved' | 'suppressed';
 export const FINDING_STATES: readonly FindingState[] = ['open', 'resolved', 'suppressed'];
 
-/** What is stored: suppression is applied at read time, so it expires by itself (issue 4). */
+/** What is stored: suppression is applied at read time, so it expires by itself. */
 export type Lifecycle = 'open' | 'resolved';
 
 /** Why a finding was resolved: the subject passed, stopped applying, or is gone. */
@@ -18,7 +18,7 @@ export interface SuppressionInfo {
 }
 
 /**
- * A finding as the store keeps it: the contract JSON fields of a finding (contract.md) plus its
+ * A finding as the store keeps it: the contract JSON fields of a finding (docs/contract.md) plus its
  * lifecycle. Times are ISO 8601 strings. For a resolved finding, status/severity/message/evidence
  * are those of its last failing evaluation, so a reader sees what was wrong.
  */

@@ -43,6 +43,8 @@ async function loadError(path: string): Promise<SnapshotError> {
   throw new Error('expected a SnapshotError');
 }
 
+const ONE_ROW = { id: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1', type: 'microsoft.storage/storageaccounts' };
+
 describe('parseSnapshot: the three shapes of contract.md', () => {
   it('reads shape 1 with capturedAt, resources and serviceTags', () => {
     const inventory = parseSnapshot(JSON.stringify({ capturedAt: '2026-11-24T10:00:00Z', resources: [vnetRow, storageRow], serviceTags: [tag] }), 'a.json');
@@ -105,7 +107,7 @@ describe('parseSnapshot: rows and tags are validated once, at the edge', () => {
 
   it('skips bad service tags with one warning and keeps string prefixes only', () => {
     const tags = [tag, null, { name: 'NoProps' }, { properties: { addressPrefixes: [] } }, { name: 'Mixed', properties: { addressPrefixes: ['198.51.100.0/24', 7, null] } }];
-    const inventory = parseSnapshot(JSON.stringify({ resources: [], serviceTags: tags }), 'tags.json');
+    const inventory = parseSnapshot(JSON.stringify({ resources: [ONE_ROW], serviceTags: tags }), 'tags.json');
     expect(inventory.serviceTags?.map((entry) => entry.name)).toEqual(['BatchNodeManagement.EastUS', 'Mixed']);
     expect(inventory.serviceTags?.[1]?.properties.addressPrefixes).toEqual(['198.51.100.0/24']);
     expect(inventory.warnings).toHaveLength(1);
@@ -113,13 +115,13 @@ describe('parseSnapshot: rows and tags are validated once, at the edge', () => {
   });
 
   it('ignores serviceTags that are not a list, with a warning', () => {
-    const inventory = parseSnapshot(JSON.stringify({ resources: [], serviceTags: 'all of them' }), 'tags.json');
+    const inventory = parseSnapshot(JSON.stringify({ resources: [ONE_ROW], serviceTags: 'all of them' }), 'tags.json');
     expect(inventory.serviceTags).toBeUndefined();
     expect(inventory.warnings[0]).toContain("'serviceTags' is not an array");
   });
 
   it('ignores a capturedAt that is not a date, with a warning', () => {
-    const inventory = parseSnapshot(JSON.stringify({ capturedAt: { $gt: 1 }, resources: [] }), 'when.json');
+    const inventory = parseSnapshot(JSON.stringify({ capturedAt: { $gt: 1 }, resources: [ONE_ROW] }), 'when.json');
     expect(inventory.capturedAt).toBeUndefined();
     expect(inventory.warnings).toHaveLength(1);
   });
@@ -136,10 +138,18 @@ describe('parseSnapshot: rows and tags are validated once, at the edge', () => {
   });
 
   it('survives a million levels of nesting', () => {
-    const text = `{"resources": [${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}]}`;
+    const text = `{"resources": [${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}, ${JSON.stringify(ONE_ROW)}]}`;
     const inventory = parseSnapshot(text, 'deep.json');
-    expect(inventory.resources).toEqual([]);
+    expect(inventory.resources).toEqual([ONE_ROW]);
     expect(inventory.warnings).toHaveLength(1);
+  });
+
+  it.each([
+    ['no rows', '{"resources": []}', /holds no resources, so there is nothing to audit/],
+    ['an empty array', '[]', /holds no resources/],
+    ['no usable row', '[null, 7, {"name": "no id"}]', /holds no usable resource: none of its 3 rows is an object with a string 'id'/],
+  ])('refuses a snapshot with %s: an audit of nothing would pass', (_, text, message) => {
+    expect(() => parseSnapshot(text, 'empty.json')).toThrow(message);
   });
 });
 

@@ -71,3 +71,14 @@ it('dispatches the snapshot command', async () => {
   expect(code).toBe(0);
   expect((JSON.parse(io.out()) as { resources: unknown[] }).resources.length).toBeGreaterThan(0);
 });
+
+it('refuses to audit when not signed in: one line, exit 2, no findings printed', async () => {
+  server = await startArmServer({ rows: buildTestEstate(0) });
+  const io = cliIo();
+  const failing = { getToken: async (): Promise<never> => Promise.reject(new Error('AzureCliCredential: Please run az login to set up an account. '.repeat(20))) };
+  const code = await runCli(['audit', '--subscription', SUB_A, '--arm-endpoint', server.endpoint, '--format', 'json'], io, [createAuditCommand({ sources: [createLiveInventorySource({ credential: failing, tlsOptions: server.tlsOptions })] })]);
+  expect(code).toBe(2);
+  expect(io.out()).toBe('');
+  expect(io.err().trimEnd().split('\n')).toHaveLength(1);
+  expect(io.err()).toMatch(/^aml-vnet-audit: audit: not signed in to Azure: run 'az login'/);
+});

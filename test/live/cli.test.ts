@@ -31,6 +31,60 @@ function io(isTTY = false): LiveCliIo & { err: () => string; out: () => string }
 
 const tempFile = (name: string): string => join(mkdtempSync(join(tmpdir(), 'live-cli-')), name);
 
+/** What DefaultAzureCredential throws when nothing signs in: a kilobyte of the credential chain. */
+class NoSignIn {
+  readonly calls: string[] = [];
+  async getToken(scope: string | string[]): Promise<never> {
+    this.calls.push(String(scope));
+    const error = new Error(`DefaultAzureCredential failed to retrieve a token from the included credentials. Attempted credentials:\n${'EnvironmentCredential is unavailable. Environment variables are not fully configured. '.repeat(12)}\nManagedIdentityCredential: … AzureCliCredential: Please run 'az login'.`);
+    error.name = 'CredentialUnavailableError';
+    throw error;
+  }
+}
+
+describe('first errors say what to do', () => {
+  it('not signed in: one line naming az login and AZURE_ACCESS_TOKEN, exit 2, no request, no file', async () => {
+    server = await startArmServer({ rows: buildTestEstate(0) });
+    const file = tempFile('never.json');
+    const terminal = io();
+    const code = await runSnapshotCommand(['--subscription', SUB_A, '-o', file, '--arm-endpoint', server.endpoint], terminal, { credential: new NoSignIn(), tlsOptions: server.tlsOptions });
+    expect(code).toBe(2);
+    expect(terminal.err().trimEnd().split('\n')).toHaveLength(1);
+    expect(terminal.err()).toMatch(/^aml-vnet-audit snapshot: not signed in to Azure: run 'az login' \(or set AZURE_ACCESS_TOKEN/);
+    expect(terminal.err().length).toBeLessThan(500);
+    expect(existsSync(file)).toBe(false);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('nothing read (Resource Graph answers nothing for subscriptions the identity cannot read): exit 2, no file', async () => {
+    server = await startArmServer({ rows: buildTestEstate(0) });
+    const file = tempFile('empty.json');
+    const terminal = io();
+    const stranger = '99999999-9999-4999-8999-999999999999';
+    const code = await runSnapshotCommand(['--subscription', stranger, '-o', file, '--arm-endpoint', server.endpoint], terminal, { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry });
+    expect(code).toBe(2);
+    expect(terminal.err()).toContain(`nothing was read from subscription(s) ${stranger}: check the IDs, and that the signed-in identity has Reader on them`);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('summarises each unread part in one short line; --verbose gives the whole reason', async () => {
+    const long = `Injected: ${'a very long service explanation '.repeat(40)}`;
+    const faults = [{ when: (request: { subscriptions?: readonly string[] }) => (request.subscriptions ?? []).includes(SUB_B), status: 500, body: { error: { code: 'InternalServerError', message: long } } }];
+    for (const verbose of [false, true]) {
+      server = await startArmServer({ rows: buildTestEstate(0), faults });
+      const terminal = io();
+      const args = ['--subscription', SUB_A, SUB_B, '-o', tempFile('partial.json'), '--arm-endpoint', server.endpoint, '--no-service-tags', ...(verbose ? ['--verbose'] : [])];
+      const code = await runSnapshotCommand(args, terminal, { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: { ...recordedRetry().retry, maxRetries: 0 } });
+      expect(code).toBe(EXIT_INCOMPLETE);
+      const line = terminal.err().split('\n').find((text) => text.includes(`missing /subscriptions/${SUB_B}`)) ?? '';
+      if (verbose) expect(line.length).toBeGreaterThan(1000);
+      else expect(line).toMatch(/… \(--verbose for all of it\)$/);
+      await server.stop();
+      server = undefined;
+    }
+  });
+});
+
 describe('aml-vnet-audit snapshot', () => {
   it('writes a snapshot in the contract shape and exits 0', async () => {
     server = await startArmServer({ rows: buildTestEstate(2), serviceTags: SERVICE_TAGS });
@@ -66,10 +120,12 @@ describe('aml-vnet-audit snapshot', () => {
     [[], /no scope/],
     [['--subscription', SUB_A, '--management-group', 'mg'], /not both/],
     [['--subscription', 'nope'], /not a subscription ID/],
-    [['--bogus'], /Unknown option '--bogus'/],
+    [['--bogus'], /unknown option '--bogus'/],
     [['--subscription', SUB_A, '--cloud', 'Mars'], /unknown cloud 'Mars'/],
     [['--subscription', SUB_A, '--arm-endpoint', 'http://127.0.0.1:1'], /must be https/],
-    [['--subscription', SUB_A, 'stray.json'], /unexpected argument 'stray.json'/],
+    // Arguments after --subscription are more IDs (`--subscription A B`), and must be GUIDs.
+    [['--subscription', SUB_A, 'stray.json'], /not a subscription ID \(a GUID\): stray\.json/],
+    [['--output', 'x.json', 'stray'], /unexpected argument 'stray'/],
     [['--subscription', SUB_A, '--page-size', '0'], /--page-size: a whole number from 1 to 1000, not '0'/],
     [['--subscription', SUB_A, '--page-size', 'many'], /--page-size/],
   ])('exits 2 with one clear line for bad usage %j', async (argv, message) => {

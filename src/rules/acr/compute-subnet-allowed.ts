@@ -4,7 +4,7 @@ import { checkComputeSubnetAccess } from '../support/reachability';
 import type { ComputeSubnetAccessMessageId } from '../support/reachability';
 import { associatedResourceSubjects } from '../support/subjects';
 
-/** requirements.md: clusters, instances, AKS and Databricks subnets must reach the registry. */
+/** docs/rules.md: clusters, instances, AKS and Databricks subnets must reach the registry. */
 const ROLES: readonly ComputeSubnetRole[] = ['cluster', 'instance', 'aks', 'databricks-public', 'databricks-private'];
 
 /** 001, "Use Azure Container Registry": the registry must be in the VNet and subnet of the compute targets. */

@@ -8,7 +8,7 @@ type MessageId = GateMessageId | 'enterprise' | 'basic' | 'unknownEdition';
 
 /**
  * 001, "Use Azure Container Registry": the workspace must be Enterprise edition. Editions were
- * retired after the source documents (requirements.md): off by default, run it with --rules.
+ * retired after the source documents (docs/rules.md): off by default, run it with --rules.
  */
 export const acrWorkspaceEditionRule = defineRule<Workspace, MessageId>({
   meta: {

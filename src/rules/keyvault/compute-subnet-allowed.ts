@@ -4,7 +4,7 @@ import { checkComputeSubnetAccess } from '../support/reachability';
 import type { ComputeSubnetAccessMessageId } from '../support/reachability';
 import { associatedResourceSubjects } from '../support/subjects';
 
-/** requirements.md: the subnets of clusters and instances (the "experimentation compute") must reach the key vault. */
+/** docs/rules.md: the subnets of clusters and instances (the "experimentation compute") must reach the key vault. */
 const ROLES: readonly ComputeSubnetRole[] = ['cluster', 'instance'];
 
 /** 001, "Use a key vault instance with your workspace": add the VNet where the experimentation compute resides. */

@@ -4,7 +4,7 @@ import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { subnetRestrictedOutboundCheck } from '../support/traffic';
 import type { RequiredOutbound, RestrictedOutboundMessageId } from '../support/traffic';
 
-/** 001, "Limit outbound connectivity from the virtual network", plus TCP 445 to Storage for file shares (requirements.md). */
+/** 001, "Limit outbound connectivity from the virtual network", plus TCP 445 to Storage for file shares (docs/rules.md). */
 const REQUIRED: readonly RequiredOutbound[] = [
   { tag: 'Storage', port: 443, regional: true },
   { tag: 'Storage', port: 445, regional: true },

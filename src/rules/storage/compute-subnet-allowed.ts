@@ -4,7 +4,7 @@ import { checkComputeSubnetAccess } from '../support/reachability';
 import type { ComputeSubnetAccessMessageId } from '../support/reachability';
 import { associatedResourceSubjects } from '../support/subjects';
 
-/** requirements.md: clusters, instances, AKS and Databricks subnets must reach the storage account. */
+/** docs/rules.md: clusters, instances, AKS and Databricks subnets must reach the storage account. */
 const ROLES: readonly ComputeSubnetRole[] = ['cluster', 'instance', 'aks', 'databricks-public', 'databricks-private'];
 
 /** 001, "Use a storage account for your workspace": the compute's VNet and subnet must be let in. */

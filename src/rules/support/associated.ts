@@ -17,7 +17,7 @@ export type SecuredGate<T extends FirewalledResource> =
   | { readonly kind: 'open'; readonly resource: T }
   | { readonly kind: 'secured'; readonly resource: T };
 
-/** requirements.md "Secured", with the inventory's gaps kept apart: absent resource, unreadable firewall. */
+/** docs/rules.md "Secured", with the inventory's gaps kept apart: absent resource, unreadable firewall. */
 export function securedGate<T extends FirewalledResource>(resourceId: string, resource: T | undefined): SecuredGate<T> {
   if (resource === undefined) return { kind: 'missing', resourceId };
   switch (securedState(resource)) {
@@ -70,7 +70,7 @@ export function bypassEntries(value: string): string[] {
 
 /**
  * Workspace subjects of the rules on a workspace's secured registry or storage: one per workspace
- * that names such a resource, VNet-isolated or not (requirements.md: "any workspace whose
+ * that names such a resource, VNet-isolated or not (docs/rules.md: "any workspace whose
  * registry is secured"). Linear in the workspaces.
  */
 export function workspaceSubjects(estate: Estate, field: 'storageAccountId' | 'containerRegistryId'): RuleSubject<Workspace>[] {

@@ -161,7 +161,7 @@ export function distinctIds(ids: readonly (string | undefined)[]): string[] {
 }
 
 
-/** Subjects of the AKS rules: each AKS cluster attached to a workspace (requirements.md, AKS). */
+/** Subjects of the AKS rules: each AKS cluster attached to a workspace (docs/rules.md, AKS). */
 export function aksClusterSubjects(estate: Estate): RuleSubject<AttachedTarget<AksCluster>>[] {
   return attachedResourceSubjects(estate, 'AKS', (id) => estate.aksCluster(id));
 }

@@ -4,7 +4,7 @@ import type { RuleSubject } from '../types';
 import { perEstate } from './per-estate';
 
 /**
- * Subjects of the rules on compute subnets (requirements.md, "Compute subnet"): one subject per
+ * Subjects of the rules on compute subnets (docs/rules.md, "Compute subnet"): one subject per
  * distinct subnet, with the compute uses that put it in scope and every workspace they belong to.
  */
 

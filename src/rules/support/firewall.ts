@@ -1,7 +1,7 @@
 import type { FirewalledResource } from '../../estate/model';
 
 /**
- * requirements.md, "Secured": `defaultAction` is Deny, or `publicNetworkAccess` is Disabled.
+ * docs/rules.md, "Secured": `defaultAction` is Deny, or `publicNetworkAccess` is Disabled.
  * A missing firewall section means Azure's default, Allow. Answers 'unknown' when the section
  * is present but malformed, so no rule guesses.
  */

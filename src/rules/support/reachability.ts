@@ -5,7 +5,7 @@ import type { CheckOutcome, RuleSubject } from '../types';
 import { firewallEvidence, firewallSummary, securedGate } from './associated';
 
 /**
- * requirements.md, "Reachable from a subnet" (storage, key vault, registry): the subnet is in the
+ * docs/rules.md, "Reachable from a subnet" (storage, key vault, registry): the subnet is in the
  * resource's virtual network rules (storage and key vault: and the subnet carries the service
  * endpoint, or the rule admits nothing), or an approved private endpoint of the resource sits in
  * a subnet of the same VNet. With publicNetworkAccess Disabled only private endpoints count.
@@ -44,7 +44,7 @@ export interface SubnetReach {
 const SERVICE_ENDPOINTS: Readonly<Record<FirewalledKind, readonly string[] | undefined>> = {
   storage: ['microsoft.storage', 'microsoft.storage.global'],
   keyvault: ['microsoft.keyvault'],
-  // requirements.md asks service endpoints of storage and key vault only.
+  // docs/rules.md asks service endpoints of storage and key vault only.
   registry: undefined,
 };
 

@@ -8,7 +8,7 @@ import { computeIdsOfUses, regionsOfUses, subnetLabel, subnetNsgGate } from './c
 import type { ComputeSubnetTarget } from './compute-subnets';
 
 /**
- * Judging the flows the seed requires through the NSGs of a path (requirements.md, "How traffic
+ * Judging the flows the seed requires through the NSGs of a path (docs/rules.md, "How traffic
  * through an NSG is judged"), for the workspaces' regions, and writing the verdicts as evidence.
  * Everything is asked of src/network; nothing here reads a CIDR, a port or an NSG rule.
  */
@@ -70,7 +70,7 @@ export type Restriction =
   | { readonly state: 'open'; readonly decidedBy: readonly RuleRef[] }
   | { readonly state: 'unknown'; readonly reason: string; readonly rule: RuleRef | undefined };
 
-/** requirements.md: outbound is restricted when outbound TCP 443 to a generic Internet address is denied. */
+/** docs/rules.md: outbound is restricted when outbound TCP 443 to a generic Internet address is denied. */
 export function restrictionOf(nsgs: readonly ParsedNsg[], localPrefixes: readonly string[], tags: ServiceTagIndex, region: string | undefined): Restriction {
   const result = outboundRestriction(nsgs, localPrefixes, tags, region);
   if (result.state === 'unknown') return { state: 'unknown', reason: result.reason, rule: result.rule };
@@ -261,7 +261,7 @@ function judgePath(path: OutboundPath, required: readonly RequiredOutbound[], re
 }
 
 /**
- * The seed's outbound requirements on a subject whose outbound is restricted (requirements.md:
+ * The seed's outbound requirements on a subject whose outbound is restricted (docs/rules.md:
  * TCP 443 to a generic Internet address denied), over every NSG path out of it. Not applicable
  * when no path is restricted; fail when a restricted path blocks a required flow.
  */
