@@ -1,14 +1,12 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { isObject } from '../core/json';
-import { SEVERITIES } from '../core/types';
-import type { Severity } from '../core/types';
 import { csvCell } from '../report/csv';
 import { StoreInputError } from '../store/errors';
-import type { FindingFilter, FindingState, StoredFinding } from '../store/types';
-import { FINDING_STATES } from '../store/types';
+import { FilterError, parseFindingFilter } from '../store';
+import type { FindingFilter, StoredFinding } from '../store/types';
 import { TransientError } from './ports';
 import type { AppLog, AuditorApp, AuditRequest } from './service';
-import { RequestError } from './service';
+import { NotFoundError, RequestError } from './service';
 
 /**
  * The HTTP surface of docs/contract.md as plain functions over an AuditorApp: the `audit` and
@@ -84,44 +82,20 @@ export async function findingsResponse(auditor: AuditorApp, request: HttpRequest
 export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFilter; format: 'json' | 'csv' } {
   const known = new Set(['status', 'state', 'severity', 'ruleId', 'subscriptionId', 'workspaceId', 'resourceId', 'top', 'continuationToken', 'format', 'code']);
   for (const name of query.keys()) if (!known.has(name)) throw new RequestError(`unknown query parameter '${name}' (known: ${[...known].filter((key) => key !== 'code').join(', ')})`);
-  const one = (name: string): string | undefined => {
-    const value = query.get(name)?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-  // docs/contract.md names the lifecycle state `status` in the query (status=open); `state` is accepted too.
-  const stateText = one('status') ?? one('state');
-  let state: FindingState | undefined;
-  if (stateText !== undefined && stateText.toLowerCase() !== 'all') {
-    state = FINDING_STATES.find((known) => known === stateText.toLowerCase());
-    if (state === undefined) throw new RequestError(`status '${stateText}' is not one of ${FINDING_STATES.join(', ')}, all`);
-  }
-  const severityText = one('severity');
-  let severity: Severity | undefined;
-  if (severityText !== undefined) {
-    severity = SEVERITIES.find((known) => known === severityText.toLowerCase());
-    if (severity === undefined) throw new RequestError(`severity '${severityText}' is not one of ${SEVERITIES.join(', ')}`);
-  }
-  const topText = one('top');
-  let top: number | undefined;
-  if (topText !== undefined) {
-    top = Number(topText);
-    if (!/^\d+$/.test(topText) || top < 1 || top > 1000) throw new RequestError(`top '${topText}' is not a whole number from 1 to 1000`);
-  }
-  const formatText = (one('format') ?? 'json').toLowerCase();
+  const one = (name: string): string | undefined => query.get(name) ?? undefined;
+  const formatText = (one('format')?.trim() || 'json').toLowerCase();
   if (formatText !== 'json' && formatText !== 'csv') throw new RequestError(`format '${formatText}' is not json or csv`);
-  const subscriptionId = one('subscriptionId');
-  if (subscriptionId !== undefined && !GUID.test(subscriptionId)) throw new RequestError(`subscriptionId '${subscriptionId}' is not a GUID`);
-  const filter: FindingFilter = {
-    ...(state !== undefined ? { state } : {}),
-    ...(severity !== undefined ? { severity } : {}),
-    ...(one('ruleId') !== undefined ? { ruleId: one('ruleId') } : {}),
-    ...(subscriptionId !== undefined ? { subscriptionId: subscriptionId.toLowerCase() } : {}),
-    ...(one('workspaceId') !== undefined ? { workspaceId: one('workspaceId') } : {}),
-    ...(one('resourceId') !== undefined ? { resourceId: one('resourceId') } : {}),
-    ...(top !== undefined ? { top } : {}),
-    ...(one('continuationToken') !== undefined ? { continuationToken: one('continuationToken') } : {}),
-  };
-  return { filter, format: formatText };
+  try {
+    // docs/contract.md names the lifecycle state `status` in the query (status=open); `state` is accepted too.
+    const filter = parseFindingFilter(
+      { state: one('status') ?? one('state'), severity: one('severity'), ruleId: one('ruleId'), subscriptionId: one('subscriptionId'), workspaceId: one('workspaceId'), resourceId: one('resourceId'), top: one('top'), continuationToken: one('continuationToken') },
+      (field) => (field === 'state' ? 'status' : field),
+    );
+    return { filter, format: formatText };
+  } catch (error) {
+    if (error instanceof FilterError) throw new RequestError(error.message);
+    throw error;
+  }
 }
 
 export const FINDINGS_CSV_COLUMNS = ['ruleId', 'resourceId', 'status', 'severity', 'state', 'title', 'message', 'workspaceIds', 'evidence', 'firstSeen', 'lastSeen', 'resolvedAt'] as const;
@@ -157,6 +131,7 @@ async function respond(log: AppLog, work: () => Promise<HttpResponseInit>): Prom
   try {
     return await work();
   } catch (error) {
+    if (error instanceof NotFoundError) return { status: 404, jsonBody: { error: error.message } };
     if (error instanceof RequestError || error instanceof StoreInputError) return { status: 400, jsonBody: { error: error.message } };
     if (error instanceof TransientError || isUnavailable(error)) {
       log.error(`service unavailable: ${messageOf(error)}`);

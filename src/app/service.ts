@@ -5,6 +5,7 @@ import type { RuleError } from '../engine/audit';
 import { parseEvent } from './events';
 import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
+import type { Inventory } from '../inventory/types';
 import { affectedSubjectKeys } from './neighbourhood';
 import type { FindingChange, FindingsStore } from '../store/types';
 import type { FindingChangePublisher } from './ports';
@@ -64,6 +65,14 @@ export class RequestError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'RequestError';
+  }
+}
+
+/** A subscription or workspace the auditor knows nothing of (404): nothing is recorded for it. */
+export class NotFoundError extends RequestError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
   }
 }
 
@@ -147,15 +156,21 @@ export class AuditorApp {
   async sweepSubscription(subscriptionId: string, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
     const key = subscriptionId.toLowerCase();
     const started = Date.now();
-    let inventory;
+    return this.judgeSubscription(key, await this.readForSweep(key, started), started, trigger, log);
+  }
+
+  private async readForSweep(key: string, started: number): Promise<Inventory> {
     try {
-      inventory = await this.options.provider.readSubscription(key);
+      return await this.options.provider.readSubscription(key);
     } catch (error) {
       const reason = `cannot read the inventory of subscription ${key}: ${describe(error)}`;
       // The failed attempt stays visible in the sweep records even if every retry fails.
       await this.options.store.recordSweep({ subscriptionId: key, startedAt: new Date(started), error: reason, durationMs: Date.now() - started }).catch(() => undefined);
       throw new TransientError(reason, { cause: error });
     }
+  }
+
+  private async judgeSubscription(key: string, inventory: Inventory, started: number, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
     const state = stateFromInventory(key, inventory, Date.now(), this.states.peek(key));
     const result = auditEstate(state.estate);
     // A rule that failed judged none of its subjects: resolving its findings by absence would be a lie.
@@ -190,7 +205,7 @@ export class AuditorApp {
       const inventory = await this.readForAudit(subscriptionId);
       const state = stateFromInventory(subscriptionId, inventory, Date.now(), this.states.peek(subscriptionId));
       if (state.estate.workspace(request.workspaceId) === undefined && inventory.gaps.length === 0) {
-        throw new RequestError(`workspace '${request.workspaceId}' is not in the inventory`);
+        throw new NotFoundError(`workspace '${request.workspaceId}' is not in the inventory`);
       }
       const subjectKeys = affectedSubjectKeys(state.estate, request.workspaceId);
       const result = auditEstate(state.estate, { subjectKeys });
@@ -205,7 +220,14 @@ export class AuditorApp {
     for (const subscriptionId of request.subscriptionIds) {
       if (!inScope(this.options.settings, subscriptionId)) throw new RequestError(`subscription ${subscriptionId} is out of the auditor's scope`);
     }
-    for (const subscriptionId of request.subscriptionIds) outcomes.push(await this.sweepSubscription(subscriptionId, 'http', log));
+    for (const subscriptionId of request.subscriptionIds) {
+      const key = subscriptionId.toLowerCase();
+      const started = Date.now();
+      const inventory = await this.readForSweep(key, started);
+      // Nothing read and nothing missing: a subscription this auditor cannot see. No sweep record for it.
+      if (inventory.resources.length === 0 && inventory.gaps.length === 0) throw new NotFoundError(`subscription ${key}: nothing is known of it (no resource was read); check the ID and the auditor's access`);
+      outcomes.push(await this.judgeSubscription(key, inventory, started, 'http', log));
+    }
     return {
       generatedAt,
       subscriptionIds: outcomes.map((outcome) => outcome.subscriptionId),

@@ -2,6 +2,7 @@
  * App settings of the Function App and of `npm start`, validated once at start-up. Every problem
  * is collected so an operator fixes them in one pass instead of one deployment per typo.
  */
+import { CLOUD_NAMES_ACCEPTED, cloudFromName } from '../live';
 
 export type InventorySetting = { readonly kind: 'resource-graph' } | { readonly kind: 'snapshot'; readonly path: string };
 
@@ -60,7 +61,6 @@ export class SettingsError extends Error {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CLOUDS: readonly CloudSetting[] = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'];
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -138,8 +138,8 @@ export function loadSettings(env: Environment): Settings {
   }
 
   const cloudRaw = value('AML_AUDITOR_CLOUD') ?? 'AzurePublicCloud';
-  const cloud = CLOUDS.find((name) => name.toLowerCase() === cloudRaw.toLowerCase());
-  if (cloud === undefined) problems.push(`AML_AUDITOR_CLOUD: '${cloudRaw}' is not one of ${CLOUDS.join(', ')}`);
+  const cloud = cloudFromName(cloudRaw);
+  if (cloud === undefined) problems.push(`AML_AUDITOR_CLOUD: '${cloudRaw}' is not one of ${CLOUD_NAMES_ACCEPTED}`);
 
   const armEndpoint = value('AML_AUDITOR_ARM_ENDPOINT');
   if (armEndpoint !== undefined && !isUrl(armEndpoint, ['https:'])) problems.push(`AML_AUDITOR_ARM_ENDPOINT: '${armEndpoint}' is not an https:// URL`);

@@ -36,6 +36,8 @@ export interface InventorySource {
   readonly options: OptionsConfig;
   /** Its usage line in `audit --help`. */
   readonly usage: string;
+  /** Lines describing its options in `audit --help`. */
+  readonly help?: readonly string[];
   /** True when the parsed options ask for this source. */
   selects(values: ParsedValues): boolean;
   load(values: ParsedValues, context: AuditContext): Promise<LoadedInventory>;
@@ -45,6 +47,8 @@ export interface InventorySource {
 export interface AuditHook {
   readonly options: OptionsConfig;
   readonly usage: string;
+  /** Lines describing its options in `audit --help`. */
+  readonly help?: readonly string[];
   afterAudit(report: AuditReport, values: ParsedValues, context: AuditContext): Promise<void>;
 }
 
@@ -114,8 +118,16 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
     '  --output     write the report to FILE instead of stdout',
     '  --fail-on    exit 1 when a failed check has at least this severity (default: low)',
     '  --rules      run only these rule IDs (also rules that are off by default); see `aml-vnet-audit rules`',
+    ...config.sources.flatMap((source) => source.help ?? []),
+    ...hooks.flatMap((hook) => hook.help ?? []),
     '',
-    'Exit status: 0 no failure at or above --fail-on; 1 there is one; 2 bad usage or unreadable input.',
+    'Exit status:',
+    '  0  no fail at or above --fail-on (unknown verdicts never count)',
+    '  1  at least one fail at or above --fail-on',
+    '  2  bad usage or unusable input: a missing or malformed file, a snapshot with no usable row,',
+    '     not signed in to Azure, nothing readable in the scope (one line on stderr, nothing on stdout)',
+    '  3  an internal error, or a rule that failed as a whole (its findings are missing, not passing)',
+    '  4  part of the estate could not be read (and no fail at or above --fail-on); the report says which',
   ].join('\n');
 
   return {

@@ -7,7 +7,10 @@ import { EXIT, UsageError } from './io';
 const HELP = [
   'Usage: aml-vnet-audit rules [--format table|json]',
   '',
-  'Lists every rule: ID, severity, whether it runs by default, and title.',
+  'Lists every rule: ID, severity, whether it runs by default, and title (json: also the source',
+  'document and section). The catalogue with what each rule requires: docs/rules.md.',
+  '',
+  'Exit status: 0 done; 2 bad usage.',
 ].join('\n');
 
 export function createRulesCommand(registry: readonly AnyRule[] = allRules): CliCommand {

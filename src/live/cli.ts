@@ -8,6 +8,7 @@ import { UsageError } from '../cli/io';
 import type { InventoryGap } from '../core/types';
 import type { Inventory } from '../inventory/types';
 import type { CloudName } from './clouds';
+import { CLOUD_NAMES_ACCEPTED, cloudFromName } from './clouds';
 import { resolveCredential } from './credential';
 import type { LiveProgress } from './inventory';
 import { LiveUsageError, readLiveInventory } from './inventory';
@@ -61,19 +62,11 @@ export interface LiveArgs {
   readonly serviceTags?: boolean;
 }
 
-const CLOUD_ALIASES: Readonly<Record<string, CloudName>> = {
-  azurecloud: 'AzurePublicCloud',
-  azurepubliccloud: 'AzurePublicCloud',
-  public: 'AzurePublicCloud',
-  azureusgovernment: 'AzureUSGovernment',
-  azurechinacloud: 'AzureChinaCloud',
-};
-
 /** `--cloud` as the Azure CLI names clouds (AzureCloud, AzureUSGovernment, AzureChinaCloud), any case. */
 export function parseCloud(value: string | undefined): CloudName {
   if (value === undefined) return 'AzurePublicCloud';
-  const cloud = CLOUD_ALIASES[value.trim().toLowerCase()];
-  if (cloud === undefined) throw new LiveUsageError(`--cloud: unknown cloud '${value}' (AzureCloud, AzureUSGovernment or AzureChinaCloud)`);
+  const cloud = cloudFromName(value);
+  if (cloud === undefined) throw new LiveUsageError(`--cloud: unknown cloud '${value}' (${CLOUD_NAMES_ACCEPTED})`);
   return cloud;
 }
 
@@ -244,6 +237,13 @@ export function createLiveInventorySource(deps: LiveCliDeps = {}): InventorySour
       'page-size': { type: 'string' },
     },
     usage: '--subscription ID… | --management-group ID [--cloud NAME] [--arm-endpoint URL]',
+    help: [
+      '  --subscription ID…      audit live: one or more subscription IDs (repeat, comma-separate, or list them)',
+      '  --management-group ID   audit live: every subscription under a management group',
+      '  --cloud NAME            AzureCloud (default), AzureUSGovernment or AzureChinaCloud',
+      '  --arm-endpoint URL      another ARM endpoint; keeps the cloud\'s sign-in',
+      '                          Sign-in: AZURE_ACCESS_TOKEN, else DefaultAzureCredential (az login, a managed identity)',
+    ],
     selects: (values) => values['subscription'] !== undefined || values['management-group'] !== undefined,
     async load(values, context) {
       const subscription = values['subscription'];

@@ -51,3 +51,23 @@ export function cloudSettings(cloud: CloudName = 'AzurePublicCloud', armEndpoint
   if (armEndpoint === undefined || armEndpoint.trim() === '') return base;
   return { ...base, armEndpoint: armEndpoint.trim().replace(/\/+$/, '') };
 }
+
+/**
+ * A cloud by any of the names people use for it: the Azure CLI's (AzureCloud, AzureUSGovernment,
+ * AzureChinaCloud), the SDKs' (AzurePublicCloud) or `public`, in any case. One reading for the CLI's
+ * --cloud and the app's AML_AUDITOR_CLOUD.
+ */
+export function cloudFromName(name: string): CloudName | undefined {
+  return CLOUD_ALIASES[name.trim().toLowerCase()];
+}
+
+/** The names cloudFromName accepts, for messages. */
+export const CLOUD_NAMES_ACCEPTED = 'AzureCloud (or AzurePublicCloud), AzureUSGovernment or AzureChinaCloud';
+
+const CLOUD_ALIASES: Readonly<Record<string, CloudName>> = {
+  azurecloud: 'AzurePublicCloud',
+  azurepubliccloud: 'AzurePublicCloud',
+  public: 'AzurePublicCloud',
+  azureusgovernment: 'AzureUSGovernment',
+  azurechinacloud: 'AzureChinaCloud',
+};

@@ -6,7 +6,7 @@ export { readLiveInventory, readResourcesByIds, LiveSignInError, LiveUsageError 
 export type { ReadFailure } from './arm-read';
 export type { LiveInventoryOptions, LiveReadOptions, LiveProgress, LivePhase, ResourcesByIdResult } from './inventory';
 export { resolveCredential, staticTokenCredential } from './credential';
-export { cloudSettings, isCloudName, CLOUD_NAMES } from './clouds';
+export { cloudSettings, cloudFromName, isCloudName, CLOUD_NAMES, CLOUD_NAMES_ACCEPTED } from './clouds';
 export type { CloudName, CloudSettings } from './clouds';
 export type { RetrySettings, DelayEvent, DelayReason } from './throttle';
 export { GRAPH_RESOURCE_TYPES, resourcesQuery, networkResourcesQuery, roleAssignmentsQuery, subscriptionsQuery, MAX_PAGE_SIZE, MAX_SUBSCRIPTIONS_PER_REQUEST } from './graph';

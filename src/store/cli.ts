@@ -18,8 +18,9 @@ import { openStoreAt, resolveStoreLocation, TABLE_PREFIX_ENV } from './connectio
 import { StoreError } from './errors';
 import { renderFindingsCsv, renderFindingsJson, renderFindingsTable, renderSuppressionsTable } from './render';
 import { ANY_RULE } from './suppression';
-import type { FindingFilter, FindingState, RecordEvaluationsResult } from './types';
-import { FINDING_STATES } from './types';
+import { FilterError, parseFindingFilter } from './filter';
+import type { FilterField } from './filter';
+import type { FindingFilter, RecordEvaluationsResult } from './types';
 
 const PROGRAM = 'aml-vnet-audit';
 const LIST_FORMATS = ['table', 'json', 'csv'] as const;
@@ -42,9 +43,14 @@ export const FINDINGS_HELP = [
   '  event write (a partition claimed by a future time, findings "evaluated" in the future), which would',
   '  otherwise make every later sweep and event look older; --dry-run only counts.',
   '',
+  '  --state        open, resolved, suppressed or all      --severity  info, low, medium or high',
+  '  --rule         a rule ID                             --subscription, --workspace, --resource  an ID',
   '  --top          at most N findings (default 100, at most 1000); a continuation token for the',
   '                 next page is printed on stderr (json: in the document)',
   STORE_HELP,
+  '',
+  'Exit status: 0 done; 2 bad usage (an unknown state, severity or rule, an ID of the wrong shape) or an',
+  'unreachable store, with one line saying which.',
 ].join('\n');
 
 export const SUPPRESS_HELP = [
@@ -61,6 +67,9 @@ export const SUPPRESS_HELP = [
   '  --by       who accepts the risk (default: $USER)',
   '  --all      include expired suppressions',
   STORE_HELP,
+  '',
+  'Exit status: 0 done (remove: also when there was no such suppression, said on stderr); 2 bad usage',
+  '(an unknown rule, a scope that could never match a resource, a past expiry) or an unreachable store.',
 ].join('\n');
 
 /** `--store` takes an optional value; parseArgs cannot, so a bare `--store` becomes `--store=`. */
@@ -165,28 +174,37 @@ export function runFindingsList(argv: readonly string[], io: CliIo, deps: StoreC
   });
 }
 
+const FILTER_FLAGS: Readonly<Record<FilterField, string>> = {
+  state: '--state',
+  severity: '--severity',
+  ruleId: '--rule',
+  subscriptionId: '--subscription',
+  workspaceId: '--workspace',
+  resourceId: '--resource',
+  top: '--top',
+  continuationToken: '--continuation',
+};
+
+/** The same validation as GET /api/findings (src/store/filter.ts), with the CLI's flag names. */
 function findingFilter(values: ParsedValues): FindingFilter {
-  const state = stringOption(values, 'state');
-  const severity = stringOption(values, 'severity');
-  const top = stringOption(values, 'top');
-  const filter: Record<string, unknown> = {};
-  if (state !== undefined) filter.state = choice<FindingState>(state, FINDING_STATES, 'findings: --state', 'open');
-  if (severity !== undefined) filter.severity = choice<Severity>(severity, SEVERITIES, 'findings: --severity', 'low');
-  for (const [option, field] of [
-    ['rule', 'ruleId'],
-    ['subscription', 'subscriptionId'],
-    ['workspace', 'workspaceId'],
-    ['resource', 'resourceId'],
-    ['continuation', 'continuationToken'],
-  ] as const) {
-    const value = stringOption(values, option);
-    if (value !== undefined) filter[field] = value;
+  try {
+    return parseFindingFilter(
+      {
+        state: stringOption(values, 'state'),
+        severity: stringOption(values, 'severity'),
+        ruleId: stringOption(values, 'rule'),
+        subscriptionId: stringOption(values, 'subscription'),
+        workspaceId: stringOption(values, 'workspace'),
+        resourceId: stringOption(values, 'resource'),
+        top: stringOption(values, 'top'),
+        continuationToken: stringOption(values, 'continuation'),
+      },
+      (field) => `findings: ${FILTER_FLAGS[field]}`,
+    );
+  } catch (error) {
+    if (error instanceof FilterError) throw new UsageError(error.message);
+    throw error;
   }
-  if (top !== undefined) {
-    if (!/^\d+$/.test(top) || Number(top) < 1 || Number(top) > 1000) throw new UsageError(`findings: --top must be a whole number from 1 to 1000, not '${top}'`);
-    filter.top = Number(top);
-  }
-  return filter as FindingFilter;
 }
 
 const SUPPRESS_OPTIONS: OptionsConfig = {
@@ -323,6 +341,7 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
   return {
     options: { store: { type: 'string' } },
     usage: '--store [CONNECTION]',
+    help: ['  --store      also record the run in the findings store (a sweep of every subscription it covered);', ...STORE_HELP.split('\n').map((line) => line.replace('  --store      where', '               where'))],
     async afterAudit(report, values, context) {
       const store = stringOption(values, 'store');
       if (store === undefined) return;

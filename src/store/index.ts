@@ -5,6 +5,8 @@
 export { openFindingsStore, DEFAULT_TABLE_PREFIX, FINDINGS_PER_TRANSACTION, MAX_CLOCK_SKEW_MS, storedFindingOf, bySeverityThenRule } from './findings-store';
 export type { OpenStoreOptions } from './findings-store';
 export { StoreError, StoreInputError, StoreUnavailableError } from './errors';
+export { FilterError, parseFindingFilter } from './filter';
+export type { FilterField, FindingFilterInput } from './filter';
 export { decide } from './lifecycle';
 export type { Decision, DecideOptions } from './lifecycle';
 export { ANY_RULE, matchSuppression, normalizeScope, scopeCovers } from './suppression';

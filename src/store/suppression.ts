@@ -16,13 +16,18 @@ const BARE_SUBSCRIPTION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
  * means `/subscriptions/GUID`.
  */
 export function normalizeScope(scope: string): { readonly key: string } | { readonly error: string } {
-  const trimmed = scope.trim();
+  const trimmed = scope.trim().replace(/\/+$/, '');
   if (BARE_SUBSCRIPTION.test(trimmed)) return { key: `/subscriptions/${trimmed.toLowerCase()}` };
-  if (!/^\/subscriptions\/[^/]+/i.test(trimmed)) {
-    return { error: `scope '${trimmed}' is not a resource ID, resource group or subscription (expected /subscriptions/…)` };
+  // Only shapes a resource ID can have: anything else would be accepted and never match a finding.
+  if (!SCOPE_SHAPE.test(trimmed)) {
+    return {
+      error: `scope '${trimmed}' is not a subscription (GUID or /subscriptions/GUID), a resource group (/subscriptions/GUID/resourceGroups/NAME) or a resource ID (…/providers/NAMESPACE/TYPE/NAME)`,
+    };
   }
   return { key: idKey(trimmed) };
 }
+
+const SCOPE_SHAPE = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/resourcegroups\/[^/]+(\/providers\/[^/]+(\/[^/]+\/[^/]+)+)?)?$/i;
 
 /** A resource is covered by its own ID and by any ancestor scope (resource group, subscription, parent resource). */
 export function scopeCovers(scopeKey: string, resourceKey: string): boolean {

@@ -41,6 +41,12 @@ describe('loadSettings', () => {
     expect(inScope(settings, '00000000-0000-0000-0000-000000000000')).toBe(false);
   });
 
+  it('accepts cloud names as the CLI does (the Azure CLI\'s AzureCloud, the SDKs\' AzurePublicCloud, any case)', () => {
+    for (const [name, cloud] of [['AzureCloud', 'AzurePublicCloud'], ['azurepubliccloud', 'AzurePublicCloud'], ['AzureUSGovernment', 'AzureUSGovernment'], ['AZURECHINACLOUD', 'AzureChinaCloud']] as const) {
+      expect(loadSettings({ ...minimal, AML_AUDITOR_CLOUD: name }).cloud).toBe(cloud);
+    }
+  });
+
   it('reports every problem at once, one line each, naming the setting', () => {
     const problems = problemsOf({
       AML_AUDITOR_SCOPE_SUBSCRIPTIONS: 'prod,3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d',

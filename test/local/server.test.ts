@@ -185,6 +185,25 @@ describe('npm start server', () => {
     expect(lines.some((line) => line.includes('aml-auditor-sweeps-poison'))).toBe(true);
   });
 
+  it('answers 404, and records nothing, for a subscription or workspace it knows nothing of', async () => {
+    const stranger = '99999999-9999-4999-8999-999999999999';
+    const audited = await fetch(`${base()}/api/audit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscriptionIds: [stranger] }) });
+    expect(audited.status).toBe(404);
+    expect(((await audited.json()) as { error: string }).error).toContain(stranger);
+    const sweeps = (await (await fetch(`${base()}/api/sweeps`)).json()) as { sweeps: { subscriptionId: string }[] };
+    expect(sweeps.sweeps.map((sweep) => sweep.subscriptionId)).not.toContain(stranger);
+    const workspace = `/subscriptions/${stranger}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/nope`;
+    const byWorkspace = await fetch(`${base()}/api/audit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workspaceId: workspace }) });
+    expect(byWorkspace.status).toBe(404);
+  });
+
+  it('validates findings filters as the CLI does: an unknown rule or a malformed ID is a 400, not an empty page', async () => {
+    for (const query of ['ruleId=nsg.nope', 'subscriptionId=prod', 'workspaceId=ws-ml', 'status=bogus']) {
+      const response = await fetch(`${base()}/api/findings?${query}`);
+      expect(response.status, query).toBe(400);
+    }
+  });
+
   it('answers 404 for unknown routes and 405 for a wrong method', async () => {
     expect((await fetch(`${base()}/api/nothing`)).status).toBe(404);
     const wrong = await fetch(`${base()}/api/findings`, { method: 'POST', body: '{}' });

@@ -107,7 +107,11 @@ describe('findings list', () => {
   });
 
   test.each([
-    [['list', '--state', 'bogus'], /--state must be one of open, resolved, suppressed/],
+    [['list', '--state', 'bogus'], /--state 'bogus' is not one of open, resolved, suppressed, all/],
+    // The same validation as GET /api/findings: unknown rules and malformed IDs are refused, not silently empty.
+    [['list', '--rule', 'nsg.nope'], /--rule 'nsg\.nope' is not a rule ID/],
+    [['list', '--subscription', 'prod'], /--subscription 'prod' is not a subscription ID/],
+    [['list', '--workspace', 'ws-ml'], /--workspace 'ws-ml' is not an Azure ML workspace ID/],
     [['lst'], /expected 'findings list/],
     [['list', '--top', '0'], /--top must be a whole number/],
     [['list', '--format', 'xml'], /--format must be one of table, json, csv/],
@@ -155,7 +159,11 @@ describe('suppress', () => {
     [['add', '--rule', 'nsg.batch-inbound', '--scope', SUB_A, '--expires', '30d'], /--reason is required/],
     [['add', '--rule', 'nsg.nope', '--scope', SUB_A, '--reason', 'r', '--expires', '30d'], /unknown rule ID 'nsg\.nope'/],
     [['add', '--rule', '*', '--scope', SUB_A, '--reason', 'r', '--expires', 'tomorrow'], /--expires must be a date/],
-    [['add', '--rule', '*', '--scope', 'rg-net', '--reason', 'r', '--expires', '2099-01-01'], /is not a resource ID/],
+    [['add', '--rule', '*', '--scope', 'rg-net', '--reason', 'r', '--expires', '2099-01-01'], /is not a subscription \(GUID or \/subscriptions\/GUID\), a resource group/],
+    // Scopes that could never match a finding's resource ID.
+    [['add', '--rule', '*', '--scope', '/subscriptions/prod', '--reason', 'r', '--expires', '2099-01-01'], /scope '\/subscriptions\/prod' is not a subscription/],
+    [['add', '--rule', '*', '--scope', `/subscriptions/${SUB_A}/resourceGroups`, '--reason', 'r', '--expires', '2099-01-01'], /is not a subscription/],
+    [['add', '--rule', '*', '--scope', `/subscriptions/${SUB_A}/resourceGroups/rg/providers/Microsoft.Network`, '--reason', 'r', '--expires', '2099-01-01'], /is not a subscription/],
     [['add', '--rule', '*', '--scope', SUB_A, '--reason', 'r', '--expires', '2001-01-01'], /in the future/],
     [['frob'], /expected add, list or remove, not 'frob'/],
     [['remove'], /name exactly one suppression ID/],
