@@ -256,8 +256,8 @@ export class ChangeProcessor {
       // A wide batch re-judges the whole subscription but never claims its partition: only sweeps do
       // (an event's time is the sender's clock and must not make later sweeps look stale).
       recorded = wide
-        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), complete: true })
-        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), complete });
+        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete: true })
+        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete });
     } catch (error) {
       throw error instanceof TransientError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
     }

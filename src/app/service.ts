@@ -181,6 +181,8 @@ export class AuditorApp {
         scope: { subscriptionIds: [key], incompleteSubscriptionIds: complete ? [] : [key] },
         evaluations: result.evaluations,
         evaluatedAt: new Date(evaluatedAt),
+        // The state may be a capture from hours ago; the auditor looked now.
+        observedAt: new Date(started),
         complete,
         durationMs: Date.now() - started,
       }),
@@ -211,7 +213,7 @@ export class AuditorApp {
       const result = auditEstate(state.estate, { subjectKeys });
       const complete = inventory.gaps.length === 0 && result.ruleErrors.length === 0;
       const recorded = await this.record(() =>
-        this.options.store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(inventory.capturedAt ?? generatedAt), complete }),
+        this.options.store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(inventory.capturedAt ?? generatedAt), observedAt: new Date(generatedAt), complete }),
       );
       await this.publish(recorded.changes, log);
       return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: [...inventory.gaps, ...ruleGaps(result.ruleErrors)], summary: result.summary, changes: recorded.changes };

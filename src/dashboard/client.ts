@@ -26,6 +26,8 @@ interface ClientFinding {
   readonly state: string;
   readonly firstSeen: string;
   readonly lastSeen: string;
+  /** The time of the state judged (a snapshot's capture time): shown apart from when the auditor looked. */
+  readonly evaluatedAt: string;
   readonly resolvedAt: string | null;
   readonly resolution: string | null;
   readonly occurrences: number | null;
@@ -173,6 +175,7 @@ export function dashboardClient(): void {
       state: text(value.state),
       firstSeen: text(value.firstSeen),
       lastSeen: text(value.lastSeen),
+      evaluatedAt: text(value.evaluatedAt),
       resolvedAt: textOrNull(value.resolvedAt),
       resolution: textOrNull(value.resolution),
       occurrences: typeof value.occurrences === 'number' ? value.occurrences : null,
@@ -381,6 +384,7 @@ export function dashboardClient(): void {
     const pages = Math.max(1, Math.ceil(filtered.length / pageSize));
     if (page >= pages) page = pages - 1;
     renderTable();
+    renderFilterNote();
     timings.lastRenderMs = performance.now() - started;
   };
 
@@ -392,17 +396,37 @@ export function dashboardClient(): void {
     history.replaceState(null, '', hash === '' ? `${window.location.pathname}${window.location.search}` : `#${hash}`);
   };
 
+  /** Values a link asked for that this page cannot show: said in #filter-note, never a silent empty table. */
+  const unknownFromUrl: string[] = [];
+
   const loadFiltersFromUrl = (): void => {
     const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+    unknownFromUrl.length = 0;
+    // A link states the whole view: what it does not name is back to its default.
+    Object.assign(filters, { state: 'open', severity: '', rule: '', workspace: '', subscription: '', q: '' });
     for (const name of FILTER_NAMES) {
       const value = params.get(name);
-      if (value !== null) filters[name] = value;
+      if (value === null) continue;
+      if (name === 'state' && !['open', 'resolved', 'suppressed', 'all'].includes(value)) unknownFromUrl.push(`state '${value}' is not open, resolved, suppressed or all`);
+      else if (name === 'severity' && !SEVERITY_ORDER.includes(value)) unknownFromUrl.push(`severity '${value}' is not ${SEVERITY_ORDER.join(', ')}`);
+      else filters[name] = value;
     }
     const sort = /^(severity|rule|resource|workspace|state|lastSeen):(asc|desc)$/.exec(params.get('sort') ?? '');
-    if (sort !== null) {
-      sortKey = sort[1] as SortKey;
-      sortDescending = sort[2] === 'desc';
+    sortKey = sort !== null ? (sort[1] as SortKey) : 'severity';
+    sortDescending = sort !== null ? sort[2] === 'desc' : true;
+  };
+
+  /** Says what the link asked for that the data does not have (once findings and rules are loaded). */
+  const renderFilterNote = (): void => {
+    const note = byId('filter-note');
+    const problems = [...unknownFromUrl];
+    if (!loading) {
+      if (filters.rule !== '' && catalogue !== undefined && !rules.has(filters.rule)) problems.push(`rule '${filters.rule}' is not a rule of this auditor`);
+      if (filters.workspace !== '' && filters.workspace !== '(none)' && !rows.some((row) => row.workspaceKeys.includes(filters.workspace))) problems.push(`no finding is in workspace '${filters.workspace}'`);
+      if (filters.subscription !== '' && !rows.some((row) => row.subscription === filters.subscription)) problems.push(`no finding is in subscription '${filters.subscription}'`);
     }
+    note.hidden = problems.length === 0;
+    note.textContent = problems.length === 0 ? '' : `From the link: ${problems.join('; ')}.`;
   };
 
   // ---------- rendering ----------
@@ -427,7 +451,11 @@ export function dashboardClient(): void {
       const ruleCell = el('td');
       ruleCell.append(el('span', 'mono', finding.ruleId), el('span', 'res-sub', finding.title));
       const resourceCell = el('td');
-      resourceCell.append(el('span', 'res-name', row.name), el('span', 'res-sub', describeResource(finding.resourceId)), el('span', 'msg', finding.message));
+      const message = el('span', 'msg', finding.message);
+      // Cut to fit the row: the whole text on hover (and in the detail view).
+      message.title = finding.message;
+      resourceCell.title = finding.resourceId;
+      resourceCell.append(el('span', 'res-name', row.name), el('span', 'res-sub', describeResource(finding.resourceId)), message);
       const workspaceCell = el('td', undefined, row.workspaceName === '' ? '—' : row.workspaceName);
       const stateCell = el('td');
       stateCell.append(el('span', `state state-${finding.state}`, finding.state));
@@ -735,6 +763,7 @@ export function dashboardClient(): void {
         ['Workspaces', workspaces],
         ['First seen', formatTime(finding.firstSeen)],
         ['Last seen', formatTime(finding.lastSeen)],
+        ['State as of', finding.evaluatedAt === '' ? '—' : `${formatTime(finding.evaluatedAt)} (when the judged state was read or captured)`],
         ...(finding.resolvedAt !== null ? ([['Resolved', `${formatTime(finding.resolvedAt)}${finding.resolution !== null ? ` (${finding.resolution})` : ''}`]] as const) : []),
         ...(finding.occurrences !== null && finding.occurrences > 1 ? ([['Opened', `${finding.occurrences} times`]] as const) : []),
         ['Suppression', finding.suppression === null ? 'Not suppressed' : `Suppressed by ${finding.suppression.createdBy} until ${formatTime(finding.suppression.expiresOn)}: ${finding.suppression.reason}`],
@@ -935,6 +964,12 @@ export function dashboardClient(): void {
   loadFiltersFromUrl();
   syncControls();
   applyFilters(true);
+  // A link edited or followed in an open tab changes the view, as a fresh load of it would.
+  window.addEventListener('hashchange', () => {
+    loadFiltersFromUrl();
+    syncControls();
+    applyFilters(true);
+  });
   catalogueLoaded = loadCatalogue();
   loadFindings()
     .then(async () => {

@@ -112,6 +112,7 @@ export function renderDashboardPage(input: DashboardPageInput): string {
     </div>
   </form>
   <p id="result-count" class="muted" aria-live="polite"></p>
+  <p id="filter-note" class="filter-note" role="status" hidden></p>
   <div class="table-wrap">
     <table id="findings-table" class="grid" aria-describedby="table-hint">
       <caption class="visually-hidden">Findings: select a row (Enter) for its evidence and fix</caption>
@@ -141,7 +142,7 @@ export function renderDashboardPage(input: DashboardPageInput): string {
   <section class="wide" aria-labelledby="rules-title">
     <h2 id="rules-title">Compliance by rule</h2>
     <p class="muted small" id="rules-basis"></p>
-    <div class="table-wrap short"><table class="grid compact" id="rules-table">
+    <div class="table-wrap whole"><table class="grid compact" id="rules-table">
       <thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col" class="num">Evaluated</th><th scope="col" class="num">Failing</th><th scope="col" class="num">Suppressed</th><th scope="col">Compliant</th></tr></thead>
       <tbody id="rules-body"></tbody>
     </table></div>

@@ -44,9 +44,9 @@ main { padding: .6rem 1.2rem 2rem; }
 .sev-info { border-left: 6px solid var(--info); }
 figure { margin: 0; }
 figcaption h2 { margin-bottom: .2rem; }
-svg.trend { width: 100%; height: auto; max-height: 130px; display: block; }
+svg.trend { width: 100%; max-width: 34rem; height: auto; display: block; }
 svg.trend .tick line { stroke: var(--line); stroke-width: 1; }
-svg.trend text { font-size: 11px; fill: var(--muted); font-family: inherit; }
+svg.trend text { font-size: 12px; fill: var(--muted); font-family: inherit; }
 svg.trend path { fill: none; stroke-width: 2.2; }
 svg.trend .series-total { stroke: var(--accent); }
 svg.trend .series-high { stroke: var(--high); stroke-dasharray: 5 3; }
@@ -69,6 +69,8 @@ button:disabled { color: #767676; cursor: default; }
 #result-count { margin: .2rem 0; }
 .table-wrap { overflow: auto; border: 1px solid var(--line); border-radius: 4px; }
 .table-wrap.short { max-height: 20rem; }
+.table-wrap.whole { max-height: none; }
+.filter-note { margin: .2rem 0 .4rem; padding: .3rem .6rem; border-left: 4px solid var(--medium); background: var(--panel); }
 table.grid { border-collapse: collapse; width: 100%; }
 .grid th, .grid td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .grid thead th { position: sticky; top: 0; background: var(--panel); z-index: 1; white-space: nowrap; }
@@ -78,14 +80,23 @@ table.grid { border-collapse: collapse; width: 100%; }
 .grid .num { text-align: right; font-variant-numeric: tabular-nums; }
 .grid.compact th, .grid.compact td { padding: .2rem .45rem; font-size: .9rem; }
 #findings-body tr { cursor: pointer; }
-#findings-body td:last-child { white-space: nowrap; }
-#findings-body td:nth-child(2) { min-width: 13rem; }
+/* Fixed layout: the table is exactly as wide as the page (1024 px screens included); long text is
+   cut with an ellipsis, its whole value in a tooltip and in the detail view. */
+#findings-table { table-layout: fixed; }
+#findings-table th:nth-child(1) { width: 5.6rem; }
+#findings-table th:nth-child(2) { width: 24%; }
+#findings-table th:nth-child(4) { width: 8.5rem; }
+#findings-table th:nth-child(5) { width: 6.4rem; }
+#findings-table th:nth-child(6) { width: 7.6rem; }
+#findings-body td { overflow: hidden; }
+#findings-body td:nth-child(2) .mono { overflow-wrap: anywhere; }
+#findings-body td:nth-child(4) { overflow-wrap: anywhere; }
 #findings-body td:nth-child(2) .res-sub { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; overflow-wrap: normal; }
 #findings-body tr:hover { background: #eef3fa; }
 #findings-body tr:focus-visible { outline: 3px solid var(--focus); outline-offset: -3px; background: #eef3fa; }
 .res-name { font-weight: 600; overflow-wrap: anywhere; }
 .res-sub { display: block; color: var(--muted); font-size: .82rem; overflow-wrap: anywhere; }
-.msg { display: block; color: var(--muted); font-size: .82rem; max-width: 46rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.msg { display: block; color: var(--muted); font-size: .82rem; max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .badge { display: inline-block; padding: .05rem .45rem; border-radius: 3px; font-size: .8rem; font-weight: 700; color: #fff; text-transform: capitalize; white-space: nowrap; }
 .badge-high { background: var(--high); } .badge-medium { background: var(--medium); } .badge-low { background: var(--low); } .badge-info { background: var(--info); }
 .state { font-size: .85rem; font-weight: 600; text-transform: capitalize; }

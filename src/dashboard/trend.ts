@@ -47,8 +47,8 @@ export interface TrendChartOptions {
   readonly height?: number;
 }
 
-const WIDTH = 640;
-const HEIGHT = 200;
+const WIDTH = 480;
+const HEIGHT = 150;
 const MARGIN = { top: 12, right: 16, bottom: 30, left: 44 } as const;
 
 /**

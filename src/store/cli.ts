@@ -325,6 +325,7 @@ export async function persistAuditResult(report: AuditReport, options: PersistOp
       scope: { subscriptionIds: [...subscriptions], incompleteSubscriptionIds: gapSubscriptions.filter((id): id is string => id !== undefined) },
       evaluations: report.evaluations,
       evaluatedAt: options.evaluatedAt ?? new Date(report.generatedAt),
+      observedAt: new Date(report.generatedAt),
       complete,
     });
     options.io.stderr.write(

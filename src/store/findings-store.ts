@@ -194,6 +194,7 @@ class TableFindingsStore implements FindingsStore {
   async recordEvaluations(input: RecordEvaluationsInput): Promise<RecordEvaluationsResult> {
     const started = Date.now();
     const at = input.evaluatedAt.toISOString();
+    const seenAt = (input.observedAt ?? input.evaluatedAt).toISOString();
     if (Number.isNaN(input.evaluatedAt.getTime())) throw new StoreInputError('recordEvaluations: evaluatedAt is not a valid date');
     const now = this.now();
     if (input.evaluatedAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
@@ -236,6 +237,7 @@ class TableFindingsStore implements FindingsStore {
           suppressions,
           now,
           tally,
+          seenAt,
         );
         if (!claims) return tally;
         // Written only once the partition's findings are: a sweep that failed halfway leaves no record.
@@ -270,6 +272,7 @@ class TableFindingsStore implements FindingsStore {
           suppressions,
           now,
           total,
+          seenAt,
         );
       }
     }
@@ -278,7 +281,7 @@ class TableFindingsStore implements FindingsStore {
   }
 
   /** Decides and writes one partition; see the concurrency design at the top of this file. */
-  private async applyPartition(work: PartitionWork, at: string, suppressions: readonly Suppression[], now: Date, tally: Tally): Promise<void> {
+  private async applyPartition(work: PartitionWork, at: string, suppressions: readonly Suppression[], now: Date, tally: Tally, seenAt: string = at): Promise<void> {
     const { partitionKey } = work;
     let marker: Marker | undefined;
     let floor: string | undefined;
@@ -298,7 +301,7 @@ class TableFindingsStore implements FindingsStore {
     const loaded = await this.loadForWork(work);
     const rowKeys = new Set<string>(work.evaluations.keys());
     for (const rowKey of loaded.keys()) rowKeys.add(rowKey);
-    const options = { at, confirmUnchanged: work.claim === undefined, floor };
+    const options = { at, seenAt, confirmUnchanged: work.claim === undefined, floor };
     let pending: PendingWrite[] = [];
     for (const rowKey of rowKeys) {
       const current = loaded.get(rowKey);
@@ -340,7 +343,7 @@ class TableFindingsStore implements FindingsStore {
             tally.stale += current.length + pending.length;
             return;
           }
-          const retryOptions = { at, confirmUnchanged: work.claim === undefined, floor: work.claim === undefined ? marker?.sweptAt || undefined : undefined };
+          const retryOptions = { at, seenAt, confirmUnchanged: work.claim === undefined, floor: work.claim === undefined ? marker?.sweptAt || undefined : undefined };
           const retry: PendingWrite[] = [];
           for (const write of current) {
             const fresh = await this.readFinding(partitionKey, write.rowKey);
@@ -512,15 +515,15 @@ class TableFindingsStore implements FindingsStore {
     return more ? { items: page.map((item) => item.finding), continuationToken: encodeToken(last.finding.lastChangedAt, last.sortKey, filterHash) } : { items: page.map((item) => item.finding) };
   }
 
-  /** Start of the newest complete, applied sweep of a partition that was fully recorded. */
+  /** When the newest complete, applied, fully recorded sweep of a partition looked (its observedAt, else its start). */
   private async latestCompleteSweep(partitionKey: string): Promise<string | undefined> {
     try {
       const pages = this.sweeps
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey} and complete eq ${true} and superseded eq ${false}`, select: ['startedAt'] } })
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey} and complete eq ${true} and superseded eq ${false}`, select: ['startedAt', 'observedAt'] } })
         .byPage({ maxPageSize: 1 });
       for await (const page of pages) {
         const first = page[0];
-        if (first !== undefined) return asString(first.startedAt);
+        if (first !== undefined) return asString(first.observedAt) ?? asString(first.startedAt);
       }
       return undefined;
     } catch (error) {
@@ -536,6 +539,7 @@ class TableFindingsStore implements FindingsStore {
       sweepId,
       subscriptionId: input.subscriptionId.trim().toLowerCase(),
       startedAt: input.startedAt.toISOString(),
+      observedAt: input.startedAt.toISOString(),
       finishedAt: finished.toISOString(),
       durationMs: input.durationMs ?? Math.max(0, finished.getTime() - input.startedAt.getTime()),
       complete: false,
@@ -798,7 +802,7 @@ function decodeToken(token: string, filterHash: string): PageCursor {
   return { changedAt: value.c, sortKey: value.k };
 }
 
-function emptySweepCounts(): Omit<SweepRecord, 'sweepId' | 'subscriptionId' | 'startedAt' | 'finishedAt' | 'durationMs' | 'complete' | 'superseded'> {
+function emptySweepCounts(): Omit<SweepRecord, 'sweepId' | 'subscriptionId' | 'startedAt' | 'observedAt' | 'finishedAt' | 'durationMs' | 'complete' | 'superseded'> {
   return {
     evaluations: 0,
     pass: 0,
@@ -840,6 +844,7 @@ function sweepRecordOf(
     sweepId,
     subscriptionId,
     startedAt: input.evaluatedAt.toISOString(),
+    observedAt: (input.observedAt ?? input.evaluatedAt).toISOString(),
     finishedAt: finished.toISOString(),
     durationMs: Math.round((input.durationMs ?? 0) + (Date.now() - startedMs)),
     complete,
@@ -890,6 +895,7 @@ function sweepFromEntity(entity: Readonly<Record<string, unknown>>): SweepRecord
     sweepId,
     subscriptionId,
     startedAt,
+    observedAt: asString(entity.observedAt) ?? startedAt,
     finishedAt: asString(entity.finishedAt) ?? startedAt,
     durationMs: count('durationMs'),
     complete: asBoolean(entity.complete) ?? false,

@@ -29,6 +29,8 @@ export interface DecideOptions {
   readonly confirmUnchanged: boolean;
   /** Evaluations older than this are stale (the start of the newest complete sweep of the partition). */
   readonly floor?: string;
+  /** When the auditor looked (wall clock), for `lastSeen`; default `at`. */
+  readonly seenAt?: string;
 }
 
 export type Decision =
@@ -42,6 +44,7 @@ export type Decision =
  */
 export function decide(current: FindingRecord | undefined, evaluation: Evaluation | undefined, options: DecideOptions): Decision {
   const { at } = options;
+  const seen = options.seenAt ?? at;
   if (current !== undefined && at < current.evaluatedAt) return { kind: 'stale' };
   if (options.floor !== undefined && at < options.floor) return { kind: 'stale' };
 
@@ -64,7 +67,7 @@ export function decide(current: FindingRecord | undefined, evaluation: Evaluatio
           ...content,
           lifecycle: 'open',
           firstSeen: at,
-          lastSeen: at,
+          lastSeen: seen,
           resolvedAt: null,
           resolution: null,
           occurrences: 1,
@@ -80,7 +83,7 @@ export function decide(current: FindingRecord | undefined, evaluation: Evaluatio
           ...current,
           ...content,
           lifecycle: 'open',
-          lastSeen: at,
+          lastSeen: seen,
           resolvedAt: null,
           resolution: null,
           occurrences: current.occurrences + 1,
@@ -90,9 +93,9 @@ export function decide(current: FindingRecord | undefined, evaluation: Evaluatio
       };
     }
     if (current.contentHash !== content.contentHash) {
-      return { kind: 'updated', next: { ...current, ...content, lastSeen: at, evaluatedAt: at, lastChangedAt: at } };
+      return { kind: 'updated', next: { ...current, ...content, lastSeen: seen, evaluatedAt: at, lastChangedAt: at } };
     }
-    return options.confirmUnchanged ? { kind: 'confirmed', next: { ...current, lastSeen: at, evaluatedAt: at } } : { kind: 'unchanged' };
+    return options.confirmUnchanged ? { kind: 'confirmed', next: { ...current, lastSeen: seen, evaluatedAt: at } } : { kind: 'unchanged' };
   }
 
   if (current === undefined) return { kind: 'none' };

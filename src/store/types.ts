@@ -92,6 +92,12 @@ export interface RecordEvaluationsInput {
    */
   readonly evaluatedAt: Date;
   /**
+   * When the auditor looked (wall clock): findings it saw get this as `lastSeen`, which may be much
+   * later than `evaluatedAt`, the time of the state judged (a snapshot's capture time). Default:
+   * `evaluatedAt`.
+   */
+  readonly observedAt?: Date;
+  /**
    * The inventory had no gaps. False: only the (rule, subject) pairs evaluated change; nothing is
    * resolved by absence (sweeps and events alike).
    */
@@ -147,6 +153,8 @@ export interface SweepRecord {
   readonly subscriptionId: string;
   /** The sweep's evaluatedAt (its start). */
   readonly startedAt: string;
+  /** When the auditor looked (the recording's observedAt): what the open findings it confirmed were last seen at. */
+  readonly observedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
   readonly complete: boolean;

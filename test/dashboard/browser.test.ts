@@ -273,6 +273,78 @@ describe('dashboard in headless Chromium (npm start server, sample estate)', () 
   });
 
 
+  it.each([
+    [1366, 768],
+    [1280, 800],
+    [1024, 768],
+  ])('fits %ix%i: the findings table needs no horizontal scroll, the trend chart text is readable, the rule list is whole (screenshot saved)', async (width, height) => {
+    await page.setViewportSize({ width, height });
+    await openDashboard('/', false);
+    const layout = await page.evaluate(() => {
+      const wrap = document.querySelector('#findings .table-wrap') as HTMLElement;
+      const rulesWrap = document.querySelector('#rules-table')?.parentElement as HTMLElement;
+      const lastSeenHeader = document.querySelector('#findings-table th:last-child') as HTMLElement;
+      const chartText = Array.from(document.querySelectorAll('svg#trend-chart text')).map((text) => text.getBoundingClientRect().height);
+      return {
+        tableScroll: wrap.scrollWidth,
+        tableClient: wrap.clientWidth,
+        page: document.documentElement.scrollWidth,
+        lastSeenRight: lastSeenHeader.getBoundingClientRect().right,
+        smallestChartText: Math.min(...chartText),
+        rulesHidden: rulesWrap.scrollHeight - rulesWrap.clientHeight,
+        ruleRows: document.querySelectorAll('#rules-body tr').length,
+      };
+    });
+    await page.screenshot({ path: resolve(__dirname, `../../test-results/dashboard-${width}x${height}.png`), fullPage: false });
+    expect(layout.tableScroll).toBeLessThanOrEqual(layout.tableClient);
+    expect(layout.page).toBeLessThanOrEqual(width);
+    // "Last seen", the last column, is on screen.
+    expect(layout.lastSeenRight).toBeLessThanOrEqual(width);
+    // Text rendered at least 11 px high: readable, not the 7 px of a squeezed drawing.
+    expect(layout.smallestChartText).toBeGreaterThanOrEqual(11);
+    expect(layout.rulesHidden).toBeLessThanOrEqual(1);
+    expect(layout.ruleRows).toBeGreaterThan(20);
+  });
+
+  it('follows a fragment changed in the open tab, and says which values from a link it cannot show', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await openDashboard('/#severity=high', false);
+    expect(new Set((await visibleRows()).map((row) => row.severity))).toEqual(new Set(['high']));
+    await page.evaluate(() => {
+      window.location.hash = '#severity=medium';
+    });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#findings-body tr[data-key]')).every((tr) => (tr as HTMLElement).dataset.severity === 'medium'));
+    expect(await page.inputValue('#filter-severity')).toBe('medium');
+    expect(await page.isHidden('#filter-note')).toBe(true);
+
+    await page.evaluate(() => {
+      window.location.hash = '#severity=bogus&rule=nsg.nope';
+    });
+    await page.waitForSelector('#filter-note:not([hidden])');
+    const note = (await page.textContent('#filter-note')) ?? '';
+    expect(note).toContain("severity 'bogus'");
+    expect(note).toContain("rule 'nsg.nope' is not a rule");
+    // The unknown severity is ignored rather than turned into an empty table.
+    expect(await page.inputValue('#filter-severity')).toBe('');
+  });
+
+  it('shows when the auditor last looked, apart from the time of the state it judged', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await openDashboard('/', false);
+    const today = new Date().toISOString().slice(0, 10);
+    const seen = await page.$$eval('#findings-body tr[data-key] td:last-child', (cells) => cells.map((cell) => cell.textContent ?? ''));
+    // The sample was captured on 2026-11-24; the sweep that saw the findings ran today.
+    expect(seen.every((text) => text.startsWith(today))).toBe(true);
+    // A finding of the sample itself (the seeded extras were evaluated today).
+    await page.focus('#findings-body tr[data-rule-id="nsg.ssh-exposed"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog#detail[open]');
+    const detail = (await page.textContent('#detail-body')) ?? '';
+    expect(detail).toMatch(new RegExp(`Last seen${today}`));
+    expect(detail).toMatch(/State as of2026-11-24/);
+    await page.keyboard.press('Escape');
+  });
+
   it('logged no error or CSP violation in the page', () => {
     expect(consoleProblems).toEqual([]);
   });

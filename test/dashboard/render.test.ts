@@ -30,6 +30,7 @@ function sweep(subscriptionId: string, startedAt: string, bySeverity: Partial<Sw
     sweepId: `${subscriptionId}-${startedAt}`,
     subscriptionId,
     startedAt,
+    observedAt: startedAt,
     finishedAt: startedAt,
     durationMs: 10,
     complete: true,
