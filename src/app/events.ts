@@ -126,7 +126,7 @@ function parseResourceManagerEvent(eventId: string, eventType: string, schema: R
 
 /**
  * ARN events carry the resource itself in `data.resourceInfo` (the SDK's typed interface calls it
- * `resourceDetails`, but the wire JSON says `resourceInfo`: toolchain.md), and the time the
+ * `resourceDetails`, but the wire JSON says `resourceInfo`), and the time the
  * resource reached that state in `data.operationalInfo.resourceEventTime`.
  */
 function parseNotification(eventId: string, eventType: string, schema: ResourceChange['schema'], subject: string | undefined, time: number, data: JsonObject): ParsedEvent {

@@ -4,7 +4,7 @@
  * nothing leaves the machine: servers bind 127.0.0.1 and telemetry is never initialised (only
  * Azurite's own `main.js` does that; we construct the servers directly).
  *
- * The package ships no typings and `require('azurite')` fails (toolchain.md), so the servers are
+ * The package ships no typings and `require('azurite')` fails, so the servers are
  * loaded through deep imports and described by the small interfaces below.
  */
 import { mkdirSync } from 'node:fs';

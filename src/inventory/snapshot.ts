@@ -147,7 +147,7 @@ function readCapturedAt(value: unknown, sourceName: string, warnings: string[]):
   return undefined;
 }
 
-/** `data` is an array; @azure/arm-resourcegraph 5.0.0-beta.4 wrote it as an object keyed "0", "1", … (toolchain.md). */
+/** `data` is an array; @azure/arm-resourcegraph 5.0.0-beta.4 wrote it as an object keyed "0", "1", …. */
 function resourceGraphRows(data: unknown): unknown {
   if (Array.isArray(data)) return data;
   if (isObject(data)) {

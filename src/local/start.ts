@@ -28,7 +28,7 @@ import { LocalSweepQueue } from './queue';
 export interface LocalServerOptions {
   /** Default: env PORT, else 7071. 0 picks a free port. */
   readonly port?: number;
-  /** Default 127.0.0.1: nothing here asks for a key, so it is not exposed beyond this machine. */
+  /** Default 127.0.0.1: nothing here asks for a key, so it is not exposed beyond the local host. */
   readonly host?: string;
   /** The snapshot used as inventory; default samples/sample-estate.json (unless AML_AUDITOR_INVENTORY says otherwise). */
   readonly inventoryPath?: string;

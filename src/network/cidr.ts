@@ -67,7 +67,7 @@ function parseRecord(text: string): CidrRecord | undefined {
       const address = v4[1] ?? '';
       const length = v4[2] === undefined ? 32 : Number(v4[2]);
       if (length > 32) return undefined;
-      // ip-num does the address math (DEVELOPERS.md); its values become the bounds the module compares.
+      // ip-num does the address math (the project's rule: one library for address math); its values become the bounds the module compares.
       const ip = IPv4.fromString(address);
       const cidr = new IPv4CidrRange(ip, new IPv4Prefix(BigInt(length)));
       const network = cidr.getFirst();

@@ -1,12 +1,12 @@
 import type { Evidence, Severity, Verdict } from '../core/types';
 import type { Estate } from '../estate/model';
 
-/** Where a rule's requirement is written: the seed document and its section heading. */
+/** Where a rule's requirement is written: the source document document and its section heading. */
 export interface RuleSource {
   /** '000' = studio in a VNet; '001' = experiments and inference in a VNet (titles and links: sources.ts). */
   readonly document: '000' | '001';
   readonly section: string;
-  /** The requirement's own words, quoted from the seed (shown in docs and the dashboard). */
+  /** The requirement's own words, quoted from the source document (shown in docs and the dashboard). */
   readonly quote: string;
 }
 

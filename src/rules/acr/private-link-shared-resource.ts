@@ -8,7 +8,7 @@ import type { GateMessageId } from '../support/associated';
 type MessageId = GateMessageId | 'approved' | 'absent' | 'notApproved' | 'statusUnknown' | 'notPrivateLink';
 
 /**
- * The entry targets the registry: its ID, or (as the seed's template writes it) one of its private
+ * The entry targets the registry: its ID, or (as the source document's template writes it) one of its private
  * link resources, "<registry ID>/privateLinkResources/registry". Case-insensitive.
  */
 function targetsRegistry(entry: SharedPrivateLinkResource, registryId: string): boolean {
@@ -47,7 +47,7 @@ export const acrPrivateLinkSharedResourceRule = defineRule<Workspace, MessageId>
     messages: {
       approved: "Private-link workspace '{{workspace}}' reaches its secured registry '{{name}}' through the approved shared private link resource '{{entry}}'.",
       absent:
-        "Private-link workspace '{{workspace}}' has no shared private link resource with groupId 'registry' for its secured registry '{{name}}', so it cannot communicate with the registry; apply the seed's template (sharedPrivateLinkResources) and approve the connection on the registry.",
+        "Private-link workspace '{{workspace}}' has no shared private link resource with groupId 'registry' for its secured registry '{{name}}', so it cannot communicate with the registry; apply the source document's template (sharedPrivateLinkResources) and approve the connection on the registry.",
       notApproved:
         "Private-link workspace '{{workspace}}' has a shared private link resource to its secured registry '{{name}}', but its status is {{status}}, not Approved; approve the private endpoint connection on the registry.",
       statusUnknown: "Private-link workspace '{{workspace}}' has a shared private link resource to its secured registry '{{name}}' with no readable status; the check cannot tell whether it is approved.",

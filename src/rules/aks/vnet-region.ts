@@ -11,7 +11,7 @@ type MessageId = 'sameRegion' | 'otherRegion' | 'unknownRegion' | 'noVnet' | 'mi
 /**
  * 000 "Azure Kubernetes Service", 001 "Use Azure Kubernetes Service (AKS)": the AKS instance and
  * the virtual network must be in the same region. We compare the region of the VNet of the node
- * subnets with the cluster's region (the seed's words) and with the region of every workspace that
+ * subnets with the cluster's region (the source document's words) and with the region of every workspace that
  * attaches the cluster (the VNet is the workspace's network, as for clusters and instances).
  */
 export const aksVnetRegionRule = defineRule<AttachedTarget<AksCluster>, MessageId>({

@@ -54,7 +54,7 @@ export const firewallAmlHostsRule = defineRule<FirewallTarget, MessageId>({
         'When using Azure Firewall, you must configure a network rule to allow traffic to and from the following addresses: *.batchai.core.windows.net, ml.azure.com, *.azureml.ms, *.experiments.azureml.net, *.modelmanagement.azureml.net, mlworkspace.azure.ai, *.aether.ms',
     },
     description:
-      'An Azure Firewall that compute subnets route through must allow the Azure Machine Learning hosts the seed lists, or jobs and deployments cannot reach the service.',
+      'An Azure Firewall that compute subnets route through must allow the Azure Machine Learning hosts the source document lists, or jobs and deployments cannot reach the service.',
     remediation:
       'Add an Allow network rule (protocol Any or TCP, destination ports * or 443, destination FQDNs) or an Allow application rule (Https:443, target FQDNs) for every listed host, with the compute subnets as sources, in a collection processed before any rule that denies them.',
     enabledByDefault: true,

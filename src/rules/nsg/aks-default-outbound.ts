@@ -83,7 +83,7 @@ export const nsgAksDefaultOutboundRule = defineRule<ComputeSubnetTarget, Message
     messages: {
       defaults: "NSG '{{nsg}}' of AKS subnet '{{name}}' keeps the default outbound rules in effect: no custom outbound rule denies virtual network or Internet traffic.",
       overridden:
-        "NSG '{{nsg}}' of AKS subnet '{{name}}' has custom outbound Deny rules that override the default outbound rules: {{rules}}. Remove them or narrow them; the seed asks to keep the default outbound rules for AKS.",
+        "NSG '{{nsg}}' of AKS subnet '{{name}}' has custom outbound Deny rules that override the default outbound rules: {{rules}}. Remove them or narrow them; the source document asks to keep the default outbound rules for AKS.",
       undetermined: "Whether NSG '{{nsg}}' of AKS subnet '{{name}}' overrides the default outbound rules cannot be told: {{reason}}.",
       noNsg: "AKS subnet '{{name}}' has no NSG; the default outbound behaviour applies.",
       missingSubnet: "AKS subnet '{{name}}' is not in the inventory; its NSG cannot be judged.",

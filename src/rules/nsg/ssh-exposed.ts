@@ -24,7 +24,7 @@ export const nsgSshExposedRule = defineRule<ComputeSubnetTarget, MessageId>({
       quote: '(Optional) Inbound TCP traffic on port 22 to permit remote access. Use this port only if you want to connect by using SSH on the public IP.',
     },
     description:
-      'A subnet hosting Azure ML compute should not admit SSH (TCP 22) from any Internet address; the seed makes port 22 optional, for deliberate remote access only.',
+      'A subnet hosting Azure ML compute should not admit SSH (TCP 22) from any Internet address; the source document makes port 22 optional, for deliberate remote access only.',
     remediation:
       'Remove the rule, or narrow its source to the named address ranges that need SSH (or the AzureMachineLearning tag for attached VMs); prefer a bastion or the compute instance terminal.',
     enabledByDefault: true,

@@ -8,7 +8,7 @@ import { computeIdsOfUses, regionsOfUses, subnetLabel, subnetNsgGate } from './c
 import type { ComputeSubnetTarget } from './compute-subnets';
 
 /**
- * Judging the flows the seed requires through the NSGs of a path (docs/rules.md, "How traffic
+ * Judging the flows the source document requires through the NSGs of a path (docs/rules.md, "How traffic
  * through an NSG is judged"), for the workspaces' regions, and writing the verdicts as evidence.
  * Everything is asked of src/network; nothing here reads a CIDR, a port or an NSG rule.
  */
@@ -189,11 +189,11 @@ export interface OutboundPath {
   readonly localPrefixes: readonly string[];
 }
 
-/** A service-tag destination the seed requires, on one TCP port. */
+/** A service-tag destination the source document requires, on one TCP port. */
 export interface RequiredOutbound {
   readonly tag: string;
   readonly port: number;
-  /** True when the seed names the regional tag (Storage.<Region>). */
+  /** True when the source document names the regional tag (Storage.<Region>). */
   readonly regional: boolean;
 }
 
@@ -261,7 +261,7 @@ function judgePath(path: OutboundPath, required: readonly RequiredOutbound[], re
 }
 
 /**
- * The seed's outbound requirements on a subject whose outbound is restricted (docs/rules.md:
+ * The source document's outbound requirements on a subject whose outbound is restricted (docs/rules.md:
  * TCP 443 to a generic Internet address denied), over every NSG path out of it. Not applicable
  * when no path is restricted; fail when a restricted path blocks a required flow.
  */
