@@ -60,6 +60,7 @@ var watchedTypes = [
   '/providers/Microsoft.Network/privateEndpoints'
   '/providers/Microsoft.Network/azureFirewalls'
   '/providers/Microsoft.Network/firewallPolicies'
+  '/providers/Microsoft.Network/ipGroups'
   '/providers/Microsoft.Storage/storageAccounts'
   '/providers/Microsoft.KeyVault/vaults'
   '/providers/Microsoft.ContainerRegistry/registries'
