@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { eventsOfBody, validationCodeOf } from './events';
+import { boundedBodyText, MAX_EVENT_BODY_BYTES, PayloadTooLargeError } from './http-body';
 
 /**
  * The Event Grid webhook of the Functions host (POST /runtime/webhooks/eventgrid?functionName=X),
@@ -28,8 +29,9 @@ export async function eventGridDelivery(request: HttpRequest, functions: Readonl
   const contentType = (request.headers.get('content-type') ?? 'application/json').toLowerCase();
   let body: unknown;
   try {
-    body = JSON.parse(await request.text());
-  } catch {
+    body = JSON.parse(await boundedBodyText(request, MAX_EVENT_BODY_BYTES));
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) return { status: 413, jsonBody: { error: error.message } };
     return { status: 400, jsonBody: { error: 'the body is not JSON' } };
   }
   const validationCode = validationCodeOf(body);

@@ -6,6 +6,7 @@ import { FilterError, parseFindingFilter } from '../store';
 import type { FindingFilter, StoredFinding } from '../store/types';
 import { TransientError } from './ports';
 import type { AppLog, AuditorApp, AuditRequest } from './service';
+import { boundedBodyText, MAX_JSON_BODY_BYTES, PayloadTooLargeError } from './http-body';
 import { NotFoundError, RequestError } from './service';
 
 /**
@@ -19,7 +20,7 @@ const MAX_SUBSCRIPTIONS_PER_AUDIT = 50;
 /** POST /api/audit with `{ "subscriptionIds": [...] }` or `{ "workspaceId": "..." }`. */
 export async function auditResponse(auditor: AuditorApp, request: HttpRequest, log: AppLog): Promise<HttpResponseInit> {
   return respond(log, async () => {
-    const parsed = parseAuditRequest(await request.text());
+    const parsed = parseAuditRequest(await boundedBodyText(request, MAX_JSON_BODY_BYTES));
     const answer = await auditor.audit(parsed, log);
     return {
       status: 200,
@@ -131,11 +132,13 @@ async function respond(log: AppLog, work: () => Promise<HttpResponseInit>): Prom
   try {
     return await work();
   } catch (error) {
+    if (error instanceof PayloadTooLargeError) return { status: 413, jsonBody: { error: error.message } };
     if (error instanceof NotFoundError) return { status: 404, jsonBody: { error: error.message } };
     if (error instanceof RequestError || error instanceof StoreInputError) return { status: 400, jsonBody: { error: error.message } };
     if (error instanceof TransientError || isUnavailable(error)) {
+      // The detail (store endpoints, SDK text) goes to the log, not to the caller.
       log.error(`service unavailable: ${messageOf(error)}`);
-      return { status: 503, headers: { 'retry-after': '5' }, jsonBody: { error: messageOf(error) } };
+      return { status: 503, headers: { 'retry-after': '5' }, jsonBody: { error: 'the findings store or the inventory is unavailable; try again shortly (details are in the function log)' } };
     }
     log.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return { status: 500, jsonBody: { error: 'internal error; see the function log' } };

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { sweepSubscription } from '../../functions/sweepSubscription';
 import { openProvider, openPublisher, openStore } from '../app/azure';
+import { MAX_EVENT_BODY_BYTES, MAX_JSON_BODY_BYTES } from '../app/http-body';
 import { httpRoutes, manualTimer } from '../app/http-routes';
 import type { HttpRoute } from '../app/http-routes';
 import { createAuditorApp, resetAuditorApp, runWithAuditorApp, useAuditorApp } from '../app/runtime';
@@ -103,11 +104,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       await queue.idle();
     }
 
+    const guard: LocalGuard = { hosts: new Set(), origins: new Set(), log };
     const listening = createServer((request, response) => {
-      runWithAuditorApp(auditor, () => void serve(routes, request, response, host, (functionName) => newContext(functionName)));
+      runWithAuditorApp(auditor, () => void serve(routes, request, response, host, guard, (functionName) => newContext(functionName)));
     });
     server = listening;
     const boundPort = await listen(listening, port, host);
+    // Keyless, so reachable only as this host itself: a page on another site (or a DNS-rebound name)
+    // must not drive it from a browser.
+    for (const name of ['localhost', '127.0.0.1', '[::1]', ...(host === '127.0.0.1' || host === '0.0.0.0' ? [] : [host])]) {
+      guard.hosts.add(`${name}:${boundPort}`);
+      guard.origins.add(`http://${name}:${boundPort}`);
+    }
     const url = `http://${host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host}:${boundPort}`;
     let stopped: Promise<void> | undefined;
     return {
@@ -150,9 +158,29 @@ export function describeUrls(url: string): string[] {
   ];
 }
 
-async function serve(routes: readonly HttpRoute[], request: IncomingMessage, response: ServerResponse, host: string, newContext: (name: string) => InvocationContext): Promise<void> {
+/** What the local server accepts from a client: its own host names, its own origin. */
+interface LocalGuard {
+  readonly hosts: Set<string>;
+  readonly origins: Set<string>;
+  readonly log: (line: string) => void;
+}
+
+/** Content types of JSON bodies: plain JSON, and CloudEvents deliveries. */
+const JSON_TYPES = /^application\/(json|cloudevents\+json|cloudevents-batch\+json)\s*(;|$)/i;
+
+async function serve(routes: readonly HttpRoute[], request: IncomingMessage, response: ServerResponse, host: string, guard: LocalGuard, newContext: (name: string) => InvocationContext): Promise<void> {
   try {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? host}`);
+    const hostHeader = (request.headers.host ?? '').toLowerCase();
+    if (!guard.hosts.has(hostHeader)) {
+      send(response, 421, { 'content-type': 'application/json' }, JSON.stringify({ error: `this local server answers only as ${[...guard.hosts].join(', ')}` }));
+      return;
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && !guard.origins.has(origin.toLowerCase())) {
+      send(response, 403, { 'content-type': 'application/json' }, JSON.stringify({ error: 'requests from another origin are refused' }));
+      return;
+    }
+    const url = new URL(request.url ?? '/', `http://${hostHeader}`);
     const method = (request.method ?? 'GET').toUpperCase();
     const samePath = routes.filter((route) => route.path === url.pathname);
     const route = samePath.find((candidate) => candidate.method === method);
@@ -164,7 +192,18 @@ async function serve(routes: readonly HttpRoute[], request: IncomingMessage, res
       }
       return;
     }
-    const body = await readBody(request);
+    const limit = url.pathname.startsWith('/runtime/webhooks/') ? MAX_EVENT_BODY_BYTES : MAX_JSON_BODY_BYTES;
+    const body = await readBody(request, limit);
+    if (body === 'too large') {
+      send(response, 413, { 'content-type': 'application/json', connection: 'close' }, JSON.stringify({ error: `the request body is larger than ${Math.round(limit / 1024)} KiB` }));
+      request.socket.destroy();
+      return;
+    }
+    // A form or text POST is what a cross-site page can send without asking: only JSON bodies are taken.
+    if (body.length > 0 && method !== 'GET' && !JSON_TYPES.test(request.headers['content-type'] ?? '')) {
+      send(response, 415, { 'content-type': 'application/json' }, JSON.stringify({ error: 'send the body as application/json' }));
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     const httpRequest = new HttpRequest({
@@ -182,7 +221,9 @@ async function serve(routes: readonly HttpRoute[], request: IncomingMessage, res
     });
     send(response, answer.status, outHeaders, Buffer.from(await answer.arrayBuffer()));
   } catch (error) {
-    const message = error instanceof SettingsError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    // The detail is for the operator's terminal, not for whoever sent the request.
+    guard.log(`local server: ${request.method ?? '?'} ${request.url ?? '?'} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const message = error instanceof SettingsError ? error.message : 'internal error; see the server log';
     send(response, 500, { 'content-type': 'application/json' }, JSON.stringify({ error: message }));
   }
 }
@@ -193,9 +234,17 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
   response.end(body);
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The body, or 'too large' as soon as it passes the limit (a declared length over it is not read at all). */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
+  const declared = Number(request.headers['content-length'] ?? '');
+  if (Number.isFinite(declared) && declared > limit) return 'too large';
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return 'too large';
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 

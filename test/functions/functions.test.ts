@@ -203,13 +203,23 @@ describe('audit and findings (HTTP)', () => {
     expect((response.jsonBody as { error: string }).error).toContain(message);
   });
 
-  it('GET /api/findings answers 503 when the store is down', async () => {
+  it('GET /api/findings answers 503 when the store is down, without the store\'s endpoint or the SDK\'s words', async () => {
     const table = await startAzuriteTable({ inMemory: true });
     const store = await openFindingsStore({ connectionString: table.connectionString, tablePrefix: uniqueTablePrefix(), retryOptions: FAST_RETRY });
     await install({ store });
     await table.stop();
     const response = await findings(get({}), context('findings'));
     expect(response.status).toBe(503);
+    const error = (response.jsonBody as { error: string }).error;
+    expect(error).not.toMatch(/127\.0\.0\.1|devstoreaccount|ECONNREFUSED|http:/);
+  });
+
+  it('POST /api/audit refuses a body over 1 MiB before reading it (413)', async () => {
+    await install();
+    const declared = new HttpRequest({ method: 'POST', url: 'http://localhost/api/audit', headers: { 'content-length': String(64 * 1024 * 1024), 'content-type': 'application/json' }, body: { string: '{}' } });
+    expect((await audit(declared, context('audit'))).status).toBe(413);
+    const undeclared = new HttpRequest({ method: 'POST', url: 'http://localhost/api/audit', headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify({ subscriptionIds: [PROD], padding: 'x'.repeat(1024 * 1024) }) } });
+    expect((await audit(undeclared, context('audit'))).status).toBe(413);
   });
 });
 

@@ -204,6 +204,35 @@ describe('npm start server', () => {
     }
   });
 
+  it('answers only as itself: another Host (DNS rebinding) or a foreign Origin is refused', async () => {
+    const { request } = await import('node:http');
+    const raw = (headers: Record<string, string>): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const call = request({ host: '127.0.0.1', port: server.port, path: '/api/findings', headers }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        call.on('error', reject);
+        call.end();
+      });
+    expect(await raw({ host: `localhost:${server.port}` })).toBe(200);
+    expect(await raw({ host: `[::1]:${server.port}` })).toBe(200);
+    expect(await raw({ host: `evil.example:${server.port}` })).toBe(421);
+    expect(await raw({ host: `127.0.0.1:${server.port}`, origin: 'https://evil.example' })).toBe(403);
+    expect(await raw({ host: `127.0.0.1:${server.port}`, origin: `http://localhost:${server.port}` })).toBe(200);
+  });
+
+  it('takes only JSON bodies, caps their size before reading them, and answers errors without internals', async () => {
+    const audit = (body: string, headers: Record<string, string>): Promise<Response> => fetch(`${base()}/api/audit`, { method: 'POST', headers, body });
+    // A form post is what another site can send without asking.
+    expect((await audit('subscriptionIds=x', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect((await audit('{"subscriptionIds":["x"]}', { 'content-type': 'text/plain' })).status).toBe(415);
+    const huge = JSON.stringify({ subscriptionIds: ['3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d'], padding: 'x'.repeat(2 * 1024 * 1024) });
+    const tooLarge = await audit(huge, { 'content-type': 'application/json' }).catch(() => undefined);
+    // Refused with 413, or the connection closed mid-upload: never read whole, never judged.
+    if (tooLarge !== undefined) expect(tooLarge.status).toBe(413);
+  });
+
   it('answers 404 for unknown routes and 405 for a wrong method', async () => {
     expect((await fetch(`${base()}/api/nothing`)).status).toBe(404);
     const wrong = await fetch(`${base()}/api/findings`, { method: 'POST', body: '{}' });
