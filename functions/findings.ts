@@ -2,12 +2,14 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import '../src/app/azure';
 import { findingsResponse } from '../src/app/http-api';
+import { accessDenied } from '../src/app/access';
 import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';
 
 /** GET /api/findings: stored findings, newest first, paged (docs/contract.md). */
 export async function findings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  return findingsResponse(await getAuditorApp(), request, contextLog(context));
+  const auditor = await getAuditorApp();
+  return accessDenied(request, auditor.access, 'read') ?? findingsResponse(auditor, request, contextLog(context));
 }
 
-app.http('findings', { methods: ['GET'], route: 'findings', authLevel: 'function', handler: findings });
+app.http('findings', { methods: ['GET'], route: 'findings', authLevel: 'anonymous', handler: findings });

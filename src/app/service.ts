@@ -13,7 +13,7 @@ import { TransientError } from './ports';
 import type { BatchOutcome } from './processor';
 import { ChangeProcessor, describe } from './processor';
 import type { Settings } from './settings';
-import { inScope } from './settings';
+import { DEFAULT_RUN_ROLE, inScope } from './settings';
 import { stateFromInventory, SubscriptionStates } from './subscription-state';
 
 /** Where the app writes its log lines (InvocationContext in the host, the console locally). */
@@ -24,7 +24,7 @@ export interface AppLog {
 }
 
 export interface AuditorAppOptions {
-  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'>;
+  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole'>>;
   readonly provider: InventoryProvider;
   readonly store: FindingsStore;
   readonly publisher?: FindingChangePublisher;
@@ -100,6 +100,11 @@ export class AuditorApp {
 
   get store(): FindingsStore {
     return this.options.store;
+  }
+
+  /** Who may call the HTTP routes (src/app/access.ts): nobody is asked unless the settings say so. */
+  get access(): Pick<Settings, 'requireSignIn' | 'runRole'> {
+    return { requireSignIn: this.options.settings.requireSignIn ?? false, runRole: this.options.settings.runRole ?? DEFAULT_RUN_ROLE };
   }
 
   /**

@@ -30,6 +30,13 @@ export interface Settings {
   readonly cloud: CloudSetting;
   /** ARM endpoint override (sovereign proxies, tests); undefined = the cloud's own. */
   readonly armEndpoint: string | undefined;
+  /**
+   * HTTP routes need a Microsoft Entra ID sign-in (App Service authentication in front, which passes
+   * the caller as x-ms-client-principal): true in Azure (set by infra), false for `npm start`.
+   */
+  readonly requireSignIn: boolean;
+  /** The app role a caller needs to run an audit (POST /api/audit). */
+  readonly runRole: string;
 }
 
 /** Every setting the app reads, with its default (documented in the README, "Settings"). */
@@ -46,11 +53,14 @@ export const SETTING_NAMES = [
   'AML_AUDITOR_COALESCE_MS',
   'AML_AUDITOR_CLOUD',
   'AML_AUDITOR_ARM_ENDPOINT',
+  'AML_AUDITOR_REQUIRE_SIGN_IN',
+  'AML_AUDITOR_RUN_ROLE',
 ] as const;
 
 export const DEFAULT_SWEEP_SCHEDULE = '0 0 */6 * * *';
 export const DEFAULT_QUEUE_NAME = 'aml-auditor-sweeps';
 export const DEFAULT_COALESCE_MS = 100;
+export const DEFAULT_RUN_ROLE = 'Auditor.Run';
 const MAX_COALESCE_MS = 10_000;
 
 export class SettingsError extends Error {
@@ -144,6 +154,11 @@ export function loadSettings(env: Environment): Settings {
   const armEndpoint = value('AML_AUDITOR_ARM_ENDPOINT');
   if (armEndpoint !== undefined && !isUrl(armEndpoint, ['https:'])) problems.push(`AML_AUDITOR_ARM_ENDPOINT: '${armEndpoint}' is not an https:// URL`);
 
+  const signInRaw = (value('AML_AUDITOR_REQUIRE_SIGN_IN') ?? 'false').toLowerCase();
+  if (signInRaw !== 'true' && signInRaw !== 'false') problems.push(`AML_AUDITOR_REQUIRE_SIGN_IN: '${signInRaw}' is not true or false`);
+  const runRole = value('AML_AUDITOR_RUN_ROLE') ?? DEFAULT_RUN_ROLE;
+  if (!/^[A-Za-z][A-Za-z0-9._-]{0,119}$/.test(runRole)) problems.push(`AML_AUDITOR_RUN_ROLE: '${runRole}' is not an app role value (letters, digits, '.', '_', '-')`);
+
   if (problems.length > 0 || storage === undefined) throw new SettingsError(problems);
   return {
     scopeSubscriptions,
@@ -157,6 +172,8 @@ export function loadSettings(env: Environment): Settings {
     coalesceMs,
     cloud: cloud ?? 'AzurePublicCloud',
     armEndpoint,
+    requireSignIn: signInRaw === 'true',
+    runRole,
   };
 }
 

@@ -105,7 +105,6 @@ export function dashboardClient(): void {
   const PAGE_LIMIT = 1000;
   const FILTER_NAMES: readonly (keyof Filters)[] = ['state', 'severity', 'rule', 'workspace', 'subscription', 'q'];
 
-  const functionKey = new URLSearchParams(window.location.search).get('code');
   const rows: Row[] = [];
   const rowsByKey = new Map<string, Row>();
   const rules = new Map<string, ClientRule>();
@@ -153,7 +152,8 @@ export function dashboardClient(): void {
     for (let index = 1; index < segments.length; index += 2) types.push(segments[index] ?? '');
     return `${types.join('/')} · ${match[1] ?? ''}`;
   };
-  const withKey = (url: string): string => (functionKey === null ? url : `${url}${url.includes('?') ? '&' : '?'}code=${encodeURIComponent(functionKey)}`);
+  // The page's own sign-in (App Service authentication's cookie) covers what it reads: never a key in a URL.
+  const withKey = (url: string): string => url;
   const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value));
   const textOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 

@@ -36,7 +36,6 @@ let script: string | undefined;
 
 export async function dashboardResponse(source: DashboardSource, request: HttpRequest, log: DashboardLog): Promise<HttpResponseInit> {
   const path = new URL(request.url).pathname.replace(/\/{2,}/g, '/');
-  const functionKey = validFunctionKey(request.query.get('code'));
   if (path === '/api/dashboard/app.js') {
     script ??= dashboardScript();
     return { status: 200, headers: { ...securityHeaders('text/javascript; charset=utf-8'), 'cache-control': 'private, max-age=300' }, body: script };
@@ -62,7 +61,7 @@ export async function dashboardResponse(source: DashboardSource, request: HttpRe
   if ((DASHBOARD_PAGE_PATHS as readonly string[]).includes(path)) {
     const sweeps = await readSweeps(source, log);
     const trend = sweeps === undefined ? html`<p class="error" id="trend-empty">The sweep records could not be read: the trend is unavailable (see the function log).</p>` : renderTrendSvg(trendPoints(sweeps));
-    const body = renderDashboardPage({ trend, generatedAt: new Date().toISOString(), ...(functionKey !== undefined ? { functionKey } : {}) });
+    const body = renderDashboardPage({ trend, generatedAt: new Date().toISOString() });
     return { status: 200, headers: { ...securityHeaders('text/html; charset=utf-8'), 'cache-control': 'no-store' }, body };
   }
   return { status: 404, headers: securityHeaders('application/json; charset=utf-8'), jsonBody: { error: `no dashboard resource at ${path}` } };
@@ -78,7 +77,3 @@ async function readSweeps(source: DashboardSource, log: DashboardLog): Promise<r
   }
 }
 
-/** Function keys are URL-safe base64-like strings; anything else is not carried into the page. */
-export function validFunctionKey(value: string | null): string | undefined {
-  return value !== null && /^[A-Za-z0-9_\-=+/]{1,256}$/.test(value) ? value : undefined;
-}

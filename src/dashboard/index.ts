@@ -1,5 +1,5 @@
 /** The dashboard: the page, its assets and the rule catalogue, served by functions/dashboard.ts. */
-export { dashboardResponse, DASHBOARD_ASSET_PATHS, DASHBOARD_PAGE_PATHS, validFunctionKey } from './handler';
+export { dashboardResponse, DASHBOARD_ASSET_PATHS, DASHBOARD_PAGE_PATHS } from './handler';
 export type { DashboardLog, DashboardSource } from './handler';
 export { renderDashboardPage, DASHBOARD_CSP, securityHeaders, assetUrl } from './page';
 export type { DashboardPageInput } from './page';

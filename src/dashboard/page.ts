@@ -31,14 +31,13 @@ export interface DashboardPageInput {
    * The function key the page was opened with, if any: Azure requires it on every route, so the
    * asset URLs carry it too (the client adds it to its API calls). Validated by the caller.
    */
-  readonly functionKey?: string;
 }
 
 /** Where the assets are served (absolute, so the page works at / and at /api/dashboard). */
 export const ASSET_BASE = '/api/dashboard';
 
-export function assetUrl(name: string, functionKey: string | undefined): string {
-  return `${ASSET_BASE}/${name}${functionKey === undefined ? '' : `?code=${encodeURIComponent(functionKey)}`}`;
+export function assetUrl(name: string): string {
+  return `${ASSET_BASE}/${name}`;
 }
 
 export function renderDashboardPage(input: DashboardPageInput): string {
@@ -56,8 +55,8 @@ export function renderDashboardPage(input: DashboardPageInput): string {
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
 <title>AML network isolation — aml-vnet-auditor</title>
-<link rel="stylesheet" href="${assetUrl('app.css', input.functionKey)}">
-<script src="${assetUrl('app.js', input.functionKey)}" defer></script>
+<link rel="stylesheet" href="${assetUrl('app.css')}">
+<script src="${assetUrl('app.js')}" defer></script>
 </head>
 <body>
 <a class="skip" href="#findings">Skip to findings</a>

@@ -15,7 +15,6 @@ import {
   ruleDocPath,
   ruleExamples,
   trendPoints,
-  validFunctionKey,
 } from '../../src/dashboard';
 import { allRules } from '../../src/rules/registry';
 
@@ -109,12 +108,12 @@ describe('renderDashboardPage', () => {
     expect(page).toContain('<html lang="en">');
   });
 
-  it('carries a function key into the asset URLs escaped, and refuses odd keys', () => {
-    const keyed = renderDashboardPage({ trend: html``, generatedAt: '2026-11-24T10:00:00.000Z', functionKey: 'abc_DEF-12==' });
-    expect(keyed).toContain('/api/dashboard/app.js?code=abc_DEF-12%3D%3D');
-    expect(validFunctionKey('"><script>')).toBeUndefined();
-    expect(validFunctionKey('abc_DEF-12==')).toBe('abc_DEF-12==');
+  it('never puts a key in a URL: assets load through the page\'s own sign-in', () => {
+    const page = renderDashboardPage({ trend: html``, generatedAt: '2026-11-24T10:00:00.000Z' });
+    expect(page).toContain('src="/api/dashboard/app.js"');
+    expect(page).not.toContain('code=');
   });
+
 });
 
 describe('trend', () => {

@@ -230,3 +230,34 @@ describe('runtime', () => {
     await expect(getAuditorApp({ AML_AUDITOR_SCOPE_SUBSCRIPTIONS: 'x', AML_AUDITOR_QUEUE_NAME: 'A' })).rejects.toThrow(/AML_AUDITOR_SCOPE_SUBSCRIPTIONS[\s\S]*AML_AUDITOR_STORAGE[\s\S]*AML_AUDITOR_QUEUE_NAME/);
   });
 });
+
+describe('signed-in access (App Service authentication in front, AML_AUDITOR_REQUIRE_SIGN_IN=true in Azure)', () => {
+  const principal = (roles: readonly string[]): string =>
+    Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims: [{ typ: 'name', val: 'alice@contoso.com' }, ...roles.map((role) => ({ typ: 'roles', val: role }))] })).toString('base64');
+  const request = (method: 'GET' | 'POST', path: string, headers: Record<string, string> = {}): HttpRequest =>
+    new HttpRequest({ method, url: `http://localhost${path}`, headers: { 'content-type': 'application/json', ...headers }, ...(method === 'POST' ? { body: { string: JSON.stringify({ subscriptionIds: [PROD] }) } } : {}) });
+
+  async function installSignedIn(): Promise<void> {
+    const store = await azurite.freshStore();
+    const provider = new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH));
+    useAuditorApp(new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5, requireSignIn: true, runRole: 'Auditor.Run' }, provider, store }));
+  }
+
+  it('refuses a caller that did not come through sign-in (401), on every HTTP route', async () => {
+    await installSignedIn();
+    expect((await findings(request('GET', '/api/findings'), context('findings'))).status).toBe(401);
+    expect((await audit(request('POST', '/api/audit'), context('audit'))).status).toBe(401);
+    const { dashboard } = await import('../../functions/dashboard');
+    expect((await dashboard(request('GET', '/api/dashboard'), context('dashboard'))).status).toBe(401);
+    expect((await findings(request('GET', '/api/findings', { 'x-ms-client-principal': 'not base64 json' }), context('findings'))).status).toBe(401);
+  });
+
+  it('lets a signed-in caller read, and only the Auditor.Run app role run an audit (403 without it)', async () => {
+    await installSignedIn();
+    expect((await findings(request('GET', '/api/findings', { 'x-ms-client-principal': principal([]) }), context('findings'))).status).toBe(200);
+    const denied = await audit(request('POST', '/api/audit', { 'x-ms-client-principal': principal(['Auditor.Read']) }), context('audit'));
+    expect(denied.status).toBe(403);
+    expect((denied.jsonBody as { error: string }).error).toContain('Auditor.Run');
+    expect((await audit(request('POST', '/api/audit', { 'x-ms-client-principal': principal(['Auditor.Run']) }), context('audit'))).status).toBe(200);
+  });
+});
