@@ -1,6 +1,6 @@
 // Reader on the subscription for the Function App's identity: Resource Graph and ARM reads of
-// the estate it audits. Deployed once per audited subscription (see docs/readme/functions.md for
-// a management group instead).
+// the estate it audits. Deployed once per audited subscription (the README, "Deploy to Azure", says how to use a
+// management group instead).
 targetScope = 'subscription'
 
 @description('Object ID of the Function App system-assigned identity.')

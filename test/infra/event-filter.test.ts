@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { RESOURCE_TYPES } from '../../src/inventory/resource-types';
 
 /**
- * Event Grid delivers only events whose subject contains one of the types infra/main.bicep lists
+ * Event Grid delivers only events whose subject contains one of the types infra/app.bicep lists
  * (StringContains): every type whose change can move a verdict must be there, or its changes
  * would wait for the next sweep. Children (subnets, rule collection groups, private endpoint
  * connections, agent pools, VNet-scoped role assignments) contain their parent's type in their ID.
  */
-describe('the Event Grid subscription filter in infra/main.bicep', () => {
+describe('the Event Grid subscription filter (infra/app.bicep watchedTypes, applied by hooks/postdeploy.sh)', () => {
   it('lets through a change of every resource type the rules read', () => {
-    const bicep = readFileSync(join(__dirname, '..', '..', 'infra', 'main.bicep'), 'utf8');
+    const bicep = readFileSync(join(__dirname, '..', '..', 'infra', 'app.bicep'), 'utf8');
     const list = /var watchedTypes = \[([^\]]*)\]/.exec(bicep)?.[1] ?? '';
     const watched = [...list.matchAll(/'([^']+)'/g)].map((match) => (match[1] ?? '').toLowerCase());
     const subjectOf = (type: string): string => {

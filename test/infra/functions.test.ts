@@ -34,17 +34,18 @@ beforeAll(() => {
  * function names the Event Grid subscriptions target, the settings the bindings name, the queue.
  */
 describe('function metadata the worker sends the host', () => {
-  const bicep = readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8');
+  const bicep = readFileSync(join(ROOT, 'infra', 'app.bicep'), 'utf8');
+  const postdeploy = readFileSync(join(ROOT, 'hooks', 'postdeploy.sh'), 'utf8');
 
   it('registers one function per file in functions/, named as the file, and the start-up hook once', () => {
     expect(registered.functions.map((item) => item.name).sort()).toEqual(['audit', 'dashboard', 'findings', 'resourceChanged', 'sweepScheduled', 'sweepSubscription']);
     expect(registered.hooks).toContain('appStart');
   });
 
-  it('the Event Grid subscriptions in infra target the function that has the Event Grid trigger', () => {
+  it('the Event Grid subscriptions (hooks/postdeploy.sh) target the function that has the Event Grid trigger', () => {
     const trigger = bindingsOf('resourceChanged').find((binding) => binding.direction === 'in');
     expect(trigger?.type).toBe('eventGridTrigger');
-    const targets = [...bicep.matchAll(/functions\/([A-Za-z]+)'/g)].map((match) => match[1]);
+    const targets = [...postdeploy.matchAll(/\/functions\/([A-Za-z]+)"/g)].map((match) => match[1]);
     expect(targets.length).toBeGreaterThan(0);
     for (const target of targets) expect(target).toBe('resourceChanged');
   });
