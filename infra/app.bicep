@@ -363,7 +363,8 @@ resource authSettings 'Microsoft.Web/sites/config@2023-12-01' = {
       requireAuthentication: true
       unauthenticatedClientAction: 'RedirectToLoginPage'
       redirectToProvider: 'azureactivedirectory'
-      excludedPaths: [ '/runtime/webhooks/eventgrid' ]
+      // The Event Grid webhook (system key) and the automation route (function key in a header) are keyed by the host.
+      excludedPaths: [ '/runtime/webhooks/eventgrid', '/api/automation/audit' ]
     }
     identityProviders: {
       azureActiveDirectory: {

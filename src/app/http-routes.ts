@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import { audit } from '../../functions/audit';
+import { auditAutomation } from '../../functions/auditAutomation';
 import { dashboard } from '../../functions/dashboard';
 import { findings } from '../../functions/findings';
 import { resourceChanged } from '../../functions/resourceChanged';
@@ -38,6 +39,7 @@ export interface LocalHost {
 export function httpRoutes(host: LocalHost): readonly HttpRoute[] {
   return [
     { method: 'POST', path: '/api/audit', name: 'audit', handler: audit },
+    { method: 'POST', path: '/api/automation/audit', name: 'auditAutomation', handler: auditAutomation },
     { method: 'GET', path: '/api/findings', name: 'findings', handler: findings },
     // The dashboard: one function, route `dashboard/{*path}`, serving the page and what it loads.
     ...DASHBOARD_PATHS.map((path) => ({ method: 'GET' as const, path, name: 'dashboard', handler: dashboard })),

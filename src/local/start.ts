@@ -152,6 +152,7 @@ export function describeUrls(url: string): string[] {
     `  dashboard          GET  ${url}/api/dashboard`,
     `  findings           GET  ${url}/api/findings?status=open`,
     `  audit              POST ${url}/api/audit   {"subscriptionIds":["…"]} or {"workspaceId":"…"}`,
+    `  audit (automation) POST ${url}/api/automation/audit   (in Azure: a function key in x-functions-key)`,
     `  event webhook      POST ${url}/runtime/webhooks/eventgrid?functionName=resourceChanged`,
     `  sweeps and queue   GET  ${url}/api/sweeps`,
     `  run a sweep now    POST ${url}/admin/functions/sweepScheduled`,

@@ -261,3 +261,16 @@ describe('signed-in access (App Service authentication in front, AML_AUDITOR_REQ
     expect((await audit(request('POST', '/api/audit', { 'x-ms-client-principal': principal(['Auditor.Run']) }), context('audit'))).status).toBe(200);
   });
 });
+
+describe('the automation route (function key in a header)', () => {
+  it('audits like POST /api/audit, and refuses a key sent in the URL', async () => {
+    const { auditAutomation } = await import('../../functions/auditAutomation');
+    const store = await azurite.freshStore();
+    useAuditorApp(new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH)), store }));
+    const body = { string: JSON.stringify({ subscriptionIds: [PROD] }) };
+    const keyed = new HttpRequest({ method: 'POST', url: 'http://localhost/api/automation/audit', headers: { 'content-type': 'application/json', 'x-functions-key': 'k' }, body });
+    expect((await auditAutomation(keyed, new InvocationContext({ functionName: 'auditAutomation' }))).status).toBe(200);
+    const inUrl = new HttpRequest({ method: 'POST', url: 'http://localhost/api/automation/audit?code=k', query: { code: 'k' }, headers: { 'content-type': 'application/json' }, body });
+    expect((await auditAutomation(inUrl, new InvocationContext({ functionName: 'auditAutomation' }))).status).toBe(400);
+  });
+});

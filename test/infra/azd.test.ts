@@ -34,7 +34,7 @@ describe('azd up', () => {
     expect(app).toContain("tags: union(tags, { 'azd-service-name': 'api' })");
     expect(app).toMatch(/runtime: \{\s*name: 'node'\s*version: '22'/);
     expect(app).toContain("name: 'authsettingsV2'");
-    expect(app).toContain("excludedPaths: [ '/runtime/webhooks/eventgrid' ]");
+    expect(app).toContain("excludedPaths: [ '/runtime/webhooks/eventgrid', '/api/automation/audit' ]");
     expect(app).toContain("{ name: 'AML_AUDITOR_REQUIRE_SIGN_IN', value: 'true' }");
     expect(app).toMatch(/basicPublishingCredentialsPolicies[\s\S]*name: 'scm'\s*properties: \{ allow: false \}/);
   });

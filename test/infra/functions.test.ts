@@ -38,8 +38,15 @@ describe('function metadata the worker sends the host', () => {
   const postdeploy = readFileSync(join(ROOT, 'hooks', 'postdeploy.sh'), 'utf8');
 
   it('registers one function per file in functions/, named as the file, and the start-up hook once', () => {
-    expect(registered.functions.map((item) => item.name).sort()).toEqual(['audit', 'dashboard', 'findings', 'resourceChanged', 'sweepScheduled', 'sweepSubscription']);
+    expect(registered.functions.map((item) => item.name).sort()).toEqual(['audit', 'auditAutomation', 'dashboard', 'findings', 'resourceChanged', 'sweepScheduled', 'sweepSubscription']);
     expect(registered.hooks).toContain('appStart');
+  });
+
+  it('keys only the automation route (function key) and the Event Grid trigger; people reach the others through Entra sign-in', () => {
+    const authLevels = Object.fromEntries(registered.functions.map((item) => [item.name, bindingsOf(item.name).find((binding) => binding.type === 'httpTrigger')?.authLevel]));
+    expect(authLevels).toMatchObject({ audit: 'anonymous', findings: 'anonymous', dashboard: 'anonymous', auditAutomation: 'function' });
+    const excluded = /excludedPaths: \[([^\]]*)\]/.exec(bicep)?.[1] ?? '';
+    expect(excluded).toContain("'/api/automation/audit'");
   });
 
   it('the Event Grid subscriptions (hooks/postdeploy.sh) target the function that has the Event Grid trigger', () => {
