@@ -62,7 +62,6 @@ const RESTRICTED_OUTBOUND: readonly SecurityRuleSpec[] = [
   { name: 'DenyInternetOutbound', priority: 4000, direction: 'Outbound', access: 'Deny', protocol: '*', source: '*', destination: 'Internet' },
 ];
 
-const AML_FQDNS = ['*.batchai.core.windows.net', 'ml.azure.com', '*.azureml.ms', '*.experiments.azureml.net', '*.modelmanagement.azureml.net', 'mlworkspace.azure.ai', '*.aether.ms'];
 
 export function sampleServiceTags(): ServiceTagEntry[] {
   // Documentation address ranges (RFC 5737) only: well-formed, never real Azure prefixes.

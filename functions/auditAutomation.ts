@@ -1,6 +1,5 @@
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import '../src/app/azure';
 import { auditResponse } from '../src/app/http-api';
 import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';

@@ -1,6 +1,5 @@
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import '../src/app/azure';
 import { findingsResponse } from '../src/app/http-api';
 import { accessDenied } from '../src/app/access';
 import { contextLog } from '../src/app/log';

@@ -1,6 +1,5 @@
 import { app } from '@azure/functions';
 import type { InvocationContext } from '@azure/functions';
-import '../src/app/azure';
 import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';
 import type { EventResult } from '../src/app/service';

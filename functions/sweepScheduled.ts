@@ -1,6 +1,5 @@
 import { app, output } from '@azure/functions';
 import type { InvocationContext, Timer } from '@azure/functions';
-import '../src/app/azure';
 import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';
 import type { SweepMessage } from '../src/app/sweep-message';

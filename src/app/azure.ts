@@ -1,4 +1,3 @@
-import { app } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
 import { cloudSettings, resolveCredential } from '../live';
 import { openFindingsStore } from '../store';
@@ -7,7 +6,7 @@ import type { InventoryProvider } from './inventory';
 import { ResourceGraphInventoryProvider, SnapshotInventoryProvider } from './inventory';
 import type { FindingChangePublisher } from './ports';
 import { eventGridPublisher } from './publisher';
-import { createAuditorApp, getAuditorApp, useAuditorAppFactory } from './runtime';
+import { createAuditorApp } from './runtime';
 import type { AuditorApp } from './service';
 import type { Environment, Settings } from './settings';
 import { loadSettings } from './settings';
@@ -16,8 +15,8 @@ import { armSubscriptionLister } from './subscriptions';
 /**
  * Builds the app from app settings, as the Functions host runs it: the findings store on the
  * configured account (managed identity, or a connection string), the inventory (Resource Graph
- * with the app's identity, or a snapshot file), and the optional Event Grid publisher. Importing
- * this module installs it as the runtime's factory (each function file imports it).
+ * with the app's identity, or a snapshot file), and the optional Event Grid publisher. functions/index.ts
+ * (the host's entry) installs it as the runtime's factory.
  */
 export async function auditorAppFromEnvironment(env: Environment): Promise<AuditorApp> {
   const settings = loadSettings(env);
@@ -45,16 +44,4 @@ export async function openProvider(settings: Settings, env: Environment): Promis
 export function openPublisher(settings: Settings): FindingChangePublisher | undefined {
   if (settings.eventGridTopicEndpoint === undefined) return undefined;
   return eventGridPublisher(settings.eventGridTopicEndpoint, settings.eventGridTopicKey !== undefined ? { key: settings.eventGridTopicKey } : new DefaultAzureCredential());
-}
-
-useAuditorAppFactory(auditorAppFromEnvironment);
-
-// In the Functions host (which sets FUNCTIONS_WORKER_RUNTIME), build the app, and so validate the
-// settings, when the worker starts: every problem is in the log before the first event arrives.
-if (process.env.FUNCTIONS_WORKER_RUNTIME !== undefined) {
-  app.hook.appStart(() => {
-    getAuditorApp().catch((error: unknown) => {
-      console.error(`aml-vnet-auditor cannot start: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  });
 }

@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { isObject } from '../core/json';
-import { csvCell } from '../report/csv';
-import { StoreInputError } from '../store/errors';
+import { csvCell } from '../report';
+import { StoreInputError } from '../store';
 import { FilterError, parseFindingFilter } from '../store';
-import type { FindingFilter, StoredFinding } from '../store/types';
+import type { FindingFilter, StoredFinding } from '../store';
 import { TransientError } from './ports';
 import type { AppLog, AuditorApp, AuditRequest } from './service';
 import { boundedBodyText, MAX_JSON_BODY_BYTES, PayloadTooLargeError } from './http-body';

@@ -1,5 +1,4 @@
 import { idKey, resourceToReadFor, subscriptionOf } from '../core/ids';
-import type { InventoryGap } from '../core/types';
 import { loadSnapshotFile } from '../inventory/snapshot';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
 import { readLiveInventory, readResourcesByIds } from '../live';

@@ -1,5 +1,5 @@
 import { idKey, parentId, resourceToReadFor, typeFromId } from '../core/ids';
-import type { Estate } from '../estate/model';
+import type { Estate } from '../estate';
 import { asNonEmptyString, pick } from '../core/json';
 
 /**

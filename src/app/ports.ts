@@ -1,4 +1,4 @@
-import type { FindingChange } from '../store/types';
+import type { FindingChange } from '../store';
 
 /** A failure worth retrying (the store or the inventory is unreachable): the trigger throws so Event Grid or the queue retries. */
 export class TransientError extends Error {

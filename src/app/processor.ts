@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { idKey, resourceToReadFor, typeFromId } from '../core/ids';
 import type { AuditSummary } from '../core/types';
 import { auditEstate } from '../engine/audit';
@@ -7,7 +6,7 @@ import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
 import type { AppliedChange, InventoryProvider } from './inventory';
 import { affectedSubjectKeys } from './neighbourhood';
-import type { FindingChange, FindingsStore } from '../store/types';
+import type { FindingChange, FindingsStore } from '../store';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
 import { maxTime, withRows } from './subscription-state';

@@ -3,7 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { EventGridPublisherClientOptions } from '@azure/eventgrid';
 import { EventGridPublisherClient } from '@azure/eventgrid';
 import { createHash } from 'node:crypto';
-import type { FindingChange } from '../store/types';
+import type { FindingChange } from '../store';
 import type { FindingChangePublisher } from './ports';
 
 /** CloudEvents `type` of each finding change (an `updated` finding is not announced: nothing opened or closed). */

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FindingsStore } from '../store/types';
+import type { FindingsStore } from '../store';
 import type { InventoryProvider } from './inventory';
 import type { FindingChangePublisher } from './ports';
 import type { AuditorAppOptions } from './service';
@@ -21,7 +21,7 @@ export function useAuditorApp(app: AuditorApp): void {
   current = Promise.resolve(app);
 }
 
-/** How to build the app from settings in the host (set by src/app/azure.ts, kept apart so tests need no Azure clients). */
+/** How to build the app from settings in the host (functions/index.ts installs auditorAppFromEnvironment of src/app/azure.ts, kept apart so tests need no Azure clients). */
 export function useAuditorAppFactory(build: (env: Environment) => Promise<AuditorApp>): void {
   factory = build;
 }
@@ -46,7 +46,7 @@ export function getAuditorApp(env: Environment = process.env): Promise<AuditorAp
   const bound = scoped.getStore();
   if (bound !== undefined) return Promise.resolve(bound);
   if (current === undefined) {
-    if (factory === undefined) return Promise.reject(new Error('the auditor app is not configured: import src/app/azure (the Functions entry points do)'));
+    if (factory === undefined) return Promise.reject(new Error('the auditor app is not configured: load functions/index, the Functions host entry'));
     const building = factory(env);
     current = building;
     // A failed start is not cached: the next invocation tries again (and logs the same clear error).

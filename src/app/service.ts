@@ -7,7 +7,7 @@ import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
 import type { Inventory } from '../inventory/types';
 import { affectedSubjectKeys } from './neighbourhood';
-import type { FindingChange, FindingsStore } from '../store/types';
+import type { FindingChange, FindingsStore } from '../store';
 import type { FindingChangePublisher } from './ports';
 import { TransientError } from './ports';
 import type { BatchOutcome } from './processor';

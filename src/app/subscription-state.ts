@@ -1,7 +1,7 @@
 import { idKey } from '../core/ids';
 import type { InventoryGap } from '../core/types';
 import { buildEstate } from '../estate';
-import type { Estate } from '../estate/model';
+import type { Estate } from '../estate';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
 import type { InventoryProvider } from './inventory';
 

@@ -29,7 +29,7 @@ export interface LoadedInventory {
 
 /**
  * Where `audit` gets its inventory. The snapshot file is one source; the live Resource Graph
- * source (src/live/cli.ts: --subscription / --management-group) plugs in as another.
+ * source (./live-commands.ts: --subscription / --management-group) plugs in as another.
  */
 export interface InventorySource {
   /** parseArgs options this source adds to `audit`. */
@@ -43,7 +43,7 @@ export interface InventorySource {
   load(values: ParsedValues, context: AuditContext): Promise<LoadedInventory>;
 }
 
-/** Runs after the report is made (src/store/cli.ts: `audit --store` persists it). */
+/** Runs after the report is made (./store-commands.ts: `audit --store` persists it). */
 export interface AuditHook {
   readonly options: OptionsConfig;
   readonly usage: string;

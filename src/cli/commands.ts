@@ -1,5 +1,5 @@
-import { auditExitCode, createLiveInventorySource, createSnapshotCommand } from '../live/cli';
-import { createFindingsCommand, createStoreAuditHook, createSuppressCommand, withBareStoreFlag } from '../store/cli';
+import { auditExitCode, createLiveInventorySource, createSnapshotCommand } from './live-commands';
+import { createFindingsCommand, createStoreAuditHook, createSuppressCommand, withBareStoreFlag } from './store-commands';
 import { createAuditCommand, exitCodeFor, snapshotInventorySource } from './audit-command';
 import type { AuditHook, InventorySource } from './audit-command';
 import { EXIT } from './io';
@@ -9,9 +9,9 @@ import { createRulesCommand } from './rules-command';
 /*
  * The hook points of the command. Other modules plug in here, and nowhere else:
  *
- * - src/live/cli.ts: its InventorySource (--subscription ID… | --management-group ID) and the
+ * - ./live-commands.ts (over src/live): its InventorySource (--subscription ID… | --management-group ID) and the
  *   `snapshot` command; an incomplete inventory exits 4 unless a fail already exits 1.
- * - src/store/cli.ts: its AuditHook (`audit --store [CONNECTION]`) and the `findings` and
+ * - ./store-commands.ts (over src/store): its AuditHook (`audit --store [CONNECTION]`) and the `findings` and
  *   `suppress` commands.
  */
 

@@ -41,5 +41,8 @@ export interface CliCommand {
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }
 
-/** Exit codes of docs/contract.md (3 is ours: an internal error, i.e. a bug, never bad input). */
-export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3 } as const;
+/**
+ * Exit codes of docs/contract.md (3 is ours: an internal error, i.e. a bug, never bad input; 4: the
+ * inventory or a rule left gaps, so the report is incomplete and resolves nothing it did not judge).
+ */
+export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3, incomplete: 4 } as const;

@@ -1,9 +1,9 @@
 import type { Severity } from '../core/types';
 import { auditEstate } from '../engine/audit';
-import type { Estate } from '../estate/model';
+import type { Estate } from '../estate';
 import { allRules } from '../rules/registry';
 import type { AnyRule } from '../rules/types';
-import type { SweepRecord } from '../store/types';
+import type { SweepRecord } from '../store';
 import { SOURCE_DOCUMENTS as SOURCES } from '../rules/sources';
 import { ruleExamples } from './rule-docs';
 

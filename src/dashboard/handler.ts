@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { Estate } from '../estate/model';
-import type { FindingsStore, SweepRecord } from '../store/types';
+import type { Estate } from '../estate';
+import type { FindingsStore, SweepRecord } from '../store';
 import { newestSweepPerSubscription, ruleCatalogue } from './catalogue';
 import { dashboardScript } from './client';
 import { renderDashboardPage, securityHeaders } from './page';

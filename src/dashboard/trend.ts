@@ -1,6 +1,6 @@
 import type { Severity } from '../core/types';
 import { SEVERITIES } from '../core/types';
-import type { SweepRecord } from '../store/types';
+import type { SweepRecord } from '../store';
 import { html, SafeHtml } from './escape';
 
 /**

@@ -1,6 +1,6 @@
 import type { AuditSummary, Evaluation, Finding, InventoryGap } from '../core/types';
 import { isFinding } from '../core/types';
-import type { Estate } from '../estate/model';
+import type { Estate } from '../estate';
 import { allRules } from '../rules/registry';
 import type { AnyRule, CheckOutcome, RuleSubject } from '../rules/types';
 

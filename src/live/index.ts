@@ -12,16 +12,3 @@ export type { RetrySettings, DelayEvent, DelayReason } from './throttle';
 export { GRAPH_RESOURCE_TYPES, resourcesQuery, networkResourcesQuery, roleAssignmentsQuery, subscriptionsQuery, MAX_PAGE_SIZE, MAX_SUBSCRIPTIONS_PER_REQUEST } from './graph';
 export { clearServiceTagCache } from './service-tags';
 export { touchedByGaps } from './gaps';
-export {
-  loadLiveInventoryFromArgs,
-  runSnapshotCommand,
-  createLiveInventorySource,
-  createSnapshotCommand,
-  liveIoOf,
-  auditExitCode,
-  describeGaps,
-  formatProgress,
-  parseCloud,
-  EXIT_INCOMPLETE,
-} from './cli';
-export type { LiveArgs, LiveCliIo, LiveCliDeps, Writer } from './cli';

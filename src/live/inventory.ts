@@ -1,6 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { TlsSettings } from '@azure/core-rest-pipeline';
-import { isRestError } from '@azure/core-rest-pipeline';
 import { idKey, regionKey, subscriptionOf, typeFromId } from '../core/ids';
 import { asNonEmptyString } from '../core/json';
 import type { InventoryGap } from '../core/types';
@@ -9,14 +8,10 @@ import type { Transport } from './clients';
 import { createArmGetClient, createGraphClient, createNetworkClient } from './clients';
 import type { CloudName } from './clouds';
 import { cloudSettings } from './clouds';
-import { COMPUTES_API_VERSION, readComputesFromArm, toGraphShape, workspacesLackingComputes } from './computes';
-import type { GraphScope, GraphTable } from './graph';
+import { readComputesFromArm, workspacesLackingComputes } from './computes';
+import type { GraphScope } from './graph';
 import {
   appendAll,
-  asRow,
-  byIdsQuery,
-  COMPUTE_TYPE,
-  describeError,
   MAX_PAGE_SIZE,
   MAX_SUBSCRIPTIONS_PER_REQUEST,
   readGraph,

@@ -1,5 +1,5 @@
 import type { Evidence, Severity, Verdict } from '../core/types';
-import type { Estate } from '../estate/model';
+import type { Estate } from '../estate';
 
 /** Where a rule's requirement is written: the source document document and its section heading. */
 export interface RuleSource {

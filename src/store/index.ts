@@ -4,6 +4,9 @@
  */
 export { openFindingsStore, DEFAULT_TABLE_PREFIX, FINDINGS_PER_TRANSACTION, MAX_CLOCK_SKEW_MS, storedFindingOf, bySeverityThenRule } from './findings-store';
 export type { OpenStoreOptions } from './findings-store';
+export { openStoreAt, resolveStoreLocation, TABLE_PREFIX_ENV } from './connection';
+export type { OpenedStore, StoreLocation } from './connection';
+export { renderFindingsCsv, renderFindingsJson, renderFindingsTable, renderSuppressionsTable } from './render';
 export { StoreError, StoreInputError, StoreUnavailableError } from './errors';
 export { FilterError, parseFindingFilter } from './filter';
 export type { FilterField, FindingFilterInput } from './filter';

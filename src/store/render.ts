@@ -2,8 +2,8 @@
  * Stored findings as JSON, CSV and a terminal table: `findings list` prints these, and the HTTP
  * API (GET /api/findings, `format=csv`) can answer with the same bytes.
  */
-import { csvCell } from '../report/csv';
-import { stripTerminalControls } from '../report/sanitize';
+import { csvCell } from '../report';
+import { stripTerminalControls } from '../report';
 import type { StoredFinding, Suppression } from './types';
 
 export const FINDING_CSV_COLUMNS = [

@@ -113,7 +113,9 @@ async function matchingCount(): Promise<number> {
   return Number(await page.getAttribute('#findings-table', 'data-matching'));
 }
 
-describe('dashboard in headless Chromium (npm start server, sample estate)', () => {
+// A page load in Chromium, on a 2-core CI machine running other test files beside it, can take a good
+// part of the default 30 s; a real hang still fails, at 90 s.
+describe('dashboard in headless Chromium (npm start server, sample estate)', { timeout: 90_000 }, () => {
   it('reads well at 1366×768 (saves a screenshot)', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await openDashboard('/', false);
@@ -219,11 +221,15 @@ describe('dashboard in headless Chromium (npm start server, sample estate)', () 
   it('renders a resource named <img src=x onerror=alert(1)> as literal text, and nothing runs', async () => {
     await openDashboard();
     await page.fill('#filter-q', 'onerror');
+    // The search is debounced: wait until it has filtered (it then writes the URL), so the click
+    // below lands on the table the filter drew, not on one about to be replaced.
+    await page.waitForFunction(() => window.location.hash.includes('q=onerror'));
     await page.waitForFunction(() => document.querySelectorAll('#findings-body tr[data-key]').length > 0 && Array.from(document.querySelectorAll('#findings-body .res-name')).some((cell) => cell.textContent === '<img src=x onerror=alert(1)>'));
     const names = await page.$$eval('#findings-body .res-name', (cells) => cells.map((cell) => cell.textContent));
     expect(names).toContain(HOSTILE);
     // Open it: message and evidence show the string verbatim.
-    await page.locator('#findings-body tr', { hasText: HOSTILE }).first().click();
+    await page.locator('#findings-body tr[data-key]', { hasText: HOSTILE }).first().click();
+    await page.waitForSelector('dialog#detail[open]');
     const detail = (await page.textContent('dialog#detail')) ?? '';
     expect(detail).toContain(HOSTILE);
     expect(detail).toContain('"><script>alert(2)</script>');
@@ -232,6 +238,7 @@ describe('dashboard in headless Chromium (npm start server, sample estate)', () 
     await page.fill('#filter-q', '');
     await openDashboard('/#rule=nsg.ssh-exposed');
     await page.locator('#findings-body tr[data-rule-id="nsg.ssh-exposed"]').first().click();
+    await page.waitForSelector('dialog#detail[open]');
     expect((await page.textContent('dialog#detail')) ?? '').toContain(HOSTILE);
     await page.keyboard.press('Escape');
     expect(await page.locator('img').count()).toBe(0);

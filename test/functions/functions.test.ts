@@ -226,7 +226,7 @@ describe('audit and findings (HTTP)', () => {
 describe('runtime', () => {
   it('names every settings problem when the host starts the app from bad settings', async () => {
     resetAuditorApp();
-    await import('../../src/app/azure');
+    await import('../../functions/index');
     await expect(getAuditorApp({ AML_AUDITOR_SCOPE_SUBSCRIPTIONS: 'x', AML_AUDITOR_QUEUE_NAME: 'A' })).rejects.toThrow(/AML_AUDITOR_SCOPE_SUBSCRIPTIONS[\s\S]*AML_AUDITOR_STORAGE[\s\S]*AML_AUDITOR_QUEUE_NAME/);
   });
 });

@@ -3,7 +3,7 @@ import { resourceToReadFor } from '../../src/core/ids';
 import { readResourcesByIds, touchedByGaps } from '../../src/live';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
-import { buildTestEstate, SUB_A, SUB_B } from './estate';
+import { buildTestEstate, SUB_B } from './estate';
 import { RecordingCredential, recordedRetry } from './helpers';
 
 let server: ArmServer | undefined;

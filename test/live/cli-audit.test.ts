@@ -5,7 +5,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { createAuditCommand, runCli } from '../../src/cli';
 import type { CliIo } from '../../src/cli';
-import { clearServiceTagCache, createLiveInventorySource, createSnapshotCommand } from '../../src/live';
+import { clearServiceTagCache } from '../../src/live';
+import { createLiveInventorySource, createSnapshotCommand } from '../../src/cli/live-commands';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
 import { buildTestEstate, SERVICE_TAGS, SUB_A, SUB_B, SUB_C } from './estate';

@@ -196,7 +196,6 @@ export function terraformHubSpokeSecure(): ReferenceEstate {
   const hub: Place = { ...spoke, resourceGroup: 'rg-hub-mlhub-dev' };
   const vnetId = armId(spoke, 'Microsoft.Network', 'virtualNetworks', 'vnet-mlhub-dev');
   const training = `${vnetId}/subnets/snet-training`;
-  const aksSubnet = `${vnetId}/subnets/snet-aks`;
   const workspaceSubnet = `${vnetId}/subnets/snet-workspace`;
   const nsgTraining = armId(spoke, 'Microsoft.Network', 'networkSecurityGroups', 'nsg-training');
   const nsgAks = armId(spoke, 'Microsoft.Network', 'networkSecurityGroups', 'nsg-aks');

@@ -4,12 +4,11 @@
  * `registerFunction` metadata of every function and the app hooks. The worker hands
  * `@azure/functions` a `@azure/functions-core` module by patching `require`
  * (Azure/azure-functions-nodejs-worker, src/setupCoreModule.ts); this does the same, then loads the
- * built functions as the host would (package.json `main`).
+ * built app as the host would (package.json `main`).
  *
  *   node test/support/function-metadata.cjs <app root>
  */
 const Module = require('node:module');
-const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = process.argv[2];
@@ -41,5 +40,6 @@ Module._load = function (request, parent, isMain) {
 };
 // Quiet: what the modules print at load is not the answer.
 console.warn = () => undefined;
-for (const file of readdirSync(join(root, 'dist', 'functions')).filter((name) => name.endsWith('.js')).sort()) require(join(root, 'dist', 'functions', file));
+// The host loads package.json `main`, which must bring in every function file.
+require(join(root, require(join(root, 'package.json')).main));
 process.stdout.write(JSON.stringify({ functions, hooks }));

@@ -1,5 +1,5 @@
 import { idKey, nameOf } from '../../core/ids';
-import type { Subnet } from '../../estate/model';
+import type { Subnet } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome, RuleSubject } from '../types';
 

@@ -1,4 +1,4 @@
-import type { ComputeSubnetRole, ContainerRegistry } from '../../estate/model';
+import type { ComputeSubnetRole, ContainerRegistry } from '../../estate';
 import { defineRule } from '../types';
 import { checkComputeSubnetAccess } from '../support/reachability';
 import type { ComputeSubnetAccessMessageId } from '../support/reachability';

@@ -1,5 +1,5 @@
 import { pick } from '../../core/json';
-import type { Workspace } from '../../estate/model';
+import type { Workspace } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import { gateOutcome, registryGateOf, workspaceSubjects } from '../support/associated';

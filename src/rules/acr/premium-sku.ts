@@ -1,4 +1,4 @@
-import type { ContainerRegistry } from '../../estate/model';
+import type { ContainerRegistry } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import { firewallEvidence, firewallSummary, securedGate } from '../support/associated';

@@ -1,5 +1,5 @@
 import { idKey } from '../../core/ids';
-import type { SharedPrivateLinkResource, Workspace } from '../../estate/model';
+import type { SharedPrivateLinkResource, Workspace } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import { gateOutcome, registryGateOf, workspaceSubjects } from '../support/associated';

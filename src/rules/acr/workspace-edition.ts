@@ -1,4 +1,4 @@
-import type { Workspace } from '../../estate/model';
+import type { Workspace } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import { gateOutcome, registryGateOf, workspaceSubjects } from '../support/associated';

@@ -1,4 +1,4 @@
-import type { AksCluster } from '../../estate/model';
+import type { AksCluster } from '../../estate';
 import { cidrContains, firstHostAddressOf, ipInCidr, isIpAddress, networkAddressOf, parseCidr } from '../../network';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';

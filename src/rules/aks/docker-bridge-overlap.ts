@@ -1,5 +1,5 @@
 import { nameOf } from '../../core/ids';
-import type { AksCluster } from '../../estate/model';
+import type { AksCluster } from '../../estate';
 import { cidrsOverlap, parseCidr } from '../../network';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';

@@ -1,6 +1,6 @@
 import { idKey, nameOf, resourceGroupOf, subscriptionOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { Compute, Estate, RoleAssignment } from '../../estate/model';
+import type { Compute, Estate, RoleAssignment } from '../../estate';
 import { perEstate } from '../support/per-estate';
 import { defineRule } from '../types';
 import type { CheckOutcome, RuleSubject } from '../types';

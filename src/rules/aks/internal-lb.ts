@@ -1,4 +1,4 @@
-import type { Compute } from '../../estate/model';
+import type { Compute } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome, RuleSubject } from '../types';
 

@@ -1,5 +1,5 @@
 import { pick } from '../../core/json';
-import type { AksCluster } from '../../estate/model';
+import type { AksCluster } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import type { AttachedTarget } from '../support/attached';

@@ -1,6 +1,6 @@
 import { nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { AksCluster } from '../../estate/model';
+import type { AksCluster } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import type { AttachedTarget } from '../support/attached';

@@ -1,6 +1,6 @@
 import { idKey, nameOf, sameId } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { Subnet } from '../../estate/model';
+import type { Subnet } from '../../estate';
 import { parseCidr, usableAddressCount } from '../../network';
 import { defineRule } from '../types';
 import type { CheckOutcome, RuleSubject } from '../types';

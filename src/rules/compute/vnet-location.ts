@@ -1,5 +1,5 @@
 import { nameOf, subscriptionOf } from '../../core/ids';
-import type { Compute } from '../../estate/model';
+import type { Compute } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome, RuleSubject } from '../types';
 import { vnetIdOfSubnet } from '../support/attached';

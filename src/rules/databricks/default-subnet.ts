@@ -1,5 +1,5 @@
 import { nameOf } from '../../core/ids';
-import type { DatabricksWorkspace } from '../../estate/model';
+import type { DatabricksWorkspace } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import type { AttachedTarget } from '../support/attached';

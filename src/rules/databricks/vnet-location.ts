@@ -1,6 +1,6 @@
 import { nameOf, subscriptionOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { DatabricksWorkspace } from '../../estate/model';
+import type { DatabricksWorkspace } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import type { AttachedTarget } from '../support/attached';

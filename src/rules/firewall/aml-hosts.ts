@@ -1,6 +1,6 @@
 import { nameOf, sameId } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { AzureFirewall } from '../../estate/model';
+import type { AzureFirewall } from '../../estate';
 import { assembleFirewallRules, evaluateFirewall, orderedFirewallRules } from '../../network';
 import type { FirewallRuleRef, ParsedRoute } from '../../network';
 import { defineRule } from '../types';

@@ -1,4 +1,4 @@
-import type { KeyVault } from '../../estate/model';
+import type { KeyVault } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import { firewallEvidence, firewallSummary, securedGate } from '../support/associated';

@@ -1,6 +1,6 @@
 import { idKey, nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { Estate, HdInsightCluster, NetworkInterface, VirtualMachine } from '../../estate/model';
+import type { Estate, HdInsightCluster, NetworkInterface, VirtualMachine } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome, RuleSubject } from '../types';
 import { attachedResourceSubjects, computeIdsOf, missingAttached } from '../support/attached';

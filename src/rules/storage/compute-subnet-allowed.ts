@@ -1,4 +1,4 @@
-import type { ComputeSubnetRole, StorageAccount } from '../../estate/model';
+import type { ComputeSubnetRole, StorageAccount } from '../../estate';
 import { defineRule } from '../types';
 import { checkComputeSubnetAccess } from '../support/reachability';
 import type { ComputeSubnetAccessMessageId } from '../support/reachability';

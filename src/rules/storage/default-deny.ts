@@ -1,6 +1,6 @@
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
-import type { StorageAccount } from '../../estate/model';
+import type { StorageAccount } from '../../estate';
 import { securedState } from '../support/firewall';
 import { associatedResourceSubjects } from '../support/subjects';
 

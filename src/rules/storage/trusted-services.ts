@@ -1,4 +1,4 @@
-import type { StorageAccount } from '../../estate/model';
+import type { StorageAccount } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import { bypassEntries, bypassOf, firewallEvidence, firewallSummary, securedGate } from '../support/associated';

@@ -1,6 +1,6 @@
 import { isObject, pick } from '../../core/json';
 import type { Evidence } from '../../core/types';
-import type { ContainerRegistry, Estate, FirewalledResource, StorageAccount, Workspace } from '../../estate/model';
+import type { ContainerRegistry, Estate, FirewalledResource, StorageAccount, Workspace } from '../../estate';
 import type { CheckOutcome, RuleSubject } from '../types';
 import { securedState } from './firewall';
 

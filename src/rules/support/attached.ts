@@ -1,6 +1,6 @@
 import { idKey, nameOf, parentId, sameId } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { AksCluster, Compute, ComputeType, Estate, Subnet } from '../../estate/model';
+import type { AksCluster, Compute, ComputeType, Estate, Subnet } from '../../estate';
 import { cidrsOverlap } from '../../network';
 import type { RuleSubject } from '../types';
 import { perEstate } from './per-estate';

@@ -1,5 +1,5 @@
 import { idKey, nameOf } from '../../core/ids';
-import type { ComputeSubnetRole, ComputeSubnetUse, Estate, NetworkSecurityGroup, Subnet } from '../../estate/model';
+import type { ComputeSubnetRole, ComputeSubnetUse, Estate, NetworkSecurityGroup, Subnet } from '../../estate';
 import type { RuleSubject } from '../types';
 import { perEstate } from './per-estate';
 

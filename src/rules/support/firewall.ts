@@ -1,4 +1,4 @@
-import type { FirewalledResource } from '../../estate/model';
+import type { FirewalledResource } from '../../estate';
 
 /**
  * docs/rules.md, "Secured": `defaultAction` is Deny, or `publicNetworkAccess` is Disabled.

@@ -1,4 +1,4 @@
-import type { Estate } from '../../estate/model';
+import type { Estate } from '../../estate';
 
 /**
  * Several rules select the same subjects (nine NSG rules ask for the subnets hosting computes).

@@ -1,6 +1,6 @@
 import { idKey, nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { ComputeSubnetRole, Estate, FirewalledResource } from '../../estate/model';
+import type { ComputeSubnetRole, Estate, FirewalledResource } from '../../estate';
 import type { CheckOutcome, RuleSubject } from '../types';
 import { firewallEvidence, firewallSummary, securedGate } from './associated';
 

@@ -1,4 +1,4 @@
-import type { Estate, Workspace } from '../../estate/model';
+import type { Estate, Workspace } from '../../estate';
 import type { RuleSubject } from '../types';
 import { perEstate } from './per-estate';
 

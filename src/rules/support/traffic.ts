@@ -1,6 +1,6 @@
 import { nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { Estate, NetworkSecurityGroup } from '../../estate/model';
+import type { Estate, NetworkSecurityGroup } from '../../estate';
 import { evaluatePath, outboundRestriction } from '../../network';
 import type { Direction, ParsedNsg, Peer, PortRange, RuleRef, ServiceTagIndex } from '../../network';
 import type { CheckOutcome } from '../types';

@@ -1,4 +1,4 @@
-import type { VirtualMachine } from '../../estate/model';
+import type { VirtualMachine } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
 import type { AttachedTarget } from '../support/attached';

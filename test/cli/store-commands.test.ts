@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createAuditCommand, snapshotInventorySource } from '../../src/cli/audit-command';
-import type { CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/run';
 import type { AuditReport } from '../../src/engine/audit';
 import { summarize } from '../../src/engine/audit';
@@ -17,10 +16,12 @@ import {
   runFindingsList,
   runSuppress,
   withBareStoreFlag,
-} from '../../src/store/cli';
+} from '../../src/cli/store-commands';
 import { resolveStoreLocation } from '../../src/store/connection';
 import { uniqueTablePrefix, useAzurite } from '../support/azurite';
-import { at, evaluation, SUB_A, subnetId } from './fixtures';
+import { captureIo } from './support';
+import type { CapturedIo } from './support';
+import { at, evaluation, SUB_A, subnetId } from '../store/fixtures';
 
 const azurite = useAzurite();
 const folders: string[] = [];
@@ -28,23 +29,9 @@ afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
-interface Captured extends CliIo {
-  readonly out: () => string;
-  readonly err: () => string;
-}
-
-function io(env: Record<string, string | undefined>, cwd = process.cwd()): Captured {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    stdoutIsTTY: false,
-    env,
-    cwd,
-    out: () => out,
-    err: () => err,
-  };
+/** The io a command gets, recording what it writes; `env` and `cwd` as the test sets them. */
+function io(env: Record<string, string | undefined>, cwd = process.cwd()): CapturedIo {
+  return captureIo({ env, cwd });
 }
 
 function report(evaluations: ReturnType<typeof evaluation>[], generatedAt: Date, gaps: AuditReport['gaps'] = []): AuditReport {

@@ -3,24 +3,28 @@
  * Wired into the dispatcher at src/cli/commands.ts (auditHooks, commands). Every failure a user
  * can fix prints one line and exits 2; nothing here prints a stack trace.
  */
-import type { AuditHook } from '../cli/audit-command';
-import type { OptionsConfig, ParsedValues } from '../cli/args';
-import { flagOption, parseOptions, stringListOption, stringOption } from '../cli/args';
-import type { CliCommand, CliIo } from '../cli/io';
-import { CliError, EXIT, UsageError } from '../cli/io';
+import type { AuditHook } from './audit-command';
+import type { OptionsConfig, ParsedValues } from './args';
+import { flagOption, parseOptions, stringListOption, stringOption } from './args';
+import type { CliCommand, CliIo } from './io';
+import { CliError, EXIT, UsageError } from './io';
 import { subscriptionOf } from '../core/ids';
-import type { Severity } from '../core/types';
-import { SEVERITIES } from '../core/types';
 import type { AuditReport } from '../engine/audit';
 import { ruleById } from '../rules/registry';
-import type { OpenedStore } from './connection';
-import { openStoreAt, resolveStoreLocation, TABLE_PREFIX_ENV } from './connection';
-import { StoreError } from './errors';
-import { renderFindingsCsv, renderFindingsJson, renderFindingsTable, renderSuppressionsTable } from './render';
-import { ANY_RULE } from './suppression';
-import { FilterError, parseFindingFilter } from './filter';
-import type { FilterField } from './filter';
-import type { FindingFilter, RecordEvaluationsResult } from './types';
+import {
+  ANY_RULE,
+  FilterError,
+  openStoreAt,
+  parseFindingFilter,
+  renderFindingsCsv,
+  renderFindingsJson,
+  renderFindingsTable,
+  renderSuppressionsTable,
+  resolveStoreLocation,
+  StoreError,
+  TABLE_PREFIX_ENV,
+} from '../store';
+import type { FilterField, FindingFilter, OpenedStore, RecordEvaluationsResult } from '../store';
 
 const PROGRAM = 'aml-vnet-audit';
 const LIST_FORMATS = ['table', 'json', 'csv'] as const;

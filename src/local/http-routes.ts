@@ -5,9 +5,9 @@ import { dashboard } from '../../functions/dashboard';
 import { findings } from '../../functions/findings';
 import { resourceChanged } from '../../functions/resourceChanged';
 import { sweepQueueOutput, sweepScheduled } from '../../functions/sweepScheduled';
-import { cloudEventsHandshake, eventGridDelivery } from './eventgrid-webhook';
-import { getAuditorApp } from './runtime';
-import { DASHBOARD_ASSET_PATHS, DASHBOARD_PAGE_PATHS } from '../dashboard/handler';
+import { cloudEventsHandshake, eventGridDelivery } from '../app/eventgrid-webhook';
+import { getAuditorApp } from '../app/runtime';
+import { DASHBOARD_ASSET_PATHS, DASHBOARD_PAGE_PATHS } from '../dashboard';
 
 const DASHBOARD_PATHS: readonly string[] = [...DASHBOARD_PAGE_PATHS, ...DASHBOARD_ASSET_PATHS];
 
@@ -15,7 +15,7 @@ const DASHBOARD_PATHS: readonly string[] = [...DASHBOARD_PAGE_PATHS, ...DASHBOAR
  * The routes of docs/contract.md as the Functions host exposes them, over the same handlers: the
  * table the local server (src/local/start.ts) routes by. Routes marked `localOnly` stand for
  * what the host provides itself in Azure (the admin endpoint of non-HTTP functions, the queue
- * view). This module plays the host, so it is the one place in src/ that imports functions/.
+ * view). This module plays the host, so it lives with the local host (src/local), the only folder of src/ that imports functions/.
  */
 export type RouteHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 

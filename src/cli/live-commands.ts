@@ -1,18 +1,14 @@
 import { rename, writeFile } from 'node:fs/promises';
 import type { TokenCredential } from '@azure/core-auth';
 import type { TlsSettings } from '@azure/core-rest-pipeline';
-import type { InventorySource } from '../cli/audit-command';
-import { parseOptions } from '../cli/args';
-import type { CliCommand, CliIo } from '../cli/io';
-import { UsageError } from '../cli/io';
+import type { InventorySource } from './audit-command';
+import { parseOptions } from './args';
+import type { CliCommand, CliIo } from './io';
+import { EXIT, UsageError } from './io';
 import type { InventoryGap } from '../core/types';
 import type { Inventory } from '../inventory/types';
-import type { CloudName } from './clouds';
-import { CLOUD_NAMES_ACCEPTED, cloudFromName } from './clouds';
-import { resolveCredential } from './credential';
-import type { LiveProgress } from './inventory';
-import { LiveUsageError, readLiveInventory } from './inventory';
-import type { RetrySettings } from './throttle';
+import { CLOUD_NAMES_ACCEPTED, cloudFromName, LiveUsageError, readLiveInventory, resolveCredential } from '../live';
+import type { CloudName, LiveProgress, RetrySettings } from '../live';
 
 /**
  * The live subcommands' logic, for the CLI dispatcher (src/cli):
@@ -20,15 +16,13 @@ import type { RetrySettings } from './throttle';
  * loadLiveInventoryFromArgs; `snapshot …` is runSnapshotCommand.
  *
  * Exit codes (README, "Incomplete inventories"): 0 complete, 1 a `fail` at or above --fail-on,
- * 2 bad usage, 3 internal error (src/cli/io.ts), 4 the inventory is incomplete (and nothing
+ * 2 bad usage, 3 internal error (EXIT in ./io), 4 the inventory is incomplete (and nothing
  * failed). A fail wins over incompleteness because a CI gate must stop on a known failure; an
  * incomplete but otherwise clean audit must not pass as clean.
  */
-export const EXIT_INCOMPLETE = 4;
-
 export function auditExitCode(result: { readonly failed: boolean; readonly incomplete: boolean }): number {
-  if (result.failed) return 1;
-  return result.incomplete ? EXIT_INCOMPLETE : 0;
+  if (result.failed) return EXIT.findings;
+  return result.incomplete ? EXIT.incomplete : EXIT.ok;
 }
 
 export interface Writer {
@@ -127,7 +121,7 @@ const SNAPSHOT_HELP = [
   'Exit status:',
   '  0  complete',
   '  2  bad usage, not signed in, nothing read, or an unwritable output (no file is written)',
-  `  ${EXIT_INCOMPLETE}  incomplete: the file is written with "incomplete": true and its gaps`,
+  `  ${EXIT.incomplete}  incomplete: the file is written with "incomplete": true and its gaps`,
 ].join('\n');
 
 /**
@@ -213,10 +207,9 @@ export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo,
   if (output !== undefined && output !== '-') {
     io.stderr.write(`wrote ${inventory.resources.length} resources${inventory.serviceTags ? ` and ${inventory.serviceTags.length} service tags` : ''} to ${output}\n`);
   }
-  return inventory.gaps.length > 0 ? EXIT_INCOMPLETE : 0;
+  return inventory.gaps.length > 0 ? EXIT.incomplete : EXIT.ok;
 }
 
-const GUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(,[0-9a-f-]+)*$/i;
 
 /** The CLI's io as the live commands see it. */
 export function liveIoOf(io: CliIo): LiveCliIo {

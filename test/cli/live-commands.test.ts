@@ -2,12 +2,14 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditExitCode, clearServiceTagCache, EXIT_INCOMPLETE, loadLiveInventoryFromArgs, parseCloud, runSnapshotCommand } from '../../src/live';
-import type { LiveCliIo } from '../../src/live';
+import { clearServiceTagCache } from '../../src/live';
+import { EXIT } from '../../src/cli/io';
+import { auditExitCode, loadLiveInventoryFromArgs, parseCloud, runSnapshotCommand } from '../../src/cli/live-commands';
+import type { LiveCliIo } from '../../src/cli/live-commands';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
-import { buildTestEstate, SERVICE_TAGS, SUB_A, SUB_B, SUB_C } from './estate';
-import { RecordingCredential, recordedRetry } from './helpers';
+import { buildTestEstate, SERVICE_TAGS, SUB_A, SUB_B, SUB_C } from '../live/estate';
+import { RecordingCredential, recordedRetry } from '../live/helpers';
 
 let server: ArmServer | undefined;
 afterEach(async () => {
@@ -75,7 +77,7 @@ describe('first errors say what to do', () => {
       const terminal = io();
       const args = ['--subscription', SUB_A, SUB_B, '-o', tempFile('partial.json'), '--arm-endpoint', server.endpoint, '--no-service-tags', ...(verbose ? ['--verbose'] : [])];
       const code = await runSnapshotCommand(args, terminal, { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: { ...recordedRetry().retry, maxRetries: 0 } });
-      expect(code).toBe(EXIT_INCOMPLETE);
+      expect(code).toBe(EXIT.incomplete);
       const line = terminal.err().split('\n').find((text) => text.includes(`missing /subscriptions/${SUB_B}`)) ?? '';
       if (verbose) expect(line.length).toBeGreaterThan(1000);
       else expect(line).toMatch(/… \(--verbose for all of it\)$/);
@@ -108,7 +110,7 @@ describe('aml-vnet-audit snapshot', () => {
     const terminal = io();
     const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
     const code = await runSnapshotCommand(['--subscription', `${SUB_A},${SUB_B}`, '-o', file, '--arm-endpoint', server.endpoint, '--no-service-tags'], terminal, deps);
-    expect(code).toBe(EXIT_INCOMPLETE);
+    expect(code).toBe(EXIT.incomplete);
     const written = JSON.parse(readFileSync(file, 'utf8')) as { incomplete: boolean; gaps: { scope: string }[]; serviceTags?: unknown };
     expect(written.incomplete).toBe(true);
     expect(written.gaps.map((gap) => gap.scope)).toEqual([`/subscriptions/${SUB_B}`]);
@@ -170,9 +172,9 @@ describe('loadLiveInventoryFromArgs', () => {
 describe('exit codes and clouds', () => {
   it('lets a fail win over incompleteness, and never passes an incomplete audit as clean', () => {
     expect(auditExitCode({ failed: true, incomplete: true })).toBe(1);
-    expect(auditExitCode({ failed: false, incomplete: true })).toBe(EXIT_INCOMPLETE);
+    expect(auditExitCode({ failed: false, incomplete: true })).toBe(EXIT.incomplete);
     expect(auditExitCode({ failed: false, incomplete: false })).toBe(0);
-    expect(EXIT_INCOMPLETE).toBe(4);
+    expect(EXIT.incomplete).toBe(4);
   });
 
   it('accepts the Azure CLI cloud names in any case', () => {
