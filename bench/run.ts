@@ -30,6 +30,7 @@ const OPTIONAL_SECTIONS: readonly { readonly name: string; readonly module: stri
   { name: 'events', module: './events', exportName: 'benchEvents' },
   { name: 'dashboard', module: './dashboard', exportName: 'benchDashboard' },
   { name: 'shared-identity', module: './shared-identity', exportName: 'benchSharedIdentity' },
+  { name: 'worker-memory', module: './worker-memory', exportName: 'benchWorkerMemory' },
 ];
 
 export interface EstateMeasurement {

@@ -14,7 +14,7 @@ import type { BatchOutcome } from './processor';
 import { ChangeProcessor, describe } from './processor';
 import type { Settings } from './settings';
 import { DEFAULT_RUN_ROLE, inScope } from './settings';
-import { stateFromInventory, SubscriptionStates } from './subscription-state';
+import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
 
 /** Where the app writes its log lines (InvocationContext in the host, the console locally). */
 export interface AppLog {
@@ -24,7 +24,7 @@ export interface AppLog {
 }
 
 export interface AuditorAppOptions {
-  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole'>>;
+  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole' | 'stateCacheRows'>>;
   readonly provider: InventoryProvider;
   readonly store: FindingsStore;
   readonly publisher?: FindingChangePublisher;
@@ -86,7 +86,7 @@ export class AuditorApp {
   readonly processor: ChangeProcessor;
 
   constructor(readonly options: AuditorAppOptions) {
-    this.states = new SubscriptionStates(options.provider, options.stateTtlMs ?? 30 * 60_000);
+    this.states = new SubscriptionStates(options.provider, options.stateTtlMs ?? 30 * 60_000, Date.now, options.settings.stateCacheRows ?? DEFAULT_STATE_CACHE_ROWS);
     this.processor = new ChangeProcessor({
       provider: options.provider,
       states: this.states,

@@ -3,6 +3,7 @@
  * is collected so an operator fixes them in one pass instead of one deployment per typo.
  */
 import { CLOUD_NAMES_ACCEPTED, cloudFromName } from '../live';
+import { DEFAULT_STATE_CACHE_ROWS } from './subscription-state';
 
 export type InventorySetting = { readonly kind: 'resource-graph' } | { readonly kind: 'snapshot'; readonly path: string };
 
@@ -37,6 +38,8 @@ export interface Settings {
   readonly requireSignIn: boolean;
   /** The app role a caller needs to run an audit (POST /api/audit). */
   readonly runRole: string;
+  /** Resource rows of subscription states an instance keeps in memory (least recently used dropped first). */
+  readonly stateCacheRows: number;
 }
 
 /** Every setting the app reads, with its default (documented in the README, "Settings"). */
@@ -55,6 +58,7 @@ export const SETTING_NAMES = [
   'AML_AUDITOR_ARM_ENDPOINT',
   'AML_AUDITOR_REQUIRE_SIGN_IN',
   'AML_AUDITOR_RUN_ROLE',
+  'AML_AUDITOR_STATE_CACHE_ROWS',
 ] as const;
 
 export const DEFAULT_SWEEP_SCHEDULE = '0 0 */6 * * *';
@@ -62,6 +66,7 @@ export const DEFAULT_QUEUE_NAME = 'aml-auditor-sweeps';
 export const DEFAULT_COALESCE_MS = 100;
 export const DEFAULT_RUN_ROLE = 'Auditor.Run';
 const MAX_COALESCE_MS = 10_000;
+const MAX_STATE_CACHE_ROWS = 10_000_000;
 
 export class SettingsError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -147,6 +152,14 @@ export function loadSettings(env: Environment): Settings {
     else coalesceMs = parsed;
   }
 
+  const cacheRaw = value('AML_AUDITOR_STATE_CACHE_ROWS');
+  let stateCacheRows = DEFAULT_STATE_CACHE_ROWS;
+  if (cacheRaw !== undefined) {
+    const parsed = Number(cacheRaw);
+    if (!/^\d+$/.test(cacheRaw) || parsed < 1 || parsed > MAX_STATE_CACHE_ROWS) problems.push(`AML_AUDITOR_STATE_CACHE_ROWS: '${cacheRaw}' is not a whole number of rows from 1 to ${MAX_STATE_CACHE_ROWS}`);
+    else stateCacheRows = parsed;
+  }
+
   const cloudRaw = value('AML_AUDITOR_CLOUD') ?? 'AzurePublicCloud';
   const cloud = cloudFromName(cloudRaw);
   if (cloud === undefined) problems.push(`AML_AUDITOR_CLOUD: '${cloudRaw}' is not one of ${CLOUD_NAMES_ACCEPTED}`);
@@ -174,6 +187,7 @@ export function loadSettings(env: Environment): Settings {
     armEndpoint,
     requireSignIn: signInRaw === 'true',
     runRole,
+    stateCacheRows,
   };
 }
 

@@ -55,18 +55,32 @@ export function maxTime(a: string | undefined, b: string): string {
 }
 
 /**
+ * How many resource rows of subscription states one instance keeps (the sum over subscriptions).
+ * A state costs about 2.4 KiB of heap per row (rows, versions and the estate graph; `npm run bench`,
+ * section worker-memory, on the generated mix), so the default bounds the cache near 120 MiB, well
+ * inside a Flex Consumption instance's 2 GB beside the sweep that may run in the same worker.
+ */
+export const DEFAULT_STATE_CACHE_ROWS = 50_000;
+
+/**
  * Per-subscription states of this instance. A missing or expired state is read whole from the
  * inventory (a cold instance, or the periodic refresh that catches changes whose events were
- * lost); sweeps replace it with what they read.
+ * lost); sweeps replace it with what they read. The cache is bounded by rows: past `maxRows`, the
+ * least recently used subscriptions are dropped, and their next event reads them whole again, as
+ * a cold instance would (their versions go with them, so nothing is judged from a partial state).
+ * The state just used is always kept, even alone over the bound.
  */
 export class SubscriptionStates {
+  /** In order of use, least recent first (a Map keeps insertion order). */
   private readonly states = new Map<string, SubscriptionState>();
   private readonly loading = new Map<string, Promise<SubscriptionState>>();
+  private evictions = 0;
 
   constructor(
     private readonly provider: InventoryProvider,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly maxRows: number = DEFAULT_STATE_CACHE_ROWS,
   ) {}
 
   async get(subscriptionId: string): Promise<SubscriptionState> {
@@ -74,14 +88,17 @@ export class SubscriptionStates {
     const current = this.states.get(key);
     // A state read with gaps is never trusted as good: the next use reads the subscription again
     // (its versions are carried over, so no event is rolled back).
-    if (current !== undefined && current.gaps.length === 0 && this.now() - current.loadedAt < this.ttlMs) return current;
+    if (current !== undefined && current.gaps.length === 0 && this.now() - current.loadedAt < this.ttlMs) {
+      this.keep(key, current);
+      return current;
+    }
     const pending = this.loading.get(key);
     if (pending) return pending;
     const load = this.provider
       .readSubscription(key)
       .then((inventory) => {
         const state = stateFromInventory(key, inventory, this.now(), current);
-        this.states.set(key, state);
+        this.keep(key, state);
         return state;
       })
       .finally(() => this.loading.delete(key));
@@ -90,10 +107,30 @@ export class SubscriptionStates {
   }
 
   set(state: SubscriptionState): void {
-    this.states.set(state.subscriptionId.toLowerCase(), state);
+    this.keep(state.subscriptionId.toLowerCase(), state);
   }
 
   peek(subscriptionId: string): SubscriptionState | undefined {
     return this.states.get(subscriptionId.toLowerCase());
+  }
+
+  /** What the cache holds now: for the bench and the log. */
+  size(): { readonly subscriptions: number; readonly rows: number; readonly evictions: number } {
+    let rows = 0;
+    for (const state of this.states.values()) rows += state.rows.size;
+    return { subscriptions: this.states.size, rows, evictions: this.evictions };
+  }
+
+  /** Marks the state most recently used, then drops the least recently used past the bound. */
+  private keep(key: string, state: SubscriptionState): void {
+    this.states.delete(key);
+    this.states.set(key, state);
+    let rows = this.size().rows;
+    for (const [oldest, held] of this.states) {
+      if (rows <= this.maxRows || oldest === key) break;
+      this.states.delete(oldest);
+      rows -= held.rows.size;
+      this.evictions++;
+    }
   }
 }

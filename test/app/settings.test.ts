@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_NAME, DEFAULT_SWEEP_SCHEDULE, inScope, loadSettings, SettingsError } from '../../src/app/settings';
+import { DEFAULT_STATE_CACHE_ROWS } from '../../src/app/subscription-state';
 
 const minimal = { AML_AUDITOR_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' };
 
@@ -22,7 +23,17 @@ describe('loadSettings', () => {
     expect(settings.queueName).toBe(DEFAULT_QUEUE_NAME);
     expect(settings.eventGridTopicEndpoint).toBeUndefined();
     expect(settings.autoRemediation).toBe(false);
+    expect(settings.stateCacheRows).toBe(DEFAULT_STATE_CACHE_ROWS);
     expect(inScope(settings, 'ANY-subscription')).toBe(true);
+  });
+
+  it('bounds the in-memory subscription states by AML_AUDITOR_STATE_CACHE_ROWS (a whole number from 1)', () => {
+    expect(loadSettings({ ...minimal, AML_AUDITOR_STATE_CACHE_ROWS: '200000' }).stateCacheRows).toBe(200_000);
+    for (const bad of ['0', '-1', '1e6', 'lots']) {
+      const problems = problemsOf({ ...minimal, AML_AUDITOR_STATE_CACHE_ROWS: bad });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^AML_AUDITOR_STATE_CACHE_ROWS: /);
+    }
   });
 
   it('reads a scope, a snapshot inventory and a managed-identity account URL', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { stateFromInventory } from '../../src/app/subscription-state';
+import { SnapshotInventoryProvider } from '../../src/app/inventory';
+import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from '../../src/app/subscription-state';
 import { idKey } from '../../src/core/ids';
-import type { Inventory } from '../../src/inventory/types';
+import type { Inventory, ResourceRow } from '../../src/inventory/types';
 import { PROD, STORAGE_ID, storageRow } from './fixtures/events';
 
 const inventory = (defaultAction: 'Allow' | 'Deny', capturedAt: string): Inventory => ({ capturedAt, resources: [storageRow(defaultAction)], warnings: [], gaps: [] });
@@ -19,5 +20,65 @@ describe('stateFromInventory', () => {
     // A read at 10:06 is newer than the event: the read wins.
     const freshRead = stateFromInventory(PROD, inventory('Deny', '2026-11-24T10:06:00.000Z'), 2, afterEvent);
     expect(actionOf(freshRead.rows.get(idKey(STORAGE_ID)))).toBe('Deny');
+  });
+});
+
+describe('SubscriptionStates: a bounded cache', () => {
+  const SUBSCRIPTIONS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'] as const;
+  /** The sample's storage account, moved to another subscription and name. */
+  const storageIn = (subscription: string, index: number): ResourceRow => ({ ...storageRow('Deny'), id: `/subscriptions/${subscription}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st${index}`, name: `st${index}`, subscriptionId: subscription });
+
+  /** The snapshot provider over three subscriptions (`rowsEach` rows each), counting whole reads. */
+  function provider(rowsEach: number): { readonly source: SnapshotInventoryProvider; readonly reads: string[] } {
+    const resources = SUBSCRIPTIONS.flatMap((subscription) => Array.from({ length: rowsEach }, (_, index) => storageIn(subscription, index)));
+    const source = new SnapshotInventoryProvider({ capturedAt: '2026-11-24T10:00:00.000Z', resources, warnings: [], gaps: [] });
+    const reads: string[] = [];
+    const read = source.readSubscription.bind(source);
+    source.readSubscription = (subscriptionId: string) => {
+      reads.push(subscriptionId);
+      return read(subscriptionId);
+    };
+    return { source, reads };
+  }
+
+  it('drops the least recently used subscription past the bound; its next use reads it whole again', async () => {
+    const { source, reads } = provider(1);
+    const [a, b, c] = SUBSCRIPTIONS;
+    const states = new SubscriptionStates(source, 60_000, () => 0, 2);
+    await states.get(a);
+    await states.get(b);
+    await states.get(a); // a is now the more recent of the two
+    expect(reads).toEqual([a, b]);
+    await states.get(c);
+    expect(states.peek(b)).toBeUndefined();
+    expect(states.peek(a)?.rows.size).toBe(1);
+    expect(states.peek(c)?.rows.size).toBe(1);
+    expect(states.size()).toEqual({ subscriptions: 2, rows: 2, evictions: 1 });
+    const again = await states.get(b);
+    expect(again.estate.storageAccount(storageIn(b, 0).id)?.defaultAction).toBe('Deny');
+    expect(reads).toEqual([a, b, c, b]);
+    expect(states.peek(a)).toBeUndefined();
+  });
+
+  it('a state set by a sweep counts as used, and is bounded the same way', async () => {
+    const { source } = provider(2);
+    const [a, b] = SUBSCRIPTIONS;
+    const states = new SubscriptionStates(source, 60_000, () => 0, 3);
+    await states.get(a);
+    states.set(stateFromInventory(b, await source.readSubscription(b), 0));
+    expect(states.peek(a)).toBeUndefined();
+    expect(states.size()).toEqual({ subscriptions: 1, rows: 2, evictions: 1 });
+  });
+
+  it('keeps the state just used even when it alone is over the bound', async () => {
+    const { source } = provider(5);
+    const states = new SubscriptionStates(source, 60_000, () => 0, 2);
+    const state = await states.get(SUBSCRIPTIONS[0]);
+    expect(state.rows.size).toBe(5);
+    expect(states.peek(SUBSCRIPTIONS[0])).toBe(state);
+  });
+
+  it('is bounded by default', () => {
+    expect(DEFAULT_STATE_CACHE_ROWS).toBe(50_000);
   });
 });
