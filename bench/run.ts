@@ -186,6 +186,7 @@ function optionalSection(entry: (typeof OPTIONAL_SECTIONS)[number]): BenchSectio
   let loaded: Record<string, unknown>;
   try {
     // A computed specifier: the module may not exist in this build, and that is fine.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, and require() tells a missing module apart synchronously
     loaded = require(entry.module) as Record<string, unknown>;
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? (error as { code: unknown }).code : undefined;

@@ -20,7 +20,8 @@ export async function benchSharedIdentity(): Promise<string[]> {
   const resources: ResourceRow[] = generated.resources.map((row) =>
     String(row.type) === 'microsoft.containerservice/managedclusters' ? { ...row, identity: { type: 'SystemAssigned', principalId: SHARED_PRINCIPAL } } : row,
   );
-  const subscription = String(resources[0]?.subscriptionId ?? guidFrom('subscription'));
+  const first = resources[0]?.subscriptionId;
+  const subscription = typeof first === 'string' ? first : guidFrom('subscription');
   for (let index = 0; index < GRANTS; index++) {
     resources.push(roleAssignment(guidFrom(`shared-grant-${index}`), { principalId: SHARED_PRINCIPAL, role: 'Reader', scope: `/subscriptions/${subscription}/resourceGroups/rg-app-${index}` }));
   }

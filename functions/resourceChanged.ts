@@ -22,7 +22,7 @@ export async function resourceChanged(event: unknown, context: InvocationContext
 }
 
 function eventIdOf(event: unknown): string {
-  return typeof event === 'object' && event !== null && 'id' in event ? String((event as { id: unknown }).id) : '(no id)';
+  return typeof event === 'object' && event !== null && 'id' in event ? String((event).id) : '(no id)';
 }
 
 app.eventGrid<unknown>('resourceChanged', { handler: resourceChanged });

@@ -30,7 +30,7 @@ export function clientPrincipalOf(request: HttpRequest): ClientPrincipal | undef
   if (!Array.isArray(value.claims)) return undefined;
   const roleType = typeof value.role_typ === 'string' ? value.role_typ : 'roles';
   const nameType = typeof value.name_typ === 'string' ? value.name_typ : 'name';
-  const claims = value.claims.filter((claim): claim is { typ: string; val: string } => typeof claim === 'object' && claim !== null && typeof claim.typ === 'string' && typeof claim.val === 'string');
+  const claims = (value.claims as readonly unknown[]).filter(isClaim);
   return {
     name: claims.find((claim) => claim.typ === nameType)?.val,
     roles: claims.filter((claim) => claim.typ === roleType || claim.typ === 'roles').map((claim) => claim.val),
@@ -46,4 +46,10 @@ export function accessDenied(request: HttpRequest, settings: Pick<Settings, 'req
     return { status: 403, jsonBody: { error: `running an audit needs the app role '${settings.runRole}'; ask an owner of the auditor's app registration to assign it` } };
   }
   return undefined;
+}
+
+function isClaim(claim: unknown): claim is { typ: string; val: string } {
+  if (typeof claim !== 'object' || claim === null) return false;
+  const fields = claim as Record<string, unknown>;
+  return typeof fields.typ === 'string' && typeof fields.val === 'string';
 }

@@ -231,7 +231,7 @@ export class ChangeProcessor {
     }
     // A fresh VNet row embeds its subnets: standalone subnet rows (from notifications) it supersedes must go, or they would win in the estate.
     for (const change of [...applied]) {
-      if (change.kind !== 'upsert' || String(change.row.type ?? '').toLowerCase() !== 'microsoft.network/virtualnetworks') continue;
+      if (change.kind !== 'upsert' || (typeof change.row.type === 'string' ? change.row.type : '').toLowerCase() !== 'microsoft.network/virtualnetworks') continue;
       const prefix = `${idKey(change.row.id)}/subnets/`;
       for (const [rowKey, row] of rows) if (rowKey.startsWith(prefix) && (versions.get(rowKey) ?? '') <= change.time) remove(rowKey, row.id, change.time);
     }

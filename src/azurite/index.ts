@@ -70,7 +70,7 @@ export async function startAzuriteTable(options: AzuriteOptions = {}): Promise<R
   const TableServer = defaultExport<ServerConstructor>('azurite/dist/src/table/TableServer');
   const TableConfiguration = defaultExport<ConfigurationConstructor>('azurite/dist/src/table/TableConfiguration');
   const inMemory = options.inMemory === true || options.location === undefined;
-  const dbPath = inMemory ? '__azurite_db_table__.json' : join(ensureDir(options.location as string), '__azurite_db_table__.json');
+  const dbPath = inMemory ? '__azurite_db_table__.json' : join(ensureDir(options.location), '__azurite_db_table__.json');
   // Positional arguments of TableConfiguration (azurite 3.35, dist/src/table/TableConfiguration.js).
   const configuration = new TableConfiguration(
     HOST,
@@ -107,7 +107,7 @@ export async function startAzuriteQueue(options: AzuriteOptions = {}): Promise<R
   const QueueServer = defaultExport<ServerConstructor>('azurite/dist/src/queue/QueueServer');
   const QueueConfiguration = defaultExport<ConfigurationConstructor>('azurite/dist/src/queue/QueueConfiguration');
   const inMemory = options.inMemory === true || options.location === undefined;
-  const folder = inMemory ? '.' : ensureDir(options.location as string);
+  const folder = inMemory ? '.' : ensureDir(options.location);
   const configuration = new QueueConfiguration(
     HOST,
     options.port ?? 0,

@@ -22,7 +22,7 @@ export function parseOptions(argv: readonly string[], options: OptionsConfig, co
       else if (token.kind === 'positional') left.push(token.value);
       else list = undefined;
     }
-    if (extra.size === 0) return { values: values as ParsedValues, positionals };
+    if (extra.size === 0) return { values: values, positionals };
     const merged: Record<string, unknown> = { ...values };
     for (const [name, more] of extra) merged[name] = [...((values as Record<string, unknown[]>)[name] ?? []), ...more];
     return { values: merged as ParsedValues, positionals: left };

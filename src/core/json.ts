@@ -46,6 +46,14 @@ export function asBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
+/**
+ * Array.isArray for a value typed as a list that may still not be one at run time (a hand-made or
+ * malformed object): unlike the built-in, it keeps the element type instead of narrowing to any[].
+ */
+export function isListOf<T>(value: readonly T[] | null | undefined): value is readonly T[] {
+  return Array.isArray(value);
+}
+
 export function asArray(value: unknown): readonly unknown[] | undefined {
   return Array.isArray(value) ? value : undefined;
 }

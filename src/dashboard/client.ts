@@ -154,7 +154,8 @@ export function dashboardClient(): void {
   };
   // The page's own sign-in (App Service authentication's cookie) covers what it reads: never a key in a URL.
   const withKey = (url: string): string => url;
-  const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value));
+  const text = (value: unknown): string =>
+    typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === null || value === undefined ? '' : (JSON.stringify(value) ?? '');
   const textOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
   /** The edge: whatever the API sent, a row holds strings where strings are expected. */

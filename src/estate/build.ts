@@ -159,7 +159,7 @@ export function buildEstate(inventory: Inventory): Estate {
         for (const subnet of objectsOf(pick(properties, 'subnets'))) {
           const subnetId = refId(subnet);
           if (subnetId === undefined) continue;
-          const subnetView = readSubnet(baseView({ ...(subnet as object), id: subnetId } as ResourceRow, 'microsoft.network/virtualnetworks/subnets'), subnet, view.id);
+          const subnetView = readSubnet(baseView({ ...(subnet as object), id: subnetId }, 'microsoft.network/virtualnetworks/subnets'), subnet, view.id);
           if (!subnets.byKey.has(subnetView.key)) {
             subnets.add(subnetView);
           }

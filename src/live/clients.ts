@@ -84,7 +84,7 @@ function restErrorOf(response: PipelineResponse): RestError {
   let message = `ARM answered ${response.status}`;
   try {
     const body = JSON.parse(response.bodyAsText ?? '') as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.message === 'string') message = `${message}: ${String(body.error.code ?? '')} ${body.error.message}`.trim();
+    if (typeof body.error?.message === 'string') message = `${message}: ${typeof body.error.code === 'string' ? body.error.code : ''} ${body.error.message}`.trim();
   } catch {
     // Not JSON: the status alone says enough.
   }

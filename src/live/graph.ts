@@ -197,7 +197,7 @@ async function subscriptionsOfGroup(client: ResourceGraphClient, groupId: string
 
 /** `objectArray` rows; an object keyed "0","1",… (5.0.0-beta.4's shape) is accepted too. */
 function rowsOf(data: unknown): readonly unknown[] | undefined {
-  if (Array.isArray(data)) return data;
+  if (Array.isArray(data)) return data as readonly unknown[];
   if (isObject(data) && Object.keys(data).every((key) => /^\d+$/.test(key))) {
     return Object.keys(data)
       .sort((a, b) => Number(a) - Number(b))

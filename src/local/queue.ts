@@ -1,5 +1,3 @@
-import type { SweepMessage } from '../app/sweep-message';
-
 /**
  * The sweep queue of `npm start`, in process. In Azure, sweepScheduled writes to a Storage queue
  * and the host runs sweepSubscription on as many instances as the queue needs, retrying a
@@ -37,7 +35,7 @@ export class LocalSweepQueue {
     private readonly retryDelayMs = 200,
   ) {}
 
-  enqueue(messages: readonly (SweepMessage | unknown)[]): void {
+  enqueue(messages: readonly unknown[]): void {
     for (const message of messages) this.waiting.push({ message, dequeueCount: 0 });
     this.running ??= this.drain().finally(() => {
       this.running = undefined;

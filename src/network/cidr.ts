@@ -145,7 +145,7 @@ function formatIpv6(ip: IPv6): string {
 
 /** Formats an address of a record's family the way parseCidr does. */
 export function formatAddress(ip: AbstractIPNum): string {
-  return ip instanceof IPv6 ? formatIpv6(ip) : ip.toString();
+  return ip instanceof IPv6 ? formatIpv6(ip) : (ip as IPv4).toString();
 }
 
 /** A CIDR or bare IP (IPv4 or IPv6); undefined when malformed. A bare IP is a /32 or /128. */

@@ -10,6 +10,7 @@
  * the port is allowed); the same holds for Deny.
  */
 import { regionKey } from '../core/ids';
+import { isListOf } from '../core/json';
 import { buildAddressSet, EMPTY_SET, setContains, setCoversSet, setsOverlap, unionSets, BOTH_FAMILIES } from './address-set';
 import type { AddressSet, FamilyFilter } from './address-set';
 import { cidrRecord } from './cidr';
@@ -272,12 +273,12 @@ function compilesSafely(rule: NsgRule): boolean {
 
 function compileDirection(nsg: ParsedNsg, direction: Direction): (Entry | PendingRule)[] {
   const rules = direction === 'Inbound' ? nsg.inbound : nsg.outbound;
-  const lazy = Array.isArray(rules) && (isFromParser(nsg) || rules.every(compilesSafely));
-  const entries: (Entry | PendingRule)[] = Array.isArray(rules)
+  const lazy = isListOf(rules) && (isFromParser(nsg) || rules.every(compilesSafely));
+  const entries: (Entry | PendingRule)[] = isListOf(rules)
     ? rules.map((rule): Entry | PendingRule => (lazy ? { kind: 'pending', nsg, rule } : compileRule(nsg, rule)))
     : [];
   const skipped = nsg.skippedRules;
-  if (Array.isArray(skipped)) {
+  if (isListOf(skipped)) {
     for (const rule of skipped) {
       if (rule.direction !== undefined && rule.direction !== direction) continue;
       const ref: RuleRef | undefined =
@@ -287,7 +288,7 @@ function compileDirection(nsg: ParsedNsg, direction: Direction): (Entry | Pendin
       // Without a priority it could sit anywhere: put it first so that every verdict depends on it.
       entries.push({ kind: 'skipped', priority: rule.priority ?? -1, access: rule.access, reason: `malformed rule skipped: ${rule.problem}`, ref });
     }
-  } else if (Array.isArray(nsg.problems) && nsg.problems.length > 0) {
+  } else if (isListOf(nsg.problems) && nsg.problems.length > 0) {
     entries.push({ kind: 'skipped', priority: -1, access: undefined, reason: `the NSG has malformed rules: ${shown(String(nsg.problems[0]))}`, ref: undefined });
   }
   // Stable sort: equal priorities keep their order.
@@ -771,7 +772,7 @@ export function evaluatePath(nsgs: readonly ParsedNsg[], query: TrafficQuery, ta
     if (typeof context === 'string') return { decision: 'unknown', reason: context };
     const decidedBy: RuleRef[] = [];
     let firstUnknown: NsgOutcome | undefined;
-    for (const nsg of Array.isArray(nsgs) ? nsgs : []) {
+    for (const nsg of isListOf(nsgs) ? nsgs : []) {
       if (!nsg || typeof nsg !== 'object') {
         firstUnknown ??= { kind: 'unknown', reason: 'an NSG on the path could not be read', rule: undefined };
         continue;

@@ -11,7 +11,7 @@
  * itself fully shadowed by even more specific routes) has another next hop than the chosen one;
  * prefixesNotRoutedToInternet reports the prefix when any governing route is not `Internet`.
  */
-import { isObject } from '../core/json';
+import { isListOf, isObject } from '../core/json';
 import { regionKey } from '../core/ids';
 import { buildAddressSet, setContains } from './address-set';
 import { cidrRecord } from './cidr';
@@ -82,7 +82,7 @@ export function parseRouteTable(id: string, name: string, properties: unknown): 
 
 /** Forced tunneling: the 0.0.0.0/0 route whose next hop is not `Internet`; undefined when there is none. */
 export function forcedTunnelRoute(rt: ParsedRouteTable | undefined): ParsedRoute | undefined {
-  if (!rt || !Array.isArray(rt.routes)) return undefined;
+  if (!rt || !isListOf(rt.routes)) return undefined;
   return rt.routes.find((route) => {
     const record = cidrRecord(route.addressPrefix);
     return record !== undefined && !record.isV6 && record.parsed.prefixLength === 0 && String(route.nextHopType).toLowerCase() !== 'internet';
@@ -202,7 +202,7 @@ const SYSTEM_SOURCES: readonly RouteSource[] = [SYSTEM_DEFAULT_V4, SYSTEM_DEFAUL
 function compileTable(rt: ParsedRouteTable | undefined, tags: ServiceTagIndex | undefined): CompiledTable {
   const sources: RouteSource[] = [];
   const tagRoutes: TagRoute[] = [];
-  const routes = rt && Array.isArray(rt.routes) ? rt.routes : [];
+  const routes = rt && isListOf(rt.routes) ? rt.routes : [];
   routes.forEach((route, order) => {
     const record = cidrRecord(route.addressPrefix);
     if (record) {
@@ -216,8 +216,8 @@ function compileTable(rt: ParsedRouteTable | undefined, tags: ServiceTagIndex | 
   });
   sources.push(...SYSTEM_SOURCES);
   let skipped: (string | undefined)[] = [];
-  if (rt && Array.isArray(rt.skippedRoutes)) skipped = rt.skippedRoutes.map((route) => route.addressPrefix);
-  else if (rt && Array.isArray(rt.problems) && rt.problems.length > 0) skipped = [undefined];
+  if (rt && isListOf(rt.skippedRoutes)) skipped = rt.skippedRoutes.map((route) => route.addressPrefix);
+  else if (rt && isListOf(rt.problems) && rt.problems.length > 0) skipped = [undefined];
   return { sources, tagRoutes, skipped };
 }
 

@@ -31,7 +31,7 @@ export function isWriteConflict(error: unknown): boolean {
 
 export function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('statusCode' in error)) return undefined;
-  const status = (error as { statusCode: unknown }).statusCode;
+  const status = (error).statusCode;
   return typeof status === 'number' ? status : undefined;
 }
 
@@ -39,7 +39,7 @@ export function statusOf(error: unknown): number | undefined {
 export function storeFailure(error: unknown, endpoint: string, action: string): Error {
   if (error instanceof StoreError) return error;
   const status = statusOf(error);
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error).code) : '';
   const firstLine = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
   if (status === undefined) {
     return new StoreUnavailableError(`findings store unreachable at ${endpoint} while ${action}: ${code || firstLine}`, { cause: error });

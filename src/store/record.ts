@@ -49,7 +49,7 @@ export function canonicalJson(value: JsonValue | Evidence): string {
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Evidence)[key] ?? null)}`).join(',')}}`;
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson((value)[key] ?? null)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -188,7 +188,7 @@ describe('events read Azure Resource Manager, each resource on its own', () => {
 
     // The upgrade: ARM now answers Premium. The Resource Notifications payload has no sku at all.
     registry.sku = { name: 'Premium' };
-    const event = notificationEvent({ ...registry, sku: undefined } as ResourceRow, at(1_000));
+    const event = notificationEvent({ ...registry, sku: undefined }, at(1_000));
     const parsed = parseEvent(event);
     if (parsed.outcome !== 'change') throw new Error('fixture');
     const [outcome] = await processor.submit([parsed.change]);

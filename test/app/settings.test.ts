@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_NAME, DEFAULT_SWEEP_SCHEDULE, inScope, loadSettings, SettingsError } from '../../src/app/settings';
 import { DEFAULT_STATE_CACHE_ROWS } from '../../src/app/subscription-state';
@@ -104,8 +106,6 @@ describe('loadSettings', () => {
 
 describe('every setting is documented', () => {
   it('local.settings.sample.json and the README name every setting loadSettings reads, and the sample settings load', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const { SETTING_NAMES } = await import('../../src/app/settings');
     const root = join(__dirname, '..', '..');
     const sample = JSON.parse(readFileSync(join(root, 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };

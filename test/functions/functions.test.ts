@@ -198,7 +198,7 @@ describe('audit and findings (HTTP)', () => {
     [{ severty: 'high' }, 'unknown query parameter'],
   ])('GET /api/findings answers 400 for %j', async (query, message) => {
     await install();
-    const response = await findings(get(query as Record<string, string>), context('findings'));
+    const response = await findings(get(query), context('findings'));
     expect(response.status).toBe(400);
     expect((response.jsonBody as { error: string }).error).toContain(message);
   });

@@ -69,7 +69,7 @@ describe('forcedTunnelRoute', () => {
     [[['v6', '::/0', 'VirtualAppliance', 'fd00::4']] as RouteSpec[], undefined],
     [[], undefined],
   ])('%j → %s', (routes, expected) => {
-    expect(forcedTunnelRoute(table(...(routes as RouteSpec[])))?.name).toBe(expected);
+    expect(forcedTunnelRoute(table(...(routes)))?.name).toBe(expected);
   });
 
   it('tolerates undefined', () => expect(forcedTunnelRoute(undefined)).toBeUndefined());

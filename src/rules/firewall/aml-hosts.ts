@@ -95,9 +95,9 @@ export const firewallAmlHostsRule = defineRule<FirewallTarget, MessageId>({
     const ordered = orderedFirewallRules(rulebase);
     const resolveIpGroup = (id: string): readonly string[] | undefined => estate.ipGroup(id)?.ipAddresses;
     const subnetNames = [...new Set(target.subnets.map((item) => nameOf(item.subnetId)))].join(', ');
-    const coveredBy: { [key: string]: JsonValue }[] = [];
-    const deniedBy: { [key: string]: JsonValue }[] = [];
-    const uncertain: { [key: string]: JsonValue }[] = [];
+    const coveredBy: { host: string; subnetId: string; decidedBy: JsonValue }[] = [];
+    const deniedBy: { host: string; subnetId: string; decidedBy: JsonValue }[] = [];
+    const uncertain: { host: string; subnetId: string; reason: string; rule: JsonValue }[] = [];
     const subnets = uniqueSubnets(target.subnets);
     for (const host of AML_HOSTS) {
       for (const subnet of subnets) {
@@ -107,8 +107,8 @@ export const firewallAmlHostsRule = defineRule<FirewallTarget, MessageId>({
         else uncertain.push({ host, subnetId: subnet.subnetId, reason: verdict.reason, rule: refJson(verdict.rule) });
       }
     }
-    const missingHosts = [...new Set(deniedBy.map((item) => String(item.host)))];
-    const uncertainHosts = [...new Set(uncertain.map((item) => String(item.host)))].filter((host) => !missingHosts.includes(host));
+    const missingHosts = [...new Set(deniedBy.map((item) => item.host))];
+    const uncertainHosts = [...new Set(uncertain.map((item) => item.host))].filter((host) => !missingHosts.includes(host));
     const evidence = {
       firewallId: firewall.id,
       firewallPolicyIds: [...rulebase.policyIds],
@@ -126,10 +126,10 @@ export const firewallAmlHostsRule = defineRule<FirewallTarget, MessageId>({
       return { status: 'fail', messageId: 'missingHosts', data: { name: firewall.name, hosts: missingHosts.join(', '), subnets: subnetNames, decidedBy }, evidence };
     }
     if (rulebase.missing.length > 0) {
-      return { status: 'unknown', messageId: 'missingRules', data: { name: firewall.name, reason: String(uncertain[0]?.reason ?? 'its rules are not all in the inventory') }, evidence };
+      return { status: 'unknown', messageId: 'missingRules', data: { name: firewall.name, reason: uncertain[0]?.reason ?? 'its rules are not all in the inventory' }, evidence };
     }
     if (uncertain.length > 0) {
-      return { status: 'unknown', messageId: 'undetermined', data: { name: firewall.name, hosts: uncertainHosts.join(', '), reason: String(uncertain[0]?.reason) }, evidence };
+      return { status: 'unknown', messageId: 'undetermined', data: { name: firewall.name, hosts: uncertainHosts.join(', '), reason: uncertain[0]?.reason ?? '' }, evidence };
     }
     return { status: 'pass', messageId: 'covered', data: { name: firewall.name, subnets: subnetNames }, evidence };
   },

@@ -49,7 +49,10 @@ function scopesOf(rule: NsgRule, vnetPrefixes: readonly string[] | undefined): D
   return [...scopes];
 }
 
-function ruleJson(nsgId: string, rule: NsgRule, scopes: readonly DefaultScope[]): { [key: string]: JsonValue } {
+/** A denying rule as evidence shows it. */
+type DenyingRule = { nsgId: string; rule: string; priority: number; direction: 'Outbound'; access: 'Deny'; protocol: string; destinations: string[]; destinationPorts: string[]; denies: DefaultScope[] };
+
+function ruleJson(nsgId: string, rule: NsgRule, scopes: readonly DefaultScope[]): DenyingRule {
   return {
     nsgId,
     rule: rule.name,
@@ -102,8 +105,8 @@ export const nsgAksDefaultOutboundRule = defineRule<ComputeSubnetTarget, Message
     }
     const { subnet, nsg } = gate;
     const vnetPrefixes = estate.virtualNetwork(subnet.vnetId)?.addressPrefixes;
-    const denying: { [key: string]: JsonValue }[] = [];
-    const uncertain: { [key: string]: JsonValue }[] = [];
+    const denying: DenyingRule[] = [];
+    const uncertain: { nsgId: string; rule: string | null; priority: number | null; reason: string; [key: string]: JsonValue }[] = [];
     for (const rule of nsg.parsed.outbound) {
       if (rule.isDefault || rule.access !== 'Deny') continue;
       const scopes = scopesOf(rule, vnetPrefixes);
@@ -121,11 +124,11 @@ export const nsgAksDefaultOutboundRule = defineRule<ComputeSubnetTarget, Message
     }
     const evidence = { nsgId: nsg.id, denyingRules: denying, uncertainRules: uncertain, computeIds };
     if (denying.length > 0) {
-      const rules = denying.map((rule) => `'${String(rule.rule)}' (priority ${String(rule.priority)}, denies ${(rule.denies as string[]).join(' and ')} traffic)`).join(', ');
+      const rules = denying.map((rule) => `'${rule.rule}' (priority ${rule.priority}, denies ${rule.denies.join(' and ')} traffic)`).join(', ');
       return { status: 'fail', messageId: 'overridden', data: { name, nsg: nsg.name, rules }, evidence };
     }
     if (uncertain.length > 0) {
-      return { status: 'unknown', messageId: 'undetermined', data: { name, nsg: nsg.name, reason: `rule '${String(uncertain[0]?.rule ?? '?')}': ${String(uncertain[0]?.reason)}` }, evidence };
+      return { status: 'unknown', messageId: 'undetermined', data: { name, nsg: nsg.name, reason: `rule '${uncertain[0]?.rule ?? '?'}': ${uncertain[0]?.reason ?? ''}` }, evidence };
     }
     return { status: 'pass', messageId: 'defaults', data: { name, nsg: nsg.name }, evidence };
   },

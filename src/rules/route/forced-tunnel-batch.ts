@@ -81,8 +81,8 @@ export const routeForcedTunnelBatchRule = defineRule<ComputeSubnetTarget, Messag
     const base = { routeTableId: table.id, forcedTunnelRoute: routeJson(forced), computeIds };
     const data = { name, route: forced.name, table: table.name, tags };
     if (!estate.serviceTags.hasData) return { status: 'unknown', messageId: 'noTags', data, evidence: { ...base, reason: 'no service-tag data' } };
-    const missing: { [key: string]: JsonValue }[] = [];
-    const undetermined: { [key: string]: JsonValue }[] = [];
+    const missing: { tag: string; region: string; prefixes: string[]; routes: JsonValue[] }[] = [];
+    const undetermined: { tag: string; region: string | null; reason: string }[] = [];
     for (const region of regionsOfUses(estate, target.uses)) {
       for (const tag of TAGS) {
         if (region === undefined) {
@@ -103,10 +103,10 @@ export const routeForcedTunnelBatchRule = defineRule<ComputeSubnetTarget, Messag
     }
     const evidence = { ...base, notRoutedToInternet: missing, undetermined };
     if (missing.length > 0) {
-      const text = missing.map((item) => `${String(item.tag)}.${String(item.region)} (${(item.prefixes as string[]).join(', ')})`).join('; ');
+      const text = missing.map((item) => `${item.tag}.${item.region} (${item.prefixes.join(', ')})`).join('; ');
       return { status: 'fail', messageId: 'notRouted', data: { ...data, missing: text }, evidence };
     }
-    if (undetermined.length > 0) return { status: 'unknown', messageId: 'undetermined', data: { ...data, reason: String(undetermined[0]?.reason) }, evidence };
+    if (undetermined.length > 0) return { status: 'unknown', messageId: 'undetermined', data: { ...data, reason: undetermined[0]?.reason ?? '' }, evidence };
     return { status: 'pass', messageId: 'routed', data, evidence };
   },
 });

@@ -239,8 +239,8 @@ function judgePath(path: OutboundPath, required: readonly RequiredOutbound[], re
       evidence: { path: path.label, nsgIds, restricted: null, reason: restriction.reason, rule: restriction.rule ? ruleRefJson(restriction.rule) : null },
     };
   }
-  const blocked: { [key: string]: JsonValue }[] = [];
-  const undetermined: { [key: string]: JsonValue }[] = [];
+  const blocked: { tag: string; regional: boolean; port: number; nsgId: string; rule: string; priority: number; region: string | null }[] = [];
+  const undetermined: { tag: string; regional: boolean; port: number; reason: string; rule: string | null; priority: number | null; region: string | null }[] = [];
   const allowed: string[] = [];
   for (const item of required) {
     const flow: Flow = { direction: 'Outbound', protocol: 'Tcp', ports: tcp(item.port), peer: serviceTag(item.tag) };
@@ -254,9 +254,9 @@ function judgePath(path: OutboundPath, required: readonly RequiredOutbound[], re
     }
   }
   const evidence = { path: path.label, nsgIds, restricted: true, restrictedBy: ruleRefJson(restriction.decidedBy), allowed, blocked, undetermined };
-  const blockedNames = blocked.map((item) => `${String(item.tag)}${item.regional ? `.${String(item.region ?? '<Region>')}` : ''} TCP ${String(item.port)} (rule '${String(item.rule)}', priority ${String(item.priority)})`);
+  const blockedNames = blocked.map((item) => `${item.tag}${item.regional ? `.${item.region ?? '<Region>'}` : ''} TCP ${item.port} (rule '${item.rule}', priority ${item.priority})`);
   if (blocked.length > 0) return { kind: 'fail', evidence, blocked: blockedNames };
-  if (undetermined.length > 0) return { kind: 'unknown', cause: 'flow', evidence, reason: String(undetermined[0]?.reason ?? '') };
+  if (undetermined.length > 0) return { kind: 'unknown', cause: 'flow', evidence, reason: undetermined[0]?.reason ?? '' };
   return { kind: 'pass', evidence, blocked: [] };
 }
 

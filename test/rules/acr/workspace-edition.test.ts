@@ -35,7 +35,7 @@ describe('acr.workspace-edition', () => {
   it('is unknown when the workspace has no sku', () => {
     const ws = compliantRows().find((row) => row.id === ids.workspace) as ResourceRow;
     const { sku: _sku, ...withoutSku } = ws;
-    const evaluation = judge(withRow(compliantRows(), withoutSku as ResourceRow));
+    const evaluation = judge(withRow(compliantRows(), withoutSku));
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.evidence).toMatchObject({ edition: null });
   });
