@@ -26,10 +26,18 @@ export interface Evaluation {
   readonly severity: Severity;
   readonly title: string;
   readonly message: string;
+  /**
+   * Which of the rule's messages (meta.messages) the outcome chose; the engine always sets it
+   * (CHECK_FAILED_MESSAGE_ID when the check threw). Not part of the contract's JSON finding.
+   */
+  readonly messageId?: string;
   readonly evidence: Evidence;
   /** Workspaces the subject serves, as written in the inventory. */
   readonly workspaceIds: readonly string[];
 }
+
+/** The messageId of an evaluation whose check threw: the message then says why, as data allows. */
+export const CHECK_FAILED_MESSAGE_ID = 'checkFailed';
 
 export interface Finding extends Evaluation {
   readonly status: FindingStatus;

@@ -1,5 +1,5 @@
 import type { AuditSummary, Evaluation, Finding, InventoryGap } from '../core/types';
-import { isFinding } from '../core/types';
+import { CHECK_FAILED_MESSAGE_ID, isFinding } from '../core/types';
 import type { Estate } from '../estate';
 import { allRules } from '../rules/registry';
 import type { AnyRule, CheckOutcome, RuleSubject } from '../rules/types';
@@ -94,7 +94,7 @@ function evaluate(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate):
   } catch (error) {
     // Malformed inventory must never crash an audit (docs/contract.md): the verdict is unknown, with the reason.
     const reason = error instanceof Error ? error.message : String(error);
-    outcome = { status: 'unknown', messageId: '', evidence: { error: reason } };
+    outcome = { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } };
     message = `The check could not be completed on this resource (${reason}); the inventory may hold malformed data.`;
   }
   return {
@@ -104,19 +104,26 @@ function evaluate(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate):
     severity: rule.meta.severity,
     title: rule.meta.title,
     message,
+    messageId: outcome.messageId,
     evidence: outcome.evidence ?? {},
     workspaceIds: subject.workspaceIds,
   };
 }
 
-/** Fills `{{name}}` placeholders; a missing value leaves the name visible rather than "undefined". */
+/** What a person reads where a rule gave no value for a placeholder: never "undefined", never "{{name}}". */
+export const MISSING_VALUE = '(not known)';
+
+/**
+ * Fills `{{name}}` placeholders. A value the rule did not give reads MISSING_VALUE: a template's
+ * syntax never reaches a user (test/conventions/messages.test.ts holds every rule to filling them all).
+ */
 export function formatMessage(template: string | undefined, data: Readonly<Record<string, string | number>> | undefined): string {
   if (template === undefined) return '';
   const parts = templateParts(template);
   let message = parts.literals[0] ?? '';
   for (let index = 0; index < parts.names.length; index += 1) {
     const value = data?.[parts.names[index] ?? ''];
-    message += (value === undefined ? parts.placeholders[index] : String(value)) + (parts.literals[index + 1] ?? '');
+    message += (value === undefined ? MISSING_VALUE : String(value)) + (parts.literals[index + 1] ?? '');
   }
   return message;
 }
@@ -125,8 +132,6 @@ export function formatMessage(template: string | undefined, data: Readonly<Recor
 interface TemplateParts {
   readonly literals: readonly string[];
   readonly names: readonly string[];
-  /** Each placeholder as written, shown when its value is missing. */
-  readonly placeholders: readonly string[];
 }
 
 // Rule messages are a few hundred fixed templates formatted ~70k times per large audit: each is cut
@@ -139,17 +144,15 @@ function templateParts(template: string): TemplateParts {
   if (parts === undefined) {
     const literals: string[] = [];
     const names: string[] = [];
-    const placeholders: string[] = [];
     const placeholder = /\{\{\s*(\w+)\s*\}\}/g;
     let start = 0;
     for (let match = placeholder.exec(template); match !== null; match = placeholder.exec(template)) {
       literals.push(template.slice(start, match.index));
       names.push(match[1] ?? '');
-      placeholders.push(match[0]);
       start = match.index + match[0].length;
     }
     literals.push(template.slice(start));
-    parts = { literals, names, placeholders };
+    parts = { literals, names };
     if (templates.size >= TEMPLATE_LIMIT) templates.clear();
     templates.set(template, parts);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acrComputeSubnetAllowedRule } from '../../../src/rules/acr/compute-subnet-allowed';
 import type { ResourceRow } from '../../../src/inventory/types';
 import { amlCluster, containerRegistry, estateOf, privateEndpoint, resourceId, vnet, workspace } from '../../support/arm';
-import { attachedIds, replaceSubnet, withDatabricks, withVnet } from '../../support/compute-fixtures';
+import { attachedIds, replaceSubnet, withAttachedVm, withDatabricks, withVnet } from '../../support/compute-fixtures';
 import { withProperty, withRegistry } from '../../support/firewalled-fixtures';
 import { compliantRows, ids, withoutRow, withRow } from '../../support/scenario';
 import { evaluateRule, verdictFor } from '../../support/rules';
@@ -97,5 +97,12 @@ describe('acr.compute-subnet-allowed', () => {
     const ws = workspace({ name: 'ws-public', containerRegistryId: resourceId('Microsoft.ContainerRegistry', 'registries', 'acrpublic') });
     const rows = [ws, containerRegistry({ name: 'acrpublic', defaultAction: 'Deny' }), amlCluster(ws, { name: 'cpu' })];
     expect(evaluateRule(rule, estateOf(rows))).toEqual([]);
+  });
+
+  it('is not applicable when only an attached VM of the workspace runs in a subnet', () => {
+    const vmOnly = withAttachedVm().filter((row) => !([ids.cluster, ids.instance, ids.aksCompute] as readonly string[]).includes(row.id));
+    const evaluation = judge(vmOnly);
+    expect(evaluation.status).toBe('not-applicable');
+    expect(evaluation.messageId).toBe('noComputeSubnet');
   });
 });

@@ -79,4 +79,12 @@ describe('acr.image-build-compute', () => {
     const ws = workspace({ name: 'ws-no-acr', storageAccountId: resourceId('Microsoft.Storage', 'storageAccounts', 'st') });
     expect(evaluateRule(rule, estateOf([ws]))).toEqual([]);
   });
+
+  it('is unknown when the registry\'s network rule set cannot be read', () => {
+    const registry = compliantRows().find((row) => row.id === ids.registry) as ResourceRow;
+    const evaluation = judge(withRow(compliantRows(), withProperty(registry, 'networkRuleSet', 'Deny')));
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('resourceUnreadable');
+    expect(evaluation.evidence).toMatchObject({ networkAclsMalformed: true });
+  });
 });

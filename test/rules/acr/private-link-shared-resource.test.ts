@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { acrPrivateLinkSharedResourceRule } from '../../../src/rules/acr/private-link-shared-resource';
 import type { ResourceRow } from '../../../src/inventory/types';
 import { estateOf } from '../../support/arm';
-import { privateLinkRows, withRegistry } from '../../support/firewalled-fixtures';
-import { compliantRows, ids, withoutRow } from '../../support/scenario';
+import { privateLinkRows, withProperty, withRegistry } from '../../support/firewalled-fixtures';
+import { compliantRows, ids, withoutRow, withRow } from '../../support/scenario';
 import { verdictFor } from '../../support/rules';
 
 const rule = acrPrivateLinkSharedResourceRule;
@@ -81,5 +81,13 @@ describe('acr.private-link-shared-resource', () => {
     const evaluation = judge(withoutRow(privateLinkRows([]), ids.registry));
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.evidence).toMatchObject({ missingResourceId: ids.registry });
+  });
+
+  it('is unknown when the registry\'s network rule set cannot be read', () => {
+    const registry = compliantRows().find((row) => row.id === ids.registry) as ResourceRow;
+    const evaluation = judge(withRow(privateLinkRows(), withProperty(registry, 'networkRuleSet', 'Deny')));
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('resourceUnreadable');
+    expect(evaluation.evidence).toMatchObject({ networkAclsMalformed: true });
   });
 });

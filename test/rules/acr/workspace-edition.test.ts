@@ -3,7 +3,7 @@ import { acrWorkspaceEditionRule } from '../../../src/rules/acr/workspace-editio
 import { auditEstate } from '../../../src/engine/audit';
 import type { ResourceRow } from '../../../src/inventory/types';
 import { estateOf } from '../../support/arm';
-import { withRegistry, withWorkspace } from '../../support/firewalled-fixtures';
+import { withProperty, withRegistry, withWorkspace } from '../../support/firewalled-fixtures';
 import { compliantRows, ids, withoutRow, withRow } from '../../support/scenario';
 import { verdictFor } from '../../support/rules';
 
@@ -48,5 +48,13 @@ describe('acr.workspace-edition', () => {
     const evaluation = judge(withoutRow(withWorkspace({ edition: 'Basic' }), ids.registry));
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.evidence).toMatchObject({ missingResourceId: ids.registry });
+  });
+
+  it('is unknown when the registry\'s network rule set cannot be read', () => {
+    const registry = compliantRows().find((row) => row.id === ids.registry) as ResourceRow;
+    const evaluation = judge(withRow(compliantRows(), withProperty(registry, 'networkRuleSet', 'Deny')));
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('resourceUnreadable');
+    expect(evaluation.evidence).toMatchObject({ networkAclsMalformed: true });
   });
 });

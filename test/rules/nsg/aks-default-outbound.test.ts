@@ -68,4 +68,11 @@ describe('nsg.aks-default-outbound', () => {
     const rows = aksSubnetWithoutNsgRows();
     expect(verdictFor(rule, estateOf(rows, serviceTags), ids.aksSubnet).status).toBe('not-applicable');
   });
+
+  it('is unknown when the AKS subnet\'s virtual network is missing from the inventory', () => {
+    const vnetId = ids.aksSubnet.slice(0, ids.aksSubnet.toLowerCase().indexOf('/subnets/'));
+    const evaluation = verdictFor(rule, estateOf(withoutRow(compliantRows({ aksNsgRules: [scoring] }), vnetId), serviceTags), ids.aksSubnet);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('missingSubnet');
+  });
 });

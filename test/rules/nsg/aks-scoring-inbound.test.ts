@@ -82,4 +82,12 @@ describe('nsg.aks-scoring-inbound', () => {
     expect(evaluation.status).toBe('not-applicable');
     expect(evaluation.evidence).toMatchObject({ nsgId: null });
   });
+
+  it('is unknown when the AKS subnet\'s virtual network is missing from the inventory', () => {
+    const vnetId = ids.aksSubnet.slice(0, ids.aksSubnet.toLowerCase().indexOf('/subnets/'));
+    const rows = withoutRow(withRow(compliantRows(), aksCompute(scenarioWorkspace(), { name: 'aks-inference', clusterId: ids.aksCluster, loadBalancerType: 'PublicIp' })), vnetId);
+    const evaluation = verdictFor(rule, estateOf(rows, serviceTags), ids.aksSubnet);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('missingSubnet');
+  });
 });

@@ -3,8 +3,9 @@ import { nsgMcrOutboundRule } from '../../../src/rules/nsg/mcr-outbound';
 import { estateOf } from '../../support/arm';
 import type { NsgRuleSpec } from '../../support/arm';
 import { compliantRows, withoutRow } from '../../support/scenario';
+import { resourceId } from '../../support/arm';
 import { verdictFor } from '../../support/rules';
-import { ids, outboundWithout, restrictedOutboundRules, restrictedTrainingRules, rowsWith, scenarioEstate, scenarioVnet, serviceTags } from '../../support/nsg-fixtures';
+import { ids, orphanSubnetRows, outboundWithout, restrictedOutboundRules, restrictedTrainingRules, rowsWith, scenarioEstate, scenarioVnet, serviceTags } from '../../support/nsg-fixtures';
 
 const rule = nsgMcrOutboundRule;
 
@@ -48,5 +49,21 @@ describe('nsg.mcr-outbound', () => {
   it('is unknown when the NSG is missing, not applicable without one', () => {
     expect(verdictFor(rule, estateOf(withoutRow(compliantRows(), ids.trainingNsg), serviceTags), ids.trainingSubnet).status).toBe('unknown');
     expect(verdictFor(rule, estateOf(rowsWith({}, scenarioVnet({ nsgId: undefined })), serviceTags), ids.trainingSubnet).status).toBe('not-applicable');
+  });
+
+  it('is unknown, saying so, when whether outbound is restricted turns on an application security group', () => {
+    const asg = resourceId('Microsoft.Network', 'applicationSecurityGroups', 'asg-nodes');
+    const evaluation = verdictFor(rule, restricted(restrictedOutboundRules.map((candidate) => (candidate.name === 'DenyInternet' ? { ...candidate, sourceAsgIds: [asg] } : candidate))), ids.trainingSubnet);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('restrictionUnknown');
+    expect(evaluation.message).toMatch(/restricts outbound traffic cannot be told: .*application security group/);
+  });
+
+  it('is unknown for a compute subnet missing from the inventory', () => {
+    const orphan = orphanSubnetRows();
+    const evaluation = verdictFor(rule, estateOf([...compliantRows(), ...orphan.rows], serviceTags), orphan.subnetId);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('missingSubnet');
+    expect(evaluation.evidence).toMatchObject({ missingResourceId: orphan.subnetId });
   });
 });

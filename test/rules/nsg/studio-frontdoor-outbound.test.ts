@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nsgStudioFrontdoorOutboundRule } from '../../../src/rules/nsg/studio-frontdoor-outbound';
-import { estateOf } from '../../support/arm';
+import { estateOf, resourceId } from '../../support/arm';
 import type { NsgRuleSpec } from '../../support/arm';
 import { compliantRows, withoutRow } from '../../support/scenario';
 import { evaluateRule, verdictFor } from '../../support/rules';
@@ -9,6 +9,7 @@ import {
   attachedIds,
   attachedRows,
   ids,
+  orphanSubnetRows,
   outboundWithout,
   restrictedOutboundRules,
   restrictedTrainingRules,
@@ -83,5 +84,27 @@ describe('nsg.studio-frontdoor-outbound', () => {
 
   it('is unknown when the subnet NSG is missing', () => {
     expect(verdictFor(rule, estateOf(withoutRow(compliantRows(), ids.trainingNsg), serviceTags), ids.trainingSubnet).status).toBe('unknown');
+  });
+
+  it('is unknown, naming the rule, when the allow uses prefixes and there is no service-tag data', () => {
+    const outbound = restrictedOutboundRules.map((candidate) => (candidate.name === 'AllowFrontDoor' ? { ...candidate, destination: ['192.0.2.176/28'] } : candidate));
+    const evaluation = verdictFor(rule, scenarioEstate({ trainingNsgRules: restrictedTrainingRules(outbound) }, false), ids.trainingSubnet);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('undetermined');
+  });
+
+  it('is unknown, saying so, when whether outbound is restricted turns on an application security group', () => {
+    const asg = resourceId('Microsoft.Network', 'applicationSecurityGroups', 'asg-nodes');
+    const outbound = restrictedOutboundRules.map((candidate) => (candidate.name === denyInternet.name ? { ...candidate, sourceAsgIds: [asg] } : candidate));
+    const evaluation = verdictFor(rule, scenarioEstate({ trainingNsgRules: restrictedTrainingRules(outbound) }), ids.trainingSubnet);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('restrictionUnknown');
+  });
+
+  it('is unknown for an instance subnet missing from the inventory', () => {
+    const orphan = orphanSubnetRows();
+    const evaluation = verdictFor(rule, estateOf([...compliantRows(), ...orphan.rows], serviceTags), orphan.subnetId);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('missingSubnet');
   });
 });

@@ -85,4 +85,17 @@ describe('nsg.vm-ssh-from-aml', () => {
     const evaluations = evaluateRule(rule, estateOf([...compliantRows(), ...attachedRows(), again], serviceTags));
     expect(evaluations.filter((evaluation) => evaluation.resourceId.toLowerCase() === attachedIds.vm.toLowerCase())).toHaveLength(1);
   });
+
+  it('is unknown, saying why, when the attached VM names no network interface and none names it', () => {
+    const rows = withoutRow([...compliantRows(), ...attachedRows()], attachedIds.nic).map((row) => {
+      if (row.id !== attachedIds.vm) return row;
+      const vm = structuredClone(row) as { properties: { networkProfile: { networkInterfaces: unknown[] } } };
+      vm.properties.networkProfile.networkInterfaces = [];
+      return vm as unknown as typeof row;
+    });
+    const evaluation = verdictFor(rule, estateOf(rows, serviceTags), attachedIds.vm);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.messageId).toBe('noNetwork');
+    expect(evaluation.message).toContain('the VM names no network interface');
+  });
 });
