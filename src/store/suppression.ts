@@ -4,6 +4,7 @@
  * findings, so adding one takes effect at once and an expired one stops applying by itself.
  */
 import { idKey } from '../core/ids';
+import { asString } from '../core/json';
 import type { Suppression, SuppressionInfo } from './types';
 
 /** Every rule. */
@@ -57,4 +58,22 @@ export function matchSuppression(
     if (best === undefined || suppression.expiresOn > best.expiresOn) best = suppression;
   }
   return best === undefined ? null : { id: best.id, reason: best.reason, createdBy: best.createdBy, expiresOn: best.expiresOn };
+}
+
+/** A suppression as the suppressions table holds it; undefined for a row missing what it needs. */
+export function suppressionFromEntity(entity: Readonly<Record<string, unknown>>): Suppression | undefined {
+  const id = asString(entity.rowKey);
+  const ruleId = asString(entity.ruleId);
+  const scope = asString(entity.scope);
+  const expiresOn = asString(entity.expiresOn);
+  if (id === undefined || ruleId === undefined || scope === undefined || expiresOn === undefined) return undefined;
+  return {
+    id,
+    ruleId,
+    scope,
+    reason: asString(entity.reason) ?? '',
+    createdBy: asString(entity.createdBy) ?? '',
+    createdAt: asString(entity.createdAt) ?? '',
+    expiresOn,
+  };
 }

@@ -1,0 +1,273 @@
+/**
+ * The partition write protocol of the findings store: how evaluations become finding writes.
+ *
+ * Concurrency design (no lost or resurrected state):
+ * - Every partition (subscription) has a marker row. Every write to a partition's findings is an
+ *   entity-group transaction that also updates the marker under its ETag, and each finding write
+ *   carries the finding's own ETag (or is a create). So any two writers of one partition are
+ *   serialised: the loser gets 412/409, re-reads, and decides again.
+ * - A complete sweep first claims the marker (`sweptAt` = its evaluatedAt); evaluations older
+ *   than the claim (events, incomplete or older sweeps) are refused from then on. This is what
+ *   lets a complete sweep leave unchanged findings unwritten (0 entity writes on an unchanged
+ *   estate) without an older event slipping in behind it.
+ * - Events and incomplete sweeps confirm the findings they saw unchanged (evaluatedAt moves
+ *   forward), so an older sweep cannot overwrite them either.
+ * - An evaluation older than a finding's stored evaluatedAt never overwrites it.
+ * - A sweep record is written after its partition's findings: a sweep that fails halfway leaves
+ *   no record, and nothing derived from sweep records claims it happened.
+ */
+import type { TableEntityResult, TableClient, TransactionAction } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import { asString } from '../core/json';
+import type { Evaluation } from '../core/types';
+import { isWriteConflict, statusOf, StoreError, storeFailure } from './errors';
+import { FIRST_FINDING_ROW_KEY, MARKER_ROW_KEY, resourceRowKeyRange } from './keys';
+import type { Decision } from './lifecycle';
+import { decide } from './lifecycle';
+import type { FindingRecord } from './record';
+import { fromEntity, toEntityProperties } from './record';
+import type { Tally } from './sweep-records';
+import { storedFindingOf } from './stored-finding';
+import { matchSuppression } from './suppression';
+import type { FindingChange, Suppression } from './types';
+
+const OPERATION_OVERHEAD_BYTES = 1024;
+
+const MAX_CONFLICT_RETRIES = 12;
+
+export interface Marker {
+  readonly etag: string;
+  readonly sweptAt: string;
+  readonly sweepId: string;
+}
+
+export interface Loaded {
+  readonly record: FindingRecord | undefined;
+  readonly etag: string | undefined;
+}
+
+interface PendingWrite {
+  readonly rowKey: string;
+  readonly decision: Extract<Decision, { next: FindingRecord }>;
+  readonly previous: FindingRecord | undefined;
+  readonly etag: string | undefined;
+}
+
+export interface PartitionWork {
+  readonly partitionKey: string;
+  /** Evaluations by row key. */
+  readonly evaluations: Map<string, Evaluation>;
+  /** The stored findings in play: the whole partition (sweeps) or those of some resources (events). */
+  readonly resources: 'partition' | readonly string[];
+  /** Stored findings in play that were not re-evaluated are resolved (the subject is gone or no longer applies). */
+  readonly resolveAbsent: boolean;
+  /** A complete sweep: claim the partition, do not confirm unchanged findings. */
+  readonly claim: { readonly sweepId: string } | undefined;
+}
+
+function takeBatch(pending: readonly PendingWrite[], partitionKey: string): PendingWrite[] {
+  const batch: PendingWrite[] = [];
+  let bytes = 0;
+  for (const write of pending) {
+    const size = Buffer.byteLength(JSON.stringify({ PartitionKey: partitionKey, RowKey: write.rowKey, ...toEntityProperties(write.decision.next) }), 'utf8') + OPERATION_OVERHEAD_BYTES;
+    if (batch.length > 0 && (batch.length >= FINDINGS_PER_TRANSACTION || bytes + size > TRANSACTION_BUDGET_BYTES)) break;
+    batch.push(write);
+    bytes += size;
+  }
+  return batch;
+}
+
+function pause(attempt: number): Promise<void> {
+  // Jittered backoff so racing writers do not collide again in lockstep.
+  const ms = Math.min(500, 10 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Entities per transaction: 100 is the service limit, one slot is the partition marker. */
+export const FINDINGS_PER_TRANSACTION = 99;
+
+/**
+ * A transaction body is at most 4 MiB as sent. Entities are measured as the JSON the SDK sends
+ * (UTF-8, escapes included) plus each operation's multipart headers; keep a margin below the limit.
+ */
+export const TRANSACTION_BUDGET_BYTES = 3_500_000;
+
+/** Writes evaluations into the findings table, one partition (subscription) at a time. */
+export class PartitionWriter {
+  constructor(
+    private readonly findings: TableClient,
+    private readonly endpoint: string,
+  ) {}
+
+  /** Decides and writes one partition; see the concurrency design at the top of this file. */
+  async apply(work: PartitionWork, at: string, suppressions: readonly Suppression[], now: Date, tally: Tally, seenAt: string = at): Promise<void> {
+    const { partitionKey } = work;
+    let marker: Marker | undefined;
+    let floor: string | undefined;
+    if (work.claim !== undefined) {
+      const claimed = await this.claimPartition(partitionKey, at, work.claim.sweepId, tally);
+      if (claimed === 'superseded') {
+        tally.superseded = true;
+        tally.stale += work.evaluations.size;
+        return;
+      }
+      marker = claimed;
+    } else {
+      marker = await this.readMarker(partitionKey);
+      floor = marker?.sweptAt || undefined;
+    }
+
+    const loaded = await this.loadForWork(work);
+    const rowKeys = new Set<string>(work.evaluations.keys());
+    for (const rowKey of loaded.keys()) rowKeys.add(rowKey);
+    const options = { at, seenAt, confirmUnchanged: work.claim === undefined, floor };
+    let pending: PendingWrite[] = [];
+    for (const rowKey of rowKeys) {
+      const current = loaded.get(rowKey);
+      const decision = decide(current?.record, work.evaluations.get(rowKey), options);
+      this.collect(rowKey, decision, current, pending, tally);
+    }
+
+    while (pending.length > 0) {
+      const batch = takeBatch(pending, partitionKey);
+      pending = pending.slice(batch.length);
+      let attempt = 0;
+      let current = batch;
+      while (current.length > 0) {
+        const actions: TransactionAction[] = current.map((write) => {
+          const entity = { partitionKey, rowKey: write.rowKey, ...toEntityProperties(write.decision.next) };
+          return write.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: write.etag }];
+        });
+        const markerEntity = { partitionKey, rowKey: MARKER_ROW_KEY, touchedAt: at };
+        actions.push(marker === undefined ? ['create', { ...markerEntity, sweptAt: '', sweepId: '' }] : ['update', markerEntity, 'Merge', { etag: marker.etag }]);
+        try {
+          const response = await this.findings.submitTransaction(actions);
+          const markerEtag = response.subResponses.find((sub) => sub.rowKey === MARKER_ROW_KEY)?.etag;
+          marker = markerEtag === undefined ? await this.readMarker(partitionKey) : { etag: markerEtag, sweptAt: marker?.sweptAt ?? '', sweepId: marker?.sweepId ?? '' };
+          for (const write of current) this.commit(write, suppressions, now, tally);
+          tally.bookkeepingWrites++;
+          break;
+        } catch (error) {
+          if (!isWriteConflict(error)) throw storeFailure(error, this.endpoint, `writing findings of partition ${partitionKey}`);
+          attempt++;
+          if (attempt > MAX_CONFLICT_RETRIES) {
+            throw new StoreError(`findings store: partition ${partitionKey} kept changing under this write (${attempt} conflicts); nothing of this batch was written`, { cause: error });
+          }
+          await pause(attempt);
+          // Someone else wrote first: re-read the marker and these findings, and decide again.
+          marker = await this.readMarker(partitionKey);
+          if (work.claim !== undefined && (marker === undefined || marker.sweptAt > at || (marker.sweptAt === at && marker.sweepId !== work.claim.sweepId))) {
+            // A newer complete sweep claimed the partition: what is left of ours is stale.
+            tally.superseded = true;
+            tally.stale += current.length + pending.length;
+            return;
+          }
+          const retryOptions = { at, seenAt, confirmUnchanged: work.claim === undefined, floor: work.claim === undefined ? marker?.sweptAt || undefined : undefined };
+          const retry: PendingWrite[] = [];
+          for (const write of current) {
+            const fresh = await this.readFinding(partitionKey, write.rowKey);
+            const evaluation = work.evaluations.get(write.rowKey);
+            this.collect(write.rowKey, decide(fresh.record, evaluation, retryOptions), fresh, retry, tally);
+          }
+          current = retry;
+        }
+      }
+    }
+  }
+
+  private collect(rowKey: string, decision: Decision, current: Loaded | undefined, pending: PendingWrite[], tally: Tally): void {
+    if (!('next' in decision)) {
+      if (decision.kind === 'unchanged') tally.unchanged++;
+      else if (decision.kind === 'stale') tally.stale++;
+      return;
+    }
+    pending.push({ rowKey, decision, previous: current?.record, etag: current?.etag });
+  }
+
+  private commit(write: PendingWrite, suppressions: readonly Suppression[], now: Date, tally: Tally): void {
+    tally.written++;
+    const { kind, next } = write.decision;
+    if (kind === 'confirmed') {
+      tally.unchanged++;
+      return;
+    }
+    tally[kind]++;
+    const finding = storedFindingOf(next, suppressions, now, undefined);
+    if ((kind === 'opened' || kind === 'reopened') && finding.state === 'suppressed') tally.suppressed++;
+    const change: FindingChange =
+      write.previous === undefined
+        ? { kind, finding }
+        : { kind, finding, previousState: write.previous.lifecycle === 'resolved' ? 'resolved' : matchSuppression(suppressions, next.ruleId, next.resourceId, now) ? 'suppressed' : 'open' };
+    tally.changes.push(change);
+  }
+
+  /** Sets the marker's sweptAt to `at` under its ETag; 'superseded' when a newer complete sweep holds it. */
+  private async claimPartition(partitionKey: string, at: string, sweepId: string, tally: Tally): Promise<Marker | 'superseded'> {
+    for (let attempt = 1; ; attempt++) {
+      const marker = await this.readMarker(partitionKey);
+      if (marker !== undefined && (marker.sweptAt > at || (marker.sweptAt === at && marker.sweepId !== sweepId))) return 'superseded';
+      const entity = { partitionKey, rowKey: MARKER_ROW_KEY, sweptAt: at, sweepId, touchedAt: at };
+      try {
+        const response = await (marker === undefined ? this.findings.createEntity(entity) : this.findings.updateEntity(entity, 'Merge', { etag: marker.etag }));
+        tally.bookkeepingWrites++;
+        if (response.etag !== undefined) return { etag: response.etag, sweptAt: at, sweepId };
+        const reread = await this.readMarker(partitionKey);
+        if (reread === undefined) throw new StoreError(`findings store: the marker of partition ${partitionKey} vanished`);
+        return reread;
+      } catch (error) {
+        if (!isWriteConflict(error)) throw storeFailure(error, this.endpoint, `claiming partition ${partitionKey}`);
+        if (attempt > MAX_CONFLICT_RETRIES) throw new StoreError(`findings store: could not claim partition ${partitionKey} (${attempt} conflicts)`, { cause: error });
+        await pause(attempt);
+      }
+    }
+  }
+
+  async readMarker(partitionKey: string): Promise<Marker | undefined> {
+    try {
+      const entity = await this.findings.getEntity(partitionKey, MARKER_ROW_KEY);
+      return { etag: entity.etag, sweptAt: asString(entity.sweptAt) ?? '', sweepId: asString(entity.sweepId) ?? '' };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw storeFailure(error, this.endpoint, `reading partition ${partitionKey}`);
+    }
+  }
+
+  async readFinding(partitionKey: string, rowKey: string): Promise<Loaded> {
+    try {
+      const entity = await this.findings.getEntity(partitionKey, rowKey);
+      return { record: fromEntity(entity), etag: entity.etag };
+    } catch (error) {
+      if (statusOf(error) === 404) return { record: undefined, etag: undefined };
+      throw storeFailure(error, this.endpoint, `reading a finding of partition ${partitionKey}`);
+    }
+  }
+
+  /** The stored findings a piece of work may change: the partition for sweeps, each resource's key range for events. */
+  private async loadForWork(work: PartitionWork): Promise<Map<string, Loaded>> {
+    const loaded = new Map<string, Loaded>();
+    const keep = (entity: TableEntityResult<Record<string, unknown>>): void => {
+      const rowKey = entity.rowKey ?? '';
+      // Incomplete runs only touch what they re-evaluated.
+      if (work.resolveAbsent || work.evaluations.has(rowKey)) loaded.set(rowKey, { record: fromEntity(entity), etag: entity.etag });
+    };
+    if (work.resources === 'partition') {
+      await scanTable(this.findings, this.endpoint, odata`PartitionKey eq ${work.partitionKey} and RowKey ge ${FIRST_FINDING_ROW_KEY}`, keep, 'loading findings');
+    } else {
+      for (const resourceId of work.resources) {
+        const range = resourceRowKeyRange(resourceId);
+        await scanTable(this.findings, this.endpoint, odata`PartitionKey eq ${work.partitionKey} and RowKey ge ${range.low} and RowKey lt ${range.high}`, keep, 'loading findings');
+      }
+    }
+    return loaded;
+  }
+
+}
+
+/** Every entity of `client` that `filter` selects, visited as the service pages them. */
+export async function scanTable(client: TableClient, endpoint: string, filter: string, visit: (entity: TableEntityResult<Record<string, unknown>>) => void, action: string): Promise<void> {
+  try {
+    for await (const entity of client.listEntities<Record<string, unknown>>(filter === '' ? {} : { queryOptions: { filter } })) visit(entity);
+  } catch (error) {
+    throw storeFailure(error, endpoint, action);
+  }
+}
