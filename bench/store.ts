@@ -11,7 +11,8 @@ import { openFindingsStore } from '../src/store';
  *   partition claim and one sweep record per subscription, reported apart);
  * - a re-sweep where 10% changed (updates + resolutions), and the event path (one resource at a
  *   time, sequential), for latency;
- * - a first page of `listFindings` over all N (the API's query, sorted newest first).
+ * - a first page of `listFindings` over all N (the API's query, sorted newest first), and every
+ *   page of 1,000 newest first (each page reads all N) and by key (each page reads its own).
  *
  * Azurite is single-threaded JavaScript sharing this process: these figures are the emulator's,
  * not Azure Tables' (which scale per partition).
@@ -47,6 +48,20 @@ export async function benchStore(): Promise<string[]> {
       eventLatencies.push(event.ms);
     }
     const listed = await timed(() => store.listFindings({ top: 100 }));
+    const everyPage = async (order: 'changed' | 'key'): Promise<{ readonly pages: number; readonly items: number }> => {
+      let token: string | undefined;
+      let pages = 0;
+      let items = 0;
+      do {
+        const page = await store.listFindings({ top: 1000, order, ...(token === undefined ? {} : { continuationToken: token }) });
+        pages++;
+        items += page.items.length;
+        token = page.continuationToken;
+      } while (token !== undefined);
+      return { pages, items };
+    };
+    const allByChange = await timed(() => everyPage('changed'));
+    const allByKey = await timed(() => everyPage('key'));
 
     const throughput = Math.round(first.result.written / (first.ms / 1000));
     const p = (q: number): string => fixed(percentile(eventLatencies, q));
@@ -57,7 +72,8 @@ export async function benchStore(): Promise<string[]> {
       `  10% changed:        ${tenth.result.written} written (${tenth.result.updated} updated, ${tenth.result.resolved} resolved) in ${fixed(tenth.ms)} ms = ${Math.round(tenth.result.written / (tenth.ms / 1000))} entities/s`,
       `  event path:         ${EVENTS} single-resource events, p50 ${p(0.5)} ms, p95 ${p(0.95)} ms`,
       `  listFindings:       first page of 100 over ${FINDINGS} in ${fixed(listed.ms)} ms`,
-      `bench: store_findings=${FINDINGS} store_write_entities_per_s=${throughput} store_unchanged_resweep_entities_written=${unchanged.result.written} store_event_p95_ms=${p(0.95)}`,
+      `  every page of 1000: newest first ${allByChange.result.pages} pages in ${fixed(allByChange.ms)} ms (${fixed(allByChange.ms / allByChange.result.pages)} ms a page, each reads all ${FINDINGS}); by key (order=key) ${allByKey.result.pages} pages in ${fixed(allByKey.ms)} ms (${fixed(allByKey.ms / allByKey.result.pages)} ms a page)`,
+      `bench: store_findings=${FINDINGS} store_write_entities_per_s=${throughput} store_unchanged_resweep_entities_written=${unchanged.result.written} store_event_p95_ms=${p(0.95)} store_list_all_changed_ms=${Math.round(allByChange.ms)} store_list_all_key_ms=${Math.round(allByKey.ms)}`,
     ];
   } finally {
     await azurite.stop();

@@ -81,7 +81,7 @@ export async function findingsResponse(auditor: AuditorApp, request: HttpRequest
 }
 
 export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFilter; format: 'json' | 'csv' } {
-  const known = new Set(['status', 'state', 'severity', 'ruleId', 'subscriptionId', 'workspaceId', 'resourceId', 'top', 'continuationToken', 'format', 'code']);
+  const known = new Set(['status', 'state', 'severity', 'ruleId', 'subscriptionId', 'workspaceId', 'resourceId', 'top', 'continuationToken', 'order', 'format', 'code']);
   for (const name of query.keys()) if (!known.has(name)) throw new RequestError(`unknown query parameter '${name}' (known: ${[...known].filter((key) => key !== 'code').join(', ')})`);
   const one = (name: string): string | undefined => query.get(name) ?? undefined;
   const formatText = (one('format')?.trim() || 'json').toLowerCase();
@@ -89,7 +89,7 @@ export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFil
   try {
     // docs/contract.md names the lifecycle state `status` in the query (status=open); `state` is accepted too.
     const filter = parseFindingFilter(
-      { state: one('status') ?? one('state'), severity: one('severity'), ruleId: one('ruleId'), subscriptionId: one('subscriptionId'), workspaceId: one('workspaceId'), resourceId: one('resourceId'), top: one('top'), continuationToken: one('continuationToken') },
+      { state: one('status') ?? one('state'), severity: one('severity'), ruleId: one('ruleId'), subscriptionId: one('subscriptionId'), workspaceId: one('workspaceId'), resourceId: one('resourceId'), top: one('top'), continuationToken: one('continuationToken'), order: one('order') },
       (field) => (field === 'state' ? 'status' : field),
     );
     return { filter, format: formatText };

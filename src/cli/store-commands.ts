@@ -39,7 +39,8 @@ const STORE_HELP = [
 export const FINDINGS_HELP = [
   `Usage: ${PROGRAM} findings list [--state open|resolved|suppressed] [--severity info|low|medium|high]`,
   '                              [--rule ID] [--subscription ID] [--workspace ID] [--resource ID]',
-  '                              [--format table|json|csv] [--top N] [--continuation TOKEN] [--store CONNECTION]',
+  '                              [--format table|json|csv] [--top N] [--continuation TOKEN] [--order changed|key]',
+  '                              [--store CONNECTION]',
   `       ${PROGRAM} findings repair [--dry-run] [--store CONNECTION]`,
   '',
   'list: stored findings, most recently changed first.',
@@ -51,6 +52,8 @@ export const FINDINGS_HELP = [
   '  --rule         a rule ID                             --subscription, --workspace, --resource  an ID',
   '  --top          at most N findings (default 100, at most 1000); a continuation token for the',
   '                 next page is printed on stderr (json: in the document)',
+  '  --order        changed (default): most recently changed first; key: by subscription, rule and',
+  '                 resource, each page read on its own (fast through a large store, to export it all)',
   STORE_HELP,
   '',
   'Exit status: 0 done; 2 bad usage (an unknown state, severity or rule, an ID of the wrong shape) or an',
@@ -138,6 +141,7 @@ const FINDINGS_OPTIONS: OptionsConfig = {
   format: { type: 'string' },
   top: { type: 'string' },
   continuation: { type: 'string' },
+  order: { type: 'string' },
   store: { type: 'string' },
   'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -187,6 +191,7 @@ const FILTER_FLAGS: Readonly<Record<FilterField, string>> = {
   resourceId: '--resource',
   top: '--top',
   continuationToken: '--continuation',
+  order: '--order',
 };
 
 /** The same validation as GET /api/findings (src/store/filter.ts), with the CLI's flag names. */
@@ -202,6 +207,7 @@ function findingFilter(values: ParsedValues): FindingFilter {
         resourceId: stringOption(values, 'resource'),
         top: stringOption(values, 'top'),
         continuationToken: stringOption(values, 'continuation'),
+        order: stringOption(values, 'order'),
       },
       (field) => `findings: ${FILTER_FLAGS[field]}`,
     );

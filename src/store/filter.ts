@@ -7,10 +7,10 @@ import { SEVERITIES } from '../core/types';
 import type { Severity } from '../core/types';
 import { ruleById } from '../rules/registry';
 import { normalizeScope } from './suppression';
-import { FINDING_STATES } from './types';
+import { FINDING_ORDERS, FINDING_STATES } from './types';
 import type { FindingFilter, FindingState } from './types';
 
-export type FilterField = 'state' | 'severity' | 'ruleId' | 'subscriptionId' | 'workspaceId' | 'resourceId' | 'top' | 'continuationToken';
+export type FilterField = 'state' | 'severity' | 'ruleId' | 'subscriptionId' | 'workspaceId' | 'resourceId' | 'top' | 'continuationToken' | 'order';
 
 /** The raw text of each field, as given (undefined or blank: not given). */
 export type FindingFilterInput = Partial<Record<FilterField, string | undefined>>;
@@ -73,5 +73,11 @@ export function parseFindingFilter(input: FindingFilterInput, label: (field: Fil
   }
   const token = text('continuationToken');
   if (token !== undefined) filter.continuationToken = token;
+  const order = text('order');
+  if (order !== undefined) {
+    const known = FINDING_ORDERS.find((candidate) => candidate === order.toLowerCase());
+    if (known === undefined) throw new FilterError(`${label('order')} '${order}' is not one of ${FINDING_ORDERS.join(', ')}`);
+    filter.order = known;
+  }
   return filter;
 }

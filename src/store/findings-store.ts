@@ -3,6 +3,7 @@
  * routes each job: writes of evaluations (the partition write protocol, ./partition-writer.ts),
  * reads of findings with paging, sweep records and suppressions.
  */
+import type { TableEntityResult } from '@azure/data-tables';
 import { odata, TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
@@ -24,7 +25,7 @@ import {
 } from './keys';
 import type { FindingRecord } from './record';
 import { clip, fromEntity } from './record';
-import { compareAsc, compareDesc, decodeToken, encodeToken, isAfter } from './paging';
+import { compareAsc, compareDesc, decodeKeyToken, decodeToken, encodeKeyToken, encodeToken, isAfter } from './paging';
 import { storedFindingOf } from './stored-finding';
 import { ANY_RULE, isActive, normalizeScope, suppressionFromEntity } from './suppression';
 import { PartitionWriter, scanTable } from './partition-writer';
@@ -99,6 +100,13 @@ export async function openFindingsStore(options: OpenStoreOptions): Promise<Find
   );
   await store.createTables();
   return store;
+}
+
+/** A finding row a listing keeps: its record and where it sorts. */
+interface ListedRow {
+  readonly sortKey: string;
+  readonly record: FindingRecord;
+  readonly partitionKey: string;
 }
 
 class TableFindingsStore implements FindingsStore {
@@ -224,11 +232,10 @@ class TableFindingsStore implements FindingsStore {
   async listFindings(filter: FindingFilter = {}): Promise<FindingPage> {
     const top = Math.min(MAX_PAGE, Math.max(1, Math.trunc(filter.top ?? DEFAULT_PAGE)));
     const filterHash = sha256Hex(JSON.stringify([filter.state, filter.severity, filter.ruleId, filter.subscriptionId, filter.workspaceId, filter.resourceId])).slice(0, 12);
-    const after = filter.continuationToken === undefined ? undefined : decodeToken(filter.continuationToken, filterHash);
 
     // Tables index only PartitionKey and RowKey: subscription and resource narrow by key; rule,
     // severity and lifecycle are property filters evaluated by the service; workspace and
-    // suppression are applied here; ordering (newest change first) is done here too.
+    // suppression are applied here; ordering by change is done here too.
     const clauses: string[] = [odata`RowKey ge ${FIRST_FINDING_ROW_KEY}`];
     if (filter.resourceId !== undefined) {
       const range = resourceRowKeyRange(filter.resourceId);
@@ -240,21 +247,49 @@ class TableFindingsStore implements FindingsStore {
     if (filter.severity !== undefined) clauses.push(odata`severity eq ${filter.severity}`);
     if (filter.state === 'resolved') clauses.push(odata`lifecycle eq ${'resolved'}`);
     else if (filter.state !== undefined) clauses.push(odata`lifecycle eq ${'open'}`);
+    const query = clauses.join(' and ');
 
-    const now = this.now();
-    const suppressions = await this.listSuppressions();
     const workspaceKey = filter.workspaceId === undefined ? undefined : idKey(filter.workspaceId);
-    const rows: { readonly sortKey: string; readonly record: FindingRecord; readonly partitionKey: string }[] = [];
-    await scanTable(this.findings, this.endpoint,
-      clauses.join(' and '),
+    const rowOf = (entity: TableEntityResult<Record<string, unknown>>): ListedRow | undefined => {
+      const record = fromEntity(entity);
+      if (record === undefined) return undefined;
+      if (workspaceKey !== undefined && !record.workspaceIds.some((id) => idKey(id) === workspaceKey)) return undefined;
+      return { sortKey: `${entity.partitionKey ?? ''}\n${entity.rowKey ?? ''}`, record, partitionKey: entity.partitionKey ?? '' };
+    };
+
+    if (filter.order === 'key') {
+      const serviceToken = filter.continuationToken === undefined ? undefined : decodeKeyToken(filter.continuationToken, filterHash);
+      const page = await this.servicePage(query, top, serviceToken);
+      const rows = page.entities.map(rowOf).filter((row): row is ListedRow => row !== undefined);
+      const items = (await this.storedFindings(rows, filter)).map((item) => item.finding);
+      return page.continuationToken !== undefined ? { items, continuationToken: encodeKeyToken(page.continuationToken, filterHash) } : { items };
+    }
+
+    const after = filter.continuationToken === undefined ? undefined : decodeToken(filter.continuationToken, filterHash);
+    const rows: ListedRow[] = [];
+    await scanTable(
+      this.findings,
+      this.endpoint,
+      query,
       (entity) => {
-        const record = fromEntity(entity);
-        if (record === undefined) return;
-        if (workspaceKey !== undefined && !record.workspaceIds.some((id) => idKey(id) === workspaceKey)) return;
-        rows.push({ sortKey: `${entity.partitionKey ?? ''}\n${entity.rowKey ?? ''}`, record, partitionKey: entity.partitionKey ?? '' });
+        const row = rowOf(entity);
+        if (row !== undefined) rows.push(row);
       },
       'listing findings',
     );
+    const findings = await this.storedFindings(rows, filter);
+    findings.sort((a, b) => compareDesc(a.finding.lastChangedAt, b.finding.lastChangedAt) || compareAsc(a.sortKey, b.sortKey));
+    const start = after === undefined ? 0 : findings.findIndex((item) => isAfter(item.finding.lastChangedAt, item.sortKey, after));
+    const page = start < 0 ? [] : findings.slice(start, start + top);
+    const last = page[page.length - 1];
+    const more = start >= 0 && start + top < findings.length && last !== undefined;
+    return more ? { items: page.map((item) => item.finding), continuationToken: encodeToken(last.finding.lastChangedAt, last.sortKey, filterHash) } : { items: page.map((item) => item.finding) };
+  }
+
+  /** Rows as readers see them (suppression, confirmation by the newest complete sweep), in the filter's state. */
+  private async storedFindings(rows: readonly ListedRow[], filter: FindingFilter): Promise<{ readonly sortKey: string; readonly finding: StoredFinding }[]> {
+    const now = this.now();
+    const suppressions = await this.listSuppressions();
     const confirmations = new Map<string, string | undefined>();
     const findings: { readonly sortKey: string; readonly finding: StoredFinding }[] = [];
     for (const row of rows) {
@@ -267,12 +302,22 @@ class TableFindingsStore implements FindingsStore {
       if (filter.state !== undefined && finding.state !== filter.state) continue;
       findings.push({ sortKey: row.sortKey, finding });
     }
-    findings.sort((a, b) => compareDesc(a.finding.lastChangedAt, b.finding.lastChangedAt) || compareAsc(a.sortKey, b.sortKey));
-    const start = after === undefined ? 0 : findings.findIndex((item) => isAfter(item.finding.lastChangedAt, item.sortKey, after));
-    const page = start < 0 ? [] : findings.slice(start, start + top);
-    const last = page[page.length - 1];
-    const more = start >= 0 && start + top < findings.length && last !== undefined;
-    return more ? { items: page.map((item) => item.finding), continuationToken: encodeToken(last.finding.lastChangedAt, last.sortKey, filterHash) } : { items: page.map((item) => item.finding) };
+    return findings;
+  }
+
+  /** One page as the table service pages it: at most `top` entities, and where to go on. */
+  private async servicePage(query: string, top: number, serviceToken: string | undefined): Promise<{ readonly entities: readonly TableEntityResult<Record<string, unknown>>[]; readonly continuationToken?: string }> {
+    try {
+      const pages = this.findings.listEntities<Record<string, unknown>>({ queryOptions: { filter: query } }).byPage({ maxPageSize: top, ...(serviceToken !== undefined ? { continuationToken: serviceToken } : {}) });
+      const next = await pages.next();
+      if (next.done === true) return { entities: [] };
+      const page = next.value;
+      return page.continuationToken !== undefined && page.continuationToken !== '' ? { entities: page, continuationToken: page.continuationToken } : { entities: page };
+    } catch (error) {
+      // A token the service cannot read fails before any request: the caller's input, not the store.
+      if (serviceToken !== undefined && statusOf(error) === undefined) throw new StoreInputError('invalid continuation token');
+      throw storeFailure(error, this.endpoint, 'listing findings');
+    }
   }
 
   /** When the newest complete, applied, fully recorded sweep of a partition looked (its observedAt, else its start). */

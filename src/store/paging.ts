@@ -1,4 +1,8 @@
-/** Keyset paging of stored findings: newest change first, a token naming the last item returned. */
+/**
+ * Paging of stored findings. Newest change first: keyset paging, the token names the last item
+ * returned. By key: the table service's own continuation, wrapped so a token cannot cross orders
+ * or filters.
+ */
 import { StoreInputError } from './errors';
 
 export function compareDesc(a: string, b: string): number {
@@ -31,9 +35,30 @@ export function decodeToken(token: string, filterHash: string): PageCursor {
     throw new StoreInputError('invalid continuation token');
   }
   const value = parsed as { v?: unknown; c?: unknown; k?: unknown; f?: unknown };
+  if (typeof parsed === 'object' && parsed !== null && value.v === 2) throw new StoreInputError('continuation token belongs to a query in another order');
   if (typeof parsed !== 'object' || parsed === null || value.v !== 1 || typeof value.c !== 'string' || typeof value.k !== 'string') {
     throw new StoreInputError('invalid continuation token');
   }
   if (value.f !== filterHash) throw new StoreInputError('continuation token belongs to a query with other filters');
   return { changedAt: value.c, sortKey: value.k };
+}
+
+/** A page by key: the service's continuation, tied to the filters it was read with. */
+export function encodeKeyToken(serviceToken: string, filterHash: string): string {
+  return Buffer.from(JSON.stringify({ v: 2, t: serviceToken, f: filterHash }), 'utf8').toString('base64url');
+}
+
+export function decodeKeyToken(token: string, filterHash: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new StoreInputError('invalid continuation token');
+  }
+  const value = parsed as { v?: unknown; t?: unknown; f?: unknown };
+  if (typeof parsed !== 'object' || parsed === null) throw new StoreInputError('invalid continuation token');
+  if (value.v === 1) throw new StoreInputError('continuation token belongs to a query in another order');
+  if (value.v !== 2 || typeof value.t !== 'string') throw new StoreInputError('invalid continuation token');
+  if (value.f !== filterHash) throw new StoreInputError('continuation token belongs to a query with other filters');
+  return value.t;
 }

@@ -141,7 +141,18 @@ export interface FindingFilter {
   /** Page size; default 100, at most 1000. */
   readonly top?: number;
   readonly continuationToken?: string;
+  /**
+   * `changed` (default): newest change first; each page costs a read of every finding the filter
+   * selects. `key`: by subscription, then rule and resource, paged by the service itself, so each
+   * page costs about its own size: for callers that read everything or sort themselves (the
+   * dashboard, exports). A page may then hold fewer than `top` findings (even none) and still
+   * have a continuation token.
+   */
+  readonly order?: FindingOrder;
 }
+
+export const FINDING_ORDERS = ['changed', 'key'] as const;
+export type FindingOrder = (typeof FINDING_ORDERS)[number];
 
 export interface FindingPage {
   readonly items: readonly StoredFinding[];

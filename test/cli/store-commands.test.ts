@@ -91,6 +91,17 @@ describe('findings list', () => {
     expect(await runFindingsList(['list', '--top', '1', '--continuation', token], next)).toBe(0);
     expect(next.out()).toMatch(/^OPEN/);
     expect(next.out()).toContain(document.findings[1]?.resourceId ?? '?');
+    // --order key: every finding, page by page, as the table service pages them.
+    const byKey: string[] = [];
+    let keyToken: string | undefined;
+    do {
+      const page = io(environment);
+      expect(await runFindingsList(['list', '--state', 'all', '--order', 'key', '--top', '1', '--format', 'json', ...(keyToken === undefined ? [] : ['--continuation', keyToken])], page)).toBe(0);
+      const body = JSON.parse(page.out()) as { findings: { resourceId: string }[]; continuationToken?: string };
+      byKey.push(...body.findings.map((finding) => finding.resourceId));
+      keyToken = body.continuationToken;
+    } while (keyToken !== undefined);
+    expect(byKey.sort()).toEqual(document.findings.map((finding) => finding.resourceId).sort());
   });
 
   test.each([
@@ -104,6 +115,7 @@ describe('findings list', () => {
     [['list', '--format', 'xml'], /--format must be one of table, json, csv/],
     [['list', '--colour'], /unknown option '--colour'/],
     [['list', '--continuation', 'garbage'], /invalid continuation token/],
+    [['list', '--order', 'newest'], /--order 'newest' is not one of changed, key/],
   ])('bad usage %j exits 2 with one line', async (argv, message) => {
     const captured = io(env());
     expect(await runFindingsList(argv, captured)).toBe(2);

@@ -191,10 +191,29 @@ describe('audit and findings (HTTP)', () => {
     expect(lines.slice(1).every((line) => line.startsWith('nsg.mcr-outbound,'))).toBe(true);
   });
 
+  it('GET /api/findings?order=key pages as the table service does: every finding once', async () => {
+    const app = await install();
+    await app.sweepSubscription(DEV, 'startup', { info: () => undefined, warn: () => undefined, error: () => undefined });
+    const all = ((await findings(get({ status: 'all', top: '1000' }), context('findings'))).jsonBody as { findings: { ruleId: string; resourceId: string }[] }).findings;
+    const byKey: { ruleId: string; resourceId: string }[] = [];
+    let token: string | null = null;
+    do {
+      const response = await findings(get({ status: 'all', order: 'key', top: '3', ...(token === null ? {} : { continuationToken: token }) }), context('findings'));
+      expect(response.status).toBe(200);
+      const body = response.jsonBody as { findings: { ruleId: string; resourceId: string }[]; continuationToken: string | null };
+      expect(body.findings.length).toBeLessThanOrEqual(3);
+      byKey.push(...body.findings);
+      token = body.continuationToken;
+    } while (token !== null);
+    expect(all.length).toBeGreaterThan(3);
+    expect(byKey.map((item) => `${item.ruleId} ${item.resourceId}`).sort()).toEqual(all.map((item) => `${item.ruleId} ${item.resourceId}`).sort());
+  });
+
   it.each([
     [{ severity: 'urgent' }, 'severity'],
     [{ status: 'closed' }, 'status'],
     [{ top: '0' }, 'top'],
+    [{ order: 'newest' }, 'order'],
     [{ severty: 'high' }, 'unknown query parameter'],
   ])('GET /api/findings answers 400 for %j', async (query, message) => {
     await install();

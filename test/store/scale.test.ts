@@ -72,5 +72,42 @@ describe('10k findings', () => {
     expect(filtered.items).toHaveLength(expected);
     expect(filtered.items.every((item) => item.ruleId === 'nsg.ssh-exposed')).toBe(true);
     expect((await store.listFindings({ ruleId: 'route.forced-tunnel-batch', top: 1 })).items[0]?.status).toBe('unknown');
+
+    // By key, the service pages: the same findings, each once, no page over `top`, in key order.
+    const byKey: StoredFinding[] = [];
+    let keyToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.listFindings({ order: 'key', top: 1000, ...(keyToken === undefined ? {} : { continuationToken: keyToken }) });
+      expect(page.items.length).toBeLessThanOrEqual(1000);
+      byKey.push(...page.items);
+      keyToken = page.continuationToken;
+      pages++;
+    } while (keyToken !== undefined);
+    expect(pages).toBeGreaterThanOrEqual(10);
+    expect(byKey.map((item) => `${item.ruleId} ${item.resourceId}`).sort()).toEqual(seen.map((item) => `${item.ruleId} ${item.resourceId}`).sort());
+    expect(byKey.find((item) => item.resourceId === seen[100]?.resourceId && item.ruleId === seen[100]?.ruleId)).toEqual(seen[100]);
+    const filter = { subscriptionId: SUBSCRIPTIONS[2], severity: 'medium', state: 'open', workspaceId: workspaceId('ws-3', SUBSCRIPTIONS[2]).toUpperCase(), top: 7 } as const;
+    const filteredByKey: StoredFinding[] = [];
+    let filteredToken: string | undefined;
+    do {
+      const page = await store.listFindings({ ...filter, order: 'key', ...(filteredToken === undefined ? {} : { continuationToken: filteredToken }) });
+      filteredByKey.push(...page.items);
+      filteredToken = page.continuationToken;
+    } while (filteredToken !== undefined);
+    expect(filteredByKey.map((item) => item.resourceId).sort()).toEqual(filtered.items.map((item) => item.resourceId).sort());
+
+    // A token belongs to its order and its filters.
+    const firstByKey = await store.listFindings({ order: 'key', top: 10 });
+    const firstByChange = await store.listFindings({ top: 10 });
+    await expect(store.listFindings({ top: 10, continuationToken: firstByKey.continuationToken as string })).rejects.toThrow(/another order/);
+    await expect(store.listFindings({ order: 'key', top: 10, continuationToken: firstByChange.continuationToken as string })).rejects.toThrow(/another order/);
+    await expect(store.listFindings({ order: 'key', top: 10, severity: 'high', continuationToken: firstByKey.continuationToken as string })).rejects.toThrow(/other filters/);
+    // A token whose inner part was tampered with is the caller's error, never a store failure.
+    const inner = JSON.parse(Buffer.from(firstByKey.continuationToken as string, 'base64url').toString('utf8')) as Record<string, unknown>;
+    for (const t of ['not-a-token', Buffer.from('{"nextPartitionKey":', 'utf8').toString('base64')]) {
+      const tampered = Buffer.from(JSON.stringify({ ...inner, t }), 'utf8').toString('base64url');
+      await expect(store.listFindings({ order: 'key', top: 10, continuationToken: tampered })).rejects.toThrow(/invalid continuation token/);
+    }
   });
 });
