@@ -15,6 +15,16 @@ export async function sweepScheduled(timer: Timer, context: InvocationContext): 
   const messages: SweepMessage[] = (await auditor.sweepTargets()).map((subscriptionId) => ({ subscriptionId, requestedAt, trigger: 'timer' }));
   context.extraOutputs.set(sweepQueueOutput, messages);
   log.info(`sweepScheduled: enqueued ${messages.length} subscription sweep(s)${timer.isPastDue ? ' (late: the previous run was missed)' : ''}`);
+  // Retention is housekeeping: a failure is logged and tried again next time, never a reason to
+  // retry the timer (which would enqueue every sweep again).
+  try {
+    const pruned = await auditor.pruneRetention();
+    if (pruned !== undefined && pruned.resolvedFindings + pruned.sweepRecords > 0) {
+      log.info(`sweepScheduled: retention removed ${pruned.resolvedFindings} finding(s) resolved and ${pruned.sweepRecords} sweep record(s) started before ${pruned.before}`);
+    }
+  } catch (error) {
+    log.warn(`sweepScheduled: retention could not run (${error instanceof Error ? error.message : String(error)}); it runs again with the next sweep`);
+  }
   return messages;
 }
 

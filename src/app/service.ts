@@ -7,13 +7,13 @@ import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
 import type { Inventory } from '../inventory/types';
 import { affectedSubjectKeys } from './neighbourhood';
-import type { FindingChange, FindingsStore } from '../store';
+import type { FindingChange, FindingsStore, PruneResult } from '../store';
 import type { FindingChangePublisher } from './ports';
 import { TransientError } from './ports';
 import type { BatchOutcome } from './processor';
 import { ChangeProcessor, describe } from './processor';
 import type { Settings } from './settings';
-import { DEFAULT_RUN_ROLE, inScope } from './settings';
+import { DEFAULT_RETENTION_DAYS, DEFAULT_RUN_ROLE, inScope } from './settings';
 import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
 
 /** Where the app writes its log lines (InvocationContext in the host, the console locally). */
@@ -24,7 +24,7 @@ export interface AppLog {
 }
 
 export interface AuditorAppOptions {
-  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole' | 'stateCacheRows'>>;
+  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole' | 'stateCacheRows' | 'retentionDays'>>;
   readonly provider: InventoryProvider;
   readonly store: FindingsStore;
   readonly publisher?: FindingChangePublisher;
@@ -141,6 +141,17 @@ export class AuditorApp {
       `resourceChanged: ${change.eventType} ${change.resourceId} judged in a batch of ${batch.events} event(s): ${batch.subjects} subject(s), ${batch.evaluations} evaluation(s), ${batch.changes.length} finding change(s)${batch.outdated > 0 ? `, ${batch.outdated} outdated change(s) ignored` : ''}`,
     );
     return { outcome: 'judged', eventId: change.eventId, batch };
+  }
+
+  /**
+   * Retention, run by the timer: deletes findings resolved, and sweep records of sweeps started,
+   * more than AML_AUDITOR_RETENTION_DAYS ago (never open or suppressed findings). Undefined when
+   * retention is off (0 days).
+   */
+  async pruneRetention(now: Date = new Date()): Promise<PruneResult | undefined> {
+    const days = this.options.settings.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    if (days === 0) return undefined;
+    return this.options.store.prune({ before: new Date(now.getTime() - days * 86_400_000) });
   }
 
   /** Subscriptions a scheduled sweep covers: the configured scope, or every one the inventory sees. */

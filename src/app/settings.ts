@@ -40,6 +40,8 @@ export interface Settings {
   readonly runRole: string;
   /** Resource rows of subscription states an instance keeps in memory (least recently used dropped first). */
   readonly stateCacheRows: number;
+  /** Days resolved findings and sweep records are kept (the timer prunes older ones); 0 keeps them forever. */
+  readonly retentionDays: number;
 }
 
 /** Every setting the app reads, with its default (documented in the README, "Settings"). */
@@ -59,6 +61,7 @@ export const SETTING_NAMES = [
   'AML_AUDITOR_REQUIRE_SIGN_IN',
   'AML_AUDITOR_RUN_ROLE',
   'AML_AUDITOR_STATE_CACHE_ROWS',
+  'AML_AUDITOR_RETENTION_DAYS',
 ] as const;
 
 export const DEFAULT_SWEEP_SCHEDULE = '0 0 */6 * * *';
@@ -67,6 +70,8 @@ export const DEFAULT_COALESCE_MS = 100;
 export const DEFAULT_RUN_ROLE = 'Auditor.Run';
 const MAX_COALESCE_MS = 10_000;
 const MAX_STATE_CACHE_ROWS = 10_000_000;
+export const DEFAULT_RETENTION_DAYS = 90;
+const MAX_RETENTION_DAYS = 3650;
 
 export class SettingsError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -160,6 +165,14 @@ export function loadSettings(env: Environment): Settings {
     else stateCacheRows = parsed;
   }
 
+  const retentionRaw = value('AML_AUDITOR_RETENTION_DAYS');
+  let retentionDays = DEFAULT_RETENTION_DAYS;
+  if (retentionRaw !== undefined) {
+    const parsed = Number(retentionRaw);
+    if (!/^\d+$/.test(retentionRaw) || parsed > MAX_RETENTION_DAYS) problems.push(`AML_AUDITOR_RETENTION_DAYS: '${retentionRaw}' is not a whole number of days from 0 (keep forever) to ${MAX_RETENTION_DAYS}`);
+    else retentionDays = parsed;
+  }
+
   const cloudRaw = value('AML_AUDITOR_CLOUD') ?? 'AzurePublicCloud';
   const cloud = cloudFromName(cloudRaw);
   if (cloud === undefined) problems.push(`AML_AUDITOR_CLOUD: '${cloudRaw}' is not one of ${CLOUD_NAMES_ACCEPTED}`);
@@ -188,6 +201,7 @@ export function loadSettings(env: Environment): Settings {
     requireSignIn: signInRaw === 'true',
     runRole,
     stateCacheRows,
+    retentionDays,
   };
 }
 

@@ -42,11 +42,15 @@ export const FINDINGS_HELP = [
   '                              [--format table|json|csv] [--top N] [--continuation TOKEN] [--order changed|key]',
   '                              [--store CONNECTION]',
   `       ${PROGRAM} findings repair [--dry-run] [--store CONNECTION]`,
+  `       ${PROGRAM} findings prune [--older-than Nd] [--dry-run] [--store CONNECTION]`,
   '',
   'list: stored findings, most recently changed first.',
   'repair: brings back to now any time more than 5 minutes in the future that an older version let an',
   '  event write (a partition claimed by a future time, findings "evaluated" in the future), which would',
   '  otherwise make every later sweep and event look older; --dry-run only counts.',
+  'prune: deletes findings resolved, and sweep records of sweeps started, more than N days ago',
+  '  (--older-than, default 90d; the Functions app does it with each scheduled sweep, see',
+  '  AML_AUDITOR_RETENTION_DAYS); open and suppressed findings are never deleted; --dry-run only counts.',
   '',
   '  --state        open, resolved, suppressed or all      --severity  info, low, medium or high',
   '  --rule         a rule ID                             --subscription, --workspace, --resource  an ID',
@@ -144,6 +148,7 @@ const FINDINGS_OPTIONS: OptionsConfig = {
   order: { type: 'string' },
   store: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'older-than': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -164,8 +169,19 @@ export function runFindingsList(argv: readonly string[], io: CliIo, deps: StoreC
         return EXIT.ok;
       });
     }
+    if (positionals[0] === 'prune' && positionals.length === 1) {
+      const text = stringOption(values, 'older-than') ?? '90d';
+      const days = /^(\d{1,4})d$/.exec(text)?.[1];
+      if (days === undefined) throw new UsageError(`findings: --older-than '${text}' is not a number of days such as 90d`);
+      const dryRun = flagOption(values, 'dry-run');
+      return withStore(deps, stringOption(values, 'store'), io, async ({ store }) => {
+        const result = await store.prune({ before: new Date((deps.now?.() ?? new Date()).getTime() - Number(days) * 86_400_000), dryRun });
+        io.stdout.write(`${dryRun ? 'would delete' : 'deleted'} ${result.resolvedFindings} finding(s) resolved and ${result.sweepRecords} sweep record(s) started before ${result.before}\n`);
+        return EXIT.ok;
+      });
+    }
     if (positionals[0] !== 'list' || positionals.length > 1) {
-      throw new UsageError(`findings: expected 'findings list [options]' or 'findings repair [--dry-run]'${positionals[0] !== undefined && positionals[0] !== 'list' ? `, not '${positionals[0]}'` : ''} (see 'findings --help')`);
+      throw new UsageError(`findings: expected 'findings list [options]', 'findings repair [--dry-run]' or 'findings prune [--older-than Nd]'${positionals[0] !== undefined && positionals[0] !== 'list' ? `, not '${positionals[0]}'` : ''} (see 'findings --help')`);
     }
     const format = choice<ListFormat>(stringOption(values, 'format'), LIST_FORMATS, 'findings: --format', 'table');
     const filter = findingFilter(values);

@@ -36,6 +36,7 @@ import type {
   FindingsStore,
   RecordEvaluationsInput,
   RecordEvaluationsResult,
+  PruneResult,
   RepairResult,
   StoredFinding,
   Suppression,
@@ -469,6 +470,39 @@ class TableFindingsStore implements FindingsStore {
       }
     }
     return { repairedAt, markers: markers.map((marker) => marker.partitionKey), findings: findings.length, dryRun: options.dryRun === true };
+  }
+
+  async prune(options: { readonly before: Date; readonly dryRun?: boolean }): Promise<PruneResult> {
+    if (Number.isNaN(options.before.getTime())) throw new StoreInputError('prune: before is not a valid date');
+    const before = options.before.toISOString();
+    const findings: { partitionKey: string; rowKey: string; etag: string }[] = [];
+    await scanTable(
+      this.findings,
+      this.endpoint,
+      odata`RowKey ge ${FIRST_FINDING_ROW_KEY} and lifecycle eq ${'resolved'} and resolvedAt lt ${before}`,
+      (entity) => findings.push({ partitionKey: entity.partitionKey ?? '', rowKey: entity.rowKey ?? '', etag: entity.etag }),
+      'finding resolved findings to prune',
+    );
+    const sweeps: { partitionKey: string; rowKey: string }[] = [];
+    await scanTable(this.sweeps, this.endpoint, odata`startedAt lt ${before}`, (entity) => sweeps.push({ partitionKey: entity.partitionKey ?? '', rowKey: entity.rowKey ?? '' }), 'finding sweep records to prune');
+    if (options.dryRun !== true) {
+      // Under the ETag read: a finding reopened (or otherwise written) since is no longer resolved history.
+      await inParallel(findings, PARTITION_CONCURRENCY, (finding) =>
+        this.io(`pruning a resolved finding of partition ${finding.partitionKey}`, () =>
+          this.findings.deleteEntity(finding.partitionKey, finding.rowKey, { etag: finding.etag }).catch((error: unknown) => {
+            if (!isWriteConflict(error)) throw error;
+          }),
+        ),
+      );
+      await inParallel(sweeps, PARTITION_CONCURRENCY, (sweep) =>
+        this.io(`pruning a sweep record of partition ${sweep.partitionKey}`, () =>
+          this.sweeps.deleteEntity(sweep.partitionKey, sweep.rowKey).catch((error: unknown) => {
+            if (statusOf(error) !== 404) throw error;
+          }),
+        ),
+      );
+    }
+    return { before, resolvedFindings: findings.length, sweepRecords: sweeps.length, dryRun: options.dryRun === true };
   }
 
   private async io<T>(action: string, run: () => Promise<T>): Promise<T> {

@@ -29,6 +29,7 @@ export type {
   Lifecycle,
   RecordEvaluationsInput,
   RecordEvaluationsResult,
+  PruneResult,
   RepairResult,
   Resolution,
   StoredFinding,

@@ -227,6 +227,12 @@ export interface FindingsStore {
    * now, so later sweeps and events are judged again. `dryRun` only counts.
    */
   repairFutureTimes(options?: { readonly dryRun?: boolean }): Promise<RepairResult>;
+  /**
+   * Retention: deletes findings resolved before `before` and sweep records of sweeps started
+   * before it. Open and suppressed findings are never deleted; a finding reopened meanwhile (its
+   * ETag moved) is left alone.
+   */
+  prune(options: { readonly before: Date; readonly dryRun?: boolean }): Promise<PruneResult>;
   /** Where the data lives (for messages): the table endpoint and prefix. */
   readonly description: string;
 }
@@ -237,6 +243,14 @@ export interface SweepFailureInput {
   readonly error: string;
   readonly sweepId?: string;
   readonly durationMs?: number;
+}
+
+export interface PruneResult {
+  /** The cut-off: what was resolved or swept before it. */
+  readonly before: string;
+  readonly resolvedFindings: number;
+  readonly sweepRecords: number;
+  readonly dryRun: boolean;
 }
 
 export interface RepairResult {

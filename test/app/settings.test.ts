@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUEUE_NAME, DEFAULT_SWEEP_SCHEDULE, inScope, loadSettings, SettingsError } from '../../src/app/settings';
+import { DEFAULT_QUEUE_NAME, DEFAULT_RETENTION_DAYS, DEFAULT_SWEEP_SCHEDULE, inScope, loadSettings, SettingsError } from '../../src/app/settings';
 import { DEFAULT_STATE_CACHE_ROWS } from '../../src/app/subscription-state';
 
 const minimal = { AML_AUDITOR_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' };
@@ -27,6 +27,12 @@ describe('loadSettings', () => {
     expect(settings.autoRemediation).toBe(false);
     expect(settings.stateCacheRows).toBe(DEFAULT_STATE_CACHE_ROWS);
     expect(inScope(settings, 'ANY-subscription')).toBe(true);
+  });
+
+  it('keeps resolved findings and sweep records AML_AUDITOR_RETENTION_DAYS days (default 90, 0 = forever)', () => {
+    expect(loadSettings(minimal).retentionDays).toBe(DEFAULT_RETENTION_DAYS);
+    expect(loadSettings({ ...minimal, AML_AUDITOR_RETENTION_DAYS: '0' }).retentionDays).toBe(0);
+    for (const bad of ['-1', '7d', '99999']) expect(problemsOf({ ...minimal, AML_AUDITOR_RETENTION_DAYS: bad })[0]).toMatch(/^AML_AUDITOR_RETENTION_DAYS: /);
   });
 
   it('bounds the in-memory subscription states by AML_AUDITOR_STATE_CACHE_ROWS (a whole number from 1)', () => {

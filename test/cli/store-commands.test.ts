@@ -104,6 +104,26 @@ describe('findings list', () => {
     expect(byKey.sort()).toEqual(document.findings.map((finding) => finding.resourceId).sort());
   });
 
+  test('prune deletes resolved findings and sweep records older than --older-than; --dry-run only counts', async () => {
+    const environment = env();
+    await persistAuditResult(report([evaluation(subnetId('a'), 'fail'), evaluation(subnetId('b'), 'fail')], at(0)), { io: io(environment) });
+    await persistAuditResult(report([evaluation(subnetId('a'), 'fail'), evaluation(subnetId('b'), 'pass')], at(5)), { io: io(environment) });
+    // The clock the command sees: 3 days after the second run, so `--older-than 2d` cuts at minute 5 + 1 day.
+    const now = () => new Date(at(5).getTime() + 3 * 86_400_000);
+    const dry = io(environment);
+    expect(await runFindingsList(['prune', '--older-than', '2d', '--dry-run'], dry, { now })).toBe(0);
+    expect(dry.out()).toMatch(/^would delete 1 finding\(s\) resolved and 2 sweep record\(s\) started before /);
+    const pruned = io(environment);
+    expect(await runFindingsList(['prune', '--older-than', '2d'], pruned, { now })).toBe(0);
+    expect(pruned.out()).toMatch(/^deleted 1 finding\(s\) resolved and 2 sweep record\(s\)/);
+    const listed = io(environment);
+    expect(await runFindingsList(['list', '--state', 'all', '--format', 'json'], listed)).toBe(0);
+    expect((JSON.parse(listed.out()) as { findings: { resourceId: string }[] }).findings.map((finding) => finding.resourceId)).toEqual([subnetId('a')]);
+    const bad = io(environment);
+    expect(await runFindingsList(['prune', '--older-than', 'soon'], bad, { now })).toBe(2);
+    expect(bad.err()).toMatch(/--older-than 'soon' is not a number of days/);
+  });
+
   test.each([
     [['list', '--state', 'bogus'], /--state 'bogus' is not one of open, resolved, suppressed, all/],
     // The same validation as GET /api/findings: unknown rules and malformed IDs are refused, not silently empty.

@@ -70,6 +70,7 @@ function sweepStore(records: readonly SweepRecord[] | Error): FindingsStore {
     listSuppressions: refuse,
     removeSuppression: refuse,
     repairFutureTimes: refuse,
+    prune: refuse,
   };
 }
 

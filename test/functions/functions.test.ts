@@ -30,9 +30,9 @@ function context(functionName: string, triggerMetadata?: Record<string, unknown>
   });
 }
 
-async function install(options: { store?: FindingsStore; scope?: readonly string[] } = {}): Promise<AuditorApp> {
+async function install(options: { store?: FindingsStore; scope?: readonly string[]; retentionDays?: number } = {}): Promise<AuditorApp> {
   const app = new AuditorApp({
-    settings: { scopeSubscriptions: options.scope ?? [], coalesceMs: 20 },
+    settings: { scopeSubscriptions: options.scope ?? [], coalesceMs: 20, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}) },
     provider: new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH)),
     store: options.store ?? (await azurite.freshStore()),
   });
@@ -56,6 +56,31 @@ describe('sweepScheduled and sweepSubscription', () => {
     await sweepScheduled(timer, invocation);
     const messages = invocation.extraOutputs.get(sweepQueueOutput) as { subscriptionId: string }[];
     expect(messages.map((message) => message.subscriptionId)).toEqual([PROD, DEV]);
+  });
+
+  it('the timer prunes what retention no longer keeps, and a failing prune does not fail the timer', async () => {
+    const app = await install({ retentionDays: 1 });
+    const day = 86_400_000;
+    const resource = `/subscriptions/${DEV}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stold`;
+    const record = (status: 'fail' | 'pass', daysAgo: number) =>
+      app.store.recordEvaluations({
+        scope: { subscriptionIds: [DEV] },
+        evaluations: [{ ruleId: 'storage.default-deny', resourceId: resource, status, severity: 'high', title: 't', message: 'm', evidence: {}, workspaceIds: [] }],
+        evaluatedAt: new Date(Date.now() - daysAgo * day),
+        complete: true,
+      });
+    await record('fail', 3);
+    await record('pass', 2);
+    expect((await app.store.listFindings({ state: 'resolved' })).items).toHaveLength(1);
+    const invocation = context('sweepScheduled');
+    await sweepScheduled(timer, invocation);
+    expect((await app.store.listFindings({ state: 'resolved' })).items).toHaveLength(0);
+    expect(await app.store.listSweeps(DEV)).toEqual([]);
+
+    const failing: FindingsStore = Object.assign(Object.create(app.store) as FindingsStore, { prune: () => Promise.reject(new Error('table unavailable')) });
+    useAuditorApp(new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 20, retentionDays: 1 }, provider: app.options.provider, store: failing }));
+    const again = context('sweepScheduled');
+    await expect(sweepScheduled(timer, again)).resolves.toHaveLength(2);
   });
 
   it('only subscriptions in scope are enqueued', async () => {
