@@ -21,6 +21,7 @@ import {
   rowKeyOf,
   sha256Hex,
   sweepRowKey,
+  sweepRowKeyAfter,
   tableNames,
 } from './keys';
 import type { FindingRecord } from './record';
@@ -68,6 +69,8 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const PARTITION_CONCURRENCY = 4;
 const SUPPRESSION_PARTITION = 'suppression';
 const DEFAULT_PAGE = 100;
+/** Time windows listSweeps widens through across subscriptions (then everything retention kept). */
+const SWEEP_WINDOWS_DAYS = [1, 7, 30] as const;
 const MAX_PAGE = 1000;
 
 /** Opens (and creates when missing) the findings, sweeps and suppressions tables. */
@@ -360,20 +363,33 @@ class TableFindingsStore implements FindingsStore {
 
   async listSweeps(subscriptionId?: string, top = 50): Promise<readonly SweepRecord[]> {
     const limit = Math.max(1, Math.trunc(top));
+    if (subscriptionId !== undefined) {
+      // Within one partition, row keys are newest first: the first `limit` are the answer.
+      return this.readSweeps(odata`PartitionKey eq ${partitionKeyOfSubscription(subscriptionId)}`, limit);
+    }
+    // Across partitions the service orders by partition first: read the newest records by time
+    // window (row keys below a bound are newer), widening only while the window holds too few.
+    const now = this.now().getTime();
+    for (const days of SWEEP_WINDOWS_DAYS) {
+      const records = await this.readSweeps(odata`RowKey lt ${sweepRowKeyAfter(new Date(now - days * 86_400_000))}`, undefined);
+      if (records.length >= limit) return newestSweeps(records, limit);
+    }
+    return newestSweeps(await this.readSweeps('', undefined), limit);
+  }
+
+  /** Sweep records a query selects, stopping after `limit` when given (one partition, newest first). */
+  private async readSweeps(filter: string, limit: number | undefined): Promise<SweepRecord[]> {
     const records: SweepRecord[] = [];
-    const filter = subscriptionId === undefined ? undefined : odata`PartitionKey eq ${partitionKeyOfSubscription(subscriptionId)}`;
     try {
-      for await (const entity of this.sweeps.listEntities<Record<string, unknown>>(filter === undefined ? {} : { queryOptions: { filter } })) {
+      for await (const entity of this.sweeps.listEntities<Record<string, unknown>>(filter === '' ? {} : { queryOptions: { filter } })) {
         const record = sweepFromEntity(entity);
         if (record !== undefined) records.push(record);
-        // Within one partition, row keys are newest first: stop early.
-        if (subscriptionId !== undefined && records.length >= limit) break;
+        if (limit !== undefined && records.length >= limit) break;
       }
     } catch (error) {
       throw storeFailure(error, this.endpoint, 'listing sweeps');
     }
-    records.sort((a, b) => compareDesc(a.startedAt, b.startedAt) || compareAsc(a.subscriptionId, b.subscriptionId));
-    return records.slice(0, limit);
+    return limit === undefined ? records : newestSweeps(records, limit);
   }
 
   async addSuppression(input: SuppressionInput): Promise<Suppression> {
@@ -543,3 +559,7 @@ async function inParallel<T, R>(items: readonly T[], limit: number, work: (item:
   return results;
 }
 
+function newestSweeps(records: SweepRecord[], limit: number): SweepRecord[] {
+  records.sort((a, b) => compareDesc(a.startedAt, b.startedAt) || compareAsc(a.subscriptionId, b.subscriptionId));
+  return records.slice(0, limit);
+}

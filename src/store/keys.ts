@@ -48,8 +48,16 @@ export function resourceRowKeyRange(resourceId: string): { readonly low: string;
 
 /** Sweep records sort newest first within a subscription: the row key starts with the inverted start time. */
 export function sweepRowKey(startedAt: Date, sweepId: string): string {
-  const inverted = (9_999_999_999_999 - startedAt.getTime()).toString().padStart(13, '0');
-  return `${inverted}_${sha256Hex(sweepId).slice(0, 16)}`;
+  return `${invertedTime(startedAt)}_${sha256Hex(sweepId).slice(0, 16)}`;
+}
+
+/** Sweep records of sweeps started after `time` have row keys below this (newest first in a partition). */
+export function sweepRowKeyAfter(time: Date): string {
+  return invertedTime(time);
+}
+
+function invertedTime(time: Date): string {
+  return (9_999_999_999_999 - time.getTime()).toString().padStart(13, '0');
 }
 
 /** Table names: letters and digits only, 3–63 characters, starting with a letter. */

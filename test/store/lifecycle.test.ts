@@ -205,3 +205,21 @@ describe('decide (pure)', () => {
     expect(decide(undefined, undefined, { at: at(6).toISOString(), confirmUnchanged: false }).kind).toBe('none');
   });
 });
+
+describe('sweep records across subscriptions', () => {
+  test('the newest first, read by widening time windows, whatever the partitions', async () => {
+    const day = 86_400_000;
+    const now = new Date(at(0).getTime() + 200 * day);
+    const store = await azurite.freshStore({ now: () => now });
+    const ago = (days: number) => new Date(now.getTime() - days * day);
+    for (const [subscriptionId, days] of [[SUB_B, 100], [SUB_A, 20], [SUB_B, 3], [SUB_A, 0.5], [SUB_B, 45]] as const) {
+      await store.recordSweep({ subscriptionId, startedAt: ago(days), error: `${days} days ago` });
+    }
+    const errors = async (top: number) => (await store.listSweeps(undefined, top)).map((record) => record.error);
+    expect(await errors(1)).toEqual(['0.5 days ago']);
+    expect(await errors(2)).toEqual(['0.5 days ago', '3 days ago']);
+    expect(await errors(3)).toEqual(['0.5 days ago', '3 days ago', '20 days ago']);
+    expect(await errors(10)).toEqual(['0.5 days ago', '3 days ago', '20 days ago', '45 days ago', '100 days ago']);
+    expect((await store.listSweeps(SUB_B, 2)).map((record) => record.error)).toEqual(['3 days ago', '45 days ago']);
+  });
+});
