@@ -11,6 +11,9 @@
  * controlled. It reaches the page through textContent, element properties and DOM nodes only;
  * there is no innerHTML, no string-built markup, no eval. Links to the portal are built only from
  * IDs that look like ARM IDs, segment by segment encoded.
+ *
+ * Longer than 500 lines: the page's script is one function served through its source text (no
+ * bundler), so it cannot import; making it modules needs a build step, not yet taken.
  */
 
 /** A finding as GET /api/findings answers it (docs/contract.md). */

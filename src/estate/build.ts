@@ -1,3 +1,10 @@
+/**
+ * Builds the read-only estate graph from an inventory's rows: one short reader per resource type
+ * the rules read, and the relations between them, computed once.
+ *
+ * Longer than 500 lines: the readers share the lookup maps the estate is built on; each is short
+ * and reads one type.
+ */
 import { idKey, parentId } from '../core/ids';
 import { isObject } from '../core/json';
 import { READ_TYPES } from '../inventory/resource-types';

@@ -17,6 +17,9 @@
  * match ahead of the Allow makes the host `unknown`, naming that rule.
  *
  * Pure: parsing takes ARM JSON, evaluation takes the parsed rules and a resolver for IP groups.
+ *
+ * Longer than 500 lines: both rule forms (classic collections, policy rule collection groups)
+ * are parsed into one model that the processing order and the matching share.
  */
 import { asNonEmptyString, asNumber, isObject, pick, stringsOf } from '../core/json';
 import { cidrRecord } from './cidr';

@@ -8,6 +8,10 @@
  * is "uncertain": the port then has two possible outcomes, and a verdict with two possible
  * outcomes is `unknown`. An uncertain Allow followed by a sure Allow is still an allow (either way
  * the port is allowed); the same holds for Deny.
+ *
+ * Longer than 500 lines: one evaluation pipeline (compiled rules, the prepared query, matching
+ * one side of a rule, walking the rules) whose stages share private types and memo tables; the
+ * section rules below are its seams.
  */
 import { regionKey } from '../core/ids';
 import { isListOf } from '../core/json';

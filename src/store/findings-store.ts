@@ -11,10 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
-import { isWriteConflict, statusOf, StoreInputError, storeFailure } from './errors';
+import { statusOf, StoreInputError, storeFailure } from './errors';
 import {
   FIRST_FINDING_ROW_KEY,
-  MARKER_ROW_KEY,
   partitionKeyOfResource,
   partitionKeyOfSubscription,
   resourceRowKeyRange,
@@ -29,6 +28,9 @@ import { clip, fromEntity } from './record';
 import { compareAsc, compareDesc, decodeKeyToken, decodeToken, encodeKeyToken, encodeToken, isAfter } from './paging';
 import { storedFindingOf } from './stored-finding';
 import { ANY_RULE, isActive, normalizeScope, suppressionFromEntity } from './suppression';
+import { inParallel, MAX_CLOCK_SKEW_MS, PARTITION_CONCURRENCY } from './concurrency';
+import { pruneHistory, repairFutureTimes } from './maintenance';
+import type { StoreTables } from './maintenance';
 import { PartitionWriter, scanTable } from './partition-writer';
 import { addTally, emptySweepCounts, newTally, sweepEntity, sweepFromEntity, sweepRecordOf } from './sweep-records';
 import type {
@@ -62,11 +64,6 @@ export interface OpenStoreOptions {
 
 export const DEFAULT_TABLE_PREFIX = 'amlaudit';
 
-/** The ISO times of a finding entity that order evaluations (repairFutureTimes). */
-const FINDING_TIME_FIELDS = ['evaluatedAt', 'lastSeen', 'lastChangedAt', 'firstSeen', 'resolvedAt'] as const;
-/** How far ahead of this clock an evaluation time may be (clock skew between hosts); beyond, it is refused. */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-const PARTITION_CONCURRENCY = 4;
 const SUPPRESSION_PARTITION = 'suppression';
 const DEFAULT_PAGE = 100;
 /** Time windows listSweeps widens through across subscriptions (then everything retention kept). */
@@ -443,82 +440,16 @@ class TableFindingsStore implements FindingsStore {
     }
   }
 
-  async repairFutureTimes(options: { readonly dryRun?: boolean } = {}): Promise<RepairResult> {
-    const now = this.now();
-    const repairedAt = now.toISOString();
-    const limit = new Date(now.getTime() + MAX_CLOCK_SKEW_MS).toISOString();
-    const markers: { partitionKey: string; etag: string }[] = [];
-    const findings: { partitionKey: string; rowKey: string; etag: string; fields: Record<string, string> }[] = [];
-    await scanTable(this.findings, this.endpoint,
-      '',
-      (entity) => {
-        const partitionKey = entity.partitionKey ?? '';
-        const rowKey = entity.rowKey ?? '';
-        if (rowKey === MARKER_ROW_KEY) {
-          const sweptAt = asString(entity.sweptAt) ?? '';
-          if (sweptAt > limit) markers.push({ partitionKey, etag: entity.etag });
-          return;
-        }
-        const fields: Record<string, string> = {};
-        for (const name of FINDING_TIME_FIELDS) {
-          const value = asString(entity[name]);
-          if (value !== undefined && value > limit) fields[name] = repairedAt;
-        }
-        if (Object.keys(fields).length > 0) findings.push({ partitionKey, rowKey, etag: entity.etag, fields });
-      },
-      'scanning for future times',
-    );
-    if (options.dryRun !== true) {
-      // Merge under the ETag read: a row that changed meanwhile was written by a current version and is left alone.
-      for (const marker of markers) {
-        await this.io(`releasing the marker of partition ${marker.partitionKey}`, () =>
-          this.findings.updateEntity({ partitionKey: marker.partitionKey, rowKey: MARKER_ROW_KEY, sweptAt: '', sweepId: '', touchedAt: repairedAt }, 'Merge', { etag: marker.etag }).catch((error: unknown) => {
-            if (!isWriteConflict(error)) throw error;
-          }),
-        );
-      }
-      for (const finding of findings) {
-        await this.io(`repairing a finding of partition ${finding.partitionKey}`, () =>
-          this.findings.updateEntity({ partitionKey: finding.partitionKey, rowKey: finding.rowKey, ...finding.fields }, 'Merge', { etag: finding.etag }).catch((error: unknown) => {
-            if (!isWriteConflict(error)) throw error;
-          }),
-        );
-      }
-    }
-    return { repairedAt, markers: markers.map((marker) => marker.partitionKey), findings: findings.length, dryRun: options.dryRun === true };
+  repairFutureTimes(options: { readonly dryRun?: boolean } = {}): Promise<RepairResult> {
+    return repairFutureTimes(this.tables(), this.now(), options);
   }
 
-  async prune(options: { readonly before: Date; readonly dryRun?: boolean }): Promise<PruneResult> {
-    if (Number.isNaN(options.before.getTime())) throw new StoreInputError('prune: before is not a valid date');
-    const before = options.before.toISOString();
-    const findings: { partitionKey: string; rowKey: string; etag: string }[] = [];
-    await scanTable(
-      this.findings,
-      this.endpoint,
-      odata`RowKey ge ${FIRST_FINDING_ROW_KEY} and lifecycle eq ${'resolved'} and resolvedAt lt ${before}`,
-      (entity) => findings.push({ partitionKey: entity.partitionKey ?? '', rowKey: entity.rowKey ?? '', etag: entity.etag }),
-      'finding resolved findings to prune',
-    );
-    const sweeps: { partitionKey: string; rowKey: string }[] = [];
-    await scanTable(this.sweeps, this.endpoint, odata`startedAt lt ${before}`, (entity) => sweeps.push({ partitionKey: entity.partitionKey ?? '', rowKey: entity.rowKey ?? '' }), 'finding sweep records to prune');
-    if (options.dryRun !== true) {
-      // Under the ETag read: a finding reopened (or otherwise written) since is no longer resolved history.
-      await inParallel(findings, PARTITION_CONCURRENCY, (finding) =>
-        this.io(`pruning a resolved finding of partition ${finding.partitionKey}`, () =>
-          this.findings.deleteEntity(finding.partitionKey, finding.rowKey, { etag: finding.etag }).catch((error: unknown) => {
-            if (!isWriteConflict(error)) throw error;
-          }),
-        ),
-      );
-      await inParallel(sweeps, PARTITION_CONCURRENCY, (sweep) =>
-        this.io(`pruning a sweep record of partition ${sweep.partitionKey}`, () =>
-          this.sweeps.deleteEntity(sweep.partitionKey, sweep.rowKey).catch((error: unknown) => {
-            if (statusOf(error) !== 404) throw error;
-          }),
-        ),
-      );
-    }
-    return { before, resolvedFindings: findings.length, sweepRecords: sweeps.length, dryRun: options.dryRun === true };
+  prune(options: { readonly before: Date; readonly dryRun?: boolean }): Promise<PruneResult> {
+    return pruneHistory(this.tables(), options);
+  }
+
+  private tables(): StoreTables {
+    return { findings: this.findings, sweeps: this.sweeps, endpoint: this.endpoint };
   }
 
   private async io<T>(action: string, run: () => Promise<T>): Promise<T> {
@@ -543,20 +474,6 @@ function byRowKey(evaluations: readonly Evaluation[]): Map<string, Evaluation> {
     if (existing === undefined || weight(evaluation) > weight(existing)) result.set(rowKey, evaluation);
   }
   return result;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time; results in input order; the first failure rejects. */
-async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
-  return results;
 }
 
 function newestSweeps(records: SweepRecord[], limit: number): SweepRecord[] {

@@ -2,7 +2,8 @@
  * The findings store: findings with a lifecycle, sweep records and suppressions over
  * Azure Table Storage. The only module that talks to Tables. See the README, "Findings that last".
  */
-export { openFindingsStore, DEFAULT_TABLE_PREFIX, MAX_CLOCK_SKEW_MS } from './findings-store';
+export { openFindingsStore, DEFAULT_TABLE_PREFIX } from './findings-store';
+export { MAX_CLOCK_SKEW_MS } from './concurrency';
 export { FINDINGS_PER_TRANSACTION } from './partition-writer';
 export { storedFindingOf, bySeverityThenRule } from './stored-finding';
 export type { OpenStoreOptions } from './findings-store';
