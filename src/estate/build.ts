@@ -36,6 +36,7 @@ import type {
   Subnet,
   VirtualMachine,
   VirtualNetwork,
+  Reading,
   Workspace,
 } from './model';
 import {
@@ -458,6 +459,7 @@ function readWorkspace(view: ResourceView, row: ResourceRow): Workspace {
     keyVaultId: asNonEmptyString(pick(properties, 'keyVault')),
     containerRegistryId: asNonEmptyString(pick(properties, 'containerRegistry')),
     imageBuildCompute: asNonEmptyString(pick(properties, 'imageBuildCompute')),
+    imageBuildComputeReading: readingOf(pick(properties, 'imageBuildCompute'), asNonEmptyString(pick(properties, 'imageBuildCompute')), (written) => written === ''),
     edition: asNonEmptyString(pick(row.sku, 'name')) ?? asNonEmptyString(pick(row.sku, 'tier')),
     privateLink: privateEndpointConnectionsOf(properties).some((connection) => connection.status?.toLowerCase() === 'approved'),
     sharedPrivateLinkResources: sharedPrivateLinkResourcesOf(properties),
@@ -520,6 +522,19 @@ function readNic(view: ResourceView, properties: unknown): NetworkInterface {
   };
 }
 
+const ABSENT: Reading<never> = { kind: 'absent' };
+
+function malformedReading(written: unknown): Reading<never> {
+  return { kind: 'malformed', written: (JSON.stringify(written) ?? String(written)).slice(0, 60) };
+}
+
+/** What a property says: its parsed value, absent (undefined, null, or what `alsoAbsent` names), or malformed. */
+function readingOf<T>(written: unknown, value: T | undefined, alsoAbsent: (written: unknown) => boolean = () => false): Reading<T> {
+  if (value !== undefined) return { kind: 'value', value };
+  if (written === undefined || written === null || alsoAbsent(written)) return ABSENT;
+  return malformedReading(written);
+}
+
 function readFirewalled(view: ResourceView, properties: unknown, sectionName: string, bypass: unknown): FirewalledResource {
   const section = pick(properties, sectionName);
   const malformed = section !== undefined && section !== null && (!isObject(section) || (section.defaultAction !== undefined && typeof section.defaultAction !== 'string'));
@@ -528,6 +543,7 @@ function readFirewalled(view: ResourceView, properties: unknown, sectionName: st
     defaultAction: asNonEmptyString(pick(section, 'defaultAction')),
     publicNetworkAccess: asNonEmptyString(pick(properties, 'publicNetworkAccess')),
     bypass: asNonEmptyString(bypass),
+    bypassReading: sectionName === 'networkAcls' && section !== undefined && section !== null && !isObject(section) ? malformedReading(section) : readingOf(bypass, asNonEmptyString(bypass)),
     virtualNetworkRules: virtualNetworkRulesOf(section),
     ipRules: ipRulesOf(section),
     privateEndpointConnections: privateEndpointConnectionsOf(properties),
@@ -544,6 +560,7 @@ function readAks(view: ResourceView, row: ResourceRow): AksCluster {
     dnsServiceIP: asNonEmptyString(pick(properties, 'networkProfile.dnsServiceIP')),
     dockerBridgeCidr: asNonEmptyString(pick(properties, 'networkProfile.dockerBridgeCidr')),
     enablePrivateCluster: asBoolean(pick(properties, 'apiServerAccessProfile.enablePrivateCluster')),
+    enablePrivateClusterReading: readingOf(pick(properties, 'apiServerAccessProfile.enablePrivateCluster'), asBoolean(pick(properties, 'apiServerAccessProfile.enablePrivateCluster'))),
     identityType: asNonEmptyString(pick(row.identity, 'type')),
     identityPrincipalIds: identityPrincipalIdsOf(row.identity),
     servicePrincipalClientId: asNonEmptyString(pick(properties, 'servicePrincipalProfile.clientId')),

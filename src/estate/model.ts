@@ -37,12 +37,21 @@ export interface SharedPrivateLinkResource {
   readonly status: string | undefined;
 }
 
+/**
+ * A property as written in a row, absent (not written, or null: Azure's default applies) told
+ * apart from malformed (written, but not of the type Azure defines; `written` shows it, cut short):
+ * what rules need where a view's plain value would read both as undefined.
+ */
+export type Reading<T> = { readonly kind: 'absent' } | { readonly kind: 'value'; readonly value: T } | { readonly kind: 'malformed'; readonly written: string };
+
 export interface Workspace extends ResourceView {
   readonly storageAccountId: string | undefined;
   readonly keyVaultId: string | undefined;
   readonly containerRegistryId: string | undefined;
   /** Name of the cluster used to build images (properties.imageBuildCompute). */
   readonly imageBuildCompute: string | undefined;
+  /** properties.imageBuildCompute as written ("" counts as absent: unset). */
+  readonly imageBuildComputeReading: Reading<string>;
   /** sku.name: Basic or Enterprise (the old editions). */
   readonly edition: string | undefined;
   /** True when the workspace has an approved private endpoint connection (a private-link workspace). */
@@ -128,6 +137,8 @@ export interface FirewalledResource extends ResourceView {
   readonly publicNetworkAccess: string | undefined;
   /** networkAcls.bypass as written ("AzureServices", "Logging, Metrics, AzureServices", "None"). */
   readonly bypass: string | undefined;
+  /** The bypass as written; malformed too when the networkAcls section itself is not an object. */
+  readonly bypassReading: Reading<string>;
   readonly virtualNetworkRules: readonly VirtualNetworkRule[];
   readonly ipRules: readonly string[];
   readonly privateEndpointConnections: readonly PrivateEndpointConnection[];
@@ -164,6 +175,8 @@ export interface AksCluster extends ResourceView {
   readonly dnsServiceIP: string | undefined;
   readonly dockerBridgeCidr: string | undefined;
   readonly enablePrivateCluster: boolean | undefined;
+  /** properties.apiServerAccessProfile.enablePrivateCluster as written. */
+  readonly enablePrivateClusterReading: Reading<boolean>;
   /** identity.type (SystemAssigned, UserAssigned) or undefined for service-principal clusters. */
   readonly identityType: string | undefined;
   /** Object IDs of the cluster identity: identity.principalId, user-assigned principalIds. */

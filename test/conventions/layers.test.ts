@@ -132,4 +132,9 @@ describe('layers', () => {
     );
     expect(bare.every((line) => line.startsWith(join('functions', 'index.ts')))).toBe(true);
   });
+
+  it('rules read the estate\'s typed views, never a resource\'s raw row', () => {
+    const raw = sourceFiles(join('src', 'rules')).filter((path) => /\.raw\b/.test(readFileSync(path, 'utf8'))).map((path) => relative(root, path));
+    expect(raw).toEqual([]);
+  });
 });

@@ -1,4 +1,3 @@
-import { pick } from '../../core/json';
 import type { Workspace } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
@@ -44,12 +43,11 @@ export const acrImageBuildComputeRule = defineRule<Workspace, MessageId>({
     const registry = gate.resource;
     const computes = estate.computesOf(workspace.id);
     const clusters = computes.filter((compute) => compute.computeType === 'AmlCompute').map((compute) => compute.name);
-    const written = pick(workspace.raw.properties, 'imageBuildCompute');
     const evidence = { registryId: registry.id, imageBuildCompute: workspace.imageBuildCompute ?? null, clusters };
     const data = { workspace: workspace.name, name: registry.name, clusters: clusters.length > 0 ? clusters.join(', ') : 'none: create one' };
     if (workspace.imageBuildCompute === undefined) {
       // Absent, null or "" mean unset; any other non-string is unreadable.
-      if (written !== undefined && written !== null && written !== '') return { status: 'unknown', messageId: 'malformed', data, evidence: { ...evidence, imageBuildComputeMalformed: true } };
+      if (workspace.imageBuildComputeReading.kind === 'malformed') return { status: 'unknown', messageId: 'malformed', data, evidence: { ...evidence, imageBuildComputeMalformed: true } };
       return { status: 'fail', messageId: 'unset', data, evidence };
     }
     const wanted = workspace.imageBuildCompute.trim().toLowerCase();

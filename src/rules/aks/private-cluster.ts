@@ -1,4 +1,3 @@
-import { pick } from '../../core/json';
 import type { AksCluster } from '../../estate';
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
@@ -34,14 +33,11 @@ export const aksPrivateClusterRule = defineRule<AttachedTarget<AksCluster>, Mess
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const cluster = target.resource;
-    const flag = cluster.enablePrivateCluster;
-    if (flag === true) return { status: 'fail', messageId: 'private', data: { name: cluster.name }, evidence: { enablePrivateCluster: true } };
-    if (flag === false) return { status: 'pass', messageId: 'public', data: { name: cluster.name, value: 'false' }, evidence: { enablePrivateCluster: false } };
-    // The view reads a malformed value as undefined; only the cluster's own row tells absent from malformed.
-    const written = pick(cluster.raw.properties, 'apiServerAccessProfile.enablePrivateCluster');
-    if (written !== undefined && written !== null) {
-      const shown = JSON.stringify(written).slice(0, 60);
-      return { status: 'unknown', messageId: 'unreadable', data: { name: cluster.name, value: shown }, evidence: { enablePrivateCluster: shown } };
+    const flag = cluster.enablePrivateClusterReading;
+    if (flag.kind === 'value' && flag.value) return { status: 'fail', messageId: 'private', data: { name: cluster.name }, evidence: { enablePrivateCluster: true } };
+    if (flag.kind === 'value') return { status: 'pass', messageId: 'public', data: { name: cluster.name, value: 'false' }, evidence: { enablePrivateCluster: false } };
+    if (flag.kind === 'malformed') {
+      return { status: 'unknown', messageId: 'unreadable', data: { name: cluster.name, value: flag.written }, evidence: { enablePrivateCluster: flag.written } };
     }
     return { status: 'pass', messageId: 'public', data: { name: cluster.name, value: "absent, Azure's default false" }, evidence: { enablePrivateCluster: null } };
   },

@@ -1,6 +1,5 @@
-import { isObject, pick } from '../../core/json';
 import type { Evidence } from '../../core/types';
-import type { ContainerRegistry, Estate, FirewalledResource, StorageAccount, Workspace } from '../../estate';
+import type { ContainerRegistry, Estate, FirewalledResource, Reading, StorageAccount, Workspace } from '../../estate';
 import type { CheckOutcome, RuleSubject } from '../types';
 import { securedState } from './firewall';
 
@@ -48,16 +47,10 @@ export function firewallSummary(resource: FirewalledResource): string {
  * networkAcls.bypass as written, told apart from absent (Azure's default: AzureServices, for both
  * storage accounts and key vaults) and malformed (present but not a non-empty string).
  */
-export type BypassReading = { readonly kind: 'absent' } | { readonly kind: 'value'; readonly value: string } | { readonly kind: 'malformed' };
+export type BypassReading = Reading<string>;
 
 export function bypassOf(resource: FirewalledResource): BypassReading {
-  if (resource.bypass !== undefined) return { kind: 'value', value: resource.bypass };
-  const properties = resource.raw.properties;
-  const section = pick(properties, 'networkAcls');
-  if (section === undefined || section === null) return { kind: 'absent' };
-  if (!isObject(section)) return { kind: 'malformed' };
-  const written = section.bypass;
-  return written === undefined || written === null ? { kind: 'absent' } : { kind: 'malformed' };
+  return resource.bypassReading;
 }
 
 /** The entries of a comma-separated bypass list ("Logging, Metrics, AzureServices"), trimmed, empty ones dropped. */
