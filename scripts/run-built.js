@@ -14,6 +14,7 @@ const { join, resolve } = require('node:path');
 
 const root = resolve(__dirname, '..');
 const buildInfo = join(root, 'dist', '.tsbuildinfo');
+const bundle = join(root, 'dist', 'src', 'dashboard', 'app.bundle.js');
 const SOURCES = ['src', 'functions', 'bench'];
 const CONFIG = ['tsconfig.json', 'package.json'];
 
@@ -38,7 +39,8 @@ if (entry === undefined) {
   process.exit(2);
 }
 const target = resolve(root, entry);
-if (!existsSync(target) || !existsSync(buildInfo) || statSync(buildInfo).mtimeMs < newestSource()) {
+const stale = !existsSync(target) || !existsSync(buildInfo) || statSync(buildInfo).mtimeMs < newestSource();
+if (stale) {
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
   const built = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
   if (built.status !== 0) {
@@ -47,6 +49,11 @@ if (!existsSync(target) || !existsSync(buildInfo) || statSync(buildInfo).mtimeMs
   }
   // tsc leaves its build info untouched when nothing it emits changed: mark the check as done.
   if (existsSync(buildInfo)) utimesSync(buildInfo, new Date(), new Date());
+}
+// The dashboard's script is bundled from the built sources (scripts/build-dashboard.js).
+if (stale || !existsSync(bundle)) {
+  const bundled = spawnSync(process.execPath, [join(root, 'scripts', 'build-dashboard.js')], { stdio: 'inherit' });
+  if (bundled.status !== 0) process.exit(bundled.status ?? 1);
 }
 process.argv = [process.argv[0], target, ...args];
 require(target);

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Estate } from '../estate';
 import type { FindingsStore, SweepRecord } from '../store';
 import { newestSweepPerSubscription, ruleCatalogue } from './catalogue';
-import { dashboardScript } from './client';
+import { dashboardScript } from './script';
 import { renderDashboardPage, securityHeaders } from './page';
 import { DASHBOARD_CSS } from './styles';
 import { renderTrendSvg, trendPoints } from './trend';
@@ -37,7 +37,7 @@ let script: string | undefined;
 export async function dashboardResponse(source: DashboardSource, request: HttpRequest, log: DashboardLog): Promise<HttpResponseInit> {
   const path = new URL(request.url).pathname.replace(/\/{2,}/g, '/');
   if (path === '/api/dashboard/app.js') {
-    script ??= dashboardScript();
+    script ??= await dashboardScript();
     return { status: 200, headers: { ...securityHeaders('text/javascript; charset=utf-8'), 'cache-control': 'private, max-age=300' }, body: script };
   }
   if (path === '/api/dashboard/app.css') {

@@ -10,5 +10,5 @@ export type { DashboardRule, RuleCatalogue, RuleEvaluationCounts, SubscriptionSw
 export { ruleExamples, examplesOf, packageRoot, ruleDocPath } from './rule-docs';
 export type { RuleExamples } from './rule-docs';
 export { escapeHtml, html, SafeHtml } from './escape';
-export { dashboardScript } from './client';
+export { dashboardScript, bundleDashboard, DASHBOARD_BUNDLE } from './script';
 export { DASHBOARD_CSS } from './styles';

@@ -1,4 +1,7 @@
+import { csvCell } from '../core/csv';
 import type { AuditReport } from '../engine/audit';
+
+export { csvCell };
 
 export const CSV_COLUMNS = ['ruleId', 'resourceId', 'status', 'severity', 'title', 'message', 'workspaceIds', 'evidence'] as const;
 
@@ -25,14 +28,4 @@ export function renderCsv(report: AuditReport): string {
     );
   }
   return `${lines.join('\r\n')}\r\n`;
-}
-
-/**
- * One field. Names in the inventory are attacker-controlled and CSV files get opened in
- * spreadsheets, so a cell that a spreadsheet would read as a formula (= + - @, or a leading
- * tab or carriage return) gets a leading apostrophe (OWASP "CSV injection").
- */
-export function csvCell(value: string): string {
-  const neutralised = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(neutralised) ? `"${neutralised.replace(/"/g, '""')}"` : neutralised;
 }

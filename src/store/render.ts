@@ -2,60 +2,20 @@
  * Stored findings as JSON, CSV and a terminal table: `findings list` prints these, and the HTTP
  * API (GET /api/findings, `format=csv`) can answer with the same bytes.
  */
-import { csvCell } from '../report';
+import { storedFindingsCsv } from '../core/csv';
 import { stripTerminalControls } from '../report';
 import type { StoredFinding, Suppression } from './types';
 
-export const FINDING_CSV_COLUMNS = [
-  'ruleId',
-  'resourceId',
-  'status',
-  'severity',
-  'state',
-  'firstSeen',
-  'lastSeen',
-  'resolvedAt',
-  'occurrences',
-  'title',
-  'message',
-  'workspaceIds',
-  'evidence',
-  'suppressionReason',
-  'suppressionExpiresOn',
-] as const;
+export { FINDING_CSV_COLUMNS } from '../core/csv';
 
 /** `{ "findings": [...], "continuationToken": "…" }` (the token only when there is a next page). */
 export function renderFindingsJson(findings: readonly StoredFinding[], continuationToken?: string): string {
   return `${JSON.stringify(continuationToken === undefined ? { findings } : { findings, continuationToken }, null, 2)}\n`;
 }
 
-/** RFC 4180 with the report's formula-injection guard (src/report/csv.ts). */
+/** The one CSV of stored findings (src/core/csv.ts), as `findings list --format csv` prints it. */
 export function renderFindingsCsv(findings: readonly StoredFinding[]): string {
-  const lines = [FINDING_CSV_COLUMNS.join(',')];
-  for (const finding of findings) {
-    lines.push(
-      [
-        finding.ruleId,
-        finding.resourceId,
-        finding.status,
-        finding.severity,
-        finding.state,
-        finding.firstSeen,
-        finding.lastSeen,
-        finding.resolvedAt ?? '',
-        String(finding.occurrences),
-        finding.title,
-        finding.message,
-        finding.workspaceIds.join(';'),
-        JSON.stringify(finding.evidence),
-        finding.suppression?.reason ?? '',
-        finding.suppression?.expiresOn ?? '',
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return storedFindingsCsv(findings);
 }
 
 /** One block per finding; inventory strings lose terminal controls (hostile names). */

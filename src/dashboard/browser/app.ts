@@ -1,20 +1,18 @@
 /**
- * The dashboard's browser code, served as /api/dashboard/app.js.
- *
- * Written in TypeScript so the compiler checks it against the DOM, and served as the source of
- * `dashboardClient` (Function.prototype.toString of the compiled function): one file, no bundler,
- * no framework, and the same code under vitest and in dist. So `dashboardClient` must be
- * self-contained: it may not use anything declared outside its body except types (and code
- * coverage instrumentation, which injects outer counters, would break the served script).
+ * The dashboard's browser code, bundled by esbuild into the one script the page loads
+ * (/api/dashboard/app.js; see ../script.ts). Written in TypeScript so the compiler checks it
+ * against the DOM. Its pure parts live beside it (csv.ts) and are unit-tested without a browser.
  *
  * Safety: every string from the API (resource names, tags, messages, evidence) is attacker-
  * controlled. It reaches the page through textContent, element properties and DOM nodes only;
  * there is no innerHTML, no string-built markup, no eval. Links to the portal are built only from
  * IDs that look like ARM IDs, segment by segment encoded.
  *
- * Longer than 500 lines: the page's script is one function served through its source text (no
- * bundler), so it cannot import; making it modules needs a build step, not yet taken.
+ * Longer than 500 lines: the page's state (rows, filters, paging, the detail view) is one closure
+ * that its event handlers share; its pure parts are split out as they are given tests.
  */
+
+import { storedFindingsCsv } from '../../core/csv';
 
 /** A finding as GET /api/findings answers it (docs/contract.md). */
 interface ClientFinding {
@@ -933,28 +931,9 @@ export function dashboardClient(): void {
 
   // ---------- CSV export of what the filters select ----------
 
-  /** RFC 4180, with the formula guard of src/report/csv.ts: names in Azure are attacker-controlled and CSV opens in spreadsheets. */
-  const csvCell = (value: string): string => {
-    const neutralised = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return /[",\r\n]/.test(neutralised) ? `"${neutralised.replace(/"/g, '""')}"` : neutralised;
-  };
   byId('export-csv').addEventListener('click', () => {
-    const columns = ['ruleId', 'resourceId', 'status', 'severity', 'state', 'title', 'message', 'workspaceIds', 'evidence', 'firstSeen', 'lastSeen', 'resolvedAt', 'suppressionReason', 'suppressionExpiresOn'];
-    const lines = [columns.join(',')];
-    for (const { finding } of filtered) {
-      let evidence = '';
-      try {
-        evidence = JSON.stringify(finding.evidence);
-      } catch {
-        evidence = '';
-      }
-      lines.push(
-        [finding.ruleId, finding.resourceId, finding.status, finding.severity, finding.state, finding.title, finding.message, finding.workspaceIds.join(';'), evidence, finding.firstSeen, finding.lastSeen, finding.resolvedAt ?? '', finding.suppression?.reason ?? '', finding.suppression?.expiresOn ?? '']
-          .map(csvCell)
-          .join(','),
-      );
-    }
-    const blob = new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
+    // The same CSV as `findings list --format csv` (src/core/csv.ts), of what the filters select.
+    const blob = new Blob([storedFindingsCsv(filtered.map((row) => row.finding))], { type: 'text/csv;charset=utf-8' });
     const link = el('a');
     link.href = URL.createObjectURL(blob);
     link.download = `aml-findings-${filters.state}-${new Date().toISOString().slice(0, 10)}.csv`;
@@ -998,9 +977,4 @@ export function dashboardClient(): void {
       setStatus(`Could not load findings: ${error instanceof Error ? error.message : String(error)}`, true);
       document.body.dataset.ready = 'error';
     });
-}
-
-/** The served script: the function's compiled source, run once the document is parsed (the tag is deferred). */
-export function dashboardScript(): string {
-  return `"use strict";\n(${dashboardClient.toString()})();\n`;
 }
