@@ -5,7 +5,7 @@ import { accessDenied } from '../src/app/access';
 import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';
 
-/** POST /api/audit: audit now; answers the summary and the findings that changed (docs/contract.md). */
+/** POST /api/audit: audit now; answers the summary and the findings that changed (docs/interfaces.md). */
 export async function audit(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const auditor = await getAuditorApp();
   return accessDenied(request, auditor.access, 'run') ?? auditResponse(auditor, request, contextLog(context));

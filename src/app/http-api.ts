@@ -10,7 +10,7 @@ import { boundedBodyText, MAX_JSON_BODY_BYTES, PayloadTooLargeError } from './ht
 import { NotFoundError, RequestError } from './service';
 
 /**
- * The HTTP surface of docs/contract.md as plain functions over an AuditorApp: the `audit` and
+ * The HTTP surface of docs/interfaces.md as plain functions over an AuditorApp: the `audit` and
  * `findings` Functions call them, and so does the local server (through those Functions).
  */
 
@@ -87,7 +87,7 @@ export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFil
   const formatText = (one('format')?.trim() || 'json').toLowerCase();
   if (formatText !== 'json' && formatText !== 'csv') throw new RequestError(`format '${formatText}' is not json or csv`);
   try {
-    // docs/contract.md names the lifecycle state `status` in the query (status=open); `state` is accepted too.
+    // docs/interfaces.md names the lifecycle state `status` in the query (status=open); `state` is accepted too.
     const filter = parseFindingFilter(
       { state: one('status') ?? one('state'), severity: one('severity'), ruleId: one('ruleId'), subscriptionId: one('subscriptionId'), workspaceId: one('workspaceId'), resourceId: one('resourceId'), top: one('top'), continuationToken: one('continuationToken'), order: one('order') },
       (field) => (field === 'state' ? 'status' : field),

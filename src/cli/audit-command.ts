@@ -65,11 +65,11 @@ export interface AuditCommandOptions {
   readonly registry?: readonly AnyRule[];
   /** The report's timestamp (tests pin it). */
   readonly now?: () => Date;
-  /** The exit status of a finished audit; exitCodeFor (docs/contract.md's 0/1) unless a caller decides otherwise. */
+  /** The exit status of a finished audit; exitCodeFor (docs/interfaces.md's 0/1) unless a caller decides otherwise. */
   readonly exitCode?: (report: AuditReport, failOn: Severity) => number;
 }
 
-/** `--snapshot FILE`: the offline inventory (docs/contract.md, "Snapshot file"). */
+/** `--snapshot FILE`: the offline inventory (docs/interfaces.md, "Snapshot file"). */
 export const snapshotInventorySource: InventorySource = {
   options: { snapshot: { type: 'string' } },
   usage: '--snapshot FILE',
@@ -271,7 +271,7 @@ export function artifactUri(path: string, cwd: string): string {
 
 const WARNINGS_SHOWN = 10;
 
-/** Inventory and estate warnings go to stderr (docs/contract.md), never into stdout's document. */
+/** Inventory and estate warnings go to stderr (docs/interfaces.md), never into stdout's document. */
 function reportWarnings(report: AuditReport, io: CliIo): void {
   for (const warning of report.warnings.slice(0, WARNINGS_SHOWN)) io.stderr.write(`aml-vnet-audit: warning: ${oneLine(warning)}\n`);
   if (report.warnings.length > WARNINGS_SHOWN) {

@@ -14,7 +14,7 @@ export interface CliIo {
 
 /**
  * An error the user can fix: bad usage or unusable input. The dispatcher prints its message as
- * one line on stderr and exits with `exitCode` (2, docs/contract.md). Other modules' commands throw it too.
+ * one line on stderr and exits with `exitCode` (2, docs/interfaces.md). Other modules' commands throw it too.
  */
 export class CliError extends Error {
   readonly exitCode: number = 2;
@@ -42,7 +42,7 @@ export interface CliCommand {
 }
 
 /**
- * Exit codes of docs/contract.md (3 is ours: an internal error, i.e. a bug, never bad input; 4: the
+ * Exit codes of docs/interfaces.md (3 is ours: an internal error, i.e. a bug, never bad input; 4: the
  * inventory or a rule left gaps, so the report is incomplete and resolves nothing it did not judge).
  */
 export const EXIT = { ok: 0, findings: 1, usage: 2, internal: 3, incomplete: 4 } as const;

@@ -126,7 +126,7 @@ const SNAPSHOT_HELP = [
 
 /**
  * `aml-vnet-audit snapshot`: writes `{ capturedAt, resources, serviceTags, warnings, incomplete, gaps }`
- * (docs/contract.md snapshot shape 1, plus `warnings`/`incomplete`/`gaps`). Exit 0 complete,
+ * (docs/interfaces.md snapshot shape 1, plus `warnings`/`incomplete`/`gaps`). Exit 0 complete,
  * 4 incomplete (the file is still written, with its gaps), 2 bad usage or an unwritable output.
  * Subscriptions may repeat the option, be comma-separated, or follow one --subscription.
  */

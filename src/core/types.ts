@@ -1,6 +1,6 @@
 /**
  * The vocabulary every layer shares: severities, verdicts, evaluations and findings.
- * The JSON field names here are the contract of docs/contract.md: extend, never rename.
+ * The JSON field names here are the contract of docs/interfaces.md: extend, never rename.
  */
 
 export type Severity = 'info' | 'low' | 'medium' | 'high';

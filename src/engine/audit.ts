@@ -92,7 +92,7 @@ function evaluate(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate):
     outcome = rule.check(subject, estate);
     message = formatMessage(rule.meta.messages[outcome.messageId], outcome.data);
   } catch (error) {
-    // Malformed inventory must never crash an audit (docs/contract.md): the verdict is unknown, with the reason.
+    // Malformed inventory must never crash an audit (docs/interfaces.md): the verdict is unknown, with the reason.
     const reason = error instanceof Error ? error.message : String(error);
     outcome = { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } };
     message = `The check could not be completed on this resource (${reason}); the inventory may hold malformed data.`;

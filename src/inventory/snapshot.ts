@@ -4,7 +4,7 @@ import type { InventoryGap } from '../core/types';
 import type { Inventory, ResourceRow, ServiceTagEntry } from './types';
 
 /**
- * The snapshot file: the offline inventory (docs/contract.md, "Snapshot file"). Three shapes are
+ * The snapshot file: the offline inventory (docs/interfaces.md, "Snapshot file"). Three shapes are
  * accepted: `{ capturedAt, resources, serviceTags }`, a bare array of rows, and a Resource
  * Graph response `{ data: [...] }`. The file is validated here, once, at the edge: every row
  * that leaves this module is an object with a string `id`; everything else about it stays

@@ -1,7 +1,7 @@
 import type { InventoryGap } from '../core/types';
 
 /**
- * A resource as Resource Graph returns it (docs/contract.md, "Snapshot file"). Only `id` is
+ * A resource as Resource Graph returns it (docs/interfaces.md, "Snapshot file"). Only `id` is
  * guaranteed once validated at the edge; everything else is untrusted and read with
  * the helpers of src/core/json.ts.
  */

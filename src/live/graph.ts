@@ -83,7 +83,7 @@ export interface GraphReadOptions {
 export interface GraphReadResult {
   readonly rows: ResourceRow[];
   readonly gaps: InventoryGap[];
-  /** Rows that are not objects or lack an id (docs/contract.md: skipped with a warning). */
+  /** Rows that are not objects or lack an id (docs/interfaces.md: skipped with a warning). */
   malformed: number;
 }
 

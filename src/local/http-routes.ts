@@ -12,7 +12,7 @@ import { DASHBOARD_ASSET_PATHS, DASHBOARD_PAGE_PATHS } from '../dashboard';
 const DASHBOARD_PATHS: readonly string[] = [...DASHBOARD_PAGE_PATHS, ...DASHBOARD_ASSET_PATHS];
 
 /**
- * The routes of docs/contract.md as the Functions host exposes them, over the same handlers: the
+ * The routes of docs/interfaces.md as the Functions host exposes them, over the same handlers: the
  * table the local server (src/local/start.ts) routes by. Routes marked `localOnly` stand for
  * what the host provides itself in Azure (the admin endpoint of non-HTTP functions, the queue
  * view). This module plays the host, so it lives with the local host (src/local), the only folder of src/ that imports functions/.

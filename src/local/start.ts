@@ -22,7 +22,7 @@ import { LocalSweepQueue } from './queue';
 
 /**
  * `npm start`: the Functions of this app served on http://localhost:7071 with the routes the
- * Functions host gives them (docs/contract.md), Azurite in process as the table store, the bundled
+ * Functions host gives them (docs/interfaces.md), Azurite in process as the table store, the bundled
  * sample estate as the inventory (updated by Resource Notifications payloads), an initial sweep,
  * and no keys. The handlers are the very ones deployed; only the host is stood in for.
  */

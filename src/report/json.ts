@@ -1,7 +1,7 @@
 import type { Evidence, Finding, InventoryGap } from '../core/types';
 import type { AuditReport } from '../engine/audit';
 
-/** One finding as docs/contract.md's JSON output writes it (and the findings store extends). */
+/** One finding as docs/interfaces.md's JSON output writes it (and the findings store extends). */
 export interface FindingDocument {
   readonly ruleId: string;
   readonly resourceId: string;
@@ -13,7 +13,7 @@ export interface FindingDocument {
   readonly workspaceIds: readonly string[];
 }
 
-/** The `--format json` document (docs/contract.md); `incomplete`, `gaps` and `warnings` are additive. */
+/** The `--format json` document (docs/interfaces.md); `incomplete`, `gaps` and `warnings` are additive. */
 export interface AuditDocument {
   readonly generatedAt: string;
   readonly summary: AuditReport['summary'];

@@ -18,7 +18,7 @@ export interface SuppressionInfo {
 }
 
 /**
- * A finding as the store keeps it: the contract JSON fields of a finding (docs/contract.md) plus its
+ * A finding as the store keeps it: the contract JSON fields of a finding (docs/interfaces.md) plus its
  * lifecycle. Times are ISO 8601 strings. For a resolved finding, status/severity/message/evidence
  * are those of its last failing evaluation, so a reader sees what was wrong.
  */

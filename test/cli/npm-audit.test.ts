@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * contract.md: `npm run --silent audit -- <args>` builds what it needs and prints nothing but the
+ * docs/interfaces.md: `npm run --silent audit -- <args>` builds what it needs and prints nothing but the
  * command's own output. Run once: it compiles the project.
  */
 describe('npm run --silent audit (the built command as a child process)', () => {

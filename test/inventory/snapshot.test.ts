@@ -45,7 +45,7 @@ async function loadError(path: string): Promise<SnapshotError> {
 
 const ONE_ROW = { id: '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1', type: 'microsoft.storage/storageaccounts' };
 
-describe('parseSnapshot: the three shapes of contract.md', () => {
+describe('parseSnapshot: the three shapes of docs/interfaces.md', () => {
   it('reads shape 1 with capturedAt, resources and serviceTags', () => {
     const inventory = parseSnapshot(JSON.stringify({ capturedAt: '2026-11-24T10:00:00Z', resources: [vnetRow, storageRow], serviceTags: [tag] }), 'a.json');
     expect(inventory.capturedAt).toBe('2026-11-24T10:00:00Z');

@@ -14,7 +14,7 @@
 
 import { storedFindingsCsv } from '../../core/csv';
 
-/** A finding as GET /api/findings answers it (docs/contract.md). */
+/** A finding as GET /api/findings answers it (docs/interfaces.md). */
 interface ClientFinding {
   readonly ruleId: string;
   readonly resourceId: string;
