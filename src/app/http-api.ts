@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { isObject } from '../core/json';
-import { csvCell } from '../report';
+import { storedFindingsCsv } from '../core/csv';
+import type { FindingCsvColumn } from '../core/csv';
 import { StoreInputError } from '../store';
 import { FilterError, parseFindingFilter } from '../store';
 import type { FindingFilter, StoredFinding } from '../store';
@@ -99,32 +100,12 @@ export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFil
   }
 }
 
-export const FINDINGS_CSV_COLUMNS = ['ruleId', 'resourceId', 'status', 'severity', 'state', 'title', 'message', 'workspaceIds', 'evidence', 'firstSeen', 'lastSeen', 'resolvedAt'] as const;
+/** The columns of GET /api/findings?format=csv (docs/interfaces.md), in their order. */
+export const FINDINGS_CSV_COLUMNS = ['ruleId', 'resourceId', 'status', 'severity', 'state', 'title', 'message', 'workspaceIds', 'evidence', 'firstSeen', 'lastSeen', 'resolvedAt'] as const satisfies readonly FindingCsvColumn[];
 
-/** RFC 4180 with the formula-injection guard of src/report/csv.ts. */
+/** The one stored-findings CSV (src/core/csv.ts) in the API's columns. */
 export function findingsCsv(findings: readonly StoredFinding[]): string {
-  const lines = [FINDINGS_CSV_COLUMNS.join(',')];
-  for (const finding of findings) {
-    lines.push(
-      [
-        finding.ruleId,
-        finding.resourceId,
-        finding.status,
-        finding.severity,
-        finding.state,
-        finding.title,
-        finding.message,
-        finding.workspaceIds.join(';'),
-        JSON.stringify(finding.evidence),
-        finding.firstSeen,
-        finding.lastSeen,
-        finding.resolvedAt ?? '',
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return storedFindingsCsv(findings, FINDINGS_CSV_COLUMNS);
 }
 
 /** Maps failures: the caller's mistakes → 400; an unreachable store or inventory → 503 (retry); anything else → 500. */

@@ -51,31 +51,38 @@ export interface CsvFinding {
   readonly suppression: { readonly reason: string; readonly expiresOn: string } | null;
 }
 
-/** Stored findings as CSV, one row each: evidence is its JSON, workspace IDs are joined by ';'. */
-export function storedFindingsCsv(findings: readonly CsvFinding[]): string {
-  const lines = [FINDING_CSV_COLUMNS.join(',')];
+export type FindingCsvColumn = (typeof FINDING_CSV_COLUMNS)[number];
+
+/** Every column's text for one finding: evidence is its JSON, workspace IDs are joined by ';'. */
+function cellsOf(finding: CsvFinding): Record<FindingCsvColumn, string> {
+  return {
+    ruleId: finding.ruleId,
+    resourceId: finding.resourceId,
+    status: finding.status,
+    severity: finding.severity,
+    state: finding.state,
+    firstSeen: finding.firstSeen,
+    lastSeen: finding.lastSeen,
+    resolvedAt: finding.resolvedAt ?? '',
+    occurrences: finding.occurrences === null ? '' : String(finding.occurrences),
+    title: finding.title,
+    message: finding.message,
+    workspaceIds: finding.workspaceIds.join(';'),
+    evidence: JSON.stringify(finding.evidence) ?? '',
+    suppressionReason: finding.suppression?.reason ?? '',
+    suppressionExpiresOn: finding.suppression?.expiresOn ?? '',
+  };
+}
+
+/**
+ * Stored findings as CSV, one row each, in the columns asked for: all of FINDING_CSV_COLUMNS
+ * (`findings list`, the dashboard's export) or the HTTP API's shorter set (docs/interfaces.md).
+ */
+export function storedFindingsCsv(findings: readonly CsvFinding[], columns: readonly FindingCsvColumn[] = FINDING_CSV_COLUMNS): string {
+  const lines = [columns.join(',')];
   for (const finding of findings) {
-    lines.push(
-      [
-        finding.ruleId,
-        finding.resourceId,
-        finding.status,
-        finding.severity,
-        finding.state,
-        finding.firstSeen,
-        finding.lastSeen,
-        finding.resolvedAt ?? '',
-        finding.occurrences === null ? '' : String(finding.occurrences),
-        finding.title,
-        finding.message,
-        finding.workspaceIds.join(';'),
-        JSON.stringify(finding.evidence) ?? '',
-        finding.suppression?.reason ?? '',
-        finding.suppression?.expiresOn ?? '',
-      ]
-        .map(csvCell)
-        .join(','),
-    );
+    const cells = cellsOf(finding);
+    lines.push(columns.map((column) => csvCell(cells[column])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -13,6 +13,7 @@
  */
 
 import { storedFindingsCsv } from '../../core/csv';
+import type { DashboardRule, RuleCatalogue, SubscriptionSweepSummary } from '../catalogue';
 
 /** A finding as GET /api/findings answers it (docs/interfaces.md). */
 interface ClientFinding {
@@ -36,36 +37,10 @@ interface ClientFinding {
   readonly suppression: { readonly reason: string; readonly createdBy: string; readonly expiresOn: string } | null;
 }
 
-/** What /api/dashboard/rules answers (src/dashboard/catalogue.ts). */
-interface ClientRule {
-  readonly id: string;
-  readonly title: string;
-  readonly severity: string;
-  readonly description: string;
-  readonly remediation: string;
-  readonly enabledByDefault: boolean;
-  readonly source: { readonly document: string; readonly documentTitle: string; readonly section: string; readonly quote: string };
-  readonly examples: { readonly azureCli: string | null; readonly bicep: string | null };
-  readonly docPath: string | null;
-  readonly counts: { readonly evaluated: number; readonly pass: number; readonly fail: number; readonly unknown: number; readonly notApplicable: number } | null;
-}
-
-interface ClientSubscriptionSweep {
-  readonly subscriptionId: string;
-  readonly sweptAt: string;
-  readonly evaluations: number;
-  readonly pass: number;
-  readonly fail: number;
-  readonly unknown: number;
-  readonly notApplicable: number;
-  readonly complete: boolean;
-  readonly error: string | null;
-}
-
-interface ClientCatalogue {
-  readonly rules: readonly ClientRule[];
-  readonly evaluatedBasis: readonly string[];
-}
+/** What /api/dashboard/rules answers, and the sweep summaries of the page data: the server's own types. */
+type ClientRule = DashboardRule;
+type ClientSubscriptionSweep = SubscriptionSweepSummary;
+type ClientCatalogue = Pick<RuleCatalogue, 'rules' | 'evaluatedBasis'>;
 
 /** A finding with what filtering and sorting need, computed once. */
 interface Row {
