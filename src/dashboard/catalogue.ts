@@ -1,5 +1,5 @@
-import type { Severity } from '../core/types';
-import { auditEstate } from '../engine/audit';
+import type { Evaluation, Severity } from '../core/types';
+import { auditEstate, countVerdicts } from '../engine/audit';
 import type { Estate } from '../estate';
 import { allRules } from '../rules/registry';
 import type { AnyRule } from '../rules/types';
@@ -85,17 +85,17 @@ const countsByEstate = new WeakMap<Estate, ReadonlyMap<string, RuleEvaluationCou
 export function ruleCountsOf(estate: Estate): ReadonlyMap<string, RuleEvaluationCounts> {
   const cached = countsByEstate.get(estate);
   if (cached !== undefined) return cached;
-  const counts = new Map<string, { evaluated: number; pass: number; fail: number; unknown: number; notApplicable: number }>();
+  const byRule = new Map<string, Evaluation[]>();
   for (const evaluation of auditEstate(estate).evaluations) {
-    const entry = counts.get(evaluation.ruleId) ?? { evaluated: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
-    if (evaluation.status === 'not-applicable') entry.notApplicable++;
-    else {
-      entry.evaluated++;
-      if (evaluation.status === 'pass') entry.pass++;
-      else if (evaluation.status === 'fail') entry.fail++;
-      else entry.unknown++;
-    }
-    counts.set(evaluation.ruleId, entry);
+    const list = byRule.get(evaluation.ruleId);
+    if (list === undefined) byRule.set(evaluation.ruleId, [evaluation]);
+    else list.push(evaluation);
+  }
+  const counts = new Map<string, RuleEvaluationCounts>();
+  for (const [ruleId, evaluations] of byRule) {
+    const verdicts = countVerdicts(evaluations);
+    // "Evaluated" is what the rule judged: not-applicable subjects are counted apart.
+    counts.set(ruleId, { evaluated: evaluations.length - verdicts.notApplicable, ...verdicts });
   }
   countsByEstate.set(estate, counts);
   return counts;

@@ -159,7 +159,15 @@ function templateParts(template: string): TemplateParts {
   return parts;
 }
 
-export function summarize(resources: number, evaluations: readonly Evaluation[]): AuditSummary {
+/** How many evaluations ended in each verdict: the one place verdicts are counted. */
+export interface VerdictCounts {
+  readonly pass: number;
+  readonly fail: number;
+  readonly unknown: number;
+  readonly notApplicable: number;
+}
+
+export function countVerdicts(evaluations: Iterable<Pick<Evaluation, 'status'>>): VerdictCounts {
   let pass = 0;
   let fail = 0;
   let unknown = 0;
@@ -170,5 +178,9 @@ export function summarize(resources: number, evaluations: readonly Evaluation[])
     else if (evaluation.status === 'unknown') unknown++;
     else notApplicable++;
   }
-  return { resources, evaluations: evaluations.length, pass, fail, unknown, notApplicable };
+  return { pass, fail, unknown, notApplicable };
+}
+
+export function summarize(resources: number, evaluations: readonly Evaluation[]): AuditSummary {
+  return { resources, evaluations: evaluations.length, ...countVerdicts(evaluations) };
 }
