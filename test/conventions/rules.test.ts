@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../src/rules/registry';
+import { SOURCE_DOCUMENTS } from '../../src/rules/sources';
 import vendoredIds from './requirements-rule-ids.json';
 import { aciRules } from '../../src/rules/aci';
 import { acrRules } from '../../src/rules/acr';
@@ -71,6 +72,23 @@ describe('rule conventions', () => {
       }
       expect(doc).toMatch(/```(bash|azurecli|sh)/);
       expect(doc).toMatch(/```bicep/);
+    });
+
+    it('says in its doc what its meta says: severity, source document and section', () => {
+      const doc = readFileSync(join(root, 'src/rules', family, `${name}.md`), 'utf8');
+      const line = doc.split('\n').find((candidate) => candidate.startsWith('**Severity:**')) ?? '';
+      expect(line, `${id}: the doc's header line`).not.toBe('');
+      expect(/^\*\*Severity:\*\* (\w+)/.exec(line)?.[1]).toBe(rule!.meta.severity);
+      const source = /\*\*Source:\*\* \[([^\]]+)\]\(([^)]+)\), "([^"]+)"/.exec(line);
+      const document = SOURCE_DOCUMENTS[rule!.meta.source.document];
+      expect(source?.[1], `${id}: the doc's source title`).toBe(document.title);
+      expect(source?.[2], `${id}: the doc's source link`).toBe(document.url);
+      expect(source?.[3], `${id}: the doc's source section`).toBe(rule!.meta.source.section);
+      const catalogueRow = readFileSync(join(root, 'docs', 'rules.md'), 'utf8')
+        .split('\n')
+        .find((candidate) => candidate.startsWith(`| [\`${id}\`]`));
+      expect(catalogueRow, `${id}: its row in docs/rules.md`).toContain(`| ${rule!.meta.severity}${rule!.meta.enabledByDefault ? '' : ' (off by default)'} |`);
+      expect(catalogueRow, `${id}: its row in docs/rules.md`).toContain(`“${rule!.meta.source.section}”`);
     });
 
     it('has its own test file', () => {

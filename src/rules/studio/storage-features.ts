@@ -18,7 +18,7 @@ export const studioStorageFeaturesRule = defineRule<Workspace, MessageId>({
     severity: 'info',
     source: {
       document: '001',
-      section: 'Secure Azure ML experimentation and inference jobs within an Azure Virtual Network',
+      section: 'Use a storage account for your workspace',
       quote:
         'Microsoft does not support using the Azure Machine Learning Studio features such as Automated ML, Datasets, Datalabeling, Designer, and Notebooks if the underlying storage has virtual network enabled.',
     },
