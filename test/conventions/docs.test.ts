@@ -4,24 +4,15 @@
  * project's issue tracker, every relative link resolves to a file in the repository, and the rule
  * catalogue lists every rule with its severity.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../src/rules/registry';
+import { repoFiles } from '../support/repo-files';
 
 const root = resolve(__dirname, '../..');
 
-function files(folder: string, suffixes: readonly string[]): string[] {
-  const found: string[] = [];
-  const visit = (path: string): void => {
-    if (statSync(path).isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
-    else if (suffixes.some((suffix) => path.endsWith(suffix))) found.push(path);
-  };
-  visit(join(root, folder));
-  return found;
-}
-
-const userFacing = [join(root, 'README.md'), ...files('docs', ['.md']), ...files('samples', ['.md']), ...files('src', ['.md', '.ts']), ...files('functions', ['.ts'])];
+const userFacing = [join(root, 'README.md'), ...repoFiles('docs', ['.md']), ...repoFiles('samples', ['.md']), ...repoFiles('src', ['.md', '.ts']), ...repoFiles('functions', ['.ts'])];
 
 describe('docs that stand alone', () => {
   it('name no file outside the repository, no issue number and no build machine', () => {

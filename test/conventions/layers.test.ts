@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { repoFiles } from '../support/repo-files';
 
 const root = resolve(__dirname, '../..');
 
@@ -37,19 +38,9 @@ interface Import {
   readonly target: string;
 }
 
-function sourceFiles(folder: string): string[] {
-  const found: string[] = [];
-  const visit = (path: string): void => {
-    if (statSync(path).isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
-    else if (path.endsWith('.ts')) found.push(path);
-  };
-  visit(join(root, folder));
-  return found;
-}
-
 function relativeImports(): Import[] {
   const imports: Import[] = [];
-  for (const path of [...sourceFiles('src'), ...sourceFiles('functions')]) {
+  for (const path of [...repoFiles('src'), ...repoFiles('functions')]) {
     // The compiler's own scanner: static, type-only, re-exports and dynamic import() alike.
     const { importedFiles } = ts.preProcessFile(readFileSync(path, 'utf8'), true, true);
     for (const { fileName } of importedFiles) {
@@ -127,14 +118,14 @@ describe('layers', () => {
   });
 
   it('only the app entry has import side effects among the triggers', () => {
-    const bare = [...sourceFiles('functions'), ...sourceFiles('src')].flatMap((path) =>
+    const bare = [...repoFiles('functions'), ...repoFiles('src')].flatMap((path) =>
       [...readFileSync(path, 'utf8').matchAll(/^import\s+['"]([^'"]+)['"];?$/gm)].map((match) => `${relative(root, path)}: ${match[1] ?? ''}`),
     );
     expect(bare.every((line) => line.startsWith(join('functions', 'index.ts')))).toBe(true);
   });
 
   it('rules read the estate\'s typed views, never a resource\'s raw row', () => {
-    const raw = sourceFiles(join('src', 'rules')).filter((path) => /\.raw\b/.test(readFileSync(path, 'utf8'))).map((path) => relative(root, path));
+    const raw = repoFiles(join('src', 'rules')).filter((path) => /\.raw\b/.test(readFileSync(path, 'utf8'))).map((path) => relative(root, path));
     expect(raw).toEqual([]);
   });
 });
