@@ -48,6 +48,12 @@ export function withProperty(row: ResourceRow, key: string, value: unknown): Res
 
 /** A private endpoint of the workspace itself, making it a private-link workspace. */
 export const workspaceEndpointId = resourceId('Microsoft.Network', 'privateEndpoints', 'pe-ws-ml');
+/** The rows with the scenario's registry given a network rule set that cannot be read (a bare string). */
+export function withUnreadableRegistry(rows: readonly ResourceRow[] = compliantRows()): ResourceRow[] {
+  const registry = compliantRows().find((row) => row.id === ids.registry) as ResourceRow;
+  return withRow(rows, withProperty(registry, 'networkRuleSet', 'Deny'));
+}
+
 export function workspaceEndpoint(): ResourceRow {
   return privateEndpoint({ name: 'pe-ws-ml', subnetId: ids.endpointSubnet, targetId: ids.workspace, groupId: 'amlworkspace' });
 }

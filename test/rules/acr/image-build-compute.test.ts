@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acrImageBuildComputeRule } from '../../../src/rules/acr/image-build-compute';
 import type { ResourceRow } from '../../../src/inventory/types';
 import { amlCluster, containerRegistry, estateOf, resourceId, workspace } from '../../support/arm';
-import { withProperty, withRegistry, withWorkspace } from '../../support/firewalled-fixtures';
+import { withProperty, withRegistry, withUnreadableRegistry, withWorkspace } from '../../support/firewalled-fixtures';
 import { compliantRows, ids, withoutRow, withRow } from '../../support/scenario';
 import { evaluateRule, verdictFor } from '../../support/rules';
 
@@ -81,8 +81,7 @@ describe('acr.image-build-compute', () => {
   });
 
   it('is unknown when the registry\'s network rule set cannot be read', () => {
-    const registry = compliantRows().find((row) => row.id === ids.registry) as ResourceRow;
-    const evaluation = judge(withRow(compliantRows(), withProperty(registry, 'networkRuleSet', 'Deny')));
+    const evaluation = judge(withUnreadableRegistry());
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.messageId).toBe('resourceUnreadable');
     expect(evaluation.evidence).toMatchObject({ networkAclsMalformed: true });

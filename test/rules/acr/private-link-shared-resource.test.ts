@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { acrPrivateLinkSharedResourceRule } from '../../../src/rules/acr/private-link-shared-resource';
 import type { ResourceRow } from '../../../src/inventory/types';
 import { estateOf } from '../../support/arm';
-import { privateLinkRows, withProperty, withRegistry } from '../../support/firewalled-fixtures';
-import { compliantRows, ids, withoutRow, withRow } from '../../support/scenario';
+import { privateLinkRows, withRegistry, withUnreadableRegistry } from '../../support/firewalled-fixtures';
+import { compliantRows, ids, withoutRow } from '../../support/scenario';
 import { verdictFor } from '../../support/rules';
 
 const rule = acrPrivateLinkSharedResourceRule;
@@ -84,8 +84,7 @@ describe('acr.private-link-shared-resource', () => {
   });
 
   it('is unknown when the registry\'s network rule set cannot be read', () => {
-    const registry = compliantRows().find((row) => row.id === ids.registry) as ResourceRow;
-    const evaluation = judge(withRow(privateLinkRows(), withProperty(registry, 'networkRuleSet', 'Deny')));
+    const evaluation = judge(withUnreadableRegistry(privateLinkRows()));
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.messageId).toBe('resourceUnreadable');
     expect(evaluation.evidence).toMatchObject({ networkAclsMalformed: true });

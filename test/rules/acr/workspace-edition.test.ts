@@ -3,7 +3,7 @@ import { acrWorkspaceEditionRule } from '../../../src/rules/acr/workspace-editio
 import { auditEstate } from '../../../src/engine/audit';
 import type { ResourceRow } from '../../../src/inventory/types';
 import { estateOf } from '../../support/arm';
-import { withProperty, withRegistry, withWorkspace } from '../../support/firewalled-fixtures';
+import { withRegistry, withUnreadableRegistry, withWorkspace } from '../../support/firewalled-fixtures';
 import { compliantRows, ids, withoutRow, withRow } from '../../support/scenario';
 import { verdictFor } from '../../support/rules';
 
@@ -51,8 +51,7 @@ describe('acr.workspace-edition', () => {
   });
 
   it('is unknown when the registry\'s network rule set cannot be read', () => {
-    const registry = compliantRows().find((row) => row.id === ids.registry) as ResourceRow;
-    const evaluation = judge(withRow(compliantRows(), withProperty(registry, 'networkRuleSet', 'Deny')));
+    const evaluation = judge(withUnreadableRegistry());
     expect(evaluation.status).toBe('unknown');
     expect(evaluation.messageId).toBe('resourceUnreadable');
     expect(evaluation.evidence).toMatchObject({ networkAclsMalformed: true });
