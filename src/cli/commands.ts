@@ -4,6 +4,7 @@ import { createAuditCommand, exitCodeFor, snapshotInventorySource } from './audi
 import type { AuditHook, InventorySource } from './audit-command';
 import { EXIT } from './io';
 import type { CliCommand } from './io';
+import { createRemediateCommand } from './remediate-command';
 import { createRulesCommand } from './rules-command';
 
 /*
@@ -28,6 +29,7 @@ export const commands: readonly CliCommand[] = [
       exitCode: (report, failOn) => auditExitCode({ failed: exitCodeFor(report, failOn) === EXIT.findings, incomplete: report.gaps.length > 0 }),
     }),
   ),
+  createRemediateCommand(inventorySources),
   createRulesCommand(),
   createSnapshotCommand(),
   createFindingsCommand(),

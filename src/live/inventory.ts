@@ -23,6 +23,8 @@ import {
 import { readServiceTags } from './service-tags';
 import type { ReadFailure } from './arm-read';
 import { readFromArm } from './arm-read';
+import type { ArmResourceClient } from './arm-write';
+import { createArmResourceClient } from './arm-write';
 import type { RetrySettings } from './throttle';
 import { QuotaPacer } from './throttle';
 
@@ -288,4 +290,9 @@ function firstReadSubscription(rows: readonly ResourceRow[]): string | undefined
     if (subscription !== undefined) return subscription;
   }
   return undefined;
+}
+
+/** The ARM client remediation writes with, on the same identity, cloud, retry and TLS trust as the reads. */
+export function armResourceClient(options: LiveReadOptions, pollIntervalMs?: number): ArmResourceClient {
+  return createArmResourceClient(transportOf(options), new QuotaPacer(options.retry?.quotaLowWatermark ?? 3), pollIntervalMs);
 }

@@ -23,10 +23,11 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   'src/engine': ['src/core', 'src/estate', 'src/rules'],
   'src/report': ['src/core', 'src/engine', 'src/rules'],
   'src/live': ['src/core', 'src/inventory'],
+  'src/remediation': ['src/core', 'src/inventory', 'src/estate', 'src/network', 'src/rules', 'src/engine'],
   'src/store': ['src/core', 'src/engine', 'src/report', 'src/rules', 'src/azurite'],
   'src/dashboard': ['src/core', 'src/engine', 'src/estate', 'src/rules', 'src/store'],
-  'src/cli': ['src/core', 'src/inventory', 'src/estate', 'src/engine', 'src/rules', 'src/report', 'src/live', 'src/store'],
-  'src/app': ['src/core', 'src/inventory', 'src/estate', 'src/engine', 'src/report', 'src/live', 'src/store', 'src/dashboard'],
+  'src/cli': ['src/core', 'src/inventory', 'src/estate', 'src/engine', 'src/rules', 'src/report', 'src/live', 'src/store', 'src/remediation'],
+  'src/app': ['src/core', 'src/inventory', 'src/estate', 'src/engine', 'src/report', 'src/live', 'src/store', 'src/dashboard', 'src/remediation'],
   functions: ['src/app', 'src/dashboard'],
   'src/local': ['src/app', 'src/azurite', 'src/dashboard', 'functions'],
 };

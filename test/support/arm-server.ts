@@ -48,11 +48,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ArmStore } from './arm-writes';
 
 /** A row as Resource Graph returns it; `id` is optional so tests can serve malformed rows. */
 export type ServerRow = { readonly [key: string]: unknown };
 
-export type RequestKind = 'graph' | 'computes' | 'compute' | 'resource' | 'service-tags' | 'other';
+export type RequestKind = 'graph' | 'computes' | 'compute' | 'resource' | 'write' | 'operation' | 'service-tags' | 'other';
 
 export interface LoggedRequest {
   /** 0-based position among all requests. */
@@ -110,6 +111,8 @@ export interface ArmServerOptions {
   readonly serviceTags?: readonly unknown[];
   /** Quota headers for the n-th (0-based) graph answer; default a comfortable 14 of 15. */
   readonly quota?: (graphIndex: number) => QuotaHeaders | undefined;
+  /** Polls of a long-running write that answer "still running" before it ends (default 1). */
+  readonly pollsBeforeDone?: number;
 }
 
 export interface ArmServer {
@@ -124,6 +127,8 @@ export interface ArmServer {
   readonly requests: LoggedRequest[];
   /** Requests of one kind. */
   requestsOf(kind: RequestKind): LoggedRequest[];
+  /** The resources as they are now (writes included): what Resource Graph and ARM both answer from. */
+  readonly store: ArmStore;
   stop(): Promise<void>;
 }
 
@@ -155,6 +160,8 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
   const requests: LoggedRequest[] = [];
   const faults = (options.faults ?? []).map((fault) => ({ fault, fired: 0 }));
   const serverPageSize = options.pageSize ?? 1000;
+  const store = new ArmStore(options.rows, options.pollsBeforeDone ?? 1);
+  const rows = store.rows;
   let graphIndex = 0;
   let endpoint = '';
 
@@ -190,8 +197,19 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
         answerGraph(logged, res, headers);
       } else if (logged.kind === 'computes') {
         answerComputes(logged, res);
+      } else if (logged.kind === 'operation') {
+        const answer = store.poll(logged.path);
+        send(res, logged, answer.status, answer.body, answer.headers);
+      } else if (logged.kind === 'write') {
+        if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(logged.query['api-version'] ?? '')) {
+          send(res, logged, 400, { error: { code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' } }, {});
+          return;
+        }
+        const ifMatch = req.headers['if-match'];
+        const answer = store.write(logged.method as 'PUT' | 'PATCH', logged.path.replace(/\/+$/, ''), logged.body, typeof ifMatch === 'string' ? ifMatch : undefined, endpoint, logged.query['api-version'] ?? '');
+        send(res, logged, answer.status, answer.status < 300 && answer.body !== undefined ? toArmShape(answer.body as ServerRow) : answer.body, answer.headers);
       } else if (logged.kind === 'compute') {
-        const found = options.rows.find((row) => rowTypeOf(row) === COMPUTE_TYPE && idOf(row).toLowerCase() === logged.path.toLowerCase());
+        const found = rows.find((row) => rowTypeOf(row) === COMPUTE_TYPE && idOf(row).toLowerCase() === logged.path.toLowerCase());
         logged.rowCount = found ? 1 : 0;
         if (found) send(res, logged, 200, toArmShape(found), {});
         else send(res, logged, 404, { error: { code: 'ResourceNotFound', message: `${logged.path} was not found` } }, {});
@@ -200,9 +218,10 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
           send(res, logged, 400, { error: { code: 'MissingApiVersionParameter', message: "The api-version query parameter (?api-version=) is required for all requests." } }, {});
           return;
         }
-        const found = options.rows.find((row) => idOf(row).toLowerCase() === logged.path.toLowerCase().replace(/\/+$/, ''));
+        const found = store.get(logged.path.replace(/\/+$/, ''));
         logged.rowCount = found ? 1 : 0;
-        if (found) send(res, logged, 200, toArmShape(found), {});
+        const etag = found?.etag;
+        if (found) send(res, logged, 200, toArmShape(found), typeof etag === 'string' ? { etag } : {});
         else send(res, logged, 404, { error: { code: 'ResourceNotFound', message: `The Resource '${logged.path}' was not found.` } }, {});
       } else if (logged.kind === 'service-tags') {
         send(res, logged, 200, { name: 'Public', id: 'Public', type: 'Microsoft.Network/serviceTags', changeNumber: '1', cloud: 'Public', values: options.serviceTags ?? [] }, {});
@@ -229,18 +248,18 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
         if (members.some((member) => scopeSubscriptions.has(member.toLowerCase())) || (logged.managementGroups ?? []).includes(group)) inheritedGroups.add(group.toLowerCase());
       }
     }
-    let rows = selectRows(query, logged.table ?? '', options.rows, options.graphIndexesComputes ?? false, options.managementGroups ?? {});
-    if (rows === undefined) {
+    let selected = selectRows(query, logged.table ?? '', rows, options.graphIndexesComputes ?? false, options.managementGroups ?? {});
+    if (selected === undefined) {
       send(res, logged, 400, { error: { code: 'BadRequest', message: 'The test server does not understand this query' } }, headers);
       return;
     }
-    rows = rows.filter((row) => {
+    selected = selected.filter((row) => {
       const group = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)\//i.exec(idOf(row))?.[1]?.toLowerCase();
       if (group !== undefined) return inheritedGroups.has(group);
       const subscription = subscriptionOfRow(row);
       return subscription !== undefined && scopeSubscriptions.has(subscription);
     });
-    rows.sort((a, b) => compareIds(idOf(a), idOf(b)));
+    selected.sort((a, b) => compareIds(idOf(a), idOf(b)));
 
     const binding = JSON.stringify([query, logged.subscriptions ?? [], logged.managementGroups ?? []]);
     let offset = 0;
@@ -253,16 +272,16 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
       offset = decoded.offset;
     }
     const size = Math.min(logged.top ?? 100, serverPageSize);
-    const page = rows.slice(offset, offset + size);
+    const page = selected.slice(offset, offset + size);
     const next = offset + page.length;
     const answer: Record<string, unknown> = {
-      totalRecords: rows.length,
+      totalRecords: selected.length,
       count: page.length,
       data: page,
       facets: [],
       resultTruncated: 'false',
     };
-    if (next < rows.length) answer.$skipToken = encodeToken({ binding, offset: next });
+    if (next < selected.length) answer.$skipToken = encodeToken({ binding, offset: next });
     logged.rowCount = page.length;
     send(res, logged, 200, answer, headers);
   }
@@ -270,7 +289,7 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
   function answerComputes(logged: LoggedRequest, res: ServerResponse): void {
     const workspaceId = logged.path.replace(/\/computes\/?$/i, '');
     const prefix = `${workspaceId.toLowerCase()}/computes/`;
-    const all = options.rows
+    const all = rows
       .filter((row) => typeof row.type === 'string' && row.type.toLowerCase() === COMPUTE_TYPE && idOf(row).toLowerCase().startsWith(prefix))
       .sort((a, b) => compareIds(idOf(a), idOf(b)))
       .map(toArmShape);
@@ -295,6 +314,7 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
     tlsOptions: { ca: cert },
     requests,
     requestsOf: (kind) => requests.filter((request) => request.kind === kind),
+    store,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -345,7 +365,9 @@ function describe(index: number, req: IncomingMessage, url: URL, body: unknown):
       ...(typeof request.options?.$top === 'number' ? { top: request.options.$top } : {}),
     };
   }
-  if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes$/i.test(path)) kind = 'computes';
+  if (method === 'GET' && /\/(operations|operationResults)\/op-\d+$/i.test(path)) kind = 'operation';
+  else if ((method === 'PUT' || method === 'PATCH') && /^\/(subscriptions|providers)\/.+\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(path)) kind = 'write';
+  else if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes$/i.test(path)) kind = 'computes';
   else if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes\/[^/]+$/i.test(path)) kind = 'compute';
   else if (method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Network\/locations\/[^/]+\/serviceTags$/i.test(path)) kind = 'service-tags';
   else if (method === 'GET' && /^\/(subscriptions|providers)\/.+\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(path)) kind = 'resource';

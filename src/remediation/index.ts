@@ -1,0 +1,10 @@
+export type { JsonBody, Plan, PlanDocument, PlanMode, PlanOperation, Precondition } from './types';
+export { OPT_OUT_TAG, planRemediations } from './plan';
+export type { PlanOptions, PlanResult } from './plan';
+export { applyToRows, mergePatch } from './simulate';
+export { holds, sameState } from './compare';
+export { planners } from './planners';
+export { applyOperation, applyOperations, applyPlan, rollbackPlan } from './apply';
+export type { ApplyOptions, ArmPort, ArmReadResult, OperationOutcome, OperationReport, PlanApplyReport, PlanOutcome } from './apply';
+export { parsePlanDocument, PlanFileError } from './plan-file';
+export { renderApplyTable, renderPlansTable } from './render';

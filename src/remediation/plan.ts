@@ -1,0 +1,194 @@
+import { idKey, parentId } from '../core/ids';
+import { isObject } from '../core/json';
+import type { Evaluation, Finding, Verdict } from '../core/types';
+import { severityRank } from '../core/types';
+import { auditEstate } from '../engine/audit';
+import type { AuditResult } from '../engine/audit';
+import { buildEstate } from '../estate';
+import type { Inventory, ResourceRow } from '../inventory/types';
+import { allRules, ruleById } from '../rules/registry';
+import type { Draft, PlanningContext } from './planners';
+import { plannerFor } from './planners';
+import { applyToRows } from './simulate';
+import type { Plan, PlanDocument } from './types';
+
+/**
+ * Planning: every failing finding gets a plan; a plan is proven before it is offered. Its writes
+ * are played on the estate (simulate.ts), the rules run again, and the plan is `verified` only
+ * when its finding passes and no other check gets worse. Auto plans build on each other in order
+ * (a second rule added to the same NSG sees the first, and takes another priority), so a plan file
+ * applied in order is what was proven.
+ */
+
+export interface PlanOptions {
+  /** Plan only findings of these rules (default: every failing finding). */
+  readonly ruleIds?: readonly string[];
+  /** Remediable findings to leave alone (the opt-out tag, an allowlist): `reason` is reported on the plan. */
+  readonly exclude?: (finding: Finding) => string | undefined;
+  readonly now?: Date;
+}
+
+export interface PlanResult extends PlanDocument {
+  /** Findings judged `unknown`: nothing can be planned until they can be judged. */
+  readonly unjudged: number;
+}
+
+const RANK: Readonly<Record<Verdict, number>> = { pass: 0, 'not-applicable': 0, unknown: 1, fail: 2 };
+
+function keyOf(evaluation: Pick<Evaluation, 'ruleId' | 'resourceId'>): string {
+  return `${evaluation.ruleId}|${idKey(evaluation.resourceId)}`;
+}
+
+/** Rules the proof runs: every rule on by default, and any rule the caller named. */
+function proofRuleIds(ruleIds: readonly string[] | undefined): string[] {
+  const ids = new Set(allRules.filter((rule) => rule.meta.enabledByDefault).map((rule) => rule.meta.id));
+  for (const id of ruleIds ?? []) ids.add(id);
+  return [...ids];
+}
+
+interface Baseline {
+  readonly rows: readonly ResourceRow[];
+  readonly verdicts: ReadonlyMap<string, Verdict>;
+}
+
+function baselineOf(inventory: Inventory, rows: readonly ResourceRow[], ruleIds: readonly string[]): { baseline: Baseline; result: AuditResult; context: PlanningContext } {
+  const estate = buildEstate({ ...inventory, resources: rows });
+  const result = auditEstate(estate, { ruleIds });
+  return {
+    baseline: { rows, verdicts: new Map(result.evaluations.map((evaluation) => [keyOf(evaluation), evaluation.status])) },
+    result,
+    context: { estate, serviceTags: inventory.serviceTags },
+  };
+}
+
+interface Proof {
+  readonly verified: boolean;
+  readonly verification: string;
+  readonly rows: readonly ResourceRow[];
+}
+
+/** Plays the draft on the baseline and judges again. */
+export function proveDraft(inventory: Inventory, baseline: Baseline, draft: Draft, finding: Finding, ruleIds: readonly string[]): Proof {
+  const rows = applyToRows(baseline.rows, draft.operations);
+  const after = auditEstate(buildEstate({ ...inventory, resources: rows }), { ruleIds });
+  if (after.ruleErrors.length > 0) return { verified: false, verification: `after the change, rule ${after.ruleErrors[0]?.ruleId ?? ''} could not run: ${after.ruleErrors[0]?.reason ?? ''}`, rows };
+  const target = after.evaluations.find((evaluation) => keyOf(evaluation) === keyOf(finding));
+  if (target === undefined || (target.status !== 'pass' && target.status !== 'not-applicable')) {
+    return { verified: false, verification: `applied to the estate, the finding is still ${target?.status ?? 'not judged'}${target ? `: ${target.message}` : ''}`, rows };
+  }
+  const worse = after.evaluations.filter((evaluation) => keyOf(evaluation) !== keyOf(finding) && RANK[evaluation.status] > RANK[baseline.verdicts.get(keyOf(evaluation)) ?? 'pass']);
+  if (worse.length > 0) {
+    const first = worse[0] as Evaluation;
+    return { verified: false, verification: `applied to the estate, the finding passes but ${worse.length} other check(s) get worse, first ${first.ruleId} on ${first.resourceId} (${first.status}): ${first.message}`, rows };
+  }
+  return { verified: true, verification: `applied to the estate, ${finding.ruleId} passes on ${finding.resourceId} and none of the other ${after.evaluations.length - 1} check(s) gets worse`, rows };
+}
+
+/** The tag that keeps a resource out of automatic remediation (any case; value off, false or no). */
+export const OPT_OUT_TAG = 'aml-auditor-remediation';
+
+function optsOut(row: unknown): boolean {
+  const tags = isObject(row) ? row.tags : undefined;
+  if (!isObject(tags)) return false;
+  const entry = Object.entries(tags).find(([name]) => name.toLowerCase() === OPT_OUT_TAG);
+  return entry !== undefined && typeof entry[1] === 'string' && ['off', 'false', 'no'].includes(entry[1].trim().toLowerCase());
+}
+
+/** The first resource the plan touches (its subject, each written resource and its parent) that carries the opt-out tag. */
+function optedOutResource(context: PlanningContext, finding: Finding, draft: Draft): string | undefined {
+  const ids = [finding.resourceId, ...draft.operations.flatMap((operation) => [operation.id, operation.precondition.readId])];
+  for (const id of ids) {
+    for (let current: string | undefined = id; current !== undefined; current = parentId(current)) {
+      if (optsOut(context.estate.resource(current)?.raw ?? context.estate.subnet(current)?.raw)) return current;
+    }
+  }
+  return undefined;
+}
+
+function genericPlan(finding: Finding, reason: string): Plan {
+  const rule = ruleById(finding.ruleId);
+  return {
+    ruleId: finding.ruleId,
+    resourceId: finding.resourceId,
+    severity: finding.severity,
+    mode: 'manual',
+    verified: false,
+    verification: reason,
+    summary: rule?.meta.remediation ?? finding.message,
+    risk: 'Not assessed: no concrete change is written for this rule; follow the rule\'s documentation.',
+    operations: [],
+    az: [],
+    rollback: [],
+    manualReason: reason,
+  };
+}
+
+export function planRemediations(inventory: Inventory, options: PlanOptions = {}): PlanResult {
+  const ruleIds = proofRuleIds(options.ruleIds);
+  const wanted = options.ruleIds !== undefined && options.ruleIds.length > 0 ? new Set(options.ruleIds) : undefined;
+  let state = baselineOf(inventory, inventory.resources, ruleIds);
+  const findings = state.result.findings
+    .filter((finding) => wanted === undefined || wanted.has(finding.ruleId))
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.resourceId.localeCompare(b.resourceId));
+  const plans: Plan[] = [];
+  let unjudged = 0;
+  for (const finding of findings) {
+    if (finding.status !== 'fail') {
+      unjudged++;
+      continue;
+    }
+    const planner = plannerFor(finding.ruleId);
+    if (planner === undefined) {
+      plans.push(genericPlan(finding, 'no automated change exists for this rule (the fix recreates or re-attaches a resource, or needs a choice only you can make)'));
+      continue;
+    }
+    // The finding as the current (possibly already changed) estate judges it: an earlier plan may have fixed it.
+    const current = state.result.findings.find((item) => keyOf(item) === keyOf(finding));
+    if (current === undefined) {
+      plans.push({ ...genericPlan(finding, 'an earlier plan in this document fixes it too'), verified: true, summary: 'Fixed by an earlier plan of this document.', risk: 'None of its own.' });
+      continue;
+    }
+    const drafts = planner.plan(current, state.context);
+    if (drafts.length === 0) {
+      plans.push(genericPlan(finding, 'the inventory does not hold what a concrete change needs (a resource, a prefix or a region it names is missing)'));
+      continue;
+    }
+    const excluded = options.exclude?.(finding);
+    let chosen: { draft: Draft; proof: Proof } | undefined;
+    let first: { draft: Draft; proof: Proof } | undefined;
+    for (const draft of drafts) {
+      const proof: Proof =
+        draft.operations.length === 0
+          ? { verified: false, verification: 'nothing to simulate: the steps need values only you can give', rows: state.baseline.rows }
+          : proveDraft(inventory, state.baseline, draft, current, ruleIds);
+      first ??= { draft, proof };
+      if (proof.verified) {
+        chosen = { draft, proof };
+        break;
+      }
+    }
+    const { draft, proof } = chosen ?? (first as { draft: Draft; proof: Proof });
+    const optedOut = optedOutResource(state.context, finding, draft);
+    // An unproven change is never applied without a person: it is demoted to manual, with why.
+    const mode = draft.mode === 'auto' && proof.verified && excluded === undefined && optedOut === undefined ? 'auto' : 'manual';
+    const manualReason =
+      draft.manualReason ??
+      (optedOut !== undefined ? `resource ${optedOut} opts out of automatic remediation (tag ${OPT_OUT_TAG}: off)` : excluded ?? (proof.verified ? undefined : proof.verification));
+    plans.push({
+      ruleId: finding.ruleId,
+      resourceId: finding.resourceId,
+      severity: finding.severity,
+      mode,
+      verified: proof.verified,
+      verification: proof.verification,
+      summary: draft.summary,
+      risk: draft.risk,
+      operations: draft.operations,
+      az: draft.az,
+      rollback: draft.rollback,
+      ...(mode === 'manual' && manualReason !== undefined ? { manualReason } : {}),
+    });
+    if (mode === 'auto') state = baselineOf(inventory, proof.rows, ruleIds);
+  }
+  return { generatedAt: (options.now ?? new Date()).toISOString(), plans, unjudged };
+}
