@@ -47,11 +47,7 @@ export interface PlanApplyReport {
 
 /** Providers that honour If-Match on writes (Microsoft.Network keeps an ETag on every resource). */
 function honoursIfMatch(id: string): boolean {
-  return (typeTypeOf(id) ?? '').startsWith('microsoft.network/');
-}
-
-function typeTypeOf(id: string): string | undefined {
-  return typeFromId(id);
+  return (typeFromId(id) ?? '').startsWith('microsoft.network/');
 }
 
 function valuesAt(body: unknown, paths: readonly string[]): { [path: string]: JsonValue } {

@@ -68,7 +68,7 @@ export function putBody(row: unknown, properties: JsonBody): JsonBody {
   if (typeof location === 'string') body.location = location;
   const tags = pick(row, 'tags');
   if (isObject(tags)) body.tags = writable(tags);
-  body.properties = writable(properties) as JsonBody;
+  body.properties = writable(properties);
   return body;
 }
 

@@ -167,7 +167,9 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
         break;
       }
     }
-    const { draft, proof } = chosen ?? (first as { draft: Draft; proof: Proof });
+    const picked = chosen ?? first;
+    if (picked === undefined) continue;
+    const { draft, proof } = picked;
     const optedOut = optedOutResource(state.context, finding, draft);
     // An unproven change is never applied without a person: it is demoted to manual, with why.
     const mode = draft.mode === 'auto' && proof.verified && excluded === undefined && optedOut === undefined ? 'auto' : 'manual';

@@ -75,9 +75,9 @@ function writeResource(row: ResourceRow, operation: PlanOperation): ResourceRow 
 
 function writeChild(parent: ResourceRow, property: string, operation: PlanOperation): ResourceRow {
   const properties = isObject(parent.properties) ? (parent.properties as { [key: string]: JsonValue }) : {};
-  const current = Array.isArray(properties[property]) ? (properties[property] as JsonValue[]) : [];
+  const current = Array.isArray(properties[property]) ? (properties[property]) : [];
   const name = nameOf(operation.id);
-  const position = current.findIndex((entry) => isObject(entry) && typeof (entry as JsonBody).name === 'string' && ((entry as JsonBody).name as string).toLowerCase() === name.toLowerCase());
+  const position = current.findIndex((entry) => isObject(entry) && typeof (entry).name === 'string' && ((entry).name).toLowerCase() === name.toLowerCase());
   const existing = position >= 0 ? (current[position] as JsonBody) : { name, id: operation.id };
   const written: JsonValue = operation.method === 'PATCH' ? mergePatch(existing, operation.body) : { ...existing, ...operation.body, name: existing.name ?? name };
   const collection = [...current];

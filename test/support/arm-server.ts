@@ -29,7 +29,10 @@
  *   (see `managementGroups` option), ordered by id, paged by min($top, pageSize) with an opaque
  *   `$skipToken` that is bound to the query and scopes (a mismatch answers 400, as the service does).
  * - GET {resourceId}?api-version=…: one resource in ARM's shape (no subscriptionId/resourceGroup
- *   columns), 404 when absent, 400 without an api-version.
+ *   columns), 404 when absent, 400 without an api-version; a child (security rule, route, subnet)
+ *   from its parent; Microsoft.Network resources with their ETag (body and header).
+ * - PUT / PATCH {resourceId}?api-version=…: writes as ARM takes them (arm-writes.ts: ETags and
+ *   If-Match, long-running operations polled at their Azure-AsyncOperation or Location URL).
  * - GET {workspaceId}/computes: ARM list of workspace computes (ARM shape, nextLink paging).
  * - GET {workspaceId}/computes/{name}: one compute (ARM shape) or 404.
  * - GET /subscriptions/{s}/providers/Microsoft.Network/locations/{loc}/serviceTags.
@@ -65,6 +68,8 @@ export interface LoggedRequest {
   readonly query: Readonly<Record<string, string>>;
   readonly body: unknown;
   readonly authorization: string | undefined;
+  /** The If-Match header of a write. */
+  readonly ifMatch: string | undefined;
   /** Graph requests: the table queried, lowercased. */
   readonly table?: string;
   /** Graph requests: scopes as sent. */
@@ -348,6 +353,7 @@ function describe(index: number, req: IncomingMessage, url: URL, body: unknown):
     query,
     body,
     authorization: req.headers.authorization,
+    ifMatch: typeof req.headers['if-match'] === 'string' ? req.headers['if-match'] : undefined,
     status: 0,
     rowCount: 0,
   };

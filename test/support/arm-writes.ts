@@ -125,6 +125,16 @@ export class ArmStore {
 
   /** Changes a stored resource as someone else would (a concurrent writer): its ETag changes. */
   update(path: string, change: (row: StoredRow) => void): void {
+    const child = this.childOf(path);
+    if (child) {
+      const parent = this.rows[child.parentIndex] as StoredRow;
+      const entry = this.collection(parent, child.property).find((item) => typeof item.name === 'string' && item.name.toLowerCase() === child.name.toLowerCase());
+      if (!entry) throw new Error(`no stored resource ${path}`);
+      change(entry);
+      this.bump(path);
+      this.bump(parent.id as string);
+      return;
+    }
     const index = this.indexOf(path);
     if (index < 0) throw new Error(`no stored resource ${path}`);
     change(this.rows[index] as StoredRow);

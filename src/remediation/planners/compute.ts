@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { nameOf, resourceGroupOf } from '../../core/ids';
-import type { JsonValue } from '../../core/types';
 import { reachabilityOf } from '../../rules/support/reachability';
 import { apiVersionFor, names, propertiesOf, shellWord, valueAt } from '../arm';
 import type { Draft, Planner } from './draft';
@@ -73,7 +72,7 @@ const aciDelegation: Planner = {
   plan(finding, { estate }) {
     const subnetId = finding.resourceId;
     const properties = propertiesOf(rowOf(estate, subnetId));
-    const inUse = ['ipConfigurations', 'privateEndpoints', 'serviceAssociationLinks'].some((key) => Array.isArray(properties[key]) && (properties[key] as JsonValue[]).length > 0);
+    const inUse = ['ipConfigurations', 'privateEndpoints', 'serviceAssociationLinks'].some((key) => Array.isArray(properties[key]) && (properties[key]).length > 0);
     const { group, parent, name } = names(subnetId);
     const az = `az network vnet subnet update --resource-group ${shellWord(group)} --vnet-name ${shellWord(parent)} --name ${shellWord(name)} --delegations ${ACI}`;
     const write = subnetPut(

@@ -206,7 +206,7 @@ function defaultDeny(kind: 'storage' | 'keyvault'): Planner {
       const patch = ruleSetPatch(resource.raw, resource.id, kind, (section) => ({
         ...section,
         defaultAction: 'Deny',
-        bypass: typeof section.bypass === 'string' && /azureservices/i.test(section.bypass) ? section.bypass : kind === 'keyvault' ? 'AzureServices' : [String(section.bypass ?? '')].filter((entry) => entry !== '' && entry.toLowerCase() !== 'none').concat('AzureServices').join(', '),
+        bypass: typeof section.bypass === 'string' && /azureservices/i.test(section.bypass) ? section.bypass : kind === 'keyvault' ? 'AzureServices' : [typeof section.bypass === 'string' ? section.bypass : ''].filter((entry) => entry !== '' && entry.toLowerCase() !== 'none').concat('AzureServices').join(', '),
         virtualNetworkRules: [...(Array.isArray(section.virtualNetworkRules) ? section.virtualNetworkRules : []), ...subnetIds.filter((id) => !ruled.has(idKey(id))).map((id) => virtualNetworkRule(kind, id))],
       }), `deny by default on ${NOUN[kind]} '${resource.name}', admitting the compute subnets and trusted services`);
       const endpoint = ENDPOINT[kind] as string;

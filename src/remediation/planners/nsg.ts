@@ -61,7 +61,7 @@ function regionalTagName(context: PlanningContext, tag: string, region: string):
 function blockedFlows(finding: Finding, context: PlanningContext): BlockedFlow[] | string {
   const evidence = finding.evidence;
   if (typeof evidence.nsgId === 'string' && typeof evidence.priority === 'number' && typeof evidence.peer === 'string' && typeof evidence.ports === 'string') {
-    return [{ nsgId: evidence.nsgId, direction: evidence.direction === 'Outbound' ? 'Outbound' : 'Inbound', ports: evidence.ports, tag: evidence.peer, blockingPriority: evidence.priority, blockingRule: String(evidence.rule ?? '') }];
+    return [{ nsgId: evidence.nsgId, direction: evidence.direction === 'Outbound' ? 'Outbound' : 'Inbound', ports: evidence.ports, tag: evidence.peer, blockingPriority: evidence.priority, blockingRule: typeof evidence.rule === 'string' ? evidence.rule : '' }];
   }
   const flows: BlockedFlow[] = [];
   for (const item of Array.isArray(evidence.blocked) ? evidence.blocked : []) {
@@ -71,7 +71,7 @@ function blockedFlows(finding: Finding, context: PlanningContext): BlockedFlow[]
       if (typeof item.region !== 'string') return `the region of the workspace is not known, so the regional tag ${item.tag}.<Region> cannot be named`;
       tag = regionalTagName(context, item.tag, item.region) ?? item.tag;
     }
-    flows.push({ nsgId: item.nsgId, direction: 'Outbound', ports: String(item.port), tag, blockingPriority: item.priority, blockingRule: String(item.rule ?? '') });
+    flows.push({ nsgId: item.nsgId, direction: 'Outbound', ports: String(item.port), tag, blockingPriority: item.priority, blockingRule: typeof item.rule === 'string' ? item.rule : '' });
   }
   return flows;
 }

@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { snapshotInventorySource } from '../../src/cli/audit-command';
+import { createRemediateCommand } from '../../src/cli/remediate-command';
+import { runCli } from '../../src/cli/run';
+import { staticTokenCredential } from '../../src/live';
+import type { ArmServer } from '../support/arm-server';
+import { startArmServer } from '../support/arm-server';
+import { captureIo } from './support';
+
+const SAMPLE_PATH = join(__dirname, '..', '..', 'samples', 'sample-estate.json');
+const SAMPLE = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: Record<string, unknown>[]; serviceTags: unknown[] };
+
+let server: ArmServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+function commandFor(arm?: ArmServer) {
+  return createRemediateCommand([snapshotInventorySource], {
+    ...(arm ? { credential: staticTokenCredential('test-token'), tlsOptions: arm.tlsOptions, retry: { retryDelayMs: 1, sleep: async () => undefined } } : {}),
+    pollIntervalMs: 1,
+    now: () => new Date('2026-12-01T00:00:00Z'),
+  });
+}
+
+describe('aml-vnet-audit remediate', () => {
+  it('prints the plan document of docs/interfaces.md, and exits 1 when there are plans', async () => {
+    const io = captureIo();
+    const code = await runCli(['remediate', '--snapshot', SAMPLE_PATH, '--rules', 'storage.trusted-services,nsg.ssh-exposed', '--format', 'json'], io, [commandFor()]);
+    expect(code).toBe(1);
+    const document = JSON.parse(io.out()) as { generatedAt: string; plans: Record<string, unknown>[] };
+    expect(document.generatedAt).toBe('2026-12-01T00:00:00.000Z');
+    expect(document.plans.map((plan) => [plan.ruleId, plan.mode, plan.verified])).toEqual([
+      ['storage.trusted-services', 'auto', true],
+      ['nsg.ssh-exposed', 'manual', false],
+    ]);
+    for (const plan of document.plans) {
+      expect(Object.keys(plan)).toEqual(expect.arrayContaining(['ruleId', 'resourceId', 'mode', 'verified', 'summary', 'risk', 'operations', 'az', 'rollback']));
+    }
+  });
+
+  it('--fail-on high exits 0 when only lower-severity findings have plans', async () => {
+    const io = captureIo();
+    expect(await runCli(['remediate', '--snapshot', SAMPLE_PATH, '--rules', 'nsg.mcr-outbound', '--fail-on', 'high'], io, [commandFor()])).toBe(0);
+    expect(io.out()).toMatch(/1 plan\(s\): 1 automatic/);
+  });
+
+  it('plan to a file, apply without --yes (nothing written), apply --yes: applied and verified from Azure', async () => {
+    const arm = await startArmServer({ rows: structuredClone(SAMPLE.resources), serviceTags: SAMPLE.serviceTags });
+    server = arm;
+    const dir = mkdtempSync(join(tmpdir(), 'remediate-'));
+    const planFile = join(dir, 'plan.json');
+    const planIo = captureIo();
+    expect(await runCli(['remediate', '--snapshot', SAMPLE_PATH, '--rules', 'storage.trusted-services,nsg.mcr-outbound', '--output', planFile], planIo, [commandFor(arm)])).toBe(1);
+    expect(planIo.err()).toMatch(/wrote 2 plan\(s\) to .*plan\.json; review it, then: aml-vnet-audit remediate --apply/);
+
+    const dryIo = captureIo();
+    expect(await runCli(['remediate', '--apply', planFile, '--arm-endpoint', arm.endpoint], dryIo, [commandFor(arm)])).toBe(0);
+    expect(dryIo.out()).toMatch(/Would apply 2 automatic plan\(s\) \(2 write\(s\)\)[\s\S]*Nothing written: add --yes/);
+    expect(arm.requestsOf('write')).toEqual([]);
+
+    const applyIo = captureIo();
+    const code = await runCli(['remediate', '--apply', planFile, '--yes', '--arm-endpoint', arm.endpoint, '--format', 'json'], applyIo, [commandFor(arm)]);
+    const report = JSON.parse(applyIo.out()) as { results: { ruleId: string; outcome: string; verified: boolean; verification: string }[] };
+    expect(report.results.map((result) => [result.ruleId, result.outcome, result.verified])).toEqual([
+      ['storage.trusted-services', 'applied', true],
+      ['nsg.mcr-outbound', 'applied', true],
+    ]);
+    expect(code).toBe(0);
+    expect(arm.requestsOf('write')).toHaveLength(2);
+
+    // Applied again: nothing left to write, still verified.
+    const againIo = captureIo();
+    expect(await runCli(['remediate', '--apply', planFile, '--yes', '--arm-endpoint', arm.endpoint], againIo, [commandFor(arm)])).toBe(0);
+    expect(againIo.out()).toMatch(/storage\.trusted-services on .*: unchanged, verified/);
+    expect(arm.requestsOf('write')).toHaveLength(2);
+  });
+
+  it('a plan file that is not what remediate writes is refused before any request (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remediate-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ plans: [{ ruleId: 'x', resourceId: 'y', mode: 'auto', verified: true, operations: [{ method: 'DELETE', id: '/subscriptions/s/resourceGroups/g', apiVersion: '2024-01-01', body: {} }] }] }));
+    const io = captureIo();
+    expect(await runCli(['remediate', '--apply', bad, '--yes'], io, [commandFor()])).toBe(2);
+    expect(io.err()).toMatch(/plans\[0\]\.operations\[0\]\.method: must be PUT or PATCH/);
+    writeFileSync(bad, '{ not json');
+    const io2 = captureIo();
+    expect(await runCli(['remediate', '--apply', bad], io2, [commandFor()])).toBe(2);
+    expect(io2.err()).toMatch(/not JSON/);
+  });
+
+  it('asks for one inventory, and refuses --apply with one', async () => {
+    const io = captureIo();
+    expect(await runCli(['remediate'], io, [commandFor()])).toBe(2);
+    expect(io.err()).toMatch(/name one inventory/);
+    const io2 = captureIo();
+    expect(await runCli(['remediate', '--apply', 'plan.json', '--snapshot', SAMPLE_PATH], io2, [commandFor()])).toBe(2);
+    expect(io2.err()).toMatch(/--apply reads the plan file only/);
+  });
+});
