@@ -232,8 +232,8 @@ resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AML_AUDITOR_STORAGE_ACCOUNT_URL', value: storage.properties.primaryEndpoints.table }
         { name: 'AML_AUDITOR_INVENTORY', value: 'resource-graph' }
         { name: 'AML_AUDITOR_QUEUE_NAME', value: queueName }
-        // remediationMode is 'off': nothing in this version writes to Azure.
-        { name: 'AML_AUDITOR_AUTO_REMEDIATION', value: 'false' }
+        // The app reports only; plans are made and applied with `aml-vnet-audit remediate` (README, Remediation).
+        { name: 'AML_AUDITOR_REMEDIATION', value: 'off' }
         { name: 'AML_AUDITOR_COALESCE_MS', value: '100' }
         { name: 'AML_AUDITOR_CLOUD', value: 'AzurePublicCloud' }
         { name: 'AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT', value: findingsTopicEndpoint }

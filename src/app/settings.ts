@@ -25,7 +25,8 @@ export interface Settings {
   /** Access key of that topic; undefined = the app's managed identity (EventGrid Data Sender). */
   readonly eventGridTopicKey: string | undefined;
   readonly queueName: string;
-  readonly autoRemediation: boolean;
+  /** What the app does about findings: off (report only). plan and apply are the `remediate` command's for now. */
+  readonly remediation: RemediationMode;
   /** Events of one subscription arriving within this window are re-judged as one batch. */
   readonly coalesceMs: number;
   readonly cloud: CloudSetting;
@@ -44,6 +45,8 @@ export interface Settings {
   readonly retentionDays: number;
 }
 
+export type RemediationMode = 'off' | 'plan' | 'apply';
+
 /** Every setting the app reads, with its default (documented in the README, "Settings"). */
 export const SETTING_NAMES = [
   'AML_AUDITOR_SCOPE_SUBSCRIPTIONS',
@@ -54,7 +57,7 @@ export const SETTING_NAMES = [
   'AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT',
   'AML_AUDITOR_EVENTGRID_TOPIC_KEY',
   'AML_AUDITOR_QUEUE_NAME',
-  'AML_AUDITOR_AUTO_REMEDIATION',
+  'AML_AUDITOR_REMEDIATION',
   'AML_AUDITOR_COALESCE_MS',
   'AML_AUDITOR_CLOUD',
   'AML_AUDITOR_ARM_ENDPOINT',
@@ -139,14 +142,17 @@ export function loadSettings(env: Environment): Settings {
     problems.push(`AML_AUDITOR_QUEUE_NAME: '${queueName}' is not a valid queue name (3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit)`);
   }
 
-  const remediationRaw = (value('AML_AUDITOR_AUTO_REMEDIATION') ?? 'false').toLowerCase();
-  let autoRemediation = false;
-  if (remediationRaw === 'true') {
-    // Nothing in this version writes to Azure; accepting `true` would promise a fix that never happens.
-    problems.push('AML_AUDITOR_AUTO_REMEDIATION: true is not supported by this version (findings are reported, never changed); set false');
-    autoRemediation = true;
-  } else if (remediationRaw !== 'false') {
-    problems.push(`AML_AUDITOR_AUTO_REMEDIATION: '${remediationRaw}' is not true or false`);
+  if (value('AML_AUDITOR_AUTO_REMEDIATION') !== undefined) {
+    problems.push('AML_AUDITOR_AUTO_REMEDIATION: replaced by AML_AUDITOR_REMEDIATION (off, plan or apply); remove it and set AML_AUDITOR_REMEDIATION instead');
+  }
+  const remediationRaw = (value('AML_AUDITOR_REMEDIATION') ?? 'off').toLowerCase();
+  let remediation: RemediationMode = 'off';
+  if (remediationRaw === 'plan' || remediationRaw === 'apply') {
+    // The app does not plan or write yet; accepting the mode would promise fixes that never happen.
+    problems.push(`AML_AUDITOR_REMEDIATION: '${remediationRaw}' is not available in the Functions app yet; plan and apply with 'aml-vnet-audit remediate' (README, "Remediation"), and set off`);
+    remediation = remediationRaw;
+  } else if (remediationRaw !== 'off') {
+    problems.push(`AML_AUDITOR_REMEDIATION: '${remediationRaw}' is not off, plan or apply`);
   }
 
   const coalesceRaw = value('AML_AUDITOR_COALESCE_MS');
@@ -194,7 +200,7 @@ export function loadSettings(env: Environment): Settings {
     eventGridTopicEndpoint,
     eventGridTopicKey,
     queueName,
-    autoRemediation,
+    remediation,
     coalesceMs,
     cloud: cloud ?? 'AzurePublicCloud',
     armEndpoint,

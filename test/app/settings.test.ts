@@ -24,7 +24,7 @@ describe('loadSettings', () => {
     expect(settings.inventory).toEqual({ kind: 'resource-graph' });
     expect(settings.queueName).toBe(DEFAULT_QUEUE_NAME);
     expect(settings.eventGridTopicEndpoint).toBeUndefined();
-    expect(settings.autoRemediation).toBe(false);
+    expect(settings.remediation).toBe('off');
     expect(settings.stateCacheRows).toBe(DEFAULT_STATE_CACHE_ROWS);
     expect(inScope(settings, 'ANY-subscription')).toBe(true);
   });
@@ -73,7 +73,7 @@ describe('loadSettings', () => {
       AML_AUDITOR_INVENTORY: 'graph',
       AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT: 'http://topic.example',
       AML_AUDITOR_QUEUE_NAME: 'Sweeps_Queue',
-      AML_AUDITOR_AUTO_REMEDIATION: 'maybe',
+      AML_AUDITOR_REMEDIATION: 'maybe',
       AML_AUDITOR_COALESCE_MS: '-5',
       AML_AUDITOR_CLOUD: 'Mars',
     });
@@ -85,7 +85,7 @@ describe('loadSettings', () => {
       'AML_AUDITOR_INVENTORY',
       'AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT',
       'AML_AUDITOR_QUEUE_NAME',
-      'AML_AUDITOR_AUTO_REMEDIATION',
+      'AML_AUDITOR_REMEDIATION',
       'AML_AUDITOR_COALESCE_MS',
       'AML_AUDITOR_CLOUD',
     ]);
@@ -105,8 +105,10 @@ describe('loadSettings', () => {
     expect(problemsOf({ ...minimal, AML_AUDITOR_SWEEP_SCHEDULE: '0 0 25 * * *' })[0]).toContain('hour');
   });
 
-  it('does not accept auto-remediation this version cannot do', () => {
-    expect(problemsOf({ ...minimal, AML_AUDITOR_AUTO_REMEDIATION: 'true' })[0]).toContain('not supported');
+  it('refuses the old boolean setting with a pointer to the new one, and modes the app cannot run yet', () => {
+    for (const old of ['true', 'false']) expect(problemsOf({ ...minimal, AML_AUDITOR_AUTO_REMEDIATION: old })[0]).toContain('replaced by AML_AUDITOR_REMEDIATION');
+    expect(problemsOf({ ...minimal, AML_AUDITOR_REMEDIATION: 'apply' })[0]).toContain("plan and apply with 'aml-vnet-audit remediate'");
+    expect(problemsOf({ ...minimal, AML_AUDITOR_REMEDIATION: 'Off' })).toEqual([]);
   });
 });
 
