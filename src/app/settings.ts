@@ -142,7 +142,8 @@ export function loadSettings(env: Environment): Settings {
     problems.push(`AML_AUDITOR_QUEUE_NAME: '${queueName}' is not a valid queue name (3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit)`);
   }
 
-  if (value('AML_AUDITOR_AUTO_REMEDIATION') !== undefined) {
+  // Replaced, so not among SETTING_NAMES: read only to refuse it.
+  if ((env.AML_AUDITOR_AUTO_REMEDIATION?.trim() ?? '') !== '') {
     problems.push('AML_AUDITOR_AUTO_REMEDIATION: replaced by AML_AUDITOR_REMEDIATION (off, plan or apply); remove it and set AML_AUDITOR_REMEDIATION instead');
   }
   const remediationRaw = (value('AML_AUDITOR_REMEDIATION') ?? 'off').toLowerCase();
