@@ -11,6 +11,7 @@ import './audit';
 import './auditAutomation';
 import './dashboard';
 import './findings';
+import './remediations';
 import './resourceChanged';
 import './sweepScheduled';
 import './sweepSubscription';

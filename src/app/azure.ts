@@ -1,5 +1,8 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import { cloudSettings, resolveCredential } from '../live';
+import { armResourceClient, cloudSettings, resolveCredential } from '../live';
+import type { ArmPort } from '../remediation';
+import { InventoryArmPort } from './inventory-arm';
+import type { RemediationSettings } from './remediation';
 import { openFindingsStore } from '../store';
 import type { FindingsStore } from '../store';
 import type { InventoryProvider } from './inventory';
@@ -22,7 +25,33 @@ export async function auditorAppFromEnvironment(env: Environment): Promise<Audit
   const settings = loadSettings(env);
   const [store, provider] = await Promise.all([openStore(settings), openProvider(settings, env)]);
   const publisher = openPublisher(settings);
-  return createAuditorApp(settings, { store, provider, ...(publisher !== undefined ? { publisher } : {}) });
+  const remediation = openRemediation(settings, provider, env);
+  return createAuditorApp(settings, { store, provider, ...(publisher !== undefined ? { publisher } : {}), ...(remediation !== undefined ? { remediation } : {}) });
+}
+
+/**
+ * AML_AUDITOR_REMEDIATION and its allowlist and caps, with the writer apply mode uses: src/live's
+ * ARM client on the app's identity in Azure, the in-memory estate under `npm start`.
+ */
+export function openRemediation(settings: Settings, provider: InventoryProvider, env: Environment): { readonly settings: RemediationSettings; readonly arm?: ArmPort } | undefined {
+  if (settings.remediation === 'off') return undefined;
+  const site = env.WEBSITE_SITE_NAME?.trim();
+  const client = env.AZURE_CLIENT_ID?.trim();
+  const identity =
+    provider instanceof SnapshotInventoryProvider
+      ? 'npm start (the in-memory sample estate)'
+      : `the managed identity of ${site !== undefined && site !== '' ? `function app ${site}` : 'the function app'}${client !== undefined && client !== '' ? ` (client ID ${client})` : ''}`;
+  const remediationSettings: RemediationSettings = {
+    mode: settings.remediation,
+    rules: new Set(settings.remediationRules),
+    maxPerRun: settings.remediationMaxPerRun,
+    maxPerHour: settings.remediationMaxPerHour,
+    identity,
+  };
+  if (settings.remediation !== 'apply') return { settings: remediationSettings };
+  if (provider instanceof SnapshotInventoryProvider) return { settings: remediationSettings, arm: new InventoryArmPort(provider) };
+  const credential = resolveCredential(env, settings.cloud);
+  return { settings: remediationSettings, arm: armResourceClient({ credential, cloud: settings.cloud, ...(settings.armEndpoint !== undefined ? { armEndpoint: settings.armEndpoint } : {}) }) };
 }
 
 export function openStore(settings: Settings): Promise<FindingsStore> {

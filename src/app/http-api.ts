@@ -4,7 +4,7 @@ import { storedFindingsCsv } from '../core/csv';
 import type { FindingCsvColumn } from '../core/csv';
 import { StoreInputError } from '../store';
 import { FilterError, parseFindingFilter } from '../store';
-import type { FindingFilter, StoredFinding } from '../store';
+import type { FindingFilter, RemediationFilter, StoredFinding } from '../store';
 import { TransientError } from './ports';
 import type { AppLog, AuditorApp, AuditRequest } from './service';
 import { boundedBodyText, MAX_JSON_BODY_BYTES, PayloadTooLargeError } from './http-body';
@@ -98,6 +98,40 @@ export function parseFindingsQuery(query: URLSearchParams): { filter: FindingFil
     if (error instanceof FilterError) throw new RequestError(error.message);
     throw error;
   }
+}
+
+/** GET /api/remediations?subscriptionId=…&ruleId=…&resourceId=…&mode=plan|apply&top=…: the remediations table, newest first. */
+export async function remediationsResponse(auditor: AuditorApp, request: HttpRequest, log: AppLog): Promise<HttpResponseInit> {
+  return respond(log, async () => {
+    const filter = parseRemediationsQuery(request.query);
+    const records = await auditor.store.listRemediations(filter);
+    return { status: 200, jsonBody: { mode: auditor.remediator?.settings.mode ?? 'off', remediations: records } };
+  });
+}
+
+export function parseRemediationsQuery(query: URLSearchParams): RemediationFilter {
+  const known = new Set(['subscriptionId', 'ruleId', 'resourceId', 'mode', 'top', 'code']);
+  for (const name of query.keys()) if (!known.has(name)) throw new RequestError(`unknown query parameter '${name}' (known: ${[...known].filter((key) => key !== 'code').join(', ')})`);
+  const one = (name: string): string | undefined => {
+    const text = query.get(name)?.trim();
+    return text === undefined || text === '' ? undefined : text;
+  };
+  const subscriptionId = one('subscriptionId')?.replace(/^\/subscriptions\//i, '');
+  if (subscriptionId !== undefined && !GUID.test(subscriptionId)) throw new RequestError(`subscriptionId '${subscriptionId.slice(0, 80)}' is not a subscription ID (a GUID)`);
+  const resourceId = one('resourceId');
+  if (resourceId !== undefined && !/^\/subscriptions\/[^/]+\//i.test(resourceId)) throw new RequestError('resourceId must be an Azure resource ID (/subscriptions/…)');
+  const mode = one('mode');
+  if (mode !== undefined && mode !== 'plan' && mode !== 'apply') throw new RequestError(`mode '${mode.slice(0, 20)}' is not plan or apply`);
+  const topText = one('top');
+  if (topText !== undefined && (!/^\d{1,4}$/.test(topText) || Number(topText) < 1 || Number(topText) > 1000)) throw new RequestError(`top '${topText.slice(0, 20)}' is not a whole number from 1 to 1000`);
+  const ruleId = one('ruleId');
+  return {
+    ...(subscriptionId !== undefined ? { subscriptionId: subscriptionId.toLowerCase() } : {}),
+    ...(ruleId !== undefined ? { ruleId } : {}),
+    ...(resourceId !== undefined ? { resourceId } : {}),
+    ...(mode !== undefined ? { mode } : {}),
+    ...(topText !== undefined ? { top: Number(topText) } : {}),
+  };
 }
 
 /** The columns of GET /api/findings?format=csv (docs/interfaces.md), in their order. */

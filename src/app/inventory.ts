@@ -92,6 +92,11 @@ export class SnapshotInventoryProvider implements InventoryProvider {
     return { resources, missing, failures: [] };
   }
 
+  /** One held row by ID (case-insensitive), as held: no child is read through its parent here. */
+  row(id: string): ResourceRow | undefined {
+    return this.rows.get(idKey(id));
+  }
+
   applyChange(change: AppliedChange): void {
     if (change.time > this.asOf) this.asOf = change.time;
     if (change.kind === 'upsert') this.rows.set(idKey(change.row.id), change.row);

@@ -61,8 +61,16 @@ export interface AppParts {
   readonly store: FindingsStore;
   readonly provider: InventoryProvider;
   readonly publisher?: FindingChangePublisher;
+  readonly remediation?: AuditorAppOptions['remediation'];
 }
 
 export function createAuditorApp(settings: Settings, parts: AppParts, extra: Partial<AuditorAppOptions> = {}): AuditorApp {
-  return new AuditorApp({ settings, store: parts.store, provider: parts.provider, ...(parts.publisher !== undefined ? { publisher: parts.publisher } : {}), ...extra });
+  return new AuditorApp({
+    settings,
+    store: parts.store,
+    provider: parts.provider,
+    ...(parts.publisher !== undefined ? { publisher: parts.publisher } : {}),
+    ...(parts.remediation !== undefined ? { remediation: parts.remediation } : {}),
+    ...extra,
+  });
 }

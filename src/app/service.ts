@@ -1,4 +1,4 @@
-import { subscriptionOf } from '../core/ids';
+import { idKey, subscriptionOf } from '../core/ids';
 import type { AuditSummary, InventoryGap } from '../core/types';
 import { auditEstate } from '../engine/audit';
 import type { RuleError } from '../engine/audit';
@@ -15,6 +15,9 @@ import { ChangeProcessor, describe } from './processor';
 import type { Settings } from './settings';
 import { DEFAULT_RETENTION_DAYS, DEFAULT_RUN_ROLE, inScope } from './settings';
 import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
+import type { ArmPort } from '../remediation';
+import type { RemediationSettings, RemediationStep } from './remediation';
+import { Remediator } from './remediation';
 
 /** Where the app writes its log lines (InvocationContext in the host, the console locally). */
 export interface AppLog {
@@ -31,6 +34,10 @@ export interface AuditorAppOptions {
   /** How long a subscription's in-memory state is trusted before it is read whole again (default 30 min). */
   readonly stateTtlMs?: number;
   readonly onBatch?: (outcome: BatchOutcome) => void;
+  /** AML_AUDITOR_REMEDIATION and its allowlist and caps, and the ARM writer of apply mode; absent: off. */
+  readonly remediation?: { readonly settings: RemediationSettings; readonly arm?: ArmPort };
+  /** Told of each remediation step (tests, latency figures). */
+  readonly onRemediation?: (steps: readonly RemediationStep[]) => void;
 }
 
 /** What resourceChanged did with one event. */
@@ -84,6 +91,7 @@ export class NotFoundError extends RequestError {
 export class AuditorApp {
   readonly states: SubscriptionStates;
   readonly processor: ChangeProcessor;
+  readonly remediator: Remediator | undefined;
 
   constructor(readonly options: AuditorAppOptions) {
     this.states = new SubscriptionStates(options.provider, options.stateTtlMs ?? 30 * 60_000, Date.now, options.settings.stateCacheRows ?? DEFAULT_STATE_CACHE_ROWS);
@@ -96,6 +104,48 @@ export class AuditorApp {
         options.onBatch?.(outcome);
       },
     });
+    const remediation = options.remediation;
+    this.remediator =
+      remediation !== undefined && remediation.settings.mode !== 'off'
+        ? new Remediator(remediation.settings, { store: options.store, ...(remediation.arm !== undefined ? { arm: remediation.arm } : {}), rejudge: (changes) => this.rejudge(changes), currentInventory: (subscriptionId) => this.stateInventory(subscriptionId) })
+        : undefined;
+  }
+
+  /** Judges our own writes now, through the event path (Event Grid will tell of them too, later). */
+  private async rejudge(written: readonly ResourceChange[]): Promise<void> {
+    const provider = this.options.provider;
+    // Our read follows our write, so it is newer than any state held, whatever the clocks of earlier events said.
+    const changes = written.map((change) => {
+      const held = this.states.peek(change.subscriptionId)?.versions.get(idKey(change.resourceId));
+      return held !== undefined && held >= change.eventTime ? { ...change, eventTime: new Date(Date.parse(held) + 1).toISOString() } : change;
+    });
+    // An in-memory source moves only by what events carry: hand it the written rows.
+    const withRows = provider.readsAreCurrent
+      ? changes
+      : await Promise.all(
+          changes.map(async (change) => {
+            const [row] = (await provider.readByIds([change.resourceId])).resources;
+            return row !== undefined ? { ...change, row } : change;
+          }),
+        );
+    const outcomes = await this.processor.submit(withRows);
+    const log: AppLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    for (const outcome of outcomes) await this.publish(outcome.changes, log);
+  }
+
+  /** Plans (and in apply mode fixes) what a judgement opened; the findings are stored already. */
+  private async remediate(subscriptionId: string, inventory: Inventory | undefined, changes: readonly FindingChange[], log: AppLog): Promise<void> {
+    if (this.remediator === undefined || changes.length === 0) return;
+    const state = inventory ?? this.stateInventory(subscriptionId);
+    if (state === undefined) return;
+    const steps = await this.remediator.afterJudgement(state, changes, log);
+    if (steps.length > 0) this.options.onRemediation?.(steps);
+  }
+
+  private stateInventory(subscriptionId: string): Inventory | undefined {
+    const state = this.states.peek(subscriptionId.toLowerCase());
+    if (state === undefined) return undefined;
+    return { resources: [...state.rows.values()], ...(state.serviceTags !== undefined ? { serviceTags: state.serviceTags } : {}), warnings: state.warnings, gaps: state.gaps };
   }
 
   get store(): FindingsStore {
@@ -130,6 +180,7 @@ export class AuditorApp {
     const [batch] = await this.processor.submit([change]);
     if (batch === undefined) throw new Error('internal: no batch outcome for a submitted change');
     await this.publish(batch.changes, log);
+    await this.remediate(batch.subscriptionId, undefined, batch.changes, log);
     const unreadable = batch.unreadable.find((item) => item.eventId === change.eventId);
     if (unreadable !== undefined) {
       // A permanent read failure (forbidden, bad request): retrying would fail the same way. Nothing was judged or resolved.
@@ -205,6 +256,7 @@ export class AuditorApp {
     );
     if (complete) this.states.set(state);
     await this.publish(recorded.changes, log);
+    await this.remediate(key, inventory, recorded.changes, log);
     for (const gap of inventory.gaps) log.warn(`sweep ${key} (${trigger}): could not read ${gap.scope}: ${gap.reason}`);
     for (const error of result.ruleErrors) log.error(`sweep ${key} (${trigger}): rule ${error.ruleId} failed and judged nothing (its findings were left as they were): ${error.reason}`);
     log.info(

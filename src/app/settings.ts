@@ -3,6 +3,7 @@
  * is collected so an operator fixes them in one pass instead of one deployment per typo.
  */
 import { CLOUD_NAMES_ACCEPTED, cloudFromName } from '../live';
+import { AUTO_REMEDIABLE } from '../remediation';
 import { DEFAULT_STATE_CACHE_ROWS } from './subscription-state';
 
 export type InventorySetting = { readonly kind: 'resource-graph' } | { readonly kind: 'snapshot'; readonly path: string };
@@ -25,8 +26,12 @@ export interface Settings {
   /** Access key of that topic; undefined = the app's managed identity (EventGrid Data Sender). */
   readonly eventGridTopicKey: string | undefined;
   readonly queueName: string;
-  /** What the app does about findings: off (report only). plan and apply are the `remediate` command's for now. */
+  /** What the app does about findings as they open: off (report only), plan (store a plan), apply (fix allowed ones). */
   readonly remediation: RemediationMode;
+  /** Rules whose automatic plans apply mode may write (AML_AUDITOR_REMEDIATION_RULES; empty: none). */
+  readonly remediationRules: readonly string[];
+  readonly remediationMaxPerRun: number;
+  readonly remediationMaxPerHour: number;
   /** Events of one subscription arriving within this window are re-judged as one batch. */
   readonly coalesceMs: number;
   readonly cloud: CloudSetting;
@@ -46,6 +51,11 @@ export interface Settings {
 }
 
 export type RemediationMode = 'off' | 'plan' | 'apply';
+export const DEFAULT_REMEDIATION_MAX_PER_RUN = 5;
+export const DEFAULT_REMEDIATION_MAX_PER_HOUR = 20;
+
+/** Rules whose findings can get automatic plans (docs/remediation.md). */
+const AUTO_REMEDIABLE_RULES: ReadonlySet<string> = new Set(AUTO_REMEDIABLE);
 
 /** Every setting the app reads, with its default (documented in the README, "Settings"). */
 export const SETTING_NAMES = [
@@ -58,6 +68,9 @@ export const SETTING_NAMES = [
   'AML_AUDITOR_EVENTGRID_TOPIC_KEY',
   'AML_AUDITOR_QUEUE_NAME',
   'AML_AUDITOR_REMEDIATION',
+  'AML_AUDITOR_REMEDIATION_RULES',
+  'AML_AUDITOR_REMEDIATION_MAX_PER_RUN',
+  'AML_AUDITOR_REMEDIATION_MAX_PER_HOUR',
   'AML_AUDITOR_COALESCE_MS',
   'AML_AUDITOR_CLOUD',
   'AML_AUDITOR_ARM_ENDPOINT',
@@ -148,13 +161,22 @@ export function loadSettings(env: Environment): Settings {
   }
   const remediationRaw = (value('AML_AUDITOR_REMEDIATION') ?? 'off').toLowerCase();
   let remediation: RemediationMode = 'off';
-  if (remediationRaw === 'plan' || remediationRaw === 'apply') {
-    // The app does not plan or write yet; accepting the mode would promise fixes that never happen.
-    problems.push(`AML_AUDITOR_REMEDIATION: '${remediationRaw}' is not available in the Functions app yet; plan and apply with 'aml-vnet-audit remediate' (README, "Remediation"), and set off`);
-    remediation = remediationRaw;
-  } else if (remediationRaw !== 'off') {
-    problems.push(`AML_AUDITOR_REMEDIATION: '${remediationRaw}' is not off, plan or apply`);
-  }
+  if (remediationRaw === 'off' || remediationRaw === 'plan' || remediationRaw === 'apply') remediation = remediationRaw;
+  else problems.push(`AML_AUDITOR_REMEDIATION: '${remediationRaw}' is not off, plan or apply`);
+  const remediationRules = (value('AML_AUDITOR_REMEDIATION_RULES') ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const unplannable = remediationRules.filter((id) => !AUTO_REMEDIABLE_RULES.has(id));
+  if (unplannable.length > 0) problems.push(`AML_AUDITOR_REMEDIATION_RULES: ${unplannable.join(', ')} cannot be remediated automatically (choose from ${[...AUTO_REMEDIABLE_RULES].sort().join(', ')})`);
+  const whole = (name: 'AML_AUDITOR_REMEDIATION_MAX_PER_RUN' | 'AML_AUDITOR_REMEDIATION_MAX_PER_HOUR', fallback: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d{1,4}$/.test(raw)) {
+      problems.push(`${name}: '${raw}' is not a whole number from 0 to 9999`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const remediationMaxPerRun = whole('AML_AUDITOR_REMEDIATION_MAX_PER_RUN', DEFAULT_REMEDIATION_MAX_PER_RUN);
+  const remediationMaxPerHour = whole('AML_AUDITOR_REMEDIATION_MAX_PER_HOUR', DEFAULT_REMEDIATION_MAX_PER_HOUR);
 
   const coalesceRaw = value('AML_AUDITOR_COALESCE_MS');
   let coalesceMs = DEFAULT_COALESCE_MS;
@@ -202,6 +224,9 @@ export function loadSettings(env: Environment): Settings {
     eventGridTopicKey,
     queueName,
     remediation,
+    remediationRules,
+    remediationMaxPerRun,
+    remediationMaxPerHour,
     coalesceMs,
     cloud: cloud ?? 'AzurePublicCloud',
     armEndpoint,

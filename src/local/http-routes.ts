@@ -3,6 +3,7 @@ import { audit } from '../../functions/audit';
 import { auditAutomation } from '../../functions/auditAutomation';
 import { dashboard } from '../../functions/dashboard';
 import { findings } from '../../functions/findings';
+import { remediations } from '../../functions/remediations';
 import { resourceChanged } from '../../functions/resourceChanged';
 import { sweepQueueOutput, sweepScheduled } from '../../functions/sweepScheduled';
 import { cloudEventsHandshake, eventGridDelivery } from '../app/eventgrid-webhook';
@@ -41,6 +42,7 @@ export function httpRoutes(host: LocalHost): readonly HttpRoute[] {
     { method: 'POST', path: '/api/audit', name: 'audit', handler: audit },
     { method: 'POST', path: '/api/automation/audit', name: 'auditAutomation', handler: auditAutomation },
     { method: 'GET', path: '/api/findings', name: 'findings', handler: findings },
+    { method: 'GET', path: '/api/remediations', name: 'remediations', handler: remediations },
     // The dashboard: one function, route `dashboard/{*path}`, serving the page and what it loads.
     ...DASHBOARD_PATHS.map((path) => ({ method: 'GET' as const, path, name: 'dashboard', handler: dashboard })),
     {

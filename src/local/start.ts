@@ -7,7 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { sweepSubscription } from '../../functions/sweepSubscription';
-import { openProvider, openPublisher, openStore } from '../app/azure';
+import { openProvider, openPublisher, openRemediation, openStore } from '../app/azure';
 import { MAX_EVENT_BODY_BYTES, MAX_JSON_BODY_BYTES } from '../app/http-body';
 import { httpRoutes, manualTimer } from './http-routes';
 import type { HttpRoute } from './http-routes';
@@ -80,7 +80,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   try {
     const [store, provider] = await Promise.all([openStore(localSettings), openProvider(localSettings, env)]);
     const publisher = openPublisher(localSettings);
-    const auditor = createAuditorApp(localSettings, { store, provider, ...(publisher !== undefined ? { publisher } : {}) });
+    const remediation = openRemediation(localSettings, provider, env);
+    const auditor = createAuditorApp(localSettings, { store, provider, ...(publisher !== undefined ? { publisher } : {}), ...(remediation !== undefined ? { remediation } : {}) });
     useAuditorApp(auditor);
 
     const logHandler = (functionName: string): LogHandler => (level: LogLevel, ...args: unknown[]) => {

@@ -1,9 +1,9 @@
 export type { JsonBody, Plan, PlanDocument, PlanMode, PlanOperation, Precondition } from './types';
-export { OPT_OUT_TAG, planRemediations } from './plan';
+export { findingKey, OPT_OUT_TAG, planRemediations } from './plan';
 export type { PlanOptions, PlanResult } from './plan';
-export { applyToRows, mergePatch } from './simulate';
+export { applyToRows, childCollectionOf, mergePatch } from './simulate';
 export { holds, sameState } from './compare';
-export { planners } from './planners';
+export { AUTO_REMEDIABLE, planners } from './planners';
 export { applyOperation, applyOperations, applyPlan, rollbackPlan } from './apply';
 export type { ApplyOptions, ArmPort, ArmReadResult, OperationOutcome, OperationReport, PlanApplyReport, PlanOutcome } from './apply';
 export { parsePlanDocument, PlanFileError } from './plan-file';

@@ -23,6 +23,13 @@ import type { Plan, PlanDocument } from './types';
 export interface PlanOptions {
   /** Plan only findings of these rules (default: every failing finding). */
   readonly ruleIds?: readonly string[];
+  /** Plan only these findings (`ruleId|case-folded resource ID`, see findingKey): the app plans what just opened. */
+  readonly only?: ReadonlySet<string>;
+  /**
+   * Each plan proven on the estate as it is, none building on another (the app records plans it
+   * may never apply; it plans again, on the current estate, right before it applies one).
+   */
+  readonly independent?: boolean;
   /** Remediable findings to leave alone (the opt-out tag, an allowlist): `reason` is reported on the plan. */
   readonly exclude?: (finding: Finding) => string | undefined;
   readonly now?: Date;
@@ -35,9 +42,12 @@ export interface PlanResult extends PlanDocument {
 
 const RANK: Readonly<Record<Verdict, number>> = { pass: 0, 'not-applicable': 0, unknown: 1, fail: 2 };
 
-function keyOf(evaluation: Pick<Evaluation, 'ruleId' | 'resourceId'>): string {
+/** How plans and findings are matched: rule and case-folded resource ID. */
+export function findingKey(evaluation: Pick<Evaluation, 'ruleId' | 'resourceId'>): string {
   return `${evaluation.ruleId}|${idKey(evaluation.resourceId)}`;
 }
+
+const keyOf = findingKey;
 
 /** Rules the proof runs: every rule on by default, and any rule the caller named. */
 function proofRuleIds(ruleIds: readonly string[] | undefined): string[] {
@@ -128,7 +138,7 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
   const wanted = options.ruleIds !== undefined && options.ruleIds.length > 0 ? new Set(options.ruleIds) : undefined;
   let state = baselineOf(inventory, inventory.resources, ruleIds);
   const findings = state.result.findings
-    .filter((finding) => wanted === undefined || wanted.has(finding.ruleId))
+    .filter((finding) => (wanted === undefined || wanted.has(finding.ruleId)) && (options.only === undefined || options.only.has(keyOf(finding))))
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.resourceId.localeCompare(b.resourceId));
   const plans: Plan[] = [];
   let unjudged = 0;
@@ -190,7 +200,7 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
       rollback: draft.rollback,
       ...(mode === 'manual' && manualReason !== undefined ? { manualReason } : {}),
     });
-    if (mode === 'auto') state = baselineOf(inventory, proof.rows, ruleIds);
+    if (mode === 'auto' && options.independent !== true) state = baselineOf(inventory, proof.rows, ruleIds);
   }
   return { generatedAt: (options.now ?? new Date()).toISOString(), plans, unjudged };
 }

@@ -40,6 +40,9 @@ import type {
   RecordEvaluationsInput,
   RecordEvaluationsResult,
   PruneResult,
+  RemediationFilter,
+  RemediationInput,
+  RemediationRecord,
   RepairResult,
   StoredFinding,
   Suppression,
@@ -47,6 +50,7 @@ import type {
   SweepFailureInput,
   SweepRecord,
 } from './types';
+import { readRemediations, writeRemediation } from './remediation-records';
 
 export interface OpenStoreOptions {
   /** A storage connection string (Azurite, or a key-based account: keep it out of code). */
@@ -95,7 +99,8 @@ export async function openFindingsStore(options: OpenStoreOptions): Promise<Find
     make(names.findings),
     make(names.sweeps),
     make(names.suppressions),
-    `${endpoint} (tables ${names.findings}, ${names.sweeps}, ${names.suppressions})`,
+    make(names.remediations),
+    `${endpoint} (tables ${names.findings}, ${names.sweeps}, ${names.suppressions}, ${names.remediations})`,
     endpoint,
     options.now ?? (() => new Date()),
   );
@@ -117,6 +122,7 @@ class TableFindingsStore implements FindingsStore {
     private readonly findings: TableClient,
     private readonly sweeps: TableClient,
     private readonly suppressions: TableClient,
+    private readonly remediations: TableClient,
     readonly description: string,
     private readonly endpoint: string,
     private readonly now: () => Date,
@@ -125,10 +131,18 @@ class TableFindingsStore implements FindingsStore {
   }
 
   async createTables(): Promise<void> {
-    // createTable ignores "already exists"; three tables, created once per process.
-    for (const client of [this.findings, this.sweeps, this.suppressions]) {
+    // createTable ignores "already exists"; four tables, created once per process.
+    for (const client of [this.findings, this.sweeps, this.suppressions, this.remediations]) {
       await this.io(`creating table ${client.tableName}`, () => client.createTable());
     }
+  }
+
+  async recordRemediation(input: RemediationInput): Promise<RemediationRecord> {
+    return this.io('recording a remediation', () => writeRemediation(this.remediations, input));
+  }
+
+  async listRemediations(filter: RemediationFilter = {}): Promise<readonly RemediationRecord[]> {
+    return this.io('listing remediations', () => readRemediations(this.remediations, filter));
   }
 
   async recordEvaluations(input: RecordEvaluationsInput): Promise<RecordEvaluationsResult> {

@@ -61,11 +61,11 @@ function invertedTime(time: Date): string {
 }
 
 /** Table names: letters and digits only, 3–63 characters, starting with a letter. */
-export function tableNames(prefix: string): { readonly findings: string; readonly sweeps: string; readonly suppressions: string } {
+export function tableNames(prefix: string): { readonly findings: string; readonly sweeps: string; readonly suppressions: string; readonly remediations: string } {
   if (!/^[A-Za-z][A-Za-z0-9]{0,49}$/.test(prefix)) {
     throw new Error(`invalid table prefix '${prefix}': letters and digits only, starting with a letter, at most 50 characters`);
   }
-  return { findings: `${prefix}findings`, sweeps: `${prefix}sweeps`, suppressions: `${prefix}suppressions` };
+  return { findings: `${prefix}findings`, sweeps: `${prefix}sweeps`, suppressions: `${prefix}suppressions`, remediations: `${prefix}remediations` };
 }
 
 /** JSON-escaped first, so IDs that differ only in lone surrogates (hostile input) hash apart. */

@@ -1,3 +1,4 @@
+import type { JsonValue } from '../core/types';
 import type { Evaluation, Evidence, FindingStatus, Severity } from '../core/types';
 
 /** What a user sees: `suppressed` is an open finding covered by an unexpired suppression. */
@@ -233,6 +234,10 @@ export interface FindingsStore {
    * ETag moved) is left alone.
    */
   prune(options: { readonly before: Date; readonly dryRun?: boolean }): Promise<PruneResult>;
+  /** Records a remediation plan or an applied write (the remediations table; records are never changed). */
+  recordRemediation(input: RemediationInput): Promise<RemediationRecord>;
+  /** Remediation records, newest first. */
+  listRemediations(filter?: RemediationFilter): Promise<readonly RemediationRecord[]>;
   /** Where the data lives (for messages): the table endpoint and prefix. */
   readonly description: string;
 }
@@ -261,4 +266,41 @@ export interface RepairResult {
   /** Findings with a time in the future: those times set to `repairedAt`. */
   readonly findings: number;
   readonly dryRun: boolean;
+}
+
+/** What one remediation step was: a plan made (mode plan), or a plan applied (mode apply). */
+export interface RemediationInput {
+  readonly ruleId: string;
+  readonly resourceId: string;
+  readonly at: Date;
+  readonly mode: 'plan' | 'apply';
+  /** planned, applied, unchanged, skipped, failed, manual, capped… */
+  readonly outcome: string;
+  /** Who acted: the app's identity (or the user running the command). */
+  readonly identity: string;
+  /** One sentence: what happened. */
+  readonly detail: string;
+  readonly verified?: boolean;
+  /** The plan as made (src/remediation's Plan, as JSON: writes, az commands, rollback). */
+  readonly plan: JsonValue;
+  /** What each write did, with the touched properties before and after (empty for a plan). */
+  readonly operations: JsonValue;
+}
+
+export interface RemediationRecord extends Omit<RemediationInput, 'at'> {
+  /** The record's row key: unique, newest first. */
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly at: string;
+}
+
+export interface RemediationFilter {
+  readonly subscriptionId?: string;
+  readonly ruleId?: string;
+  readonly resourceId?: string;
+  readonly mode?: 'plan' | 'apply';
+  /** Only records at or after this time. */
+  readonly since?: Date;
+  /** At most this many (default 100, at most 1,000). */
+  readonly top?: number;
 }

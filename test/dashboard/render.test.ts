@@ -71,6 +71,8 @@ function sweepStore(records: readonly SweepRecord[] | Error): FindingsStore {
     removeSuppression: refuse,
     repairFutureTimes: refuse,
     prune: refuse,
+    recordRemediation: refuse,
+    listRemediations: refuse,
   };
 }
 

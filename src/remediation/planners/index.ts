@@ -14,3 +14,20 @@ const byRule = new Map(planners.flatMap((planner) => planner.ruleIds.map((ruleId
 export function plannerFor(ruleId: string): Planner | undefined {
   return byRule.get(ruleId);
 }
+
+/** Rules whose findings may get automatic plans (docs/remediation.md); every other rule's plans are manual. */
+export const AUTO_REMEDIABLE: readonly string[] = [
+  'storage.trusted-services',
+  'keyvault.trusted-services',
+  'storage.compute-subnet-allowed',
+  'keyvault.compute-subnet-allowed',
+  'acr.compute-subnet-allowed',
+  'nsg.batch-inbound',
+  'nsg.instance-inbound',
+  'nsg.outbound-service-tags',
+  'nsg.mcr-outbound',
+  'nsg.studio-frontdoor-outbound',
+  'route.forced-tunnel-batch',
+  'acr.image-build-compute',
+  'aci.subnet-delegation',
+];
