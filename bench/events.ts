@@ -155,7 +155,7 @@ if (require.main === module) {
  * Azurite in a child process: in process, its responses would wait behind our own CPU work
  * (building the estate), and "stored" would measure that contention rather than the store.
  */
-async function startAzuriteProcess(): Promise<{ connectionString: string; stop(): Promise<void> }> {
+export async function startAzuriteProcess(): Promise<{ connectionString: string; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,

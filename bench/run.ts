@@ -31,6 +31,7 @@ const OPTIONAL_SECTIONS: readonly { readonly name: string; readonly module: stri
   { name: 'dashboard', module: './dashboard', exportName: 'benchDashboard' },
   { name: 'shared-identity', module: './shared-identity', exportName: 'benchSharedIdentity' },
   { name: 'worker-memory', module: './worker-memory', exportName: 'benchWorkerMemory' },
+  { name: 'remediation', module: './remediation', exportName: 'benchRemediation' },
 ];
 
 export interface EstateMeasurement {

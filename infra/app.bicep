@@ -46,9 +46,12 @@ param findingsTopicResourceId string = ''
 @description('Close the storage account to public networks and reach it through private endpoints from a VNet the app is integrated with.')
 param privateNetworking bool = false
 
-@description('Remediation mode of the app. Only off exists in this version: findings are reported, never changed.')
-@allowed([ 'off' ])
+@description('Remediation mode of the app: off, plan or apply (AML_AUDITOR_REMEDIATION).')
+@allowed([ 'off', 'plan', 'apply' ])
 param remediationMode string = 'off'
+
+@description('Rule IDs apply mode may fix (AML_AUDITOR_REMEDIATION_RULES); empty = none.')
+param remediationRules string = ''
 
 @description('Maximum instances the sweep fan-out and event bursts may scale to.')
 param maximumInstanceCount int = 40
@@ -232,8 +235,9 @@ resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AML_AUDITOR_STORAGE_ACCOUNT_URL', value: storage.properties.primaryEndpoints.table }
         { name: 'AML_AUDITOR_INVENTORY', value: 'resource-graph' }
         { name: 'AML_AUDITOR_QUEUE_NAME', value: queueName }
-        // The app reports only; plans are made and applied with `aml-vnet-audit remediate` (README, Remediation).
-        { name: 'AML_AUDITOR_REMEDIATION', value: 'off' }
+        // off by default; apply also needs the remediator role main.bicep grants (README, Remediation).
+        { name: 'AML_AUDITOR_REMEDIATION', value: remediationMode }
+        { name: 'AML_AUDITOR_REMEDIATION_RULES', value: remediationRules }
         { name: 'AML_AUDITOR_COALESCE_MS', value: '100' }
         { name: 'AML_AUDITOR_CLOUD', value: 'AzurePublicCloud' }
         { name: 'AML_AUDITOR_EVENTGRID_TOPIC_ENDPOINT', value: findingsTopicEndpoint }

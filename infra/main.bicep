@@ -41,9 +41,12 @@ param findingsTopicResourceId string = ''
 @description('Storage reachable only through private endpoints from a VNet the app is integrated with.')
 param privateNetworking bool = false
 
-@description('Remediation: only off exists in this version.')
-@allowed([ 'off' ])
+@description('Remediation: off (report only), plan (store a plan as findings open), apply (fix findings of remediationRules; grants the custom remediator role).')
+@allowed([ 'off', 'plan', 'apply' ])
 param remediationMode string = 'off'
+
+@description('Comma-separated rule IDs apply mode may fix (docs/remediation.md); empty = none.')
+param remediationRules string = ''
 
 var tags = { 'azd-env-name': environmentName }
 var appName = take('aml-auditor-${toLower(environmentName)}-${take(uniqueString(subscription().id, environmentName), 6)}', 40)
@@ -71,6 +74,7 @@ module app 'app.bicep' = {
     findingsTopicResourceId: findingsTopicResourceId
     privateNetworking: privateNetworking
     remediationMode: remediationMode
+    remediationRules: remediationRules
   }
 }
 
@@ -80,6 +84,15 @@ module reader 'modules/subscription-reader.bicep' = {
   name: 'aml-auditor-reader'
   params: {
     principalId: app.outputs.principalId
+  }
+}
+
+// Only in apply mode: a custom role with exactly the actions automatic plans write (least privilege).
+module remediator 'modules/subscription-remediator.bicep' = if (remediationMode == 'apply') {
+  name: 'aml-auditor-remediator'
+  params: {
+    principalId: app.outputs.principalId
+    environmentName: environmentName
   }
 }
 

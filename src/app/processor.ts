@@ -5,7 +5,7 @@ import type { ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
 import type { AppliedChange, InventoryProvider } from './inventory';
-import { affectedSubjectKeys } from './neighbourhood';
+import { affectedSubjectKeys } from '../estate';
 import type { FindingChange, FindingsStore } from '../store';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';

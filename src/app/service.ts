@@ -6,7 +6,7 @@ import { parseEvent } from './events';
 import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
 import type { Inventory } from '../inventory/types';
-import { affectedSubjectKeys } from './neighbourhood';
+import { affectedSubjectKeys } from '../estate';
 import type { FindingChange, FindingsStore, PruneResult } from '../store';
 import type { FindingChangePublisher } from './ports';
 import { TransientError } from './ports';

@@ -201,7 +201,14 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
       };
       const loaded = await (selected[0] as InventorySource).load(values, context);
       context.progress(`planning over ${loaded.inventory.resources.length} resources`);
-      const result = planRemediations(loaded.inventory, { ...(ruleIds !== undefined ? { ruleIds } : {}), ...(deps.now ? { now: deps.now() } : {}) });
+      let lastProgress = 0;
+      const onProgress = (done: number, total: number): void => {
+        // A line a second at most, on a terminal only: each plan is proven on the whole estate.
+        if (io.stderrIsTTY !== true || total < 20 || Date.now() - lastProgress < 1_000) return;
+        lastProgress = Date.now();
+        io.stderr.write(`aml-vnet-audit: planned ${done} of ${total} finding(s)…\n`);
+      };
+      const result = planRemediations(loaded.inventory, { ...(ruleIds !== undefined ? { ruleIds } : {}), ...(deps.now ? { now: deps.now() } : {}), onProgress });
       const document: PlanDocument = { generatedAt: result.generatedAt, plans: result.plans };
       if (result.unjudged > 0) io.stderr.write(`aml-vnet-audit: ${result.unjudged} finding(s) are unknown and get no plan until they can be judged (see 'audit')\n`);
       const output = stringOption(values, 'output');

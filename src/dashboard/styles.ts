@@ -63,6 +63,13 @@ svg.trend .value-label { font-size: 12px; font-weight: 700; fill: var(--fg); }
 .filters .search input { width: 15rem; }
 .filter-actions { display: flex; gap: .4rem; }
 button { font: inherit; }
+.copyable { position: relative; }
+.copy-button { position: absolute; top: .3rem; right: .3rem; }
+.plan-mode { font-weight: 700; }
+.plan-auto { color: #0b6b2b; }
+.plan-manual { color: #8a4b00; }
+.remediation-history li { margin: .2rem 0; overflow-wrap: anywhere; }
+.plan-writes li { overflow-wrap: anywhere; }
 .filters button, .pager button, #detail-close, .link-button { padding: .28rem .7rem; border: 1px solid #8a9099; border-radius: 4px; background: var(--bg); color: var(--fg); cursor: pointer; }
 .filters button:hover, .pager button:hover { background: var(--panel); }
 button:disabled { color: #767676; cursor: default; }

@@ -152,6 +152,7 @@ export function describeUrls(url: string): string[] {
     `aml-vnet-auditor is running on ${url} (no keys locally)`,
     `  dashboard          GET  ${url}/api/dashboard`,
     `  findings           GET  ${url}/api/findings?status=open`,
+    `  remediations       GET  ${url}/api/remediations   (plans and applied fixes; AML_AUDITOR_REMEDIATION=plan|apply)`,
     `  audit              POST ${url}/api/audit   {"subscriptionIds":["…"]} or {"workspaceId":"…"}`,
     `  audit (automation) POST ${url}/api/automation/audit   (in Azure: a function key in x-functions-key)`,
     `  event webhook      POST ${url}/runtime/webhooks/eventgrid?functionName=resourceChanged`,
@@ -291,7 +292,12 @@ async function main(): Promise<void> {
     const shutdown = (): void => {
       if (stopping) return;
       stopping = true;
-      void server.stop().then(() => process.exit(0));
+      // A stop that waits on work in flight (a sweep on a loaded machine) must not keep the port: 5 s at most.
+      setTimeout(() => process.exit(0), 5_000).unref();
+      void server.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);

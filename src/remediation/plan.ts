@@ -1,10 +1,10 @@
 import { idKey, parentId } from '../core/ids';
 import { isObject } from '../core/json';
 import type { Evaluation, Finding, Verdict } from '../core/types';
-import { severityRank } from '../core/types';
+import { isFinding, severityRank } from '../core/types';
 import { auditEstate } from '../engine/audit';
-import type { AuditResult } from '../engine/audit';
-import { buildEstate } from '../estate';
+import { affectedSubjectKeys, buildEstate } from '../estate';
+import type { Estate } from '../estate';
 import type { Inventory, ResourceRow } from '../inventory/types';
 import { allRules, ruleById } from '../rules/registry';
 import type { Draft, PlanningContext } from './planners';
@@ -33,6 +33,8 @@ export interface PlanOptions {
   /** Remediable findings to leave alone (the opt-out tag, an allowlist): `reason` is reported on the plan. */
   readonly exclude?: (finding: Finding) => string | undefined;
   readonly now?: Date;
+  /** Called before each finding is planned (done of total), and once at the end: progress on a terminal. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface PlanResult extends PlanDocument {
@@ -56,42 +58,56 @@ function proofRuleIds(ruleIds: readonly string[] | undefined): string[] {
   return [...ids];
 }
 
+/** The estate a plan is proven on, and every verdict on it. */
 interface Baseline {
   readonly rows: readonly ResourceRow[];
-  readonly verdicts: ReadonlyMap<string, Verdict>;
+  readonly estate: Estate;
+  readonly evaluations: ReadonlyMap<string, Evaluation>;
 }
 
-function baselineOf(inventory: Inventory, rows: readonly ResourceRow[], ruleIds: readonly string[]): { baseline: Baseline; result: AuditResult; context: PlanningContext } {
+function baselineOf(inventory: Inventory, rows: readonly ResourceRow[], ruleIds: readonly string[]): { baseline: Baseline; ruleErrors: number } {
   const estate = buildEstate({ ...inventory, resources: rows });
   const result = auditEstate(estate, { ruleIds });
-  return {
-    baseline: { rows, verdicts: new Map(result.evaluations.map((evaluation) => [keyOf(evaluation), evaluation.status])) },
-    result,
-    context: { estate, serviceTags: inventory.serviceTags },
-  };
+  return { baseline: { rows, estate, evaluations: new Map(result.evaluations.map((evaluation) => [keyOf(evaluation), evaluation])) }, ruleErrors: result.ruleErrors.length };
 }
 
 interface Proof {
   readonly verified: boolean;
   readonly verification: string;
-  readonly rows: readonly ResourceRow[];
+  /** The baseline with the draft's writes in (for the plans after it). */
+  readonly after: Baseline;
 }
 
-/** Plays the draft on the baseline and judges again. */
+/**
+ * Plays the draft on the baseline and judges again every subject whose verdict may depend on
+ * what it writes (the neighbourhood the event path re-judges, taken before and after the change):
+ * the rest of the estate cannot change, so it is not judged again.
+ */
 export function proveDraft(inventory: Inventory, baseline: Baseline, draft: Draft, finding: Finding, ruleIds: readonly string[]): Proof {
   const rows = applyToRows(baseline.rows, draft.operations);
-  const after = auditEstate(buildEstate({ ...inventory, resources: rows }), { ruleIds });
-  if (after.ruleErrors.length > 0) return { verified: false, verification: `after the change, rule ${after.ruleErrors[0]?.ruleId ?? ''} could not run: ${after.ruleErrors[0]?.reason ?? ''}`, rows };
-  const target = after.evaluations.find((evaluation) => keyOf(evaluation) === keyOf(finding));
-  if (target === undefined || (target.status !== 'pass' && target.status !== 'not-applicable')) {
-    return { verified: false, verification: `applied to the estate, the finding is still ${target?.status ?? 'not judged'}${target ? `: ${target.message}` : ''}`, rows };
+  const estate = buildEstate({ ...inventory, resources: rows });
+  const subjectKeys = new Set<string>([idKey(finding.resourceId)]);
+  for (const operation of draft.operations) {
+    for (const key of affectedSubjectKeys(baseline.estate, operation.id)) subjectKeys.add(key);
+    for (const key of affectedSubjectKeys(estate, operation.id)) subjectKeys.add(key);
   }
-  const worse = after.evaluations.filter((evaluation) => keyOf(evaluation) !== keyOf(finding) && RANK[evaluation.status] > RANK[baseline.verdicts.get(keyOf(evaluation)) ?? 'pass']);
+  const judged = auditEstate(estate, { ruleIds, subjectKeys });
+  const evaluations = new Map(baseline.evaluations);
+  // Subjects of the neighbourhood are judged anew: drop what they were, then write what they are.
+  for (const [key, evaluation] of baseline.evaluations) if (subjectKeys.has(idKey(evaluation.resourceId))) evaluations.delete(key);
+  for (const evaluation of judged.evaluations) evaluations.set(keyOf(evaluation), evaluation);
+  const after: Baseline = { rows, estate, evaluations };
+  if (judged.ruleErrors.length > 0) return { verified: false, verification: `after the change, rule ${judged.ruleErrors[0]?.ruleId ?? ''} could not run: ${judged.ruleErrors[0]?.reason ?? ''}`, after };
+  const target = evaluations.get(keyOf(finding));
+  if (target === undefined || (target.status !== 'pass' && target.status !== 'not-applicable')) {
+    return { verified: false, verification: `applied to the estate, the finding is still ${target?.status ?? 'not judged'}${target ? `: ${target.message}` : ''}`, after };
+  }
+  const worse = judged.evaluations.filter((evaluation) => keyOf(evaluation) !== keyOf(finding) && RANK[evaluation.status] > RANK[baseline.evaluations.get(keyOf(evaluation))?.status ?? 'pass']);
   if (worse.length > 0) {
     const first = worse[0] as Evaluation;
-    return { verified: false, verification: `applied to the estate, the finding passes but ${worse.length} other check(s) get worse, first ${first.ruleId} on ${first.resourceId} (${first.status}): ${first.message}`, rows };
+    return { verified: false, verification: `applied to the estate, the finding passes but ${worse.length} other check(s) get worse, first ${first.ruleId} on ${first.resourceId} (${first.status}): ${first.message}`, after };
   }
-  return { verified: true, verification: `applied to the estate, ${finding.ruleId} passes on ${finding.resourceId} and none of the other ${after.evaluations.length - 1} check(s) gets worse`, rows };
+  return { verified: true, verification: `applied to the estate, ${finding.ruleId} passes on ${finding.resourceId} and none of the ${judged.evaluations.length - 1} other check(s) of the subjects it can affect gets worse`, after };
 }
 
 /** The tag that keeps a resource out of automatic remediation (any case; value off, false or no). */
@@ -136,13 +152,15 @@ function genericPlan(finding: Finding, reason: string): Plan {
 export function planRemediations(inventory: Inventory, options: PlanOptions = {}): PlanResult {
   const ruleIds = proofRuleIds(options.ruleIds);
   const wanted = options.ruleIds !== undefined && options.ruleIds.length > 0 ? new Set(options.ruleIds) : undefined;
-  let state = baselineOf(inventory, inventory.resources, ruleIds);
-  const findings = state.result.findings
+  let { baseline } = baselineOf(inventory, inventory.resources, ruleIds);
+  const findings = [...baseline.evaluations.values()]
+    .filter((evaluation): evaluation is Finding => isFinding(evaluation))
     .filter((finding) => (wanted === undefined || wanted.has(finding.ruleId)) && (options.only === undefined || options.only.has(keyOf(finding))))
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.resourceId.localeCompare(b.resourceId));
   const plans: Plan[] = [];
   let unjudged = 0;
-  for (const finding of findings) {
+  for (const [index, finding] of findings.entries()) {
+    options.onProgress?.(index, findings.length);
     if (finding.status !== 'fail') {
       unjudged++;
       continue;
@@ -153,12 +171,13 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
       continue;
     }
     // The finding as the current (possibly already changed) estate judges it: an earlier plan may have fixed it.
-    const current = state.result.findings.find((item) => keyOf(item) === keyOf(finding));
-    if (current === undefined) {
+    const current = baseline.evaluations.get(keyOf(finding));
+    if (current === undefined || current.status !== 'fail') {
       plans.push({ ...genericPlan(finding, 'an earlier plan in this document fixes it too'), verified: true, summary: 'Fixed by an earlier plan of this document.', risk: 'None of its own.' });
       continue;
     }
-    const drafts = planner.plan(current, state.context);
+    const context: PlanningContext = { estate: baseline.estate, serviceTags: inventory.serviceTags };
+    const drafts = planner.plan(current as Finding, context);
     if (drafts.length === 0) {
       plans.push(genericPlan(finding, 'the inventory does not hold what a concrete change needs (a resource, a prefix or a region it names is missing)'));
       continue;
@@ -169,8 +188,8 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
     for (const draft of drafts) {
       const proof: Proof =
         draft.operations.length === 0
-          ? { verified: false, verification: 'nothing to simulate: the steps need values only you can give', rows: state.baseline.rows }
-          : proveDraft(inventory, state.baseline, draft, current, ruleIds);
+          ? { verified: false, verification: 'nothing to simulate: the steps need values only you can give', after: baseline }
+          : proveDraft(inventory, baseline, draft, current as Finding, ruleIds);
       first ??= { draft, proof };
       if (proof.verified) {
         chosen = { draft, proof };
@@ -180,7 +199,7 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
     const picked = chosen ?? first;
     if (picked === undefined) continue;
     const { draft, proof } = picked;
-    const optedOut = optedOutResource(state.context, finding, draft);
+    const optedOut = optedOutResource(context, finding, draft);
     // An unproven change is never applied without a person: it is demoted to manual, with why.
     const mode = draft.mode === 'auto' && proof.verified && excluded === undefined && optedOut === undefined ? 'auto' : 'manual';
     const manualReason =
@@ -200,7 +219,8 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
       rollback: draft.rollback,
       ...(mode === 'manual' && manualReason !== undefined ? { manualReason } : {}),
     });
-    if (mode === 'auto' && options.independent !== true) state = baselineOf(inventory, proof.rows, ruleIds);
+    if (mode === 'auto' && options.independent !== true) baseline = proof.after;
   }
+  options.onProgress?.(findings.length, findings.length);
   return { generatedAt: (options.now ?? new Date()).toISOString(), plans, unjudged };
 }

@@ -111,7 +111,7 @@ export async function readRemediations(table: TableClient, filter: RemediationFi
   const query = table.listEntities({ queryOptions: clauses.length > 0 ? { filter: clauses.join(' and ') } : {} });
   for await (const page of query.byPage({ maxPageSize: top })) {
     for (const entity of page) {
-      const record = fromRemediationEntity(entity as Record<string, unknown>);
+      const record = fromRemediationEntity(entity);
       if (record !== undefined) records.push(record);
     }
     // One partition comes back in row-key order (newest first): the first pages are the newest.

@@ -32,7 +32,7 @@ function settingsOf(overrides: Partial<RemediationSettings> = {}): RemediationSe
 }
 
 async function azureApp(remediation: RemediationSettings, rows: ResourceRow[] = structuredClone(SAMPLE.resources)): Promise<{ app: AuditorApp; arm: ArmServer; steps: RemediationStep[] }> {
-  const arm = await startArmServer({ rows: rows as never, serviceTags: SAMPLE.serviceTags });
+  const arm = await startArmServer({ rows: rows, serviceTags: SAMPLE.serviceTags });
   server = arm;
   const live = { credential: staticTokenCredential('test-token'), armEndpoint: arm.endpoint, tlsOptions: arm.tlsOptions, retry: { retryDelayMs: 1, sleep: async () => undefined } };
   const provider = new ResourceGraphInventoryProvider(live, async () => [DEV]);

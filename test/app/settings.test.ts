@@ -105,10 +105,19 @@ describe('loadSettings', () => {
     expect(problemsOf({ ...minimal, AML_AUDITOR_SWEEP_SCHEDULE: '0 0 25 * * *' })[0]).toContain('hour');
   });
 
-  it('refuses the old boolean setting with a pointer to the new one, and modes the app cannot run yet', () => {
+  it('refuses the old boolean setting with a pointer to the new one', () => {
     for (const old of ['true', 'false']) expect(problemsOf({ ...minimal, AML_AUDITOR_AUTO_REMEDIATION: old })[0]).toContain('replaced by AML_AUDITOR_REMEDIATION');
-    expect(problemsOf({ ...minimal, AML_AUDITOR_REMEDIATION: 'apply' })[0]).toContain("plan and apply with 'aml-vnet-audit remediate'");
     expect(problemsOf({ ...minimal, AML_AUDITOR_REMEDIATION: 'Off' })).toEqual([]);
+  });
+
+  it('reads the remediation mode, its allowlist of automatically remediable rules, and its caps', () => {
+    const settings = loadSettings({ ...minimal, AML_AUDITOR_REMEDIATION: 'apply', AML_AUDITOR_REMEDIATION_RULES: 'storage.trusted-services, nsg.mcr-outbound', AML_AUDITOR_REMEDIATION_MAX_PER_RUN: '2', AML_AUDITOR_REMEDIATION_MAX_PER_HOUR: '0' });
+    expect(settings).toMatchObject({ remediation: 'apply', remediationRules: ['storage.trusted-services', 'nsg.mcr-outbound'], remediationMaxPerRun: 2, remediationMaxPerHour: 0 });
+    expect(loadSettings(minimal)).toMatchObject({ remediation: 'off', remediationRules: [], remediationMaxPerRun: 5, remediationMaxPerHour: 20 });
+    const problems = problemsOf({ ...minimal, AML_AUDITOR_REMEDIATION: 'fix', AML_AUDITOR_REMEDIATION_RULES: 'storage.default-deny,nope', AML_AUDITOR_REMEDIATION_MAX_PER_RUN: '-1' });
+    expect(problems[0]).toContain("'fix' is not off, plan or apply");
+    expect(problems[1]).toMatch(/storage\.default-deny, nope cannot be remediated automatically/);
+    expect(problems[2]).toContain('AML_AUDITOR_REMEDIATION_MAX_PER_RUN');
   });
 });
 

@@ -218,6 +218,44 @@ describe('dashboard in headless Chromium (npm start server, sample estate)', { t
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-rule-id'))).toBe('nsg.ssh-exposed');
   });
 
+  it('shows a finding\'s remediation plan (az commands with a copy button) and its history, hostile text as text', async () => {
+    const trusted = `/subscriptions/9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c/resourceGroups/rg-ml-dev/providers/Microsoft.Storage/storageAccounts/stmldev01`;
+    await openDashboard('/#rule=storage.trusted-services');
+    await page.locator('#findings-body tr[data-rule-id="storage.trusted-services"]').first().click();
+    await page.waitForSelector('dialog#detail[open]');
+    await expect.poll(async () => (await page.textContent('#detail-remediation')) ?? '').toContain('No plan recorded: remediation is off');
+    await page.keyboard.press('Escape');
+
+    const plan = {
+      ruleId: 'storage.trusted-services',
+      resourceId: trusted,
+      mode: 'auto',
+      verified: true,
+      verification: 'applied to the estate, storage.trusted-services passes',
+      summary: `Let trusted Microsoft services through the firewall of '${HOSTILE}'.`,
+      risk: 'Widens: trusted services only.',
+      operations: [{ method: 'PATCH', id: trusted, description: 'set the network bypass' }],
+      az: ['az storage account update --resource-group rg-ml-dev --name stmldev01 --bypass Logging Metrics AzureServices'],
+      rollback: [{ method: 'PATCH', id: trusted }],
+    };
+    await server.auditor.store.recordRemediation({ ruleId: 'storage.trusted-services', resourceId: trusted, at: new Date(Date.now() - 60_000), mode: 'plan', outcome: 'planned', identity: 'test', detail: 'planned', plan, operations: [] });
+    await server.auditor.store.recordRemediation({ ruleId: 'storage.trusted-services', resourceId: trusted, at: new Date(), mode: 'apply', outcome: 'applied', identity: 'the managed identity', detail: `fixed and verified ${HOSTILE}`, verified: true, plan, operations: [] });
+    await page.locator('#findings-body tr[data-rule-id="storage.trusted-services"]').first().click();
+    await page.waitForSelector('dialog#detail[open]');
+    await expect.poll(async () => (await page.textContent('#detail-remediation')) ?? '').toContain('Remediation history');
+    const section = (await page.textContent('#detail-remediation')) ?? '';
+    expect(section).toContain('automatic · verified on the estate');
+    expect(section).toContain('az storage account update --resource-group rg-ml-dev --name stmldev01');
+    expect(section).toContain(HOSTILE);
+    expect(section).toMatch(/apply · applied, verified · by the managed identity/);
+    expect(section).toMatch(/plan · planned · by test/);
+    const copy = page.locator('#detail-remediation .copy-button');
+    await copy.click();
+    await expect.poll(async () => (await copy.textContent()) ?? '').toMatch(/^(Copied|Copy failed: select the text)$/);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('img').count()).toBe(0);
+  });
+
   it('renders a resource named <img src=x onerror=alert(1)> as literal text, and nothing runs', async () => {
     await openDashboard();
     await page.fill('#filter-q', 'onerror');

@@ -38,7 +38,7 @@ describe('function metadata the worker sends the host', () => {
   const postdeploy = readFileSync(join(ROOT, 'hooks', 'postdeploy.sh'), 'utf8');
 
   it('registers one function per file in functions/, named as the file, and the start-up hook once', () => {
-    expect(registered.functions.map((item) => item.name).sort()).toEqual(['audit', 'auditAutomation', 'dashboard', 'findings', 'resourceChanged', 'sweepScheduled', 'sweepSubscription']);
+    expect(registered.functions.map((item) => item.name).sort()).toEqual(['audit', 'auditAutomation', 'dashboard', 'findings', 'remediations', 'resourceChanged', 'sweepScheduled', 'sweepSubscription']);
     // The entry (functions/index.ts) loads every function file: one left out would never register.
     const files = readdirSync(join(ROOT, 'functions')).filter((name) => name.endsWith('.ts') && name !== 'index.ts').map((name) => name.replace(/\.ts$/, ''));
     expect(registered.functions.map((item) => item.name).sort()).toEqual(files.sort());

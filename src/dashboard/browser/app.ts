@@ -14,6 +14,8 @@
 
 import { storedFindingsCsv } from '../../core/csv';
 import type { DashboardRule, RuleCatalogue, SubscriptionSweepSummary } from '../catalogue';
+import type { ClientRemediation } from './remediation-view';
+import { remediationNodes } from './remediation-view';
 
 /** A finding as GET /api/findings answers it (docs/interfaces.md). */
 interface ClientFinding {
@@ -777,10 +779,29 @@ export function dashboardClient(): void {
     } else {
       parts.push(el('p', 'muted', catalogue === undefined ? 'Rule details are still loading or unavailable.' : `Rule ${finding.ruleId} is not in this auditor's registry.`));
     }
+    const remediation = el('section', 'detail-remediation');
+    remediation.id = 'detail-remediation';
+    remediation.append(el('p', 'muted small', 'Loading remediation plans…'));
+    parts.push(remediation);
     detailBody.replaceChildren(...parts);
     dialog.dataset.key = row.key;
     if (!dialog.open) dialog.showModal();
     byId('detail-title').focus();
+    void loadRemediation(row.key, finding, remediation);
+  };
+
+  /** The plan and history of one finding (GET /api/remediations), filled in when it lands, if its detail is still open. */
+  const loadRemediation = async (key: string, finding: ClientFinding, section: HTMLElement): Promise<void> => {
+    const query = new URLSearchParams({ ruleId: finding.ruleId, resourceId: finding.resourceId, top: '20' });
+    try {
+      const { body } = await fetchJson(`/api/remediations?${query.toString()}`);
+      const value = (typeof body === 'object' && body !== null ? body : {}) as { remediations?: unknown; mode?: unknown };
+      const records = Array.isArray(value.remediations) ? (value.remediations as ClientRemediation[]) : [];
+      if (dialog.dataset.key !== key) return;
+      section.replaceChildren(...remediationNodes(el, records, typeof value.mode === 'string' ? value.mode : 'off'));
+    } catch (error) {
+      if (dialog.dataset.key === key) section.replaceChildren(el('p', 'muted small', `Remediation plans unavailable: ${error instanceof Error ? error.message : String(error)}`));
+    }
   };
 
   dialog.addEventListener('close', () => {

@@ -1,5 +1,5 @@
 import { idKey, parentId, resourceToReadFor, typeFromId } from '../core/ids';
-import type { Estate } from '../estate';
+import type { Estate } from './model';
 import { asNonEmptyString, pick } from '../core/json';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idKey } from '../../src/core/ids';
-import { affectedSubjectKeys, containerOf } from '../../src/app/neighbourhood';
+import { affectedSubjectKeys, containerOf } from '../../src/estate';
 import { estateOf, resourceId, storageAccount, workspace } from '../support/arm';
 import { compliantRows, ids } from '../support/scenario';
 
