@@ -43,6 +43,15 @@ describe('aml-vnet-audit remediate', () => {
     }
   });
 
+  it('shows progress on a terminal while planning many findings, and none otherwise', async () => {
+    const tty = captureIo({ stderrIsTTY: true });
+    await runCli(['remediate', '--snapshot', SAMPLE_PATH], tty, [commandFor()]);
+    expect(tty.err()).toMatch(/aml-vnet-audit: planned 0 of \d+ finding\(s\)…/);
+    const pipe = captureIo();
+    await runCli(['remediate', '--snapshot', SAMPLE_PATH], pipe, [commandFor()]);
+    expect(pipe.err()).not.toMatch(/planned/);
+  });
+
   it('--fail-on high exits 0 when only lower-severity findings have plans', async () => {
     const io = captureIo();
     expect(await runCli(['remediate', '--snapshot', SAMPLE_PATH, '--rules', 'nsg.mcr-outbound', '--fail-on', 'high'], io, [commandFor()])).toBe(0);
