@@ -3,7 +3,7 @@
  * commands filled in, each with a copy button) and the history of plans and applied changes from
  * GET /api/remediations. Every string is attacker-influenced (names, tags): text nodes only.
  */
-import type { RemediationRecord } from '../../store/types';
+import type { RemediationRecord } from '../../store';
 
 /** A record as the API answers it (JSON: the same fields). */
 export type ClientRemediation = RemediationRecord;
