@@ -107,7 +107,12 @@ export function proveDraft(inventory: Inventory, baseline: Baseline, draft: Draf
     const first = worse[0] as Evaluation;
     return { verified: false, verification: `applied to the estate, the finding passes but ${worse.length} other check(s) get worse, first ${first.ruleId} on ${first.resourceId} (${first.status}): ${first.message}`, after };
   }
-  return { verified: true, verification: `applied to the estate, ${finding.ruleId} passes on ${finding.resourceId} and none of the ${judged.evaluations.length - 1} other check(s) of the subjects it can affect gets worse`, after };
+  const others = judged.evaluations.length - 1;
+  return {
+    verified: true,
+    verification: `applied to the estate, ${finding.ruleId} passes on ${finding.resourceId}${others > 0 ? ` and none of the ${others} other check(s) of the subjects it can affect gets worse` : '; no other check depends on what it writes'}`,
+    after,
+  };
 }
 
 /** The tag that keeps a resource out of automatic remediation (any case; value off, false or no). */
@@ -188,7 +193,7 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
     for (const draft of drafts) {
       const proof: Proof =
         draft.operations.length === 0
-          ? { verified: false, verification: 'nothing to simulate: the steps need values only you can give', after: baseline }
+          ? { verified: false, verification: 'not simulated: the plan is commands for a person to run (with values only they can confirm), not writes this auditor makes', after: baseline }
           : proveDraft(inventory, baseline, draft, current as Finding, ruleIds);
       first ??= { draft, proof };
       if (proof.verified) {

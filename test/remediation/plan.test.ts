@@ -8,7 +8,7 @@ import { parseSnapshot } from '../../src/inventory/snapshot';
 import type { Inventory, ResourceRow } from '../../src/inventory/types';
 import type { Plan } from '../../src/remediation';
 import { applyToRows, OPT_OUT_TAG, planners, planRemediations, sameState } from '../../src/remediation';
-import { containerRegistry, keyVault, nsgId, routeTable, routeTableId, storageAccount, workspace } from '../support/arm';
+import { containerGroup, containerRegistry, keyVault, nsgId, routeTable, routeTableId, storageAccount, vnet, workspace } from '../support/arm';
 import { compliantRows, ids, serviceTags, withRow } from '../support/scenario';
 import { outboundWithout, restrictedTrainingRules, scenarioVnet, trainingNsg } from '../support/nsg-fixtures';
 import type { NsgRuleSpec } from '../support/arm';
@@ -28,6 +28,7 @@ const AUTO_RULES = [
   'nsg.studio-frontdoor-outbound',
   'route.forced-tunnel-batch',
   'acr.image-build-compute',
+  'aci.subnet-delegation',
 ] as const;
 
 function inventoryOf(resources: readonly ResourceRow[]): Inventory {
@@ -79,6 +80,24 @@ function failingScenario(ruleId: (typeof AUTO_RULES)[number]): ResourceRow[] {
       );
     case 'acr.image-build-compute':
       return withRow(rows, workspace({ name: 'ws-ml', storageAccountId: ids.storage, keyVaultId: ids.keyVault, containerRegistryId: ids.registry }));
+    case 'aci.subnet-delegation':
+      // An empty subnet (nothing allocated in it) meant for container instances, not delegated yet.
+      return [
+        ...withRow(
+          rows,
+          vnet({
+            name: 'vnet-ml',
+            addressPrefixes: ['10.0.0.0/16'],
+            subnets: [
+              { name: 'training', addressPrefix: '10.0.1.0/24', nsgId: ids.trainingNsg, serviceEndpoints: ['Microsoft.Storage', 'Microsoft.KeyVault'], ipConfigurationCount: 3 },
+              { name: 'aks', addressPrefix: '10.0.4.0/22', nsgId: ids.aksNsg, serviceEndpoints: ['Microsoft.Storage'], ipConfigurationCount: 3 },
+              { name: 'endpoints', addressPrefix: '10.0.2.0/24', ipConfigurationCount: 1 },
+              { name: 'aci', addressPrefix: '10.0.20.0/24' },
+            ],
+          }),
+        ),
+        containerGroup({ name: 'aci-scoring', subnetIds: [`${ids.vnet}/subnets/aci`] }),
+      ];
   }
 }
 
@@ -116,6 +135,20 @@ describe('planning on the sample estate', () => {
     expect(batch).toMatchObject({ mode: 'manual', operations: [] });
     expect(batch?.manualReason).toMatch(/no priority is free ahead of rule 'deny-all-in' \(priority 100\)/);
     expect(batch?.az[0]).toMatch(/^az network nsg rule update --resource-group rg-ml-research --nsg-name nsg-ml-research/);
+  });
+
+  it('gives the plans it never applies concrete commands: AKS replacements with free ranges, firewall rules with the hosts and sources, role grants', () => {
+    const byRule = (ruleId: string): Plan | undefined => result.plans.find((plan) => plan.ruleId === ruleId);
+    for (const ruleId of ['aks.service-cidr-overlap', 'aks.dns-ip-in-service-cidr', 'aks.docker-bridge-overlap', 'aks.private-cluster', 'aks.vnet-region', 'firewall.aml-hosts', 'nsg.ssh-exposed', 'aks.internal-lb-network-contributor', 'storage.default-deny', 'keyvault.default-deny']) {
+      const plan = byRule(ruleId);
+      expect(plan, ruleId).toMatchObject({ mode: 'manual' });
+      expect(plan?.az.length, ruleId).toBeGreaterThan(0);
+      expect(plan?.manualReason, ruleId).toBeTruthy();
+    }
+    const aks = byRule('aks.service-cidr-overlap');
+    expect(aks?.az[0]).toMatch(/^az aks create --resource-group rg-ml-inference --name aks-ml-public-2 .*--service-cidr 10\.2\.0\.0\/16 --dns-service-ip 10\.2\.0\.10/);
+    expect(byRule('firewall.aml-hosts')?.az[0]).toMatch(/az network firewall application-rule create --resource-group rg-network-hub --firewall-name afw-hub .*--source-addresses 10\.30\.1\.0\/28 --target-fqdns '\*\.batchai\.core\.windows\.net'/);
+    expect(byRule('aks.internal-lb-network-contributor')?.operations[0]?.id).toMatch(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[0-9a-f-]{36}$/);
   });
 
   it('fills the az commands with the real names', () => {

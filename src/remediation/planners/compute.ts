@@ -90,7 +90,8 @@ const aciDelegation: Planner = {
       az: [write.az],
       rollback: [write.rollback],
     };
-    if (inUse || estate.containerGroupsInSubnet(subnetId).length > 0 || (estate.subnet(subnetId)?.delegations.length ?? 0) > 0) {
+    // Container groups are the subnet's intended tenants; anything else in it, or another delegation, blocks the delegation.
+    if (inUse || (estate.subnet(subnetId)?.delegations.length ?? 0) > 0) {
       return [manual(`subnet '${name}' already holds resources or another delegation: delegating it needs them moved out first`, draft)];
     }
     return [{ mode: 'auto', ...draft }];

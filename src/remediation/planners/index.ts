@@ -1,13 +1,15 @@
+import { aksPlanners } from './aks';
 import { computePlanners } from './compute';
 import type { Planner } from './draft';
 import { firewallPlanners } from './firewalls';
 import { nsgPlanners } from './nsg';
+import { firewallHostsPlanner } from './firewall';
 import { forcedTunnelPlanner } from './routes';
 
 export type { Draft, Planner, PlanningContext } from './draft';
 
 /** Every planner, one per rule ID at most (test/remediation/planners.test.ts holds them to it). */
-export const planners: readonly Planner[] = [...firewallPlanners, ...nsgPlanners, forcedTunnelPlanner, ...computePlanners];
+export const planners: readonly Planner[] = [...firewallPlanners, ...nsgPlanners, forcedTunnelPlanner, ...computePlanners, ...aksPlanners, firewallHostsPlanner];
 
 const byRule = new Map(planners.flatMap((planner) => planner.ruleIds.map((ruleId) => [ruleId, planner] as const)));
 
