@@ -151,6 +151,19 @@ describe('planning on the sample estate', () => {
     expect(byRule('aks.internal-lb-network-contributor')?.operations[0]?.id).toMatch(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[0-9a-f-]{36}$/);
   });
 
+  it('writes az commands that are safe to paste: hostile names quoted, values to choose as shell variables', () => {
+    /** What bash would act on: the command without its quoted words and "$VARIABLE" references. */
+    const unquoted = (line: string): string => line.replace(/'(?:[^']|'\\'')*'/g, '').replace(/"\$[A-Z_]+"/g, '');
+    const lines = result.plans.flatMap((plan) => plan.az);
+    expect(lines.length).toBeGreaterThan(20);
+    for (const line of lines) {
+      expect(line).toMatch(/^az /);
+      expect(unquoted(line), line).not.toMatch(/[<>;|&`\n]|\$\(/);
+    }
+    // The sample names an NSG rule <img src=x onerror=alert(1)>: it arrives quoted.
+    expect(result.plans.find((plan) => plan.ruleId === 'nsg.ssh-exposed')?.az[0]).toContain("--name '<img src=x onerror=alert(1)>'");
+  });
+
   it('fills the az commands with the real names', () => {
     const trusted = result.plans.find((plan) => plan.ruleId === 'storage.trusted-services');
     expect(trusted?.az).toEqual(['az storage account update --resource-group rg-ml-dev --name stmldev01 --bypass Logging Metrics AzureServices']);

@@ -47,17 +47,18 @@ function freeRange(candidates: readonly string[], taken: readonly string[]): str
 }
 
 /** The az commands of a replacement cluster with the given network settings. */
-function replacement(context: ClusterContext, settings: { serviceCidr?: string; location?: string; subnetId?: string }): string[] {
+function replacement(context: ClusterContext, settings: { serviceCidr?: string; location?: string; subnetVariable?: boolean }): string[] {
   const { cluster } = context;
   const group = names(cluster.id).group;
-  const subnet = settings.subnetId ?? context.subnetIds[0] ?? '<a subnet of the workspace VNet>';
+  // A value only the reader knows is a shell variable they set first ("$SUBNET_ID"), never a placeholder bash would misread.
+  const subnet = settings.subnetVariable !== true && context.subnetIds[0] !== undefined ? shellWord(context.subnetIds[0]) : '"$SUBNET_ID"';
   const newName = `${cluster.name}-2`.slice(0, 63);
   const serviceCidr = settings.serviceCidr;
   const dnsIp = serviceCidr !== undefined ? serviceCidr.replace(/\.0\.0\/16$/, '.0.10') : undefined;
   const create = [
     `az aks create --resource-group ${shellWord(group)} --name ${shellWord(newName)}`,
     ...(settings.location !== undefined ? [`--location ${shellWord(settings.location)}`] : cluster.location !== undefined ? [`--location ${shellWord(cluster.location)}`] : []),
-    `--network-plugin azure --vnet-subnet-id ${shellWord(subnet)}`,
+    `--network-plugin azure --vnet-subnet-id ${subnet}`,
     ...(serviceCidr !== undefined && dnsIp !== undefined ? [`--service-cidr ${serviceCidr} --dns-service-ip ${dnsIp}`] : []),
     '--enable-managed-identity --generate-ssh-keys',
   ].join(' ');
@@ -111,10 +112,10 @@ const privateCluster = recreatePlan(['aks.private-cluster'], (context) =>
 
 const vnetRegion = recreatePlan(['aks.vnet-region'], (context) =>
   manual(RECREATE, {
-    summary: summaryOf(context, `Place the cluster in a subnet of a VNet in its own region${context.cluster.location !== undefined ? ` (${context.cluster.location})` : ''}.`),
+    summary: summaryOf(context, `Place the cluster in a subnet of a VNet in its own region${context.cluster.location !== undefined ? ` (${context.cluster.location})` : ''}: set SUBNET_ID to that subnet's ID first.`),
     risk: RISK,
     operations: [],
-    az: replacement(context, { subnetId: `<a subnet of a VNet in ${context.cluster.location ?? 'the cluster region'}>` }),
+    az: replacement(context, { subnetVariable: true }),
     rollback: [],
   }),
 );

@@ -51,11 +51,11 @@ const imageBuildCompute: Planner = {
     if (drafts.length > 0) return drafts;
     return [
       manual(`no compute cluster of workspace '${workspace.name}' runs in a subnet that reaches registry '${registry.name}'`, {
-        summary: `Create a compute cluster in a subnet that reaches registry '${registry.name}' and make it the image build compute of '${workspace.name}'.`,
+        summary: `Create a compute cluster in a subnet that reaches registry '${registry.name}' (set VNET_NAME and SUBNET_NAME to it) and make it the image build compute of '${workspace.name}'.`,
         risk: 'A new cluster costs only while it has nodes (set its minimum to 0).',
         operations: [],
         az: [
-          `az ml compute create --resource-group ${shellWord(group)} --workspace-name ${shellWord(workspace.name)} --name image-builder --type AmlCompute --min-instances 0 --max-instances 1 --vnet-name <vnet> --subnet <subnet that reaches the registry>`,
+          `az ml compute create --resource-group ${shellWord(group)} --workspace-name ${shellWord(workspace.name)} --name image-builder --type AmlCompute --min-instances 0 --max-instances 1 --vnet-name "$VNET_NAME" --subnet "$SUBNET_NAME"`,
           `az ml workspace update --resource-group ${shellWord(group)} --name ${shellWord(workspace.name)} --image-build-compute image-builder`,
         ],
         rollback: [],

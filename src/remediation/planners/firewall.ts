@@ -24,15 +24,15 @@ export const firewallHostsPlanner: Planner = {
     const policyId = estate.firewalls.find((candidate) => candidate.key === firewall.key)?.firewallPolicyId;
     const hosts = missing.map(shellWord).join(' ');
     const sources = prefixes.map(shellWord).join(' ');
-    const order = explicitDeny ? 'a priority ahead of the collection whose rule denies them (see the finding evidence, deniedBy)' : 'any free priority (only the implicit deny stops them today)';
+    const order = explicitDeny ? 'a priority ahead of the collection whose rule denies them (set PRIORITY to it; see the finding evidence, deniedBy)' : 'any free priority (only the implicit deny stops them today)';
     const az =
       policyId !== undefined
         ? [
-            `az network firewall policy rule-collection-group create --resource-group ${shellWord(names(policyId).group)} --policy-name ${shellWord(nameOf(policyId))} --name aml-vnet-auditor --priority ${explicitDeny ? '<priority ahead of the denying group>' : '65000'}`,
+            `az network firewall policy rule-collection-group create --resource-group ${shellWord(names(policyId).group)} --policy-name ${shellWord(nameOf(policyId))} --name aml-vnet-auditor --priority ${explicitDeny ? '"$PRIORITY"' : '65000'}`,
             `az network firewall policy rule-collection-group collection add-filter-collection --resource-group ${shellWord(names(policyId).group)} --policy-name ${shellWord(nameOf(policyId))} --rule-collection-group-name aml-vnet-auditor --name aml-hosts --collection-priority 100 --action Allow --rule-name aml-hosts --rule-type ApplicationRule --protocols Https=443 --source-addresses ${sources} --target-fqdns ${hosts}`,
           ]
         : [
-            `az network firewall application-rule create --resource-group ${shellWord(names(firewall.id).group)} --firewall-name ${shellWord(firewall.name)} --collection-name aml-vnet-auditor --priority ${explicitDeny ? '<priority ahead of the denying collection>' : '65000'} --action Allow --name aml-hosts --protocols Https=443 --source-addresses ${sources} --target-fqdns ${hosts}`,
+            `az network firewall application-rule create --resource-group ${shellWord(names(firewall.id).group)} --firewall-name ${shellWord(firewall.name)} --collection-name aml-vnet-auditor --priority ${explicitDeny ? '"$PRIORITY"' : '65000'} --action Allow --name aml-hosts --protocols Https=443 --source-addresses ${sources} --target-fqdns ${hosts}`,
           ];
     return [
       manual('firewall rules are owned by the hub\'s operators, and where a collection sits in the order decides what it overrides', {

@@ -121,10 +121,10 @@ function planFlows(finding: Finding, context: PlanningContext): readonly Draft[]
         return [
           manual(`no priority is free ahead of rule '${flow.blockingRule}' (priority ${flow.blockingPriority}) of NSG '${nameOf(nsgId)}': an existing rule must be moved, which this auditor never does`, {
             summary: `Allow ${flow.direction.toLowerCase()} TCP ${flow.ports} ${flow.direction === 'Inbound' ? 'from' : 'to'} ${flow.tag} for subnet '${subnetName}' ahead of rule '${flow.blockingRule}'.`,
-            risk: `Moving '${flow.blockingRule}' changes the order every other rule of '${nameOf(nsgId)}' is judged in; review the whole NSG.`,
+            risk: `Moving '${flow.blockingRule}' (to a free priority you choose: set FREE_PRIORITY) changes the order every other rule of '${nameOf(nsgId)}' is judged in; review the whole NSG.`,
             operations: [],
             az: [
-              `az network nsg rule update --resource-group ${shellWord(names(nsgId).group)} --nsg-name ${shellWord(nameOf(nsgId))} --name ${shellWord(flow.blockingRule)} --priority <a free priority after the new rule>`,
+              `az network nsg rule update --resource-group ${shellWord(names(nsgId).group)} --nsg-name ${shellWord(nameOf(nsgId))} --name ${shellWord(flow.blockingRule)} --priority "$FREE_PRIORITY"`,
               `az network nsg rule create --resource-group ${shellWord(names(nsgId).group)} --nsg-name ${shellWord(nameOf(nsgId))} --name ${shellWord(`aml-auditor-allow-${flow.tag}-${flow.ports}`.replace(/[^\w.-]/g, '-'))} --priority ${flow.blockingPriority} --direction ${flow.direction} --access Allow --protocol Tcp --destination-port-ranges ${flow.ports} ${flow.direction === 'Inbound' ? `--source-address-prefixes ${shellWord(flow.tag)} --destination-address-prefixes ${prefixes.map(shellWord).join(' ')}` : `--source-address-prefixes ${prefixes.map(shellWord).join(' ')} --destination-address-prefixes ${shellWord(flow.tag)}`}`,
             ],
             rollback: [],
@@ -188,10 +188,10 @@ const sshExposed: Planner = {
     const group = names(nsgId).group;
     return [
       manual('narrowing SSH needs the address range your administrators connect from', {
-        summary: `Restrict rule '${rule}' of NSG '${nameOf(nsgId)}' to your administrators' address range (or the AzureMachineLearning tag for instances), instead of the Internet.`,
+        summary: `Restrict rule '${rule}' of NSG '${nameOf(nsgId)}' to your administrators' address range (set ADMIN_CIDR to it; or the AzureMachineLearning tag for instances), instead of the Internet.`,
         risk: 'Narrows: SSH from anywhere else stops; sessions from outside the range are cut.',
         operations: [],
-        az: [`az network nsg rule update --resource-group ${shellWord(group)} --nsg-name ${shellWord(nameOf(nsgId))} --name ${shellWord(rule)} --source-address-prefixes <your admin CIDR>`],
+        az: [`az network nsg rule update --resource-group ${shellWord(group)} --nsg-name ${shellWord(nameOf(nsgId))} --name ${shellWord(rule)} --source-address-prefixes "$ADMIN_CIDR"`],
         rollback: [],
       }),
     ];
