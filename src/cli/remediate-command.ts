@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/types';
 import type { LiveReadOptions } from '../live';
 import { armResourceClient, LiveUsageError, readLiveInventory, readResourcesByIds, resolveCredential } from '../live';
 import type { PlanApplyReport, PlanDocument } from '../remediation';
-import { applyPlan, parsePlanDocument, PlanFileError, planRemediations, renderApplyTable, renderPlansTable } from '../remediation';
+import { applyPlan, parsePlanDocument, PlanFileError, planRemediations, renderApplyTable, renderPlansTable, rollbackPlan } from '../remediation';
 import type { OptionsConfig } from './args';
 import { flagOption, parseOptions, stringOption } from './args';
 import type { AuditContext, InventorySource } from './audit-command';
@@ -33,6 +33,7 @@ export interface RemediateDeps extends LiveCliDeps {
 const HELP = [
   'Usage: aml-vnet-audit remediate --snapshot FILE | --subscription ID… [--rules ID,…] [--format table|json] [--output plan.json] [--fail-on SEVERITY]',
   '       aml-vnet-audit remediate --apply plan.json [--yes] [--format table|json] [--cloud NAME] [--arm-endpoint URL]',
+  '       aml-vnet-audit remediate --rollback plan.json [--yes] [--format table|json] [--cloud NAME] [--arm-endpoint URL]',
   '',
   'Plans a fix for every failing finding, proven on the estate before it is offered: the plan\'s',
   'writes are played on the estate and the rules run again; a plan is "verified" when its finding',
@@ -46,6 +47,8 @@ const HELP = [
   '  --output FILE          write the plan document (JSON) to FILE; review it, then --apply it',
   '  --fail-on SEVERITY     exit 1 when a plan exists at or above it (default low)',
   '  --apply FILE           apply the automatic plans of a reviewed plan file (without --yes: show what would be written)',
+  '  --rollback FILE        undo the automatic plans of a file (its rollback writes, last plan first); also takes',
+  '                         a GET /api/remediations answer (the app\'s applied plans)',
   '  --yes                  really write',
   '  --cloud NAME, --arm-endpoint URL   where to write (as for audit)',
   '',
@@ -113,14 +116,50 @@ async function judgeAgain(document: PlanDocument, reports: readonly PlanApplyRep
   return verdicts;
 }
 
-async function runApply(path: string, values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps, format: 'table' | 'json'): Promise<number> {
-  let document: PlanDocument;
+async function readPlanFile(path: string): Promise<PlanDocument> {
   try {
-    document = parsePlanDocument(await readFile(path, 'utf8'));
+    return parsePlanDocument(await readFile(path, 'utf8'));
   } catch (error) {
     if (error instanceof PlanFileError) throw new UsageError(`remediate: ${path}: ${error.message}`);
     throw new UsageError(`remediate: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+function armOf(values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps): LiveReadOptions {
+  try {
+    return liveOptionsOf(values, io, deps);
+  } catch (error) {
+    if (error instanceof LiveUsageError) throw new UsageError(`remediate: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * `--rollback FILE`: the rollback writes of the file's automatic plans, last plan first, each
+ * checked like any write (its precondition is the state the plan left: a resource changed since
+ * is skipped, never overwritten).
+ */
+async function runRollback(path: string, values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps, format: 'table' | 'json'): Promise<number> {
+  const document = await readPlanFile(path);
+  const plans = document.plans.filter((plan) => plan.mode === 'auto' && plan.rollback.length > 0).reverse();
+  if (values['yes'] !== true) {
+    io.stdout.write(`Would roll back ${plans.length} plan(s) (${plans.reduce((sum, plan) => sum + plan.rollback.length, 0)} write(s)):\n`);
+    for (const plan of plans) for (const operation of plan.rollback) io.stdout.write(`  ${operation.method} ${operation.id}: ${operation.description}\n`);
+    io.stdout.write('Nothing written: add --yes to roll back.\n');
+    return EXIT.ok;
+  }
+  const arm = armResourceClient(armOf(values, io, deps), deps.pollIntervalMs);
+  const reports: PlanApplyReport[] = [];
+  for (const plan of plans) {
+    const undone = await rollbackPlan(plan, arm);
+    reports.push({ ruleId: plan.ruleId, resourceId: plan.resourceId, outcome: undone.outcome, operations: undone.operations });
+  }
+  io.stdout.write(format === 'json' ? `${JSON.stringify({ rolledBackAt: (deps.now?.() ?? new Date()).toISOString(), results: reports }, null, 2)}\n` : renderApplyTable(reports));
+  return reports.every((report) => report.outcome === 'applied' || report.outcome === 'unchanged') ? EXIT.ok : EXIT.findings;
+}
+
+async function runApply(path: string, values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps, format: 'table' | 'json'): Promise<number> {
+  const document = await readPlanFile(path);
   const auto = document.plans.filter((plan) => plan.mode === 'auto');
   if (values['yes'] !== true) {
     io.stdout.write(`Would apply ${auto.length} automatic plan(s) (${auto.reduce((sum, plan) => sum + plan.operations.length, 0)} write(s)); ${document.plans.length - auto.length} manual plan(s) are never applied.\n`);
@@ -128,13 +167,7 @@ async function runApply(path: string, values: Readonly<Record<string, unknown>>,
     io.stdout.write('Nothing written: add --yes to apply.\n');
     return EXIT.ok;
   }
-  let options: LiveReadOptions;
-  try {
-    options = liveOptionsOf(values, io, deps);
-  } catch (error) {
-    if (error instanceof LiveUsageError) throw new UsageError(`remediate: ${error.message}`);
-    throw error;
-  }
+  const options = armOf(values, io, deps);
   const arm = armResourceClient(options, deps.pollIntervalMs);
   const reports: PlanApplyReport[] = [];
   for (const [index, plan] of document.plans.entries()) {
@@ -168,6 +201,7 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
         'fail-on': { type: 'string' },
         rules: { type: 'string' },
         apply: { type: 'string' },
+        rollback: { type: 'string' },
         yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         cloud: { type: 'string' },
@@ -184,7 +218,13 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
       if (formatValue !== 'table' && formatValue !== 'json') throw new UsageError(`remediate: unknown --format '${formatValue}' (choose table, json)`);
       const format = formatValue;
       const applyPath = stringOption(values, 'apply');
+      const rollbackPath = stringOption(values, 'rollback');
       const selected = sources.filter((source) => source.selects(values));
+      if (rollbackPath !== undefined) {
+        if (selected.length > 0 || applyPath !== undefined) throw new UsageError('remediate: --rollback reads the plan file only');
+        if (rollbackPath === '') throw new UsageError('remediate: --rollback needs a plan file');
+        return runRollback(rollbackPath, values, io, deps, format);
+      }
       if (applyPath !== undefined) {
         if (selected.length > 0) throw new UsageError('remediate: --apply reads the plan file only; plan first (remediate --snapshot … --output plan.json), then apply');
         if (applyPath === '') throw new UsageError('remediate: --apply needs a plan file');

@@ -98,6 +98,11 @@ export function parsePlanDocument(textValue: string): PlanDocument {
     throw new PlanFileError(`not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!isObject(value)) fail('the document', 'must be an object { generatedAt, plans }, as `remediate --format json` writes it');
+  if (Array.isArray(value.remediations) && value.plans === undefined) {
+    // A GET /api/remediations answer: the plans the app applied, in the order it applied them (the answer is newest first).
+    const applied = value.remediations.filter((record) => isObject(record) && record.mode === 'apply' && record.outcome === 'applied').reverse();
+    return { generatedAt: '', plans: applied.map((record, index) => plan((record as { plan?: unknown }).plan, `remediations[${index}].plan`)) };
+  }
   if (!Array.isArray(value.plans)) fail('plans', 'must be a list');
   return { generatedAt: typeof value.generatedAt === 'string' ? value.generatedAt : '', plans: value.plans.map((item, index) => plan(item, `plans[${index}]`)) };
 }

@@ -87,6 +87,29 @@ describe('aml-vnet-audit remediate', () => {
     expect(await runCli(['remediate', '--apply', planFile, '--yes', '--arm-endpoint', arm.endpoint], againIo, [commandFor(arm)])).toBe(0);
     expect(againIo.out()).toMatch(/storage\.trusted-services on .*: unchanged, verified/);
     expect(arm.requestsOf('write')).toHaveLength(2);
+
+    // Undone: first shown, then written, last plan first; the estate is as it was.
+    const storageId = '/subscriptions/9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c/resourceGroups/rg-ml-dev/providers/Microsoft.Storage/storageAccounts/stmldev01';
+    const dryRollback = captureIo();
+    expect(await runCli(['remediate', '--rollback', planFile, '--arm-endpoint', arm.endpoint], dryRollback, [commandFor(arm)])).toBe(0);
+    expect(dryRollback.out()).toMatch(/Would roll back 2 plan\(s\)[\s\S]*Nothing written/);
+    expect(arm.requestsOf('write')).toHaveLength(2);
+    const rollbackIo = captureIo();
+    expect(await runCli(['remediate', '--rollback', planFile, '--yes', '--arm-endpoint', arm.endpoint], rollbackIo, [commandFor(arm)])).toBe(0);
+    expect(rollbackIo.out()).toMatch(/nsg\.mcr-outbound on .*: applied[\s\S]*storage\.trusted-services on .*: applied/);
+    expect((arm.store.get(storageId)?.properties as { networkAcls: { bypass: string } }).networkAcls.bypass).toBe('Logging, Metrics');
+    const nsgRules = (arm.store.get('/subscriptions/9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c/resourceGroups/rg-ml-dev/providers/Microsoft.Network/networkSecurityGroups/nsg-ml-dev-training')?.properties as { securityRules: { name: string }[] }).securityRules;
+    expect(nsgRules.some((rule) => rule.name.startsWith('aml-auditor-'))).toBe(false);
+
+    // The app's records (GET /api/remediations) roll back the same way; here nothing is left to undo, so nothing is written.
+    const plans = (JSON.parse(readFileSync(planFile, 'utf8')) as { plans: unknown[] }).plans;
+    const answer = join(dir, 'remediations.json');
+    writeFileSync(answer, JSON.stringify({ mode: 'apply', remediations: plans.map((plan) => ({ mode: 'apply', outcome: 'applied', plan })).reverse() }));
+    const writesBefore = arm.requestsOf('write').length;
+    const fromApp = captureIo();
+    await runCli(['remediate', '--rollback', answer, '--yes', '--arm-endpoint', arm.endpoint], fromApp, [commandFor(arm)]);
+    expect(fromApp.out()).toMatch(/storage\.trusted-services on .*: (unchanged|skipped)/);
+    expect(arm.requestsOf('write').length).toBe(writesBefore);
   });
 
   it('a plan file that is not what remediate writes is refused before any request (exit 2)', async () => {
