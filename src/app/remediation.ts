@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resourceToReadFor } from '../core/ids';
 import type { JsonValue } from '../core/types';
+import type { Estate } from '../estate';
 import type { Inventory } from '../inventory/types';
 import type { ArmPort, Plan, PlanApplyReport } from '../remediation';
 import { applyPlan, findingKey, planRemediations } from '../remediation';
@@ -34,7 +35,7 @@ export interface RemediatorDeps {
   /** Judges the written resources again now (the event path, with the changes of our own writes). */
   readonly rejudge: (changes: readonly ResourceChange[]) => Promise<void>;
   /** The subscription's estate as judged now (after earlier writes of this run were judged again). */
-  readonly currentInventory: (subscriptionId: string) => Inventory | undefined;
+  readonly currentState: (subscriptionId: string) => { readonly inventory: Inventory; readonly estate: Estate } | undefined;
   readonly now?: () => Date;
 }
 
@@ -64,14 +65,14 @@ export class Remediator {
   }
 
   /** Plans (and in apply mode, fixes) the failing findings these changes opened. Never throws: a failure is logged and recorded. */
-  async afterJudgement(inventory: Inventory, changes: readonly FindingChange[], log: RemediationLog): Promise<RemediationStep[]> {
+  async afterJudgement(inventory: Inventory, changes: readonly FindingChange[], log: RemediationLog, estate?: Estate): Promise<RemediationStep[]> {
     if (this.settings.mode === 'off') return [];
     const opened = changes.filter((change) => (change.kind === 'opened' || change.kind === 'reopened') && change.finding.status === 'fail' && change.finding.state === 'open');
     if (opened.length === 0) return [];
     const started = Date.now();
     let plans: readonly Plan[];
     try {
-      plans = planRemediations(inventory, { only: new Set(opened.map((change) => findingKey(change.finding))), independent: true, now: this.now() }).plans;
+      plans = planRemediations(inventory, { only: new Set(opened.map((change) => findingKey(change.finding))), independent: true, now: this.now(), ...(estate !== undefined ? { estate } : {}) }).plans;
     } catch (error) {
       log.warn(`remediation: planning failed: ${describe(error)}`);
       return [];
@@ -123,8 +124,8 @@ export class Remediator {
 
     // Planned again on the estate as it is now: an earlier write of this run may have moved what this plan relies on.
     const subscriptionId = (/^\/subscriptions\/([^/]+)/i.exec(plan.resourceId)?.[1] ?? '').toLowerCase();
-    const current = this.deps.currentInventory(subscriptionId);
-    const fresh = current !== undefined ? planRemediations(current, { only: new Set([findingKey(plan)]), now: this.now() }).plans[0] : plan;
+    const current = this.deps.currentState(subscriptionId);
+    const fresh = current !== undefined ? planRemediations(current.inventory, { only: new Set([findingKey(plan)]), estate: current.estate, now: this.now() }).plans[0] : plan;
     if (fresh === undefined) return planned('planned', 'not applied: judged on the estate as it is now, the finding no longer fails (an earlier change fixed it)');
     if (fresh.mode !== 'auto') return planned('manual', `not applied: planned again on the estate as it is now, the plan is manual: ${fresh.manualReason ?? ''}`);
     plan = fresh;

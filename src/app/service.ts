@@ -7,6 +7,7 @@ import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
 import type { Inventory } from '../inventory/types';
 import { affectedSubjectKeys } from '../estate';
+import type { Estate } from '../estate';
 import type { FindingChange, FindingsStore, PruneResult } from '../store';
 import type { FindingChangePublisher } from './ports';
 import { TransientError } from './ports';
@@ -15,6 +16,7 @@ import { ChangeProcessor, describe } from './processor';
 import type { Settings } from './settings';
 import { DEFAULT_RETENTION_DAYS, DEFAULT_RUN_ROLE, inScope } from './settings';
 import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
+import type { SubscriptionState } from './subscription-state';
 import type { ArmPort } from '../remediation';
 import type { RemediationSettings, RemediationStep } from './remediation';
 import { Remediator } from './remediation';
@@ -107,7 +109,7 @@ export class AuditorApp {
     const remediation = options.remediation;
     this.remediator =
       remediation !== undefined && remediation.settings.mode !== 'off'
-        ? new Remediator(remediation.settings, { store: options.store, ...(remediation.arm !== undefined ? { arm: remediation.arm } : {}), rejudge: (changes) => this.rejudge(changes), currentInventory: (subscriptionId) => this.stateInventory(subscriptionId) })
+        ? new Remediator(remediation.settings, { store: options.store, ...(remediation.arm !== undefined ? { arm: remediation.arm } : {}), rejudge: (changes) => this.rejudge(changes), currentState: (subscriptionId) => this.stateOf(subscriptionId) })
         : undefined;
   }
 
@@ -134,18 +136,18 @@ export class AuditorApp {
   }
 
   /** Plans (and in apply mode fixes) what a judgement opened; the findings are stored already. */
-  private async remediate(subscriptionId: string, inventory: Inventory | undefined, changes: readonly FindingChange[], log: AppLog): Promise<void> {
+  private async remediate(subscriptionId: string, judged: { readonly inventory: Inventory; readonly estate: Estate } | undefined, changes: readonly FindingChange[], log: AppLog): Promise<void> {
     if (this.remediator === undefined || changes.length === 0) return;
-    const state = inventory ?? this.stateInventory(subscriptionId);
+    const state = judged ?? this.stateOf(subscriptionId);
     if (state === undefined) return;
-    const steps = await this.remediator.afterJudgement(state, changes, log);
+    const steps = await this.remediator.afterJudgement(state.inventory, changes, log, state.estate);
     if (steps.length > 0) this.options.onRemediation?.(steps);
   }
 
-  private stateInventory(subscriptionId: string): Inventory | undefined {
+  /** The subscription's state as judged now: its rows as an inventory, and the estate built from them. */
+  private stateOf(subscriptionId: string): { readonly inventory: Inventory; readonly estate: Estate } | undefined {
     const state = this.states.peek(subscriptionId.toLowerCase());
-    if (state === undefined) return undefined;
-    return { resources: [...state.rows.values()], ...(state.serviceTags !== undefined ? { serviceTags: state.serviceTags } : {}), warnings: state.warnings, gaps: state.gaps };
+    return state === undefined ? undefined : judgedStateOf(state);
   }
 
   get store(): FindingsStore {
@@ -256,7 +258,7 @@ export class AuditorApp {
     );
     if (complete) this.states.set(state);
     await this.publish(recorded.changes, log);
-    await this.remediate(key, inventory, recorded.changes, log);
+    await this.remediate(key, judgedStateOf(state), recorded.changes, log);
     for (const gap of inventory.gaps) log.warn(`sweep ${key} (${trigger}): could not read ${gap.scope}: ${gap.reason}`);
     for (const error of result.ruleErrors) log.error(`sweep ${key} (${trigger}): rule ${error.ruleId} failed and judged nothing (its findings were left as they were): ${error.reason}`);
     log.info(
@@ -333,6 +335,11 @@ export class AuditorApp {
       log.warn(`could not publish ${changes.length} finding change(s) to Event Grid: ${describe(error)}`);
     }
   }
+}
+
+/** A subscription state as the planner takes it: its rows as an inventory, and the estate already built from them. */
+function judgedStateOf(state: SubscriptionState): { readonly inventory: Inventory; readonly estate: Estate } {
+  return { inventory: { resources: [...state.rows.values()], ...(state.serviceTags !== undefined ? { serviceTags: state.serviceTags } : {}), warnings: state.warnings, gaps: state.gaps }, estate: state.estate };
 }
 
 /** Rule failures reported beside inventory gaps: both make a run incomplete. */

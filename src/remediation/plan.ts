@@ -33,6 +33,8 @@ export interface PlanOptions {
   /** Remediable findings to leave alone (the opt-out tag, an allowlist): `reason` is reported on the plan. */
   readonly exclude?: (finding: Finding) => string | undefined;
   readonly now?: Date;
+  /** The estate already built from this inventory (the app's subscription state): not built again. */
+  readonly estate?: Estate;
   /** Called before each finding is planned (done of total), and once at the end: progress on a terminal. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -58,17 +60,31 @@ function proofRuleIds(ruleIds: readonly string[] | undefined): string[] {
   return [...ids];
 }
 
-/** The estate a plan is proven on, and every verdict on it. */
+/**
+ * The estate a plan is proven on, and the verdicts on it: of every subject, or (planning a few
+ * findings) of the subjects judged so far, the others judged when a proof first needs them.
+ */
 interface Baseline {
   readonly rows: readonly ResourceRow[];
   readonly estate: Estate;
-  readonly evaluations: ReadonlyMap<string, Evaluation>;
+  readonly evaluations: Map<string, Evaluation>;
+  /** Case-folded subject IDs judged; undefined: all of them. */
+  readonly judged: Set<string> | undefined;
 }
 
-function baselineOf(inventory: Inventory, rows: readonly ResourceRow[], ruleIds: readonly string[]): { baseline: Baseline; ruleErrors: number } {
-  const estate = buildEstate({ ...inventory, resources: rows });
-  const result = auditEstate(estate, { ruleIds });
-  return { baseline: { rows, estate, evaluations: new Map(result.evaluations.map((evaluation) => [keyOf(evaluation), evaluation])) }, ruleErrors: result.ruleErrors.length };
+function baselineOf(inventory: Inventory, rows: readonly ResourceRow[], ruleIds: readonly string[], estate?: Estate, subjectKeys?: ReadonlySet<string>): Baseline {
+  const built = estate ?? buildEstate({ ...inventory, resources: rows });
+  const result = auditEstate(built, { ruleIds, ...(subjectKeys !== undefined ? { subjectKeys } : {}) });
+  return { rows, estate: built, evaluations: new Map(result.evaluations.map((evaluation) => [keyOf(evaluation), evaluation])), judged: subjectKeys !== undefined ? new Set(subjectKeys) : undefined };
+}
+
+/** Judges, on the baseline, the subjects among `keys` it has not judged yet. */
+function judgeOnBaseline(baseline: Baseline, keys: ReadonlySet<string>, ruleIds: readonly string[]): void {
+  if (baseline.judged === undefined) return;
+  const missing = new Set([...keys].filter((key) => !baseline.judged?.has(key)));
+  if (missing.size === 0) return;
+  for (const evaluation of auditEstate(baseline.estate, { ruleIds, subjectKeys: missing }).evaluations) baseline.evaluations.set(keyOf(evaluation), evaluation);
+  for (const key of missing) baseline.judged.add(key);
 }
 
 interface Proof {
@@ -91,12 +107,13 @@ export function proveDraft(inventory: Inventory, baseline: Baseline, draft: Draf
     for (const key of affectedSubjectKeys(baseline.estate, operation.id)) subjectKeys.add(key);
     for (const key of affectedSubjectKeys(estate, operation.id)) subjectKeys.add(key);
   }
+  judgeOnBaseline(baseline, subjectKeys, ruleIds);
   const judged = auditEstate(estate, { ruleIds, subjectKeys });
   const evaluations = new Map(baseline.evaluations);
   // Subjects of the neighbourhood are judged anew: drop what they were, then write what they are.
   for (const [key, evaluation] of baseline.evaluations) if (subjectKeys.has(idKey(evaluation.resourceId))) evaluations.delete(key);
   for (const evaluation of judged.evaluations) evaluations.set(keyOf(evaluation), evaluation);
-  const after: Baseline = { rows, estate, evaluations };
+  const after: Baseline = { rows, estate, evaluations, judged: baseline.judged !== undefined ? new Set([...baseline.judged, ...subjectKeys]) : undefined };
   if (judged.ruleErrors.length > 0) return { verified: false, verification: `after the change, rule ${judged.ruleErrors[0]?.ruleId ?? ''} could not run: ${judged.ruleErrors[0]?.reason ?? ''}`, after };
   const target = evaluations.get(keyOf(finding));
   if (target === undefined || (target.status !== 'pass' && target.status !== 'not-applicable')) {
@@ -157,7 +174,9 @@ function genericPlan(finding: Finding, reason: string): Plan {
 export function planRemediations(inventory: Inventory, options: PlanOptions = {}): PlanResult {
   const ruleIds = proofRuleIds(options.ruleIds);
   const wanted = options.ruleIds !== undefined && options.ruleIds.length > 0 ? new Set(options.ruleIds) : undefined;
-  let { baseline } = baselineOf(inventory, inventory.resources, ruleIds);
+  // Planning a few findings (the app, as they open) judges only their subjects up front; the estate may come prebuilt.
+  const onlySubjects = options.only !== undefined ? new Set([...options.only].map((key) => key.slice(key.indexOf('|') + 1))) : undefined;
+  let baseline = baselineOf(inventory, inventory.resources, ruleIds, options.estate, onlySubjects);
   const findings = [...baseline.evaluations.values()]
     .filter((evaluation): evaluation is Finding => isFinding(evaluation))
     .filter((finding) => (wanted === undefined || wanted.has(finding.ruleId)) && (options.only === undefined || options.only.has(keyOf(finding))))
