@@ -285,28 +285,37 @@ export function bundledSamplePath(): string {
 }
 
 async function main(): Promise<void> {
+  // The parent is read before anything else, and the handlers are in place before the URL is
+  // printed: whoever reads the URL may stop npm at once, and a parent read after that would
+  // already be init, so the change that stops us would never be seen.
+  const parent = process.ppid;
+  let server: LocalServer | undefined;
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // A stop that waits on work in flight (a sweep on a loaded machine) must not keep the port: 5 s at most.
+    setTimeout(() => process.exit(0), 5_000).unref();
+    if (server === undefined) process.exit(0);
+    void server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  // `npm start` runs us under a shell that does not pass signals on: when npm (or that shell) is
+  // stopped we are handed to another parent, and stop too rather than keep the port.
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown();
+  }, 500).unref();
   try {
-    const server = await startLocalServer();
+    server = await startLocalServer();
+    if (stopping) {
+      await server.stop();
+      process.exit(0);
+    }
     for (const line of describeUrls(server.url)) process.stdout.write(`${line}\n`);
-    let stopping = false;
-    const shutdown = (): void => {
-      if (stopping) return;
-      stopping = true;
-      // A stop that waits on work in flight (a sweep on a loaded machine) must not keep the port: 5 s at most.
-      setTimeout(() => process.exit(0), 5_000).unref();
-      void server.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-    // `npm start` runs us under a shell that does not pass signals on: when npm (or that shell) is
-    // stopped we are handed to another parent, and stop too rather than keep the port.
-    const parent = process.ppid;
-    setInterval(() => {
-      if (process.ppid !== parent) shutdown();
-    }, 500).unref();
   } catch (error) {
     // One clear message, never a stack trace, for the mistakes a user can fix.
     process.stderr.write(`${error instanceof PortInUseError || error instanceof SettingsError ? error.message : `npm start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`}\n`);
