@@ -213,11 +213,12 @@ function parseFormat(value: string | undefined): OutputFormat {
   throw new UsageError(`audit: unknown --format '${value}' (choose ${FORMATS.join(', ')})`);
 }
 
-function parseFailOn(value: string | undefined): Severity {
+/** `--fail-on` of `audit` and `remediate`: a severity, low by default. */
+export function parseFailOn(value: string | undefined, command = 'audit'): Severity {
   if (value === undefined) return 'low';
   const lowered = value.toLowerCase();
   if ((SEVERITIES as readonly string[]).includes(lowered)) return lowered as Severity;
-  throw new UsageError(`audit: unknown --fail-on '${value}' (choose ${SEVERITIES.join(', ')})`);
+  throw new UsageError(`${command}: unknown --fail-on '${value}' (choose ${SEVERITIES.join(', ')})`);
 }
 
 function parseRuleIds(value: string | undefined): string[] | undefined {

@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { idKey, subscriptionOf } from '../core/ids';
-import type { Severity } from '../core/types';
-import { SEVERITIES, severityRank } from '../core/types';
+import { severityRank } from '../core/types';
 import { auditEstate, selectRules } from '../engine/audit';
 import { buildEstate } from '../estate';
 import type { Inventory } from '../inventory/types';
@@ -12,6 +11,7 @@ import { applyPlan, parsePlanDocument, PlanFileError, planRemediations, renderAp
 import type { OptionsConfig } from './args';
 import { flagOption, parseOptions, stringOption } from './args';
 import type { AuditContext, InventorySource } from './audit-command';
+import { parseFailOn } from './audit-command';
 import type { CliCommand, CliIo } from './io';
 import { CliError, EXIT, UsageError } from './io';
 import type { LiveCliDeps } from './live-commands';
@@ -60,13 +60,6 @@ const HELP = [
   'applied or already in place, and verified); 1 plans exist (with --apply: a plan was skipped, failed',
   'or not verified); 2 bad usage or input; 3 internal error.',
 ].join('\n');
-
-function parseFailOn(value: string | undefined): Severity {
-  if (value === undefined) return 'low';
-  const lowered = value.toLowerCase();
-  if ((SEVERITIES as readonly string[]).includes(lowered)) return lowered as Severity;
-  throw new UsageError(`remediate: unknown --fail-on '${value}' (choose ${SEVERITIES.join(', ')})`);
-}
 
 function parseRules(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
@@ -230,7 +223,7 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
         if (applyPath === '') throw new UsageError('remediate: --apply needs a plan file');
         return runApply(applyPath, values, io, deps, format);
       }
-      const failOn = parseFailOn(stringOption(values, 'fail-on'));
+      const failOn = parseFailOn(stringOption(values, 'fail-on'), 'remediate');
       const ruleIds = parseRules(stringOption(values, 'rules'));
       if (selected.length !== 1) throw new UsageError(`remediate: name one inventory: ${sources.map((source) => source.usage).join(' | ')}, or --apply FILE (see 'remediate --help')`);
       const context: AuditContext = {

@@ -68,7 +68,7 @@ export async function readFromArm(client: ArmGetClient, ids: readonly string[], 
 }
 
 /** Resource names may hold characters a URL path must escape; the slashes between segments stay. */
-function encodeArmPath(id: string): string {
+export function encodeArmPath(id: string): string {
   return id
     .split('/')
     .map((segment) => encodeURIComponent(segment))

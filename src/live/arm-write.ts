@@ -9,6 +9,7 @@ import {
   createPipelineRequest,
   RestError,
 } from '@azure/core-rest-pipeline';
+import { encodeArmPath } from './arm-read';
 import type { Transport } from './clients';
 import { QuotaPacer, defaultSleep, throttlePolicy } from './throttle';
 
@@ -49,13 +50,6 @@ export class PreconditionFailedError extends Error {
     super(`Azure Resource Manager refused the write of ${id}: its ETag changed (412 PreconditionFailed)`);
     this.name = 'PreconditionFailedError';
   }
-}
-
-function armPath(id: string): string {
-  return id
-    .split('/')
-    .map((segment) => encodeURIComponent(segment))
-    .join('/');
 }
 
 function errorOf(response: PipelineResponse): RestError {
@@ -118,7 +112,7 @@ export function createArmResourceClient(transport: Transport, pacer: QuotaPacer 
 
   return {
     async read(id, apiVersion) {
-      const response = await send('GET', urlOf(`${armPath(id)}?api-version=${apiVersion}`));
+      const response = await send('GET', urlOf(`${encodeArmPath(id)}?api-version=${apiVersion}`));
       if (response.status === 404) return { status: 'missing' };
       if (response.status < 200 || response.status >= 300) throw errorOf(response);
       const body = parse(response);
@@ -126,7 +120,7 @@ export function createArmResourceClient(transport: Transport, pacer: QuotaPacer 
       return { status: 'found', body, etag };
     },
     async write(request) {
-      const url = urlOf(`${armPath(request.id)}?api-version=${request.apiVersion}`);
+      const url = urlOf(`${encodeArmPath(request.id)}?api-version=${request.apiVersion}`);
       const initial = await send(request.method, url, request.body, request.ifMatch !== undefined ? { 'if-match': request.ifMatch } : {});
       if (initial.status === 412) throw new PreconditionFailedError(request.id);
       if (initial.status < 200 || initial.status >= 300) throw errorOf(initial);

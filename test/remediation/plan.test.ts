@@ -7,29 +7,16 @@ import { buildEstate } from '../../src/estate';
 import { parseSnapshot } from '../../src/inventory/snapshot';
 import type { Inventory, ResourceRow } from '../../src/inventory/types';
 import type { Plan } from '../../src/remediation';
-import { applyToRows, OPT_OUT_TAG, planners, planRemediations, sameState } from '../../src/remediation';
-import { containerGroup, containerRegistry, keyVault, nsgId, routeTable, routeTableId, storageAccount, vnet, workspace } from '../support/arm';
+import { applyToRows, AUTO_REMEDIABLE, OPT_OUT_TAG, planners, planRemediations, sameState } from '../../src/remediation';
+import { containerGroup, containerRegistry, keyVault, nsgId, routeTable, routeTableId, storageAccount, workspace } from '../support/arm';
 import { compliantRows, ids, serviceTags, withRow } from '../support/scenario';
 import { outboundWithout, restrictedTrainingRules, scenarioVnet, trainingNsg } from '../support/nsg-fixtures';
 import type { NsgRuleSpec } from '../support/arm';
 
 const SAMPLE = parseSnapshot(readFileSync(join(__dirname, '..', '..', 'samples', 'sample-estate.json'), 'utf8'), 'sample-estate.json');
 
-const AUTO_RULES = [
-  'storage.trusted-services',
-  'keyvault.trusted-services',
-  'storage.compute-subnet-allowed',
-  'keyvault.compute-subnet-allowed',
-  'acr.compute-subnet-allowed',
-  'nsg.batch-inbound',
-  'nsg.instance-inbound',
-  'nsg.outbound-service-tags',
-  'nsg.mcr-outbound',
-  'nsg.studio-frontdoor-outbound',
-  'route.forced-tunnel-batch',
-  'acr.image-build-compute',
-  'aci.subnet-delegation',
-] as const;
+/** The rules whose findings may get automatic plans (docs/remediation.md): one list, in src/remediation. */
+const AUTO_RULES = AUTO_REMEDIABLE;
 
 function inventoryOf(resources: readonly ResourceRow[]): Inventory {
   return { resources, serviceTags, warnings: [], gaps: [] };
@@ -50,7 +37,7 @@ function applyAll(inventory: Inventory, plans: readonly Plan[]): { before: Map<s
 const denyAllInbound: NsgRuleSpec = { name: 'DenyAllInbound', priority: 200, direction: 'Inbound', access: 'Deny', protocol: '*', source: '*', destinationPorts: '*' };
 
 /** A scenario estate where exactly the rule fails, and the fix is in reach of an auto plan. */
-function failingScenario(ruleId: (typeof AUTO_RULES)[number]): ResourceRow[] {
+function failingScenario(ruleId: string): ResourceRow[] {
   const rows = compliantRows();
   switch (ruleId) {
     case 'storage.trusted-services':
@@ -82,22 +69,9 @@ function failingScenario(ruleId: (typeof AUTO_RULES)[number]): ResourceRow[] {
       return withRow(rows, workspace({ name: 'ws-ml', storageAccountId: ids.storage, keyVaultId: ids.keyVault, containerRegistryId: ids.registry }));
     case 'aci.subnet-delegation':
       // An empty subnet (nothing allocated in it) meant for container instances, not delegated yet.
-      return [
-        ...withRow(
-          rows,
-          vnet({
-            name: 'vnet-ml',
-            addressPrefixes: ['10.0.0.0/16'],
-            subnets: [
-              { name: 'training', addressPrefix: '10.0.1.0/24', nsgId: ids.trainingNsg, serviceEndpoints: ['Microsoft.Storage', 'Microsoft.KeyVault'], ipConfigurationCount: 3 },
-              { name: 'aks', addressPrefix: '10.0.4.0/22', nsgId: ids.aksNsg, serviceEndpoints: ['Microsoft.Storage'], ipConfigurationCount: 3 },
-              { name: 'endpoints', addressPrefix: '10.0.2.0/24', ipConfigurationCount: 1 },
-              { name: 'aci', addressPrefix: '10.0.20.0/24' },
-            ],
-          }),
-        ),
-        containerGroup({ name: 'aci-scoring', subnetIds: [`${ids.vnet}/subnets/aci`] }),
-      ];
+      return [...compliantRows({ extraSubnets: [{ name: 'aci', addressPrefix: '10.0.20.0/24' }] }), containerGroup({ name: 'aci-scoring', subnetIds: [`${ids.vnet}/subnets/aci`] })];
+    default:
+      throw new Error(`no failing scenario for ${ruleId}: add one`);
   }
 }
 

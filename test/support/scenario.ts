@@ -21,7 +21,7 @@ import {
   vnet,
   workspace,
 } from './arm';
-import type { NsgRuleSpec } from './arm';
+import type { NsgRuleSpec, SubnetSpec } from './arm';
 
 export const ids = {
   workspace: resourceId('Microsoft.MachineLearningServices', 'workspaces', 'ws-ml'),
@@ -80,6 +80,8 @@ export const serviceTags: readonly ServiceTagEntry[] = [
 export interface ScenarioOptions {
   readonly trainingNsgRules?: readonly NsgRuleSpec[];
   readonly aksNsgRules?: readonly NsgRuleSpec[];
+  /** Subnets added to vnet-ml after the scenario's own. */
+  readonly extraSubnets?: readonly SubnetSpec[];
 }
 
 /** Rows of the compliant estate: workspace, cluster, instance, AKS, secured storage/KV/ACR, NSGs. */
@@ -94,6 +96,7 @@ export function compliantRows(options: ScenarioOptions = {}): ResourceRow[] {
         { name: 'training', addressPrefix: '10.0.1.0/24', nsgId: ids.trainingNsg, serviceEndpoints: ['Microsoft.Storage', 'Microsoft.KeyVault'], ipConfigurationCount: 3 },
         { name: 'aks', addressPrefix: '10.0.4.0/22', nsgId: ids.aksNsg, serviceEndpoints: ['Microsoft.Storage'], ipConfigurationCount: 3 },
         { name: 'endpoints', addressPrefix: '10.0.2.0/24', ipConfigurationCount: 1 },
+        ...(options.extraSubnets ?? []),
       ],
     }),
     nsg({ name: 'nsg-training', rules: options.trainingNsgRules ?? trainingInboundRules }),

@@ -1,18 +1,10 @@
 import type { Finding } from '../../core/types';
 import type { Estate } from '../../estate';
 import type { ServiceTagEntry } from '../../inventory/types';
-import type { PlanMode, PlanOperation } from '../types';
+import type { Plan } from '../types';
 
 /** A plan before it is proven: what a planner proposes for one finding. */
-export interface Draft {
-  readonly mode: PlanMode;
-  readonly summary: string;
-  readonly risk: string;
-  readonly operations: readonly PlanOperation[];
-  readonly az: readonly string[];
-  readonly rollback: readonly PlanOperation[];
-  readonly manualReason?: string;
-}
+export type Draft = Pick<Plan, 'mode' | 'summary' | 'risk' | 'operations' | 'az' | 'rollback' | 'manualReason'>;
 
 export interface PlanningContext {
   readonly estate: Estate;
