@@ -64,7 +64,7 @@ export class Remediator {
     return this.deps.now?.() ?? new Date();
   }
 
-  /** Plans (and in apply mode, fixes) the failing findings these changes opened. Never throws: a failure is logged and recorded. */
+  /** Plans (and in apply mode, fixes) the failing findings these changes opened. Never throws: a failure is logged, and the finding stays as judged. */
   async afterJudgement(inventory: Inventory, changes: readonly FindingChange[], log: RemediationLog, estate?: Estate): Promise<RemediationStep[]> {
     if (this.settings.mode === 'off') return [];
     const opened = changes.filter((change) => (change.kind === 'opened' || change.kind === 'reopened') && change.finding.status === 'fail' && change.finding.state === 'open');

@@ -169,8 +169,9 @@ export function loadSettings(env: Environment): Settings {
   const whole = (name: 'AML_AUDITOR_REMEDIATION_MAX_PER_RUN' | 'AML_AUDITOR_REMEDIATION_MAX_PER_HOUR', fallback: number): number => {
     const raw = value(name);
     if (raw === undefined) return fallback;
-    if (!/^\d{1,4}$/.test(raw)) {
-      problems.push(`${name}: '${raw}' is not a whole number from 0 to 9999`);
+    // The hourly cap is counted from the remediations table, read at most 1,000 records at a time.
+    if (!/^\d{1,4}$/.test(raw) || Number(raw) > 1_000) {
+      problems.push(`${name}: '${raw}' is not a whole number from 0 to 1000`);
       return fallback;
     }
     return Number(raw);
