@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { snapshotInventorySource } from '../../src/cli/audit-command';
+import { createLiveInventorySource } from '../../src/cli/live-commands';
 import { createRemediateCommand } from '../../src/cli/remediate-command';
 import { runCli } from '../../src/cli/run';
 import { staticTokenCredential } from '../../src/live';
@@ -110,6 +111,20 @@ describe('aml-vnet-audit remediate', () => {
     await runCli(['remediate', '--rollback', answer, '--yes', '--arm-endpoint', arm.endpoint], fromApp, [commandFor(arm)]);
     expect(fromApp.out()).toMatch(/storage\.trusted-services on .*: (unchanged|skipped)/);
     expect(arm.requestsOf('write').length).toBe(writesBefore);
+  });
+
+  it('plans from the live estate (--subscription), read through Resource Graph and ARM', async () => {
+    const arm = await startArmServer({ rows: structuredClone(SAMPLE.resources), serviceTags: SAMPLE.serviceTags });
+    server = arm;
+    const deps = { credential: staticTokenCredential('test-token'), tlsOptions: arm.tlsOptions, retry: { retryDelayMs: 1, sleep: async () => undefined } };
+    const command = createRemediateCommand([snapshotInventorySource, createLiveInventorySource(deps)], { ...deps, pollIntervalMs: 1 });
+    const io = captureIo();
+    const code = await runCli(['remediate', '--subscription', '9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c', '--arm-endpoint', arm.endpoint, '--rules', 'storage.trusted-services', '--format', 'json'], io, [command]);
+    expect(code).toBe(1);
+    const document = JSON.parse(io.out()) as { plans: { ruleId: string; mode: string; verified: boolean }[] };
+    expect(document.plans).toEqual([expect.objectContaining({ ruleId: 'storage.trusted-services', mode: 'auto', verified: true })]);
+    expect(arm.requestsOf('graph').length).toBeGreaterThan(0);
+    expect(arm.requestsOf('write')).toEqual([]);
   });
 
   it('a plan file that is not what remediate writes is refused before any request (exit 2)', async () => {
