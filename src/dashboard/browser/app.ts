@@ -9,63 +9,21 @@
  * IDs that look like ARM IDs, segment by segment encoded.
  *
  * Longer than 500 lines: the page's state (rows, filters, paging, the detail view) is one closure
- * that its event handlers share; its pure parts are split out as they are given tests.
+ * that its event handlers share; its pure parts are split out as they are given tests
+ * (view-state.ts: filters, sort and the URL; remediation-view.ts).
  */
 
 import { storedFindingsCsv } from '../../core/csv';
 import type { DashboardRule, RuleCatalogue, SubscriptionSweepSummary } from '../catalogue';
 import type { ClientRemediation } from './remediation-view';
 import { remediationNodes } from './remediation-view';
-
-/** A finding as GET /api/findings answers it (docs/interfaces.md). */
-interface ClientFinding {
-  readonly ruleId: string;
-  readonly resourceId: string;
-  readonly status: string;
-  readonly severity: string;
-  readonly title: string;
-  readonly message: string;
-  readonly evidence: unknown;
-  readonly workspaceIds: readonly string[];
-  readonly state: string;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  /** The time of the state judged (a snapshot's capture time): shown apart from when the auditor looked. */
-  readonly evaluatedAt: string;
-  readonly resolvedAt: string | null;
-  readonly resolution: string | null;
-  readonly occurrences: number | null;
-  readonly subscriptionId: string | null;
-  readonly suppression: { readonly reason: string; readonly createdBy: string; readonly expiresOn: string } | null;
-}
+import type { ClientFinding, Filters, Row, SortKey } from './view-state';
+import { defaultFilters, matchesFilters, parseViewState, rowComparator, searchWords, SEVERITY_ORDER, viewStateFragment } from './view-state';
 
 /** What /api/dashboard/rules answers, and the sweep summaries of the page data: the server's own types. */
 type ClientRule = DashboardRule;
 type ClientSubscriptionSweep = SubscriptionSweepSummary;
 type ClientCatalogue = Pick<RuleCatalogue, 'rules' | 'evaluatedBasis'>;
-
-/** A finding with what filtering and sorting need, computed once. */
-interface Row {
-  readonly finding: ClientFinding;
-  readonly key: string;
-  readonly name: string;
-  readonly rank: number;
-  readonly workspaceKeys: readonly string[];
-  readonly workspaceName: string;
-  readonly subscription: string;
-  readonly haystack: string;
-}
-
-type SortKey = 'severity' | 'rule' | 'resource' | 'workspace' | 'state' | 'lastSeen';
-
-interface Filters {
-  state: string;
-  severity: string;
-  rule: string;
-  workspace: string;
-  subscription: string;
-  q: string;
-}
 
 /** Timings the bench and tests read (performance marks are also set). */
 interface DashboardTimings {
@@ -79,9 +37,7 @@ interface DashboardTimings {
 }
 
 export function dashboardClient(): void {
-  const SEVERITY_ORDER = ['info', 'low', 'medium', 'high'];
   const PAGE_LIMIT = 1000;
-  const FILTER_NAMES: readonly (keyof Filters)[] = ['state', 'severity', 'rule', 'workspace', 'subscription', 'q'];
 
   const rows: Row[] = [];
   const rowsByKey = new Map<string, Row>();
@@ -95,7 +51,7 @@ export function dashboardClient(): void {
   let sortDescending = true;
   let loading = true;
   let lastOpened: HTMLElement | undefined;
-  const filters: Filters = { state: 'open', severity: '', rule: '', workspace: '', subscription: '', q: '' };
+  const filters: Filters = defaultFilters();
   const timings: DashboardTimings = {};
   (window as unknown as { dashboardTimings: DashboardTimings }).dashboardTimings = timings;
 
@@ -318,49 +274,11 @@ export function dashboardClient(): void {
 
   // ---------- filtering, sorting, paging ----------
 
-  const matches = (row: Row, words: readonly string[]): boolean => {
-    const finding = row.finding;
-    if (filters.state !== 'all' && finding.state !== filters.state) return false;
-    if (filters.severity !== '' && finding.severity !== filters.severity) return false;
-    if (filters.rule !== '' && finding.ruleId !== filters.rule) return false;
-    if (filters.workspace !== '' && !(filters.workspace === '(none)' ? row.workspaceKeys.length === 0 : row.workspaceKeys.includes(filters.workspace))) return false;
-    if (filters.subscription !== '' && row.subscription !== filters.subscription) return false;
-    for (const word of words) if (!row.haystack.includes(word)) return false;
-    return true;
-  };
-
-  const compareRows = (a: Row, b: Row): number => {
-    let order = 0;
-    switch (sortKey) {
-      case 'severity':
-        order = a.rank - b.rank;
-        break;
-      case 'rule':
-        order = a.finding.ruleId < b.finding.ruleId ? -1 : a.finding.ruleId > b.finding.ruleId ? 1 : 0;
-        break;
-      case 'resource':
-        order = a.name.localeCompare(b.name);
-        break;
-      case 'workspace':
-        order = a.workspaceName.localeCompare(b.workspaceName);
-        break;
-      case 'state':
-        order = a.finding.state < b.finding.state ? -1 : a.finding.state > b.finding.state ? 1 : 0;
-        break;
-      case 'lastSeen':
-        order = a.finding.lastSeen < b.finding.lastSeen ? -1 : a.finding.lastSeen > b.finding.lastSeen ? 1 : 0;
-        break;
-    }
-    if (order === 0 && sortKey !== 'lastSeen') order = a.finding.lastSeen < b.finding.lastSeen ? -1 : a.finding.lastSeen > b.finding.lastSeen ? 1 : 0;
-    if (order === 0) order = a.key < b.key ? 1 : a.key > b.key ? -1 : 0;
-    return sortDescending ? -order : order;
-  };
-
   const applyFilters = (resetPage: boolean): void => {
     const started = performance.now();
-    const words = filters.q.toLowerCase().split(/\s+/).filter((word) => word !== '');
-    filtered = rows.filter((row) => matches(row, words));
-    filtered.sort(compareRows);
+    const words = searchWords(filters.q);
+    filtered = rows.filter((row) => matchesFilters(row, filters, words));
+    filtered.sort(rowComparator(sortKey, sortDescending));
     if (resetPage) page = 0;
     const pages = Math.max(1, Math.ceil(filtered.length / pageSize));
     if (page >= pages) page = pages - 1;
@@ -370,10 +288,7 @@ export function dashboardClient(): void {
   };
 
   const saveFiltersToUrl = (): void => {
-    const params = new URLSearchParams();
-    for (const name of FILTER_NAMES) if (filters[name] !== '' && !(name === 'state' && filters[name] === 'open')) params.set(name, filters[name]);
-    if (sortKey !== 'severity' || !sortDescending) params.set('sort', `${sortKey}:${sortDescending ? 'desc' : 'asc'}`);
-    const hash = params.toString();
+    const hash = viewStateFragment({ filters, sortKey, sortDescending });
     history.replaceState(null, '', hash === '' ? `${window.location.pathname}${window.location.search}` : `#${hash}`);
   };
 
@@ -381,20 +296,12 @@ export function dashboardClient(): void {
   const unknownFromUrl: string[] = [];
 
   const loadFiltersFromUrl = (): void => {
-    const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+    const view = parseViewState(window.location.hash);
     unknownFromUrl.length = 0;
-    // A link states the whole view: what it does not name is back to its default.
-    Object.assign(filters, { state: 'open', severity: '', rule: '', workspace: '', subscription: '', q: '' });
-    for (const name of FILTER_NAMES) {
-      const value = params.get(name);
-      if (value === null) continue;
-      if (name === 'state' && !['open', 'resolved', 'suppressed', 'all'].includes(value)) unknownFromUrl.push(`state '${value}' is not open, resolved, suppressed or all`);
-      else if (name === 'severity' && !SEVERITY_ORDER.includes(value)) unknownFromUrl.push(`severity '${value}' is not ${SEVERITY_ORDER.join(', ')}`);
-      else filters[name] = value;
-    }
-    const sort = /^(severity|rule|resource|workspace|state|lastSeen):(asc|desc)$/.exec(params.get('sort') ?? '');
-    sortKey = sort !== null ? (sort[1] as SortKey) : 'severity';
-    sortDescending = sort !== null ? sort[2] === 'desc' : true;
+    unknownFromUrl.push(...view.unknown);
+    Object.assign(filters, view.filters);
+    sortKey = view.sortKey;
+    sortDescending = view.sortDescending;
   };
 
   /** Says what the link asked for that the data does not have (once findings and rules are loaded). */
