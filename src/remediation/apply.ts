@@ -45,6 +45,22 @@ export interface PlanApplyReport {
   readonly verification?: string;
 }
 
+/**
+ * The only types an automatic plan writes (its rollback included). A plan file is reviewed, but it
+ * is a file: one edited to write anything else (a role assignment, a VM) is refused, not sent.
+ */
+const WRITABLE_TYPES: ReadonlySet<string> = new Set([
+  'microsoft.storage/storageaccounts',
+  'microsoft.keyvault/vaults',
+  'microsoft.containerregistry/registries',
+  'microsoft.machinelearningservices/workspaces',
+  'microsoft.network/virtualnetworks/subnets',
+  'microsoft.network/networksecuritygroups',
+  'microsoft.network/networksecuritygroups/securityrules',
+  'microsoft.network/routetables',
+  'microsoft.network/routetables/routes',
+]);
+
 /** Providers that honour If-Match on writes (Microsoft.Network keeps an ETag on every resource). */
 function honoursIfMatch(id: string): boolean {
   return (typeFromId(id) ?? '').startsWith('microsoft.network/');
@@ -76,6 +92,8 @@ function isPreconditionFailed(error: unknown): boolean {
 export async function applyOperation(operation: PlanOperation, arm: ArmPort): Promise<OperationReport> {
   const base = { id: operation.id, description: operation.description };
   const paths = Object.keys(operation.precondition.values);
+  const type = typeFromId(operation.id) ?? '';
+  if (!WRITABLE_TYPES.has(type)) return { ...base, outcome: 'failed', detail: `not written: automatic remediation never writes ${type === '' ? 'this resource' : `a ${type}`} (plan it again rather than edit a plan)` };
   try {
     const target = await arm.read(operation.id, operation.apiVersion);
     if (target.status === 'found' && holds(target.body, operation.body)) {

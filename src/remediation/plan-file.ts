@@ -17,6 +17,11 @@ export class PlanFileError extends Error {
 }
 
 const ARM_ID = /^\/(subscriptions|providers)\/[^\s?#]+$/i;
+
+/** An ARM ID the client would write to as shown: no empty, "." or ".." segment (a URL resolves those elsewhere). */
+function isArmId(id: string): boolean {
+  return ARM_ID.test(id) && id.slice(1).split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 function fail(where: string, what: string): never {
@@ -38,7 +43,7 @@ function operation(value: unknown, where: string): PlanOperation {
   const method = value.method;
   if (method !== 'PUT' && method !== 'PATCH') fail(`${where}.method`, 'must be PUT or PATCH');
   const id = text(value.id, `${where}.id`);
-  if (!ARM_ID.test(id)) fail(`${where}.id`, `'${id.slice(0, 80)}' is not an Azure resource ID`);
+  if (!isArmId(id)) fail(`${where}.id`, `'${id.slice(0, 80)}' is not an Azure resource ID`);
   const apiVersion = text(value.apiVersion, `${where}.apiVersion`);
   if (!API_VERSION.test(apiVersion)) fail(`${where}.apiVersion`, `'${apiVersion.slice(0, 40)}' is not an API version`);
   if (!isObject(value.body)) fail(`${where}.body`, 'must be an object');
@@ -46,7 +51,7 @@ function operation(value: unknown, where: string): PlanOperation {
   const precondition = value.precondition;
   if (!isObject(precondition)) fail(`${where}.precondition`, 'must be an object (the plan relies on it: plan again rather than remove it)');
   const readId = text(precondition.readId, `${where}.precondition.readId`);
-  if (!ARM_ID.test(readId)) fail(`${where}.precondition.readId`, 'is not an Azure resource ID');
+  if (!isArmId(readId)) fail(`${where}.precondition.readId`, 'is not an Azure resource ID');
   const readVersion = text(precondition.apiVersion, `${where}.precondition.apiVersion`);
   if (!API_VERSION.test(readVersion)) fail(`${where}.precondition.apiVersion`, 'is not an API version');
   if (!isObject(precondition.values)) fail(`${where}.precondition.values`, 'must be an object');

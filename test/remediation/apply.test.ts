@@ -155,6 +155,15 @@ describe('applying plans to ARM', () => {
     expect(report.operations[0]?.detail).toMatch(/AuthorizationFailed/);
   });
 
+  it('never writes a type no automatic plan writes, even from a plan edited to say auto', async () => {
+    const arm = await start();
+    const grant = planRemediations(SAMPLE).plans.find((plan) => plan.ruleId === 'aks.internal-lb-network-contributor') as Plan;
+    const report = await applyPlan({ ...grant, mode: 'auto' }, clientOf(arm).client);
+    expect(report.outcome).toBe('failed');
+    expect(report.operations[0]?.detail).toMatch(/never writes a microsoft\.authorization\/roleassignments/);
+    expect(arm.requests).toEqual([]);
+  });
+
   it('never writes a manual plan', async () => {
     const arm = await start();
     const manual = planRemediations(SAMPLE).plans.find((plan) => plan.mode === 'manual' && plan.operations.length > 0) as Plan;
