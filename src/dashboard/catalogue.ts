@@ -5,7 +5,7 @@ import { allRules } from '../rules/registry';
 import type { AnyRule } from '../rules/types';
 import type { SweepRecord } from '../store';
 import { SOURCE_DOCUMENTS as SOURCES } from '../rules/sources';
-import { ruleExamples } from './rule-docs';
+import { RULE_FIXES } from '../rules/fixes.generated';
 
 /**
  * What the dashboard shows about each rule beyond a finding: the requirement it comes from
@@ -63,7 +63,7 @@ export interface RuleCatalogue {
 
 export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null): DashboardRule {
   const { meta } = rule;
-  const examples = ruleExamples(meta.id);
+  const fix = RULE_FIXES[meta.id];
   return {
     id: meta.id,
     title: meta.title,
@@ -72,8 +72,8 @@ export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null): Da
     remediation: meta.remediation,
     enabledByDefault: meta.enabledByDefault,
     source: { document: meta.source.document, documentTitle: SOURCE_DOCUMENTS[meta.source.document], section: meta.source.section, quote: meta.source.quote },
-    examples: { azureCli: examples.azureCli, bicep: examples.bicep },
-    docPath: examples.docPath,
+    examples: { azureCli: fix?.azureCli ?? null, bicep: fix?.bicep ?? null },
+    docPath: fix?.docPath ?? null,
     counts,
   };
 }

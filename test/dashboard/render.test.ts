@@ -6,16 +6,15 @@ import {
   dashboardResponse,
   dashboardScript,
   escapeHtml,
-  examplesOf,
   html,
   newestSweepPerSubscription,
   renderDashboardPage,
   renderTrendSvg,
   ruleCatalogue,
-  ruleDocPath,
-  ruleExamples,
   trendPoints,
 } from '../../src/dashboard';
+import { examplesOf, ruleDocPath } from '../../src/rules/fix-docs';
+import { RULE_FIXES } from '../../src/rules/fixes.generated';
 import { allRules } from '../../src/rules/registry';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -161,12 +160,12 @@ describe('rule docs and catalogue', () => {
     expect(examplesOf('## Examples\n\n### Azure CLI\n\nNo block here.\n\n### Bicep\n\n```\nb\n```\n')).toEqual({ azureCli: null, bicep: 'b' });
   });
 
-  it('reads a real rule doc from the package root, and gives nulls for a missing doc or an odd ID', () => {
-    const ssh = ruleExamples('nsg.ssh-exposed');
-    expect(ssh.docPath).toBe('src/rules/nsg/ssh-exposed.md');
-    expect(ssh.azureCli).toContain('az network nsg rule');
-    expect(ssh.bicep).toContain('Microsoft.Network/networkSecurityGroups');
-    expect(ruleExamples('nsg.no-such-rule')).toEqual({ azureCli: null, bicep: null, docPath: null });
+  it('serves a rule\'s fixes from the generated data, and names no doc for an odd ID', () => {
+    const ssh = RULE_FIXES['nsg.ssh-exposed'];
+    expect(ssh?.docPath).toBe('src/rules/nsg/ssh-exposed.md');
+    expect(ssh?.azureCli).toContain('az network nsg rule');
+    expect(ssh?.bicep).toContain('Microsoft.Network/networkSecurityGroups');
+    expect(RULE_FIXES['nsg.no-such-rule']).toBeUndefined();
     expect(ruleDocPath('../../etc/passwd')).toBeUndefined();
     expect(ruleDocPath('nsg.ssh-exposed')).toBe('src/rules/nsg/ssh-exposed.md');
   });
