@@ -1,26 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
-/**
- * The package root: the nearest directory above this file whose package.json is ours. Works
- * from src/ (tests) and from dist/src/ (the built command) alike.
- */
-export function packageRoot(): string | undefined {
-  let dir = __dirname;
-  for (let depth = 0; depth < 6; depth++) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      try {
-        const manifest = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown };
-        if (manifest.name === 'aml-vnet-auditor') return dir;
-      } catch {
-        // Not ours or unreadable: keep walking up.
-      }
-    }
-    dir = dirname(dir);
-  }
-  return undefined;
-}
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../core/package-root';
 
 export function packageVersion(): string {
   const root = packageRoot();

@@ -7,7 +7,6 @@ export { renderTrendSvg, trendPoints, formatTime } from './trend';
 export type { TrendPoint, TrendChartOptions } from './trend';
 export { ruleCatalogue, ruleCountsOf, ruleInfo, newestSweepPerSubscription, SOURCE_DOCUMENTS } from './catalogue';
 export type { DashboardRule, RuleCatalogue, RuleEvaluationCounts, SubscriptionSweepSummary } from './catalogue';
-export { packageRoot } from './package-root';
 export { escapeHtml, html, SafeHtml } from './escape';
 export { dashboardScript, bundleDashboard, DASHBOARD_BUNDLE } from './script';
 export { DASHBOARD_CSS } from './styles';

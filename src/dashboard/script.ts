@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packageRoot } from './package-root';
+import { packageRoot } from '../core/package-root';
 
 /** The bundle's file name, beside the built script.js (dist/src/dashboard/). */
 export const DASHBOARD_BUNDLE = 'app.bundle.js';
