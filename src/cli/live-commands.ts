@@ -309,7 +309,8 @@ function parsePageSize(value: string | undefined): number | undefined {
   return size;
 }
 
-function parseEndpoint(value: string | undefined): string | undefined {
+/** `--arm-endpoint`: an https URL (bearer tokens never travel in clear text), without trailing slashes. */
+export function parseEndpoint(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   let url: URL;
   try {

@@ -15,7 +15,7 @@ import { parseFailOn } from './audit-command';
 import type { CliCommand, CliIo } from './io';
 import { CliError, EXIT, UsageError } from './io';
 import type { LiveCliDeps } from './live-commands';
-import { parseCloud } from './live-commands';
+import { parseCloud, parseEndpoint } from './live-commands';
 
 /**
  * `remediate`: plans for the failing findings of an estate (docs/interfaces.md), and `--apply` of
@@ -74,8 +74,7 @@ function parseRules(value: string | undefined): string[] | undefined {
 
 function liveOptionsOf(values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps): LiveReadOptions {
   const cloud = parseCloud(typeof values['cloud'] === 'string' ? values['cloud'] : undefined);
-  const endpoint = typeof values['arm-endpoint'] === 'string' ? values['arm-endpoint'].replace(/\/+$/, '') : undefined;
-  if (endpoint !== undefined && !/^https:\/\//i.test(endpoint)) throw new UsageError('remediate: --arm-endpoint must be an https:// URL');
+  const endpoint = parseEndpoint(typeof values['arm-endpoint'] === 'string' ? values['arm-endpoint'] : undefined);
   return {
     credential: deps.credential ?? resolveCredential(io.env, cloud),
     cloud,

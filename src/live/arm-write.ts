@@ -1,17 +1,11 @@
 import { createHttpPoller } from '@azure/core-lro';
 import type { LroResponse, RawResponse } from '@azure/core-lro';
 import type { HttpClient, PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
-import {
-  bearerTokenAuthenticationPolicy,
-  createDefaultHttpClient,
-  createHttpHeaders,
-  createPipelineFromOptions,
-  createPipelineRequest,
-  RestError,
-} from '@azure/core-rest-pipeline';
+import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { encodeArmPath } from './arm-read';
 import type { Transport } from './clients';
-import { QuotaPacer, defaultSleep, throttlePolicy } from './throttle';
+import { armPipeline, restErrorOf } from './clients';
+import { QuotaPacer, defaultSleep } from './throttle';
 
 /**
  * One generic ARM client for remediation: GET a resource with its ETag, and PUT or PATCH exactly
@@ -52,17 +46,6 @@ export class PreconditionFailedError extends Error {
   }
 }
 
-function errorOf(response: PipelineResponse): RestError {
-  let message = `ARM answered ${response.status}`;
-  try {
-    const body = JSON.parse(response.bodyAsText ?? '') as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.message === 'string') message = `${message}: ${typeof body.error.code === 'string' ? `${body.error.code} ` : ''}${body.error.message}`;
-  } catch {
-    // Not JSON: the status says enough.
-  }
-  return new RestError(message, { statusCode: response.status, response });
-}
-
 function parse(response: PipelineResponse): unknown {
   try {
     return response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
@@ -89,14 +72,7 @@ function busyRetryPolicy(maxRetries: number, sleep: (ms: number) => Promise<void
 }
 
 export function createArmResourceClient(transport: Transport, pacer: QuotaPacer = new QuotaPacer(transport.retry.quotaLowWatermark ?? 3), pollIntervalMs = 2000): ArmResourceClient {
-  const pipeline = createPipelineFromOptions({
-    userAgentOptions: { userAgentPrefix: 'aml-vnet-auditor' },
-    ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),
-  });
-  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
-  pipeline.addPolicy(throttlePolicy(transport.retry, pacer), { phase: 'Retry' });
-  pipeline.addPolicy(busyRetryPolicy(transport.retry.maxRetries ?? 4, transport.retry.sleep ?? defaultSleep), { phase: 'Retry' });
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: transport.credential, scopes: transport.cloud.armScope }));
+  const pipeline = armPipeline(transport, pacer, [busyRetryPolicy(transport.retry.maxRetries ?? 4, transport.retry.sleep ?? defaultSleep)]);
   const httpClient: HttpClient = createDefaultHttpClient();
   const urlOf = (pathOrUrl: string): string => (/^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${transport.cloud.armEndpoint}${pathOrUrl}`);
 
@@ -114,7 +90,7 @@ export function createArmResourceClient(transport: Transport, pacer: QuotaPacer 
     async read(id, apiVersion) {
       const response = await send('GET', urlOf(`${encodeArmPath(id)}?api-version=${apiVersion}`));
       if (response.status === 404) return { status: 'missing' };
-      if (response.status < 200 || response.status >= 300) throw errorOf(response);
+      if (response.status < 200 || response.status >= 300) throw restErrorOf(response);
       const body = parse(response);
       const etag = response.headers.get('etag') ?? (typeof (body as { etag?: unknown } | undefined)?.etag === 'string' ? (body as { etag: string }).etag : undefined);
       return { status: 'found', body, etag };
@@ -123,7 +99,7 @@ export function createArmResourceClient(transport: Transport, pacer: QuotaPacer 
       const url = urlOf(`${encodeArmPath(request.id)}?api-version=${request.apiVersion}`);
       const initial = await send(request.method, url, request.body, request.ifMatch !== undefined ? { 'if-match': request.ifMatch } : {});
       if (initial.status === 412) throw new PreconditionFailedError(request.id);
-      if (initial.status < 200 || initial.status >= 300) throw errorOf(initial);
+      if (initial.status < 200 || initial.status >= 300) throw restErrorOf(initial);
       if (initial.status !== 201 && initial.status !== 202) return;
       const poller = await createHttpPoller(
         {
@@ -132,7 +108,7 @@ export function createArmResourceClient(transport: Transport, pacer: QuotaPacer 
           sendInitialRequest: (): Promise<LroResponse> => Promise.resolve({ flatResponse: parse(initial), rawResponse: raw(initial) }),
           sendPollRequest: async (path: string): Promise<LroResponse> => {
             const response = await send('GET', urlOf(path));
-            if (response.status >= 400) throw errorOf(response);
+            if (response.status >= 400) throw restErrorOf(response);
             return { flatResponse: parse(response), rawResponse: raw(response) };
           },
         },

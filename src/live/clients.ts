@@ -1,7 +1,7 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
-import type { HttpClient, Pipeline, PipelineResponse, TlsSettings } from '@azure/core-rest-pipeline';
+import type { HttpClient, Pipeline, PipelinePolicy, PipelineResponse, TlsSettings } from '@azure/core-rest-pipeline';
 import {
   bearerTokenAuthenticationPolicy,
   createDefaultHttpClient,
@@ -58,13 +58,20 @@ export interface ArmGetClient {
   getJson(pathOrUrl: string): Promise<unknown>;
 }
 
-export function createArmGetClient(transport: Transport, pacer: QuotaPacer): ArmGetClient {
+/** A pipeline to ARM on the transport: our throttle policy in the SDK's retry's place, and the bearer token; `extra` policies run in the retry phase too. */
+export function armPipeline(transport: Transport, pacer: QuotaPacer, extra: readonly PipelinePolicy[] = []): Pipeline {
   const pipeline = createPipelineFromOptions({
     userAgentOptions: USER_AGENT,
     ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),
   });
   useThrottlePolicy(pipeline, transport.retry, pacer);
+  for (const policy of extra) pipeline.addPolicy(policy, { phase: 'Retry' });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: transport.credential, scopes: transport.cloud.armScope }));
+  return pipeline;
+}
+
+export function createArmGetClient(transport: Transport, pacer: QuotaPacer): ArmGetClient {
+  const pipeline = armPipeline(transport, pacer);
   const httpClient: HttpClient = createDefaultHttpClient();
   return {
     async getJson(pathOrUrl: string): Promise<unknown> {
@@ -80,7 +87,8 @@ export function createArmGetClient(transport: Transport, pacer: QuotaPacer): Arm
   };
 }
 
-function restErrorOf(response: PipelineResponse): RestError {
+/** ARM's error body (`{ error: { code, message } }`) as a RestError; the status alone when the body is not JSON. */
+export function restErrorOf(response: PipelineResponse): RestError {
   let message = `ARM answered ${response.status}`;
   try {
     const body = JSON.parse(response.bodyAsText ?? '') as { error?: { code?: unknown; message?: unknown } };

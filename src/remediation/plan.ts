@@ -51,8 +51,6 @@ export function findingKey(evaluation: Pick<Evaluation, 'ruleId' | 'resourceId'>
   return `${evaluation.ruleId}|${idKey(evaluation.resourceId)}`;
 }
 
-const keyOf = findingKey;
-
 /** Rules the proof runs: every rule on by default, and any rule the caller named. */
 function proofRuleIds(ruleIds: readonly string[] | undefined): string[] {
   const ids = new Set(allRules.filter((rule) => rule.meta.enabledByDefault).map((rule) => rule.meta.id));
@@ -75,7 +73,7 @@ interface Baseline {
 function baselineOf(inventory: Inventory, rows: readonly ResourceRow[], ruleIds: readonly string[], estate?: Estate, subjectKeys?: ReadonlySet<string>): Baseline {
   const built = estate ?? buildEstate({ ...inventory, resources: rows });
   const result = auditEstate(built, { ruleIds, ...(subjectKeys !== undefined ? { subjectKeys } : {}) });
-  return { rows, estate: built, evaluations: new Map(result.evaluations.map((evaluation) => [keyOf(evaluation), evaluation])), judged: subjectKeys !== undefined ? new Set(subjectKeys) : undefined };
+  return { rows, estate: built, evaluations: new Map(result.evaluations.map((evaluation) => [findingKey(evaluation), evaluation])), judged: subjectKeys !== undefined ? new Set(subjectKeys) : undefined };
 }
 
 /** Judges, on the baseline, the subjects among `keys` it has not judged yet. */
@@ -83,7 +81,7 @@ function judgeOnBaseline(baseline: Baseline, keys: ReadonlySet<string>, ruleIds:
   if (baseline.judged === undefined) return;
   const missing = new Set([...keys].filter((key) => !baseline.judged?.has(key)));
   if (missing.size === 0) return;
-  for (const evaluation of auditEstate(baseline.estate, { ruleIds, subjectKeys: missing }).evaluations) baseline.evaluations.set(keyOf(evaluation), evaluation);
+  for (const evaluation of auditEstate(baseline.estate, { ruleIds, subjectKeys: missing }).evaluations) baseline.evaluations.set(findingKey(evaluation), evaluation);
   for (const key of missing) baseline.judged.add(key);
 }
 
@@ -112,14 +110,14 @@ export function proveDraft(inventory: Inventory, baseline: Baseline, draft: Draf
   const evaluations = new Map(baseline.evaluations);
   // Subjects of the neighbourhood are judged anew: drop what they were, then write what they are.
   for (const [key, evaluation] of baseline.evaluations) if (subjectKeys.has(idKey(evaluation.resourceId))) evaluations.delete(key);
-  for (const evaluation of judged.evaluations) evaluations.set(keyOf(evaluation), evaluation);
+  for (const evaluation of judged.evaluations) evaluations.set(findingKey(evaluation), evaluation);
   const after: Baseline = { rows, estate, evaluations, judged: baseline.judged !== undefined ? new Set([...baseline.judged, ...subjectKeys]) : undefined };
   if (judged.ruleErrors.length > 0) return { verified: false, verification: `after the change, rule ${judged.ruleErrors[0]?.ruleId ?? ''} could not run: ${judged.ruleErrors[0]?.reason ?? ''}`, after };
-  const target = evaluations.get(keyOf(finding));
+  const target = evaluations.get(findingKey(finding));
   if (target === undefined || (target.status !== 'pass' && target.status !== 'not-applicable')) {
     return { verified: false, verification: `applied to the estate, the finding is still ${target?.status ?? 'not judged'}${target ? `: ${target.message}` : ''}`, after };
   }
-  const worse = judged.evaluations.filter((evaluation) => keyOf(evaluation) !== keyOf(finding) && RANK[evaluation.status] > RANK[baseline.evaluations.get(keyOf(evaluation))?.status ?? 'pass']);
+  const worse = judged.evaluations.filter((evaluation) => findingKey(evaluation) !== findingKey(finding) && RANK[evaluation.status] > RANK[baseline.evaluations.get(findingKey(evaluation))?.status ?? 'pass']);
   if (worse.length > 0) {
     const first = worse[0] as Evaluation;
     return { verified: false, verification: `applied to the estate, the finding passes but ${worse.length} other check(s) get worse, first ${first.ruleId} on ${first.resourceId} (${first.status}): ${first.message}`, after };
@@ -179,7 +177,7 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
   let baseline = baselineOf(inventory, inventory.resources, ruleIds, options.estate, onlySubjects);
   const findings = [...baseline.evaluations.values()]
     .filter((evaluation): evaluation is Finding => isFinding(evaluation))
-    .filter((finding) => (wanted === undefined || wanted.has(finding.ruleId)) && (options.only === undefined || options.only.has(keyOf(finding))))
+    .filter((finding) => (wanted === undefined || wanted.has(finding.ruleId)) && (options.only === undefined || options.only.has(findingKey(finding))))
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.resourceId.localeCompare(b.resourceId));
   const plans: Plan[] = [];
   let unjudged = 0;
@@ -195,7 +193,7 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
       continue;
     }
     // The finding as the current (possibly already changed) estate judges it: an earlier plan may have fixed it.
-    const current = baseline.evaluations.get(keyOf(finding));
+    const current = baseline.evaluations.get(findingKey(finding));
     if (current === undefined || current.status !== 'fail') {
       plans.push({ ...genericPlan(finding, 'an earlier plan in this document fixes it too'), verified: true, summary: 'Fixed by an earlier plan of this document.', risk: 'None of its own.' });
       continue;

@@ -7,6 +7,7 @@ import type { JsonBody, PlanOperation } from '../types';
 import type { Planner } from './draft';
 import { manual, rowOf } from './draft';
 import { addServiceEndpoint, serviceEndpointsOf } from './subnet-writes';
+import { subnetLabel } from '../../rules/support/compute-subnets';
 
 /**
  * The firewalls of the workspace's storage account, key vault and registry: let trusted Microsoft
@@ -20,12 +21,6 @@ type Kind = 'storage' | 'keyvault' | 'registry';
 const SECTION: Readonly<Record<Kind, string>> = { storage: 'networkAcls', keyvault: 'networkAcls', registry: 'networkRuleSet' };
 const ENDPOINT: Readonly<Record<Kind, string | undefined>> = { storage: 'Microsoft.Storage', keyvault: 'Microsoft.KeyVault', registry: undefined };
 const NOUN: Readonly<Record<Kind, string>> = { storage: 'storage account', keyvault: 'key vault', registry: 'container registry' };
-
-/** "vnet/subnet": subnet names repeat across VNets. */
-function subnetLabel(subnetId: string): string {
-  const { parent, name } = names(subnetId);
-  return parent !== '' ? `${parent}/${name}` : name;
-}
 
 function resourceOf(estate: Estate, kind: Kind, id: string): FirewalledResource | undefined {
   return kind === 'storage' ? estate.storageAccount(id) : kind === 'keyvault' ? estate.keyVault(id) : estate.containerRegistry(id);
@@ -51,18 +46,23 @@ function ruleSetPatch(row: unknown, id: string, kind: Kind, change: (section: Js
   };
 }
 
+/** A bypass that lets trusted Microsoft services in: Key Vault's is one value; storage's a set, kept, with AzureServices added. */
+function bypassWithAzureServices(kind: 'storage' | 'keyvault', bypass: string | undefined): string {
+  if (kind === 'keyvault') return 'AzureServices';
+  const entries = (bypass ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '' && entry.toLowerCase() !== 'none');
+  return entries.some((entry) => entry.toLowerCase() === 'azureservices') ? entries.join(', ') : [...entries, 'AzureServices'].join(', ');
+}
+
 function trustedServices(kind: 'storage' | 'keyvault'): Planner {
   return {
     ruleIds: [`${kind}.trusted-services`],
     plan(finding, { estate }) {
       const resource = resourceOf(estate, kind, finding.resourceId);
       if (resource === undefined) return [];
-      const entries = (resource.bypass ?? '')
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== '' && entry.toLowerCase() !== 'none');
-      // Key Vault's bypass is one value (AzureServices or None); storage's is a comma-separated set.
-      const bypass = kind === 'keyvault' ? 'AzureServices' : [...entries, 'AzureServices'].join(', ');
+      const bypass = bypassWithAzureServices(kind, resource.bypass);
       const { operation, rollback } = ruleSetPatch(resource.raw, resource.id, kind, (section) => ({ ...section, bypass }), `set the network bypass of ${NOUN[kind]} '${resource.name}' to '${bypass}'`);
       const { group } = names(resource.id);
       const az =
@@ -206,7 +206,7 @@ function defaultDeny(kind: 'storage' | 'keyvault'): Planner {
       const patch = ruleSetPatch(resource.raw, resource.id, kind, (section) => ({
         ...section,
         defaultAction: 'Deny',
-        bypass: typeof section.bypass === 'string' && /azureservices/i.test(section.bypass) ? section.bypass : kind === 'keyvault' ? 'AzureServices' : [typeof section.bypass === 'string' ? section.bypass : ''].filter((entry) => entry !== '' && entry.toLowerCase() !== 'none').concat('AzureServices').join(', '),
+        bypass: bypassWithAzureServices(kind, typeof section.bypass === 'string' ? section.bypass : undefined),
         virtualNetworkRules: [...(Array.isArray(section.virtualNetworkRules) ? section.virtualNetworkRules : []), ...subnetIds.filter((id) => !ruled.has(idKey(id))).map((id) => virtualNetworkRule(kind, id))],
       }), `deny by default on ${NOUN[kind]} '${resource.name}', admitting the compute subnets and trusted services`);
       const endpoint = ENDPOINT[kind] as string;
