@@ -166,6 +166,9 @@ export function runFindingsList(argv: readonly string[], io: CliIo, deps: StoreC
         const result = await store.repairFutureTimes({ dryRun });
         const verb = dryRun ? 'would repair' : 'repaired';
         io.stdout.write(`${verb} ${result.markers.length} partition marker(s) and ${result.findings} finding(s) dated after ${result.repairedAt}${result.markers.length > 0 ? ` (partitions: ${result.markers.join(', ')})` : ''}\n`);
+        if (result.indexedPartitions.length > 0) {
+          io.stdout.write(`${dryRun ? 'would index' : 'indexed'} ${result.indexedPartitions.length} partition(s) written before the change index (partitions: ${result.indexedPartitions.join(', ')})\n`);
+        }
         return EXIT.ok;
       });
     }

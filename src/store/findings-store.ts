@@ -6,6 +6,7 @@
 import type { TableEntityResult } from '@azure/data-tables';
 import { odata, TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
@@ -25,7 +26,9 @@ import {
 } from './keys';
 import type { FindingRecord } from './record';
 import { clip, fromEntity } from './record';
-import { compareAsc, compareDesc, decodeKeyToken, decodeToken, encodeKeyToken, encodeToken, isAfter } from './paging';
+import { compareAsc, compareDesc, decodeKeyToken, decodeToken, encodeKeyToken, encodeToken } from './paging';
+import { listNewestFirst, listOneResourceNewestFirst, readServicePage } from './listing';
+import type { ListedRow } from './listing';
 import { storedFindingOf } from './stored-finding';
 import { ANY_RULE, isActive, normalizeScope, suppressionFromEntity } from './suppression';
 import { inParallel, MAX_CLOCK_SKEW_MS, PARTITION_CONCURRENCY } from './concurrency';
@@ -64,6 +67,8 @@ export interface OpenStoreOptions {
   readonly retryOptions?: { readonly maxRetries?: number; readonly retryDelayInMs?: number; readonly maxRetryDelayInMs?: number };
   /** Clock for suppression expiry and sweep records (tests). */
   readonly now?: () => Date;
+  /** Extra HTTP pipeline policies for every table client (the bench counts the entities a listing reads). */
+  readonly pipelinePolicies?: readonly PipelinePolicy[];
 }
 
 export const DEFAULT_TABLE_PREFIX = 'amlaudit';
@@ -77,7 +82,10 @@ const MAX_PAGE = 1000;
 /** Opens (and creates when missing) the findings, sweeps and suppressions tables. */
 export async function openFindingsStore(options: OpenStoreOptions): Promise<FindingsStore> {
   const names = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
-  const clientOptions = options.retryOptions === undefined ? {} : { retryOptions: { ...options.retryOptions } };
+  const clientOptions = {
+    ...(options.retryOptions === undefined ? {} : { retryOptions: { ...options.retryOptions } }),
+    ...(options.pipelinePolicies === undefined ? {} : { additionalPolicies: options.pipelinePolicies.map((policy) => ({ policy, position: 'perCall' as const })) }),
+  };
   let make: (table: string) => TableClient;
   let endpoint: string;
   if (options.connectionString !== undefined) {
@@ -108,11 +116,8 @@ export async function openFindingsStore(options: OpenStoreOptions): Promise<Find
   return store;
 }
 
-/** A finding row a listing keeps: its record and where it sorts. */
-interface ListedRow {
-  readonly sortKey: string;
-  readonly record: FindingRecord;
-  readonly partitionKey: string;
+function inWorkspace(record: FindingRecord, workspaceKey: string | undefined): boolean {
+  return workspaceKey === undefined || record.workspaceIds.some((id) => idKey(id) === workspaceKey);
 }
 
 class TableFindingsStore implements FindingsStore {
@@ -267,38 +272,32 @@ class TableFindingsStore implements FindingsStore {
     const workspaceKey = filter.workspaceId === undefined ? undefined : idKey(filter.workspaceId);
     const rowOf = (entity: TableEntityResult<Record<string, unknown>>): ListedRow | undefined => {
       const record = fromEntity(entity);
-      if (record === undefined) return undefined;
-      if (workspaceKey !== undefined && !record.workspaceIds.some((id) => idKey(id) === workspaceKey)) return undefined;
+      if (record === undefined || !inWorkspace(record, workspaceKey)) return undefined;
       return { sortKey: `${entity.partitionKey ?? ''}\n${entity.rowKey ?? ''}`, record, partitionKey: entity.partitionKey ?? '' };
     };
 
     if (filter.order === 'key') {
       const serviceToken = filter.continuationToken === undefined ? undefined : decodeKeyToken(filter.continuationToken, filterHash);
-      const page = await this.servicePage(query, top, serviceToken);
+      const page = await readServicePage(this.findings, this.endpoint, query, top, serviceToken);
       const rows = page.entities.map(rowOf).filter((row): row is ListedRow => row !== undefined);
       const items = (await this.storedFindings(rows, filter)).map((item) => item.finding);
       return page.continuationToken !== undefined ? { items, continuationToken: encodeKeyToken(page.continuationToken, filterHash) } : { items };
     }
 
     const after = filter.continuationToken === undefined ? undefined : decodeToken(filter.continuationToken, filterHash);
-    const rows: ListedRow[] = [];
-    await scanTable(
-      this.findings,
-      this.endpoint,
-      query,
-      (entity) => {
-        const row = rowOf(entity);
-        if (row !== undefined) rows.push(row);
-      },
-      'listing findings',
-    );
-    const findings = await this.storedFindings(rows, filter);
-    findings.sort((a, b) => compareDesc(a.finding.lastChangedAt, b.finding.lastChangedAt) || compareAsc(a.sortKey, b.sortKey));
-    const start = after === undefined ? 0 : findings.findIndex((item) => isAfter(item.finding.lastChangedAt, item.sortKey, after));
-    const page = start < 0 ? [] : findings.slice(start, start + top);
-    const last = page[page.length - 1];
-    const more = start >= 0 && start + top < findings.length && last !== undefined;
-    return more ? { items: page.map((item) => item.finding), continuationToken: encodeToken(last.finding.lastChangedAt, last.sortKey, filterHash) } : { items: page.map((item) => item.finding) };
+    const page =
+      filter.resourceId === undefined
+        ? await listNewestFirst(this.findings, this.endpoint, {
+            ...(filter.subscriptionId !== undefined ? { partitionKey: partitionKeyOfSubscription(filter.subscriptionId) } : {}),
+            clauses: { ruleId: filter.ruleId, severity: filter.severity, lifecycle: filter.state === undefined ? undefined : filter.state === 'resolved' ? 'resolved' : 'open' },
+            after,
+            top,
+            keep: async (rows) => this.storedFindings(rows.filter((row) => inWorkspace(row.record, workspaceKey)), filter),
+          })
+        : await listOneResourceNewestFirst(this.findings, this.endpoint, { query, rowOf, keep: async (rows) => this.storedFindings(rows, filter), after, top });
+    const last = page.items[page.items.length - 1];
+    const items = page.items.map((item) => item.finding);
+    return page.more && last !== undefined ? { items, continuationToken: encodeToken(last.finding.lastChangedAt, last.sortKey, filterHash) } : { items };
   }
 
   /** Rows as readers see them (suppression, confirmation by the newest complete sweep), in the filter's state. */
@@ -318,21 +317,6 @@ class TableFindingsStore implements FindingsStore {
       findings.push({ sortKey: row.sortKey, finding });
     }
     return findings;
-  }
-
-  /** One page as the table service pages it: at most `top` entities, and where to go on. */
-  private async servicePage(query: string, top: number, serviceToken: string | undefined): Promise<{ readonly entities: readonly TableEntityResult<Record<string, unknown>>[]; readonly continuationToken?: string }> {
-    try {
-      const pages = this.findings.listEntities<Record<string, unknown>>({ queryOptions: { filter: query } }).byPage({ maxPageSize: top, ...(serviceToken !== undefined ? { continuationToken: serviceToken } : {}) });
-      const next = await pages.next();
-      if (next.done === true) return { entities: [] };
-      const page = next.value;
-      return page.continuationToken !== undefined && page.continuationToken !== '' ? { entities: page, continuationToken: page.continuationToken } : { entities: page };
-    } catch (error) {
-      // A token the service cannot read fails before any request: the caller's input, not the store.
-      if (serviceToken !== undefined && statusOf(error) === undefined) throw new StoreInputError('invalid continuation token');
-      throw storeFailure(error, this.endpoint, 'listing findings');
-    }
   }
 
   /** When the newest complete, applied, fully recorded sweep of a partition looked (its observedAt, else its start). */

@@ -4,7 +4,7 @@
  */
 export { openFindingsStore, DEFAULT_TABLE_PREFIX } from './findings-store';
 export { MAX_CLOCK_SKEW_MS } from './concurrency';
-export { FINDINGS_PER_TRANSACTION } from './partition-writer';
+export { CHANGES_PER_TRANSACTION, NEW_FINDINGS_PER_TRANSACTION } from './partition-writer';
 export { storedFindingOf, bySeverityThenRule } from './stored-finding';
 export type { OpenStoreOptions } from './findings-store';
 export { openStoreAt, resolveStoreLocation, TABLE_PREFIX_ENV } from './connection';

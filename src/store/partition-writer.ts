@@ -20,6 +20,7 @@ import type { TableEntityResult, TableClient, TransactionAction } from '@azure/d
 import { odata } from '@azure/data-tables';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
+import { deleteTombstones, indexActions, registerPartition, tombstoneLeft } from './change-index';
 import { isWriteConflict, statusOf, StoreError, storeFailure } from './errors';
 import { FIRST_FINDING_ROW_KEY, MARKER_ROW_KEY, resourceRowKeyRange } from './keys';
 import type { Decision } from './lifecycle';
@@ -65,14 +66,25 @@ export interface PartitionWork {
   readonly claim: { readonly sweepId: string } | undefined;
 }
 
+/** The finding write and its change-index upsert (see change-index.ts): one transaction holds both. */
+function actionsOf(write: PendingWrite, partitionKey: string, tombstones: boolean): TransactionAction[] {
+  const entity = { partitionKey, rowKey: write.rowKey, ...toEntityProperties(write.decision.next) };
+  const finding: TransactionAction = write.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: write.etag }];
+  return [finding, ...indexActions(partitionKey, write.rowKey, write.previous, write.decision.next, tombstones)];
+}
+
 function takeBatch(pending: readonly PendingWrite[], partitionKey: string): PendingWrite[] {
   const batch: PendingWrite[] = [];
   let bytes = 0;
+  let operations = 0;
   for (const write of pending) {
-    const size = Buffer.byteLength(JSON.stringify({ PartitionKey: partitionKey, RowKey: write.rowKey, ...toEntityProperties(write.decision.next) }), 'utf8') + OPERATION_OVERHEAD_BYTES;
-    if (batch.length > 0 && (batch.length >= FINDINGS_PER_TRANSACTION || bytes + size > TRANSACTION_BUDGET_BYTES)) break;
+    // Sized as the larger form (tombstones), so a retry in that form fits too.
+    const actions = actionsOf(write, partitionKey, true);
+    const size = actions.reduce((sum, action) => sum + Buffer.byteLength(JSON.stringify(action[1]), 'utf8') + OPERATION_OVERHEAD_BYTES, 0);
+    if (batch.length > 0 && (operations + actions.length > OPERATIONS_PER_TRANSACTION || bytes + size > TRANSACTION_BUDGET_BYTES)) break;
     batch.push(write);
     bytes += size;
+    operations += actions.length;
   }
   return batch;
 }
@@ -83,8 +95,15 @@ function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Entities per transaction: 100 is the service limit, one slot is the partition marker. */
-export const FINDINGS_PER_TRANSACTION = 99;
+/** Operations per transaction: 100 is the service limit, one slot is the partition marker. */
+export const OPERATIONS_PER_TRANSACTION = 99;
+
+/**
+ * Finding changes per transaction: each is the finding, its change-index row and the tombstone of
+ * its previous index row (change-index.ts). New findings (no tombstone) go 49 to a transaction.
+ */
+export const CHANGES_PER_TRANSACTION = Math.floor(OPERATIONS_PER_TRANSACTION / 3);
+export const NEW_FINDINGS_PER_TRANSACTION = Math.floor(OPERATIONS_PER_TRANSACTION / 2);
 
 /**
  * A transaction body is at most 4 MiB as sent. Entities are measured as the JSON the SDK sends
@@ -94,6 +113,9 @@ export const TRANSACTION_BUDGET_BYTES = 3_500_000;
 
 /** Writes evaluations into the findings table, one partition (subscription) at a time. */
 export class PartitionWriter {
+  /** Partitions this writer has seen registered (change-index.ts), so it registers each once. */
+  private readonly registered = new Set<string>();
+
   constructor(
     private readonly findings: TableClient,
     private readonly endpoint: string,
@@ -115,6 +137,7 @@ export class PartitionWriter {
     } else {
       marker = await this.readMarker(partitionKey);
       floor = marker?.sweptAt || undefined;
+      await this.register(partitionKey, marker === undefined);
     }
 
     const loaded = await this.loadForWork(work);
@@ -133,11 +156,10 @@ export class PartitionWriter {
       pending = pending.slice(batch.length);
       let attempt = 0;
       let current = batch;
+      // After a 404 (an index row missing, in a partition written before the index), old rows become tombstones.
+      let tombstones = false;
       while (current.length > 0) {
-        const actions: TransactionAction[] = current.map((write) => {
-          const entity = { partitionKey, rowKey: write.rowKey, ...toEntityProperties(write.decision.next) };
-          return write.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: write.etag }];
-        });
+        const actions: TransactionAction[] = current.flatMap((write) => actionsOf(write, partitionKey, tombstones));
         const markerEntity = { partitionKey, rowKey: MARKER_ROW_KEY, touchedAt: at };
         actions.push(marker === undefined ? ['create', { ...markerEntity, sweptAt: '', sweepId: '' }] : ['update', markerEntity, 'Merge', { etag: marker.etag }]);
         try {
@@ -146,9 +168,13 @@ export class PartitionWriter {
           marker = markerEtag === undefined ? await this.readMarker(partitionKey) : { etag: markerEtag, sweptAt: marker?.sweptAt ?? '', sweepId: marker?.sweepId ?? '' };
           for (const write of current) this.commit(write, suppressions, now, tally);
           tally.bookkeepingWrites++;
+          if (tombstones) {
+            await deleteTombstones(this.findings, partitionKey, current.map((write) => tombstoneLeft(write.rowKey, write.previous, write.decision.next)).filter((key): key is string => key !== undefined));
+          }
           break;
         } catch (error) {
           if (!isWriteConflict(error)) throw storeFailure(error, this.endpoint, `writing findings of partition ${partitionKey}`);
+          if (statusOf(error) === 404) tombstones = true;
           attempt++;
           if (attempt > MAX_CONFLICT_RETRIES) {
             throw new StoreError(`findings store: partition ${partitionKey} kept changing under this write (${attempt} conflicts); nothing of this batch was written`, { cause: error });
@@ -173,6 +199,13 @@ export class PartitionWriter {
         }
       }
     }
+  }
+
+  /** Registers the partition before its first finding is written; `isNew` when it has no marker yet. */
+  private async register(partitionKey: string, isNew: boolean): Promise<void> {
+    if (this.registered.has(partitionKey)) return;
+    await registerPartition(this.findings, this.endpoint, partitionKey, isNew);
+    this.registered.add(partitionKey);
   }
 
   private collect(rowKey: string, decision: Decision, current: Loaded | undefined, pending: PendingWrite[], tally: Tally): void {
@@ -205,6 +238,7 @@ export class PartitionWriter {
   private async claimPartition(partitionKey: string, at: string, sweepId: string, tally: Tally): Promise<Marker | 'superseded'> {
     for (let attempt = 1; ; attempt++) {
       const marker = await this.readMarker(partitionKey);
+      await this.register(partitionKey, marker === undefined);
       if (marker !== undefined && (marker.sweptAt > at || (marker.sweptAt === at && marker.sweepId !== sweepId))) return 'superseded';
       const entity = { partitionKey, rowKey: MARKER_ROW_KEY, sweptAt: at, sweepId, touchedAt: at };
       try {

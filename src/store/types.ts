@@ -143,11 +143,11 @@ export interface FindingFilter {
   readonly top?: number;
   readonly continuationToken?: string;
   /**
-   * `changed` (default): newest change first; each page costs a read of every finding the filter
-   * selects. `key`: by subscription, then rule and resource, paged by the service itself, so each
-   * page costs about its own size: for callers that read everything or sort themselves (the
-   * dashboard, exports). A page may then hold fewer than `top` findings (even none) and still
-   * have a continuation token.
+   * `changed` (default): newest change first, read through each partition's change index, so a
+   * page costs about its own size (plus what the workspace and suppression filters skip).
+   * `key`: by subscription, then rule and resource, paged by the service itself: for callers
+   * that read everything or sort themselves (the dashboard, exports). A page may then hold fewer
+   * than `top` findings (even none) and still have a continuation token.
    */
   readonly order?: FindingOrder;
 }
@@ -265,6 +265,8 @@ export interface RepairResult {
   readonly markers: readonly string[];
   /** Findings with a time in the future: those times set to `repairedAt`. */
   readonly findings: number;
+  /** Partitions written before the change index existed whose index was built (listings then read only a page of them). */
+  readonly indexedPartitions: readonly string[];
   readonly dryRun: boolean;
 }
 

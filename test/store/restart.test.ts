@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { RunningAzuriteTable } from '../../src/azurite';
 import { DEV_ACCOUNT_KEY, DEV_ACCOUNT_NAME, startAzuriteTable } from '../../src/azurite';
-import { openFindingsStore, StoreUnavailableError } from '../../src/store';
+import { CHANGES_PER_TRANSACTION, NEW_FINDINGS_PER_TRANSACTION, openFindingsStore, StoreUnavailableError } from '../../src/store';
 import { FAST_RETRY, uniqueTablePrefix } from '../support/azurite';
 import { at, evaluation, SUB_A, subnetId } from './fixtures';
 
@@ -94,7 +94,7 @@ describe('Azurite restarted mid-run', () => {
 
     // Second sweep: everything passes. The emulator goes down before its third transaction.
     const resolveAll = { scope: { subscriptionIds: [SUB_A] }, evaluations: ids.map((id) => evaluation(id, 'pass')), evaluatedAt: at(10), complete: true, sweepId: 'second' } as const;
-    stopAt = Math.ceil(500 / 99) + 3; // the first sweep's transactions, then two of the second's
+    stopAt = Math.ceil(500 / NEW_FINDINGS_PER_TRANSACTION) + 3; // the first sweep's transactions, then two of the second's
     const failure = await store.recordEvaluations(resolveAll).then(
       () => undefined,
       (error: unknown) => error,
@@ -109,7 +109,7 @@ describe('Azurite restarted mid-run', () => {
     expect(all).toHaveLength(500);
     const resolved = all.filter((finding) => finding.state === 'resolved');
     // Exactly the two committed transactions' findings are resolved; each finding is wholly old or wholly new.
-    expect(resolved).toHaveLength(2 * 99);
+    expect(resolved).toHaveLength(2 * CHANGES_PER_TRANSACTION);
     for (const finding of resolved) expect(finding).toMatchObject({ resolvedAt: at(10).toISOString(), evaluatedAt: at(10).toISOString(), resolution: 'pass' });
     for (const finding of all.filter((item) => item.state === 'open')) {
       // The interrupted sweep left no record, so it does not vouch for what it never wrote.
@@ -119,7 +119,7 @@ describe('Azurite restarted mid-run', () => {
 
     // Running the same sweep again finishes the job without redoing what was done.
     const rerun = await reader.recordEvaluations(resolveAll);
-    expect(rerun).toMatchObject({ resolved: 500 - 2 * 99, unchanged: 2 * 99, stale: 0 });
+    expect(rerun).toMatchObject({ resolved: 500 - 2 * CHANGES_PER_TRANSACTION, unchanged: 2 * CHANGES_PER_TRANSACTION, stale: 0 });
     expect((await reader.listFindings({ state: 'open' })).items).toHaveLength(0);
     expect((await reader.listSweeps(SUB_A)).map((record) => record.sweepId)).toEqual(['second', 'first']);
     // Once more: idempotent, the record is rewritten rather than duplicated or refused.

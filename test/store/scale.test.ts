@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Evaluation } from '../../src/core/types';
 import type { StoredFinding } from '../../src/store';
+import { NEW_FINDINGS_PER_TRANSACTION } from '../../src/store';
 import { useAzurite } from '../support/azurite';
 import { at, evaluation, subnetId, workspaceId } from './fixtures';
 
@@ -37,9 +38,10 @@ describe('10k findings', () => {
     const first = await store.recordEvaluations({ scope: { subscriptionIds: SUBSCRIPTIONS }, evaluations, evaluatedAt: at(0), complete: true });
     const seconds = (performance.now() - started) / 1000;
     expect(first).toMatchObject({ opened: 10_000, written: 10_000 });
-    // Findings go 99 to a transaction, with the partition marker: 5 partitions × ceil(2000/99) = 105 transactions,
-    // plus one claim and one sweep record per partition.
-    expect(first.bookkeepingWrites).toBe(5 * 21 + 5 + 5);
+    // New findings go 49 to a transaction (each with its change-index row), with the partition marker:
+    // 5 partitions × ceil(2000/49) = 205 transactions, plus one claim and one sweep record per partition.
+    expect(NEW_FINDINGS_PER_TRANSACTION).toBe(49);
+    expect(first.bookkeepingWrites).toBe(5 * Math.ceil(2000 / NEW_FINDINGS_PER_TRANSACTION) + 5 + 5);
     console.info(`10k findings written in ${seconds.toFixed(2)} s (${Math.round(10_000 / seconds)} entities/s)`);
 
     const resweep = await store.recordEvaluations({ scope: { subscriptionIds: SUBSCRIPTIONS }, evaluations, evaluatedAt: at(10), complete: true });

@@ -31,8 +31,7 @@ interface DashboardTimings {
   readyMs?: number;
   lastRenderMs?: number;
   pages?: number;
-  mode?: string;
-  /** After the check for subscriptions without a recent sweep (in the background, after readyMs). */
+  /** When everything the page loads is in (today the same moment as readyMs). */
   completeMs?: number;
 }
 
@@ -179,8 +178,8 @@ export function dashboardClient(): void {
   };
 
   /** Every page of one query of GET /api/findings, each page shown as it lands. */
-  const loadQuery = async (query: URLSearchParams, firstToken: string | null, stopAfterFirstPage: boolean): Promise<string | null> => {
-    let token = firstToken;
+  const loadQuery = async (query: URLSearchParams): Promise<void> => {
+    let token: string | null = null;
     do {
       const pageQuery = new URLSearchParams(query);
       pageQuery.set('top', String(PAGE_LIMIT));
@@ -194,7 +193,7 @@ export function dashboardClient(): void {
         const finding = toFinding(raw);
         if (finding === undefined) continue;
         const row = toRow(finding);
-        // A finding read twice (by two queries, or moved while paging) is kept once: the first copy.
+        // A finding read twice (moved while paging) is kept once: the first copy.
         if (rowsByKey.has(row.key)) continue;
         rowsByKey.set(row.key, row);
         rows.push(row);
@@ -210,66 +209,28 @@ export function dashboardClient(): void {
         timings.firstRowsMs = performance.now();
         performance.mark('dashboard-first-rows');
       }
-    } while (token !== null && !stopAfterFirstPage);
-    return token;
+    } while (token !== null);
   };
 
   let apiPages = 0;
-  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-  const loadedSubscriptions = new Set<string>();
 
   /**
-   * The store indexes findings by subscription (its table partition), and each page of a listing
-   * reads every finding the query matches before it returns its slice; so per-subscription
-   * queries, several at a time, read far less than paging the unfiltered listing. The
-   * subscriptions come from the sweep records (/api/dashboard/sweeps). Without any, the
-   * unfiltered listing is paged to its end.
+   * Every finding, paged by key: each page costs the store about its own size, and the page sorts
+   * rows itself. The sweep records (/api/dashboard/sweeps) are read beside, for the coverage view.
    */
   const loadFindings = async (): Promise<void> => {
-    let subscriptions: string[] = [];
-    try {
-      const { body } = await fetchJson('/api/dashboard/sweeps');
-      const value = body as { subscriptions?: unknown } | undefined;
-      sweeps = Array.isArray(value?.subscriptions) ? (value.subscriptions as ClientSubscriptionSweep[]) : [];
-      subscriptions = [...new Set(sweeps.map((sweep) => text(sweep?.subscriptionId).toLowerCase()))].filter((id) => GUID.test(id));
-    } catch {
-      subscriptions = [];
-    }
-    if (subscriptions.length === 0) {
-      timings.mode = 'unfiltered';
-      await loadQuery(new URLSearchParams({ status: 'all' }), null, false);
-    } else {
-      timings.mode = 'by-subscription';
-      const queue = [...subscriptions];
-      const worker = async (): Promise<void> => {
-        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-          await loadQuery(new URLSearchParams({ status: 'all', subscriptionId: next }), null, false);
-          loadedSubscriptions.add(next);
-        }
-      };
-      await Promise.all([worker(), worker(), worker()]);
-    }
+    const sweepsRead = fetchJson('/api/dashboard/sweeps').then(
+      ({ body }) => {
+        const value = body as { subscriptions?: unknown } | undefined;
+        sweeps = Array.isArray(value?.subscriptions) ? (value.subscriptions as ClientSubscriptionSweep[]) : [];
+      },
+      () => {
+        sweeps = [];
+      },
+    );
+    await loadQuery(new URLSearchParams({ status: 'all' }));
+    await sweepsRead;
     timings.pages = apiPages;
-  };
-
-  /**
-   * Findings of a subscription without a recent sweep record (swept long ago, or only judged by
-   * events) would be missed by the per-subscription load: the newest changes are checked once
-   * the page is ready, and any such subscription is loaded too.
-   */
-  const loadStrays = async (): Promise<number> => {
-    if (timings.mode !== 'by-subscription') return 0;
-    const before = rows.length;
-    const token = await loadQuery(new URLSearchParams({ status: 'all' }), null, true);
-    const strays = new Set<string>();
-    let unpartitioned = false;
-    for (const row of rows) {
-      if (row.subscription === '' || !GUID.test(row.subscription)) unpartitioned = true;
-      else if (!loadedSubscriptions.has(row.subscription)) strays.add(row.subscription);
-    }
-    if (token !== null && unpartitioned) await loadQuery(new URLSearchParams({ status: 'all' }), token, false);
-    else for (const id of strays) await loadQuery(new URLSearchParams({ status: 'all', subscriptionId: id }), null, false);
-    return rows.length - before;
   };
 
   // ---------- filtering, sorting, paging ----------
@@ -869,8 +830,6 @@ export function dashboardClient(): void {
       performance.mark('dashboard-ready');
       setStatus(`${count(rows.length)} findings loaded · ${formatTime(new Date().toISOString())}`);
       document.body.dataset.ready = 'true';
-      const added = await loadStrays();
-      if (added > 0) setStatus(`${count(rows.length)} findings loaded (${count(added)} from subscriptions without a recent sweep) · ${formatTime(new Date().toISOString())}`);
       timings.completeMs = performance.now();
       document.body.dataset.complete = 'true';
     })
