@@ -1,8 +1,8 @@
-import type { AuditSummary, Evaluation, Finding, InventoryGap } from '../core/types';
+import type { AuditSummary, Evaluation, Evidence, Finding, InventoryGap } from '../core/types';
 import { CHECK_FAILED_MESSAGE_ID, isFinding } from '../core/types';
 import type { Estate } from '../estate';
 import { allRules } from '../rules/registry';
-import type { AnyRule, CheckOutcome, RuleSubject } from '../rules/types';
+import type { AnyRule, CheckOutcome, MessageData, OutcomeEvidence, RuleSubject } from '../rules/types';
 
 export interface AuditOptions {
   /** Rule IDs to run; default: every rule enabled by default. Naming a rule runs it even when off by default. */
@@ -105,9 +105,17 @@ function evaluate(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate):
     title: rule.meta.title,
     message,
     messageId: outcome.messageId,
-    evidence: outcome.evidence ?? {},
+    evidence: evidenceOf(outcome.evidence),
     workspaceIds: subject.workspaceIds,
   };
+}
+
+/** Evidence as stored: the fields a check left `undefined` are left out. */
+function evidenceOf(evidence: OutcomeEvidence | undefined): Evidence {
+  const result: Evidence = {};
+  if (evidence === undefined) return result;
+  for (const [key, value] of Object.entries(evidence)) if (value !== undefined) result[key] = value;
+  return result;
 }
 
 /** What a person reads where a rule gave no value for a placeholder: never "undefined", never "{{name}}". */
@@ -117,7 +125,7 @@ export const MISSING_VALUE = '(not known)';
  * Fills `{{name}}` placeholders. A value the rule did not give reads MISSING_VALUE: a template's
  * syntax never reaches a user (test/conventions/messages.test.ts holds every rule to filling them all).
  */
-export function formatMessage(template: string | undefined, data: Readonly<Record<string, string | number>> | undefined): string {
+export function formatMessage(template: string | undefined, data: MessageData | undefined): string {
   if (template === undefined) return '';
   const parts = templateParts(template);
   let message = parts.literals[0] ?? '';

@@ -1,4 +1,4 @@
-import type { Evidence, Severity, Verdict } from '../core/types';
+import type { JsonValue, Severity, Verdict } from '../core/types';
 import type { Estate } from '../estate';
 
 /** Where a rule's requirement is written: the source document document and its section heading. */
@@ -37,12 +37,21 @@ export interface RuleSubject<Target> {
   readonly target: Target;
 }
 
+/**
+ * Values for a message's placeholders. `undefined` is allowed (and reads "(not known)") because a
+ * check's several return statements unite into one type whose absent fields are `undefined`.
+ */
+export type MessageData = Readonly<Record<string, string | number | undefined>>;
+
+/** Evidence as a check returns it; the engine drops fields that are `undefined` (see MessageData). */
+export type OutcomeEvidence = { readonly [key: string]: JsonValue | undefined };
+
 export interface CheckOutcome<MessageId extends string> {
   readonly status: Verdict;
   readonly messageId: MessageId;
   /** Values for the message placeholders. */
-  readonly data?: Readonly<Record<string, string | number>>;
-  readonly evidence?: Evidence;
+  readonly data?: MessageData;
+  readonly evidence?: OutcomeEvidence;
 }
 
 /**
@@ -55,8 +64,15 @@ export interface Rule<Target = unknown, MessageId extends string = string> {
   check(subject: RuleSubject<Target>, estate: Estate): CheckOutcome<MessageId>;
 }
 
-/** Identity function that lets TypeScript infer and check a rule's message IDs. */
-export function defineRule<Target, MessageId extends string>(rule: Rule<Target, MessageId>): Rule<Target, MessageId> {
+/**
+ * Declares a rule. Its message IDs are the keys of `meta.messages`, its target what `subjects`
+ * yields: both inferred, so a rule writes each once and `check` can only name a declared message.
+ */
+export function defineRule<Target, MessageId extends string>(rule: {
+  readonly meta: RuleMeta<MessageId>;
+  subjects(estate: Estate): Iterable<RuleSubject<Target>>;
+  check(subject: RuleSubject<NoInfer<Target>>, estate: Estate): CheckOutcome<NoInfer<MessageId>>;
+}): Rule<Target, MessageId> {
   return rule;
 }
 

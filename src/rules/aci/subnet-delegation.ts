@@ -1,7 +1,7 @@
 import { idKey, nameOf } from '../../core/ids';
 import type { Subnet } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome, RuleSubject } from '../types';
+import type { RuleSubject } from '../types';
 
 const ACI_DELEGATION = 'microsoft.containerinstance/containergroups';
 
@@ -12,10 +12,9 @@ interface AciSubnetTarget {
   readonly containerGroupIds: readonly string[];
 }
 
-type MessageId = 'delegated' | 'notDelegated' | 'missing';
 
 /** 001 "Use Azure Container Instances (ACI)": the deployment subnet must be delegated to container groups. */
-export const aciSubnetDelegationRule = defineRule<AciSubnetTarget, MessageId>({
+export const aciSubnetDelegationRule = defineRule({
   meta: {
     id: 'aci.subnet-delegation',
     title: 'Container instance subnet is not delegated to Microsoft.ContainerInstance/containerGroups',
@@ -53,7 +52,7 @@ export const aciSubnetDelegationRule = defineRule<AciSubnetTarget, MessageId>({
     }
     return [...byKey.values()] as RuleSubject<AciSubnetTarget>[];
   },
-  check: ({ target }): CheckOutcome<MessageId> => {
+  check: ({ target }) => {
     const groups = target.containerGroupIds.map((id) => `'${nameOf(id)}'`).join(', ');
     if (target.subnet === undefined) {
       return {

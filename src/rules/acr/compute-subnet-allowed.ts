@@ -1,14 +1,13 @@
-import type { ComputeSubnetRole, ContainerRegistry } from '../../estate';
+import type { ComputeSubnetRole } from '../../estate';
 import { defineRule } from '../types';
 import { checkComputeSubnetAccess } from '../support/reachability';
-import type { ComputeSubnetAccessMessageId } from '../support/reachability';
 import { associatedResourceSubjects } from '../support/subjects';
 
 /** docs/rules.md: clusters, instances, AKS and Databricks subnets must reach the registry. */
 const ROLES: readonly ComputeSubnetRole[] = ['cluster', 'instance', 'aks', 'databricks-public', 'databricks-private'];
 
 /** 001, "Use Azure Container Registry": the registry must be in the VNet and subnet of the compute targets. */
-export const acrComputeSubnetAllowedRule = defineRule<ContainerRegistry | undefined, ComputeSubnetAccessMessageId>({
+export const acrComputeSubnetAllowedRule = defineRule({
   meta: {
     id: 'acr.compute-subnet-allowed',
     title: 'A compute subnet cannot reach the secured workspace registry',

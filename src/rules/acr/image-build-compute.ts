@@ -1,13 +1,9 @@
-import type { Workspace } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { gateOutcome, registryGateOf, workspaceSubjects } from '../support/associated';
-import type { GateMessageId } from '../support/associated';
 
-type MessageId = GateMessageId | 'cluster' | 'unset' | 'notFound' | 'notCluster' | 'malformed';
 
 /** 001, "Use Azure Container Registry": with ACR behind a VNet, a compute cluster builds the images. */
-export const acrImageBuildComputeRule = defineRule<Workspace, MessageId>({
+export const acrImageBuildComputeRule = defineRule({
   meta: {
     id: 'acr.image-build-compute',
     title: 'Workspace with a secured registry has no cluster to build images',
@@ -37,7 +33,7 @@ export const acrImageBuildComputeRule = defineRule<Workspace, MessageId>({
     },
   },
   subjects: (estate) => workspaceSubjects(estate, 'containerRegistryId'),
-  check: ({ target: workspace }, estate): CheckOutcome<MessageId> => {
+  check: ({ target: workspace }, estate) => {
     const gate = registryGateOf(estate, workspace);
     if (gate.kind !== 'secured') return gateOutcome(workspace, gate);
     const registry = gate.resource;

@@ -1,13 +1,10 @@
-import type { ContainerRegistry } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { firewallEvidence, firewallSummary, securedGate } from '../support/associated';
 import { associatedResourceSubjects } from '../support/subjects';
 
-type MessageId = 'premium' | 'notPremium' | 'unknownSku' | 'notSecured' | 'unreadable' | 'missing';
 
 /** 001, "Use Azure Container Registry": a registry in a virtual network must be Premium. */
-export const acrPremiumSkuRule = defineRule<ContainerRegistry | undefined, MessageId>({
+export const acrPremiumSkuRule = defineRule({
   meta: {
     id: 'acr.premium-sku',
     title: 'Secured workspace registry is not Premium',
@@ -31,7 +28,7 @@ export const acrPremiumSkuRule = defineRule<ContainerRegistry | undefined, Messa
     },
   },
   subjects: (estate) => associatedResourceSubjects(estate, 'containerRegistryId', (id) => estate.containerRegistry(id)),
-  check: ({ target, resourceId }): CheckOutcome<MessageId> => {
+  check: ({ target, resourceId }) => {
     const gate = securedGate(resourceId, target);
     if (gate.kind === 'missing') return { status: 'unknown', messageId: 'missing', data: { name: resourceId }, evidence: { missingResourceId: resourceId } };
     const registry = gate.resource;

@@ -1,11 +1,8 @@
 import { idKey } from '../../core/ids';
-import type { SharedPrivateLinkResource, Workspace } from '../../estate';
+import type { SharedPrivateLinkResource } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { gateOutcome, registryGateOf, workspaceSubjects } from '../support/associated';
-import type { GateMessageId } from '../support/associated';
 
-type MessageId = GateMessageId | 'approved' | 'absent' | 'notApproved' | 'statusUnknown' | 'notPrivateLink';
 
 /**
  * The entry targets the registry: its ID, or (as the source document's template writes it) one of its private
@@ -28,7 +25,7 @@ function entryEvidence(entry: SharedPrivateLinkResource): { [key: string]: strin
 }
 
 /** 001, "Use Azure Container Registry": a private-link workspace reaches a secured ACR through a shared private link resource. */
-export const acrPrivateLinkSharedResourceRule = defineRule<Workspace, MessageId>({
+export const acrPrivateLinkSharedResourceRule = defineRule({
   meta: {
     id: 'acr.private-link-shared-resource',
     title: 'Private-link workspace has no shared private link to its secured registry',
@@ -58,7 +55,7 @@ export const acrPrivateLinkSharedResourceRule = defineRule<Workspace, MessageId>
     },
   },
   subjects: (estate) => workspaceSubjects(estate, 'containerRegistryId'),
-  check: ({ target: workspace }, estate): CheckOutcome<MessageId> => {
+  check: ({ target: workspace }, estate) => {
     if (!workspace.privateLink) {
       return { status: 'not-applicable', messageId: 'notPrivateLink', data: { workspace: workspace.name }, evidence: { privateLink: false } };
     }

@@ -1,16 +1,12 @@
-import type { Workspace } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { gateOutcome, registryGateOf, workspaceSubjects } from '../support/associated';
-import type { GateMessageId } from '../support/associated';
 
-type MessageId = GateMessageId | 'enterprise' | 'basic' | 'unknownEdition';
 
 /**
  * 001, "Use Azure Container Registry": the workspace must be Enterprise edition. Editions were
  * retired after the source documents (docs/rules.md): off by default, run it with --rules.
  */
-export const acrWorkspaceEditionRule = defineRule<Workspace, MessageId>({
+export const acrWorkspaceEditionRule = defineRule({
   meta: {
     id: 'acr.workspace-edition',
     title: 'Workspace with a secured registry is Basic edition',
@@ -35,7 +31,7 @@ export const acrWorkspaceEditionRule = defineRule<Workspace, MessageId>({
     },
   },
   subjects: (estate) => workspaceSubjects(estate, 'containerRegistryId'),
-  check: ({ target: workspace }, estate): CheckOutcome<MessageId> => {
+  check: ({ target: workspace }, estate) => {
     const gate = registryGateOf(estate, workspace);
     if (gate.kind !== 'secured') return gateOutcome(workspace, gate);
     const registry = gate.resource;

@@ -1,14 +1,10 @@
-import type { AksCluster } from '../../estate';
 import { cidrContains, firstHostAddressOf, ipInCidr, isIpAddress, networkAddressOf, parseCidr } from '../../network';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
-import type { AttachedTarget } from '../support/attached';
 import { aksClusterSubjects, aksSettingOf, missingAttached } from '../support/attached';
 
-type MessageId = 'inside' | 'outside' | 'reserved' | 'absent' | 'unreadable' | 'missing';
 
 /** 000 "Azure Kubernetes Service", 001 "Use Azure Kubernetes Service (AKS)": the DNS service IP must be within the service range. */
-export const aksDnsIpInServiceCidrRule = defineRule<AttachedTarget<AksCluster>, MessageId>({
+export const aksDnsIpInServiceCidrRule = defineRule({
   meta: {
     id: 'aks.dns-ip-in-service-cidr',
     title: 'AKS DNS service IP is outside the service address range or on a reserved address',
@@ -35,7 +31,7 @@ export const aksDnsIpInServiceCidrRule = defineRule<AttachedTarget<AksCluster>, 
     },
   },
   subjects: aksClusterSubjects,
-  check: ({ target }): CheckOutcome<MessageId> => {
+  check: ({ target }) => {
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const cluster = target.resource;

@@ -1,15 +1,11 @@
 import { nameOf } from '../../core/ids';
-import type { AksCluster } from '../../estate';
 import { cidrsOverlap, parseCidr } from '../../network';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
-import type { AttachedTarget } from '../support/attached';
 import { aksClusterSubjects, aksPlacementOf, aksSettingOf, missingAttached, subnetOverlaps, subnetPrefixJson, subnetsOfVnets } from '../support/attached';
 
-type MessageId = 'clear' | 'overlaps' | 'incomplete' | 'notSet' | 'unreadable' | 'missing';
 
 /** 000 "Azure Kubernetes Service", 001 "Use Azure Kubernetes Service (AKS)": the Docker bridge must stay out of the subnets and the service range. */
-export const aksDockerBridgeOverlapRule = defineRule<AttachedTarget<AksCluster>, MessageId>({
+export const aksDockerBridgeOverlapRule = defineRule({
   meta: {
     id: 'aks.docker-bridge-overlap',
     title: 'AKS Docker bridge address overlaps a subnet or the service address range',
@@ -34,7 +30,7 @@ export const aksDockerBridgeOverlapRule = defineRule<AttachedTarget<AksCluster>,
     },
   },
   subjects: aksClusterSubjects,
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const cluster = target.resource;

@@ -3,7 +3,7 @@ import type { JsonValue } from '../../core/types';
 import type { Compute, Estate, RoleAssignment } from '../../estate';
 import { perEstate } from '../support/per-estate';
 import { defineRule } from '../types';
-import type { CheckOutcome, RuleSubject } from '../types';
+import type { RuleSubject } from '../types';
 import { aksPlacementOf } from '../support/attached';
 
 /** Roles that carry Microsoft.Network/virtualNetworks/subnets/join and load balancer rights (role definition GUIDs). */
@@ -16,14 +16,13 @@ const SUFFICIENT_ROLES: ReadonlyMap<string, string> = new Map([
 const MANAGEMENT_GROUP_SCOPE = /^\/providers\/microsoft\.management\/managementgroups\//i;
 const ASSIGNMENT_SUFFIX = /\/providers\/microsoft\.authorization\/roleassignments\/[^/]+\/?$/i;
 
-type MessageId = 'granted' | 'notGranted' | 'undetermined' | 'noPrincipal' | 'noCustomVnet' | 'missing';
 
 /**
  * 000 "Network contributor role": the AKS identity needs Network Contributor on the resource group
  * of the VNet before the internal load balancer can take a private IP. Contributor and Owner include
  * those rights; a grant on the VNet itself or on the subscription covers the resource group's VNet too.
  */
-export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId>({
+export const aksInternalLbNetworkContributorRule = defineRule({
   meta: {
     id: 'aks.internal-lb-network-contributor',
     title: 'AKS identity lacks Network Contributor on the VNet resource group for the internal load balancer',
@@ -59,7 +58,7 @@ export const aksInternalLbNetworkContributorRule = defineRule<Compute, MessageId
     }
     return subjects;
   },
-  check: ({ target: compute }, estate): CheckOutcome<MessageId> => {
+  check: ({ target: compute }, estate) => {
     const clusterId = compute.attachedResourceId;
     const cluster = clusterId !== undefined ? estate.aksCluster(clusterId) : undefined;
     if (cluster === undefined) {

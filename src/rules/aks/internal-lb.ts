@@ -1,11 +1,10 @@
 import type { Compute } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome, RuleSubject } from '../types';
+import type { RuleSubject } from '../types';
 
-type MessageId = 'internal' | 'public' | 'unrecognised';
 
 /** 000 "Enable private IP", 001 "Use private IPs with Azure Kubernetes Service": advice to use an internal load balancer. */
-export const aksInternalLbRule = defineRule<Compute, MessageId>({
+export const aksInternalLbRule = defineRule({
   meta: {
     id: 'aks.internal-lb',
     title: 'AKS compute serves models on a public IP',
@@ -34,7 +33,7 @@ export const aksInternalLbRule = defineRule<Compute, MessageId>({
     }
     return subjects;
   },
-  check: ({ target: compute }): CheckOutcome<MessageId> => {
+  check: ({ target: compute }) => {
     const written = compute.loadBalancerType;
     const evidence = { loadBalancerType: written ?? null, attachedResourceId: compute.attachedResourceId ?? null };
     const value = written?.trim().toLowerCase();

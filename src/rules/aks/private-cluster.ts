@@ -1,13 +1,9 @@
-import type { AksCluster } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
-import type { AttachedTarget } from '../support/attached';
 import { aksClusterSubjects, missingAttached } from '../support/attached';
 
-type MessageId = 'public' | 'private' | 'unreadable' | 'missing';
 
 /** 001 "Use Azure Kubernetes Service (AKS)": Azure ML does not support AKS with private link enabled. */
-export const aksPrivateClusterRule = defineRule<AttachedTarget<AksCluster>, MessageId>({
+export const aksPrivateClusterRule = defineRule({
   meta: {
     id: 'aks.private-cluster',
     title: 'Attached AKS cluster is a private (private-link) cluster',
@@ -29,7 +25,7 @@ export const aksPrivateClusterRule = defineRule<AttachedTarget<AksCluster>, Mess
     },
   },
   subjects: aksClusterSubjects,
-  check: ({ target }): CheckOutcome<MessageId> => {
+  check: ({ target }) => {
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const cluster = target.resource;

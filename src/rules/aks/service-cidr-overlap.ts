@@ -1,15 +1,11 @@
 import { nameOf } from '../../core/ids';
-import type { AksCluster } from '../../estate';
 import { parseCidr } from '../../network';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
-import type { AttachedTarget } from '../support/attached';
 import { aksClusterSubjects, aksPlacementOf, aksSettingOf, missingAttached, subnetOverlaps, subnetPrefixJson, subnetsOfVnets } from '../support/attached';
 
-type MessageId = 'clear' | 'overlaps' | 'incomplete' | 'noServiceCidr' | 'unreadable' | 'noVnet' | 'missing';
 
 /** 000 "Azure Kubernetes Service", 001 "Use Azure Kubernetes Service (AKS)": the service range must not overlap any subnet. */
-export const aksServiceCidrOverlapRule = defineRule<AttachedTarget<AksCluster>, MessageId>({
+export const aksServiceCidrOverlapRule = defineRule({
   meta: {
     id: 'aks.service-cidr-overlap',
     title: 'AKS service address range overlaps a subnet of its VNet',
@@ -35,7 +31,7 @@ export const aksServiceCidrOverlapRule = defineRule<AttachedTarget<AksCluster>, 
     },
   },
   subjects: aksClusterSubjects,
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const cluster = target.resource;

@@ -1,12 +1,8 @@
 import { nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { AksCluster } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
-import type { AttachedTarget } from '../support/attached';
 import { aksClusterSubjects, aksPlacementOf, missingAttached } from '../support/attached';
 
-type MessageId = 'sameRegion' | 'otherRegion' | 'unknownRegion' | 'noVnet' | 'missing';
 
 /**
  * 000 "Azure Kubernetes Service", 001 "Use Azure Kubernetes Service (AKS)": the AKS instance and
@@ -14,7 +10,7 @@ type MessageId = 'sameRegion' | 'otherRegion' | 'unknownRegion' | 'noVnet' | 'mi
  * subnets with the cluster's region (the source document's words) and with the region of every workspace that
  * attaches the cluster (the VNet is the workspace's network, as for clusters and instances).
  */
-export const aksVnetRegionRule = defineRule<AttachedTarget<AksCluster>, MessageId>({
+export const aksVnetRegionRule = defineRule({
   meta: {
     id: 'aks.vnet-region',
     title: 'AKS virtual network is in another region',
@@ -37,7 +33,7 @@ export const aksVnetRegionRule = defineRule<AttachedTarget<AksCluster>, MessageI
     },
   },
   subjects: aksClusterSubjects,
-  check: ({ target, workspaceIds }, estate): CheckOutcome<MessageId> => {
+  check: ({ target, workspaceIds }, estate) => {
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const cluster = target.resource;

@@ -3,7 +3,7 @@ import type { JsonValue } from '../../core/types';
 import type { Subnet } from '../../estate';
 import { parseCidr, usableAddressCount } from '../../network';
 import { defineRule } from '../types';
-import type { CheckOutcome, RuleSubject } from '../types';
+import type { RuleSubject } from '../types';
 
 interface SubnetTarget {
   /** As the first compute wrote it. */
@@ -11,10 +11,9 @@ interface SubnetTarget {
   readonly subnet: Subnet | undefined;
 }
 
-type MessageId = 'enough' | 'short' | 'missing' | 'unreadablePrefixes' | 'unknownCounts';
 
 /** 001, "Use a Machine Learning Compute": the subnet must have enough unassigned addresses. */
-export const computeSubnetCapacityRule = defineRule<SubnetTarget, MessageId>({
+export const computeSubnetCapacityRule = defineRule({
   meta: {
     id: 'compute.subnet-capacity',
     title: 'Compute subnet lacks free addresses for the clusters to scale',
@@ -55,7 +54,7 @@ export const computeSubnetCapacityRule = defineRule<SubnetTarget, MessageId>({
     }
     return [...byKey.values()] as RuleSubject<SubnetTarget>[];
   },
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const subnet = target.subnet;
     if (subnet === undefined) {
       return { status: 'unknown', messageId: 'missing', data: { name: nameOf(target.subnetId) }, evidence: { missingResourceId: target.subnetId } };

@@ -1,13 +1,11 @@
 import { nameOf, subscriptionOf } from '../../core/ids';
 import type { Compute } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome, RuleSubject } from '../types';
+import type { RuleSubject } from '../types';
 import { vnetIdOfSubnet } from '../support/attached';
 
-type MessageId = 'same' | 'elsewhere' | 'unknownRegion' | 'unreadableSubnet';
-
 /** 001, "Use a Machine Learning Compute": the VNet must be in the workspace's subscription and region. */
-export const computeVnetLocationRule = defineRule<Compute, MessageId>({
+export const computeVnetLocationRule = defineRule({
   meta: {
     id: 'compute.vnet-location',
     title: 'Compute VNet is in another subscription or region than the workspace',
@@ -37,7 +35,7 @@ export const computeVnetLocationRule = defineRule<Compute, MessageId>({
     }
     return subjects;
   },
-  check: ({ target: compute }, estate): CheckOutcome<MessageId> => {
+  check: ({ target: compute }, estate) => {
     const subnetId = compute.subnetId ?? '';
     const vnetId = vnetIdOfSubnet(estate, subnetId);
     const vnetSubscription = vnetId !== undefined ? subscriptionOf(vnetId) : undefined;

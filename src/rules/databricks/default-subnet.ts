@@ -1,14 +1,10 @@
 import { nameOf } from '../../core/ids';
-import type { DatabricksWorkspace } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
-import type { AttachedTarget } from '../support/attached';
 import { attachedResourceSubjects, missingAttached } from '../support/attached';
 
-type MessageId = 'present' | 'absent' | 'vnetMissing' | 'noVnet' | 'missing';
 
 /** 001 "Use Azure Databricks": besides databricks-public and databricks-private, the VNet's `default` subnet is required. */
-export const databricksDefaultSubnetRule = defineRule<AttachedTarget<DatabricksWorkspace>, MessageId>({
+export const databricksDefaultSubnetRule = defineRule({
   meta: {
     id: 'databricks.default-subnet',
     title: "Databricks VNet has no 'default' subnet besides the public and private ones",
@@ -31,7 +27,7 @@ export const databricksDefaultSubnetRule = defineRule<AttachedTarget<DatabricksW
     },
   },
   subjects: (estate) => attachedResourceSubjects(estate, 'Databricks', (id) => estate.databricksWorkspace(id)),
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const databricks = target.resource;

@@ -1,15 +1,11 @@
 import { nameOf, subscriptionOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { DatabricksWorkspace } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
-import type { AttachedTarget } from '../support/attached';
 import { attachedResourceSubjects, missingAttached } from '../support/attached';
 
-type MessageId = 'same' | 'elsewhere' | 'unknownPlace' | 'noVnet' | 'missing';
 
 /** 001 "Use Azure Databricks": the virtual network must be in the workspace's subscription and region. */
-export const databricksVnetLocationRule = defineRule<AttachedTarget<DatabricksWorkspace>, MessageId>({
+export const databricksVnetLocationRule = defineRule({
   meta: {
     id: 'databricks.vnet-location',
     title: 'Databricks VNet is in another subscription or region than the Azure ML workspace',
@@ -32,7 +28,7 @@ export const databricksVnetLocationRule = defineRule<AttachedTarget<DatabricksWo
     },
   },
   subjects: (estate) => attachedResourceSubjects(estate, 'Databricks', (id) => estate.databricksWorkspace(id)),
-  check: ({ target, workspaceIds }, estate): CheckOutcome<MessageId> => {
+  check: ({ target, workspaceIds }, estate) => {
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const databricks = target.resource;

@@ -4,10 +4,9 @@ import type { AzureFirewall } from '../../estate';
 import { assembleFirewallRules, evaluateFirewall, orderedFirewallRules } from '../../network';
 import type { FirewallRuleRef, ParsedRoute } from '../../network';
 import { defineRule } from '../types';
-import type { CheckOutcome, RuleSubject } from '../types';
+import type { RuleSubject } from '../types';
 import { ANY_COMPUTE, subnetSubjects } from '../support/compute-subnets';
 
-type MessageId = 'covered' | 'missingHosts' | 'undetermined' | 'missingRules';
 
 /** 001, "Use Azure Firewall": the hosts the firewall must let the computes reach. */
 export const AML_HOSTS: readonly string[] = [
@@ -42,7 +41,7 @@ function routeJson(item: RoutedSubnet): { [key: string]: JsonValue } {
   return { subnetId: item.subnetId, routeTableId: item.routeTableId, route: item.route.name, addressPrefix: item.route.addressPrefix, nextHopIpAddress: item.route.nextHopIpAddress ?? null };
 }
 
-export const firewallAmlHostsRule = defineRule<FirewallTarget, MessageId>({
+export const firewallAmlHostsRule = defineRule({
   meta: {
     id: 'firewall.aml-hosts',
     title: 'Azure Firewall does not allow the Azure ML hosts',
@@ -89,7 +88,7 @@ export const firewallAmlHostsRule = defineRule<FirewallTarget, MessageId>({
     }
     return [...byFirewall.values()] as RuleSubject<FirewallTarget>[];
   },
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const { firewall } = target;
     const rulebase = assembleFirewallRules(firewall, (id) => estate.firewallPolicy(id));
     const ordered = orderedFirewallRules(rulebase);

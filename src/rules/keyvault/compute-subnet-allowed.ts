@@ -1,14 +1,13 @@
-import type { ComputeSubnetRole, KeyVault } from '../../estate';
+import type { ComputeSubnetRole } from '../../estate';
 import { defineRule } from '../types';
 import { checkComputeSubnetAccess } from '../support/reachability';
-import type { ComputeSubnetAccessMessageId } from '../support/reachability';
 import { associatedResourceSubjects } from '../support/subjects';
 
 /** docs/rules.md: the subnets of clusters and instances (the "experimentation compute") must reach the key vault. */
 const ROLES: readonly ComputeSubnetRole[] = ['cluster', 'instance'];
 
 /** 001, "Use a key vault instance with your workspace": add the VNet where the experimentation compute resides. */
-export const keyvaultComputeSubnetAllowedRule = defineRule<KeyVault | undefined, ComputeSubnetAccessMessageId>({
+export const keyvaultComputeSubnetAllowedRule = defineRule({
   meta: {
     id: 'keyvault.compute-subnet-allowed',
     title: 'A cluster or instance subnet cannot reach the secured workspace key vault',

@@ -1,13 +1,10 @@
-import type { KeyVault } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { firewallEvidence, firewallSummary, securedGate } from '../support/associated';
 import { associatedResourceSubjects } from '../support/subjects';
 
-type MessageId = 'secured' | 'open' | 'malformed' | 'missing';
 
 /** 001, "Use a key vault instance with your workspace": under "Allow access from", select "Selected networks". */
-export const keyvaultDefaultDenyRule = defineRule<KeyVault | undefined, MessageId>({
+export const keyvaultDefaultDenyRule = defineRule({
   meta: {
     id: 'keyvault.default-deny',
     title: 'Workspace key vault accepts traffic from all networks',
@@ -28,7 +25,7 @@ export const keyvaultDefaultDenyRule = defineRule<KeyVault | undefined, MessageI
     },
   },
   subjects: (estate) => associatedResourceSubjects(estate, 'keyVaultId', (id) => estate.keyVault(id)),
-  check: ({ target, resourceId }): CheckOutcome<MessageId> => {
+  check: ({ target, resourceId }) => {
     const gate = securedGate(resourceId, target);
     if (gate.kind === 'missing') return { status: 'unknown', messageId: 'missing', data: { name: resourceId }, evidence: { missingResourceId: resourceId } };
     const vault = gate.resource;

@@ -1,13 +1,10 @@
-import type { KeyVault } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { bypassOf, firewallEvidence, firewallSummary, securedGate } from '../support/associated';
 import { associatedResourceSubjects } from '../support/subjects';
 
-type MessageId = 'allowed' | 'allowedByDefault' | 'blocked' | 'malformedBypass' | 'notSecured' | 'unreadable' | 'missing';
 
 /** 001, "Use a key vault instance with your workspace": allow trusted Microsoft services to bypass the firewall. */
-export const keyvaultTrustedServicesRule = defineRule<KeyVault | undefined, MessageId>({
+export const keyvaultTrustedServicesRule = defineRule({
   meta: {
     id: 'keyvault.trusted-services',
     title: 'Secured workspace key vault does not let trusted Microsoft services bypass its firewall',
@@ -33,7 +30,7 @@ export const keyvaultTrustedServicesRule = defineRule<KeyVault | undefined, Mess
     },
   },
   subjects: (estate) => associatedResourceSubjects(estate, 'keyVaultId', (id) => estate.keyVault(id)),
-  check: ({ target, resourceId }): CheckOutcome<MessageId> => {
+  check: ({ target, resourceId }) => {
     const gate = securedGate(resourceId, target);
     if (gate.kind === 'missing') return { status: 'unknown', messageId: 'missing', data: { name: resourceId }, evidence: { missingResourceId: resourceId } };
     const vault = gate.resource;

@@ -3,11 +3,8 @@ import type { JsonValue } from '../../core/types';
 import { cidrsOverlap, parseCidr } from '../../network';
 import type { NsgRule } from '../../network';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { computeIdsOfUses, subnetLabel, subnetNsgGate, subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 
-type MessageId = 'defaults' | 'overridden' | 'undetermined' | 'noNsg' | 'missingSubnet' | 'missingNsg';
 
 /** What the default outbound rules allow: AllowVnetOutBound (65000) and AllowInternetOutBound (65001). */
 type DefaultScope = 'VirtualNetwork' | 'Internet';
@@ -67,7 +64,7 @@ function ruleJson(nsgId: string, rule: NsgRule, scopes: readonly DefaultScope[])
 }
 
 /** 001, "Use Azure Kubernetes Service (AKS)": keep the default outbound rules for the NSG. */
-export const nsgAksDefaultOutboundRule = defineRule<ComputeSubnetTarget, MessageId>({
+export const nsgAksDefaultOutboundRule = defineRule({
   meta: {
     id: 'nsg.aks-default-outbound',
     title: 'AKS subnet NSG overrides the default outbound rules',
@@ -94,7 +91,7 @@ export const nsgAksDefaultOutboundRule = defineRule<ComputeSubnetTarget, Message
     },
   },
   subjects: (estate) => subnetSubjects(estate, ['aks']),
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const name = subnetLabel(target.subnetId);
     const computeIds = computeIdsOfUses(target.uses);
     const gate = subnetNsgGate(estate, target);

@@ -1,13 +1,10 @@
 import { nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { computeIdsOfUses, regionsOfUses, subnetLabel, subnetNsgGate, subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { INTERNET, judgeFlow, outcomeJson, tcp } from '../support/traffic';
 import type { Flow } from '../support/traffic';
 
-type MessageId = 'open' | 'closed' | 'undetermined' | 'internalOnly' | 'noNsg' | 'missingSubnet' | 'missingNsg';
 
 const SCORING: readonly Flow[] = [
   { direction: 'Inbound', protocol: 'Tcp', ports: tcp(80), peer: INTERNET },
@@ -15,7 +12,7 @@ const SCORING: readonly Flow[] = [
 ];
 
 /** 001 and 000, "Use Azure Kubernetes Service (AKS)": an inbound rule for the scoring endpoint. */
-export const nsgAksScoringInboundRule = defineRule<ComputeSubnetTarget, MessageId>({
+export const nsgAksScoringInboundRule = defineRule({
   meta: {
     id: 'nsg.aks-scoring-inbound',
     title: 'AKS scoring endpoint cannot be called from outside the VNet',
@@ -43,7 +40,7 @@ export const nsgAksScoringInboundRule = defineRule<ComputeSubnetTarget, MessageI
     },
   },
   subjects: (estate) => subnetSubjects(estate, ['aks']),
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const name = subnetLabel(target.subnetId);
     const publicUses = target.uses.filter((use) => use.compute.loadBalancerType?.toLowerCase() !== 'internalloadbalancer');
     const computeIds = computeIdsOfUses(publicUses);

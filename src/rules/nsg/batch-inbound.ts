@@ -1,11 +1,9 @@
 import { defineRule } from '../types';
 import { CLUSTER_OR_INSTANCE, subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { requiredInboundCheck, serviceTag, tcp } from '../support/traffic';
-import type { RequiredInboundMessageId } from '../support/traffic';
 
 /** 001, "Required ports": inbound TCP 29876-29877 from BatchNodeManagement. */
-export const nsgBatchInboundRule = defineRule<ComputeSubnetTarget, RequiredInboundMessageId>({
+export const nsgBatchInboundRule = defineRule({
   meta: {
     id: 'nsg.batch-inbound',
     title: 'Batch node management ports are blocked',

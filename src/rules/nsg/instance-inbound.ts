@@ -1,11 +1,9 @@
 import { defineRule } from '../types';
 import { subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { requiredInboundCheck, serviceTag, tcp } from '../support/traffic';
-import type { RequiredInboundMessageId } from '../support/traffic';
 
 /** 001, "Required ports": compute instances need inbound TCP 44224 from AzureMachineLearning. */
-export const nsgInstanceInboundRule = defineRule<ComputeSubnetTarget, RequiredInboundMessageId>({
+export const nsgInstanceInboundRule = defineRule({
   meta: {
     id: 'nsg.instance-inbound',
     title: 'Compute instance port 44224 is blocked',

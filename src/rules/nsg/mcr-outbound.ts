@@ -1,13 +1,12 @@
 import { defineRule } from '../types';
 import { CLUSTER_OR_INSTANCE, subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { subnetRestrictedOutboundCheck } from '../support/traffic';
-import type { RequiredOutbound, RestrictedOutboundMessageId } from '../support/traffic';
+import type { RequiredOutbound } from '../support/traffic';
 
 const REQUIRED: readonly RequiredOutbound[] = [{ tag: 'MicrosoftContainerRegistry', port: 443, regional: true }];
 
 /** 001, "Limit outbound connectivity from the virtual network", the note on default Docker images. */
-export const nsgMcrOutboundRule = defineRule<ComputeSubnetTarget, RestrictedOutboundMessageId>({
+export const nsgMcrOutboundRule = defineRule({
   meta: {
     id: 'nsg.mcr-outbound',
     title: 'Restricted outbound blocks Microsoft Container Registry',

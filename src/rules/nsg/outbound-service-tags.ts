@@ -1,8 +1,7 @@
 import { defineRule } from '../types';
 import { CLUSTER_OR_INSTANCE, subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { subnetRestrictedOutboundCheck } from '../support/traffic';
-import type { RequiredOutbound, RestrictedOutboundMessageId } from '../support/traffic';
+import type { RequiredOutbound } from '../support/traffic';
 
 /** 001, "Limit outbound connectivity from the virtual network", plus TCP 445 to Storage for file shares (docs/rules.md). */
 const REQUIRED: readonly RequiredOutbound[] = [
@@ -14,7 +13,7 @@ const REQUIRED: readonly RequiredOutbound[] = [
   { tag: 'AzureActiveDirectory', port: 443, regional: false },
 ];
 
-export const nsgOutboundServiceTagsRule = defineRule<ComputeSubnetTarget, RestrictedOutboundMessageId>({
+export const nsgOutboundServiceTagsRule = defineRule({
   meta: {
     id: 'nsg.outbound-service-tags',
     title: 'Restricted outbound blocks a service the compute needs',

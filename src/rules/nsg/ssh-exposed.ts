@@ -2,18 +2,15 @@ import { nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
 import { cidrContains } from '../../network';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { ANY_COMPUTE, computeIdsOfUses, regionsOfUses, subnetLabel, subnetNsgGate, subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { INTERNET, judgeFlow, ruleRefJson, tcp } from '../support/traffic';
 import type { Flow, FlowOutcome } from '../support/traffic';
 
-type MessageId = 'closed' | 'exposed' | 'undetermined' | 'noNsg' | 'missingSubnet' | 'missingNsg';
 
 const SSH: Flow = { direction: 'Inbound', protocol: 'Tcp', ports: tcp(22), peer: INTERNET };
 
 /** 001, "Required ports": port 22 is optional, and only for SSH on the public IP. */
-export const nsgSshExposedRule = defineRule<ComputeSubnetTarget, MessageId>({
+export const nsgSshExposedRule = defineRule({
   meta: {
     id: 'nsg.ssh-exposed',
     title: 'SSH is open to the whole Internet on a compute subnet',
@@ -39,7 +36,7 @@ export const nsgSshExposedRule = defineRule<ComputeSubnetTarget, MessageId>({
     },
   },
   subjects: (estate) => subnetSubjects(estate, ANY_COMPUTE),
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const computeIds = computeIdsOfUses(target.uses);
     const label = subnetLabel(target.subnetId);
     const gate = subnetNsgGate(estate, target);

@@ -1,15 +1,13 @@
 import { sameId } from '../../core/ids';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { computeIdsOfUses, regionsOfUses, subnetLabel, subnetNsgOf, subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 import { nsgsByIds, restrictedOutboundCheck } from '../support/traffic';
-import type { OutboundPath, RequiredOutbound, RestrictedOutboundMessageId } from '../support/traffic';
+import type { OutboundPath, RequiredOutbound } from '../support/traffic';
 
 const REQUIRED: readonly RequiredOutbound[] = [{ tag: 'AzureFrontDoor.Frontend', port: 443, regional: false }];
 
 /** 000, "Prerequisites": studio access from a compute instance or VM inside the VNet. */
-export const nsgStudioFrontdoorOutboundRule = defineRule<ComputeSubnetTarget, RestrictedOutboundMessageId>({
+export const nsgStudioFrontdoorOutboundRule = defineRule({
   meta: {
     id: 'nsg.studio-frontdoor-outbound',
     title: 'Restricted outbound blocks the studio (AzureFrontDoor.Frontend)',
@@ -38,7 +36,7 @@ export const nsgStudioFrontdoorOutboundRule = defineRule<ComputeSubnetTarget, Re
     },
   },
   subjects: (estate) => subnetSubjects(estate, ['instance', 'virtual-machine']),
-  check: ({ target }, estate): CheckOutcome<RestrictedOutboundMessageId> => {
+  check: ({ target }, estate) => {
     const name = subnetLabel(target.subnetId);
     const computeIds = computeIdsOfUses(target.uses);
     const subnet = target.subnet;

@@ -2,13 +2,12 @@ import { idKey, nameOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
 import type { Estate, HdInsightCluster, NetworkInterface, VirtualMachine } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome, RuleSubject } from '../types';
+import type { RuleSubject } from '../types';
 import { attachedResourceSubjects, computeIdsOf, missingAttached } from '../support/attached';
 import type { AttachedTarget } from '../support/attached';
 import { judgeFlow, nsgsByIds, outcomeJson, serviceTag, tcp } from '../support/traffic';
 import type { Flow, FlowOutcome } from '../support/traffic';
 
-type MessageId = 'allowed' | 'blocked' | 'undetermined' | 'missing' | 'noNetwork';
 
 type Target =
   | { readonly kind: 'virtual machine'; readonly attached: AttachedTarget<VirtualMachine> }
@@ -79,7 +78,7 @@ function hdInsightPaths(estate: Estate, cluster: HdInsightCluster): SshPath[] | 
 }
 
 /** 001, "Use a virtual machine or HDInsight cluster": SSH from AzureMachineLearning. */
-export const nsgVmSshFromAmlRule = defineRule<Target, MessageId>({
+export const nsgVmSshFromAmlRule = defineRule({
   meta: {
     id: 'nsg.vm-ssh-from-aml',
     title: 'Azure ML cannot reach SSH on an attached VM or HDInsight cluster',
@@ -114,7 +113,7 @@ export const nsgVmSshFromAmlRule = defineRule<Target, MessageId>({
     }
     return subjects;
   },
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const { kind, attached } = target;
     const missing = missingAttached(attached);
     if (missing) return { status: 'unknown', messageId: 'missing', data: { kind, ...missing.data }, evidence: missing.evidence };

@@ -3,11 +3,8 @@ import type { JsonValue } from '../../core/types';
 import { forcedTunnelRoute, parseCidr, prefixesNotRoutedToInternet } from '../../network';
 import type { ParsedRoute } from '../../network';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { CLUSTER_OR_INSTANCE, computeIdsOfUses, regionsOfUses, subnetLabel, subnetSubjects } from '../support/compute-subnets';
-import type { ComputeSubnetTarget } from '../support/compute-subnets';
 
-type MessageId = 'routed' | 'notRouted' | 'undetermined' | 'noTags' | 'notForced' | 'noRouteTable' | 'missingSubnet' | 'missingRouteTable' | 'privateNodes';
 
 /** The tags whose regional prefixes must go straight to the Internet (001, "User-defined routes for forced tunneling"). */
 const TAGS = ['BatchNodeManagement', 'AzureMachineLearning'] as const;
@@ -17,7 +14,7 @@ function routeJson(route: ParsedRoute): { [key: string]: JsonValue } {
 }
 
 /** 001, "User-defined routes for forced tunneling". */
-export const routeForcedTunnelBatchRule = defineRule<ComputeSubnetTarget, MessageId>({
+export const routeForcedTunnelBatchRule = defineRule({
   meta: {
     id: 'route.forced-tunnel-batch',
     title: 'Forced tunneling sends Batch or Azure ML traffic away from the Internet',
@@ -47,7 +44,7 @@ export const routeForcedTunnelBatchRule = defineRule<ComputeSubnetTarget, Messag
     },
   },
   subjects: (estate) => subnetSubjects(estate, CLUSTER_OR_INSTANCE),
-  check: ({ target }, estate): CheckOutcome<MessageId> => {
+  check: ({ target }, estate) => {
     const name = subnetLabel(target.subnetId);
     const computeIds = computeIdsOfUses(target.uses);
     // 001's routes exist so that Batch and Azure ML can reach the nodes' public IPs: without them, nothing to route.

@@ -1,14 +1,13 @@
-import type { ComputeSubnetRole, StorageAccount } from '../../estate';
+import type { ComputeSubnetRole } from '../../estate';
 import { defineRule } from '../types';
 import { checkComputeSubnetAccess } from '../support/reachability';
-import type { ComputeSubnetAccessMessageId } from '../support/reachability';
 import { associatedResourceSubjects } from '../support/subjects';
 
 /** docs/rules.md: clusters, instances, AKS and Databricks subnets must reach the storage account. */
 const ROLES: readonly ComputeSubnetRole[] = ['cluster', 'instance', 'aks', 'databricks-public', 'databricks-private'];
 
 /** 001, "Use a storage account for your workspace": the compute's VNet and subnet must be let in. */
-export const storageComputeSubnetAllowedRule = defineRule<StorageAccount | undefined, ComputeSubnetAccessMessageId>({
+export const storageComputeSubnetAllowedRule = defineRule({
   meta: {
     id: 'storage.compute-subnet-allowed',
     title: 'A compute subnet cannot reach the secured workspace storage',

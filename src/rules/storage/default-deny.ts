@@ -1,11 +1,10 @@
 import { defineRule } from '../types';
 import type { CheckOutcome } from '../types';
-import type { StorageAccount } from '../../estate';
 import { securedState } from '../support/firewall';
 import { associatedResourceSubjects } from '../support/subjects';
 
 /** 001, "Use a storage account for your workspace": choose "Selected networks". */
-export const storageDefaultDenyRule = defineRule<StorageAccount | undefined, 'secured' | 'open' | 'malformed' | 'missing'>({
+export const storageDefaultDenyRule = defineRule({
   meta: {
     id: 'storage.default-deny',
     title: 'Workspace storage accepts traffic from all networks',

@@ -1,13 +1,10 @@
-import type { StorageAccount } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { bypassEntries, bypassOf, firewallEvidence, firewallSummary, securedGate } from '../support/associated';
 import { associatedResourceSubjects } from '../support/subjects';
 
-type MessageId = 'allowed' | 'allowedByDefault' | 'blocked' | 'malformedBypass' | 'notSecured' | 'unreadable' | 'missing';
 
 /** 001, "Use a storage account for your workspace": allow trusted Microsoft services. */
-export const storageTrustedServicesRule = defineRule<StorageAccount | undefined, MessageId>({
+export const storageTrustedServicesRule = defineRule({
   meta: {
     id: 'storage.trusted-services',
     title: 'Secured workspace storage does not let trusted Microsoft services in',
@@ -33,7 +30,7 @@ export const storageTrustedServicesRule = defineRule<StorageAccount | undefined,
     },
   },
   subjects: (estate) => associatedResourceSubjects(estate, 'storageAccountId', (id) => estate.storageAccount(id)),
-  check: ({ target, resourceId }): CheckOutcome<MessageId> => {
+  check: ({ target, resourceId }) => {
     const gate = securedGate(resourceId, target);
     if (gate.kind === 'missing') return { status: 'unknown', messageId: 'missing', data: { name: resourceId }, evidence: { missingResourceId: resourceId } };
     const account = gate.resource;

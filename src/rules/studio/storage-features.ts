@@ -1,17 +1,13 @@
-import type { Workspace } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
 import { firewallEvidence, firewallSummary, gateOutcome, storageGateOf, workspaceSubjects } from '../support/associated';
-import type { GateMessageId } from '../support/associated';
 
-type MessageId = GateMessageId | 'unsupported';
 
 /** 001, the warnings at the top and in "Use a storage account for your workspace". */
 const UNSUPPORTED_FEATURES = ['Automated ML', 'Datasets', 'Data labeling', 'Designer', 'Notebooks'] as const;
 const DESIGNER_ERROR = 'Error: Unable to profile this dataset. This might be because your data is stored behind a virtual network or your data does not support profile.';
 
 /** Advice: with secured storage, these studio features are unsupported (001 warnings). */
-export const studioStorageFeaturesRule = defineRule<Workspace, MessageId>({
+export const studioStorageFeaturesRule = defineRule({
   meta: {
     id: 'studio.storage-features',
     title: 'Studio features are unsupported with secured workspace storage',
@@ -36,7 +32,7 @@ export const studioStorageFeaturesRule = defineRule<Workspace, MessageId>({
     },
   },
   subjects: (estate) => workspaceSubjects(estate, 'storageAccountId'),
-  check: ({ target: workspace }, estate): CheckOutcome<MessageId> => {
+  check: ({ target: workspace }, estate) => {
     const gate = storageGateOf(estate, workspace);
     if (gate.kind !== 'secured') return gateOutcome(workspace, gate);
     const account = gate.resource;

@@ -1,16 +1,12 @@
-import type { VirtualMachine } from '../../estate';
 import { defineRule } from '../types';
-import type { CheckOutcome } from '../types';
-import type { AttachedTarget } from '../support/attached';
 import { attachedResourceSubjects, missingAttached } from '../support/attached';
 
 /** Publishers whose images with "ubuntu" in the offer are Ubuntu: Canonical, and the Data Science VM for Linux (Ubuntu). */
 const UBUNTU_PUBLISHERS: ReadonlySet<string> = new Set(['canonical', 'microsoft-dsvm']);
 
-type MessageId = 'ubuntu' | 'windows' | 'otherImage' | 'unverifiedImage' | 'customImage' | 'missing';
 
 /** 001 "Use a virtual machine or HDInsight cluster": Azure ML supports only VMs running Ubuntu. */
-export const vmUbuntuRule = defineRule<AttachedTarget<VirtualMachine>, MessageId>({
+export const vmUbuntuRule = defineRule({
   meta: {
     id: 'vm.ubuntu',
     title: 'Attached virtual machine does not run Ubuntu',
@@ -35,7 +31,7 @@ export const vmUbuntuRule = defineRule<AttachedTarget<VirtualMachine>, MessageId
     },
   },
   subjects: (estate) => attachedResourceSubjects(estate, 'VirtualMachine', (id) => estate.virtualMachine(id)),
-  check: ({ target }): CheckOutcome<MessageId> => {
+  check: ({ target }) => {
     const missing = missingAttached(target);
     if (missing !== undefined || target.resource === undefined) return { status: 'unknown', messageId: 'missing', ...missing };
     const vm = target.resource;
