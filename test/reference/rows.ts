@@ -1,9 +1,10 @@
 /**
- * Row builders for the reference estates: resources as Azure Resource Graph returns them
- * (lowercased `type`, the `subscriptionId`/`resourceGroup`/`tenantId` columns, `sku`, `kind`,
- * `identity`, `properties` with ARM's own names), so the estates read like real exports.
+ * The reference estates' call convention over the one set of row factories (test/support/arm.ts):
+ * resources as Azure Resource Graph returns them, so the estates read like real exports. Only the
+ * reference tenant and the reference spellings of rules, subnets and routes are written here.
  */
 import type { ResourceRow, ServiceTagEntry } from '../../src/inventory/types';
+import * as arm from '../support/arm';
 
 export const TENANT = '72f988bf-0000-4000-8000-0000000000aa';
 
@@ -14,28 +15,12 @@ export interface Place {
 }
 
 export function armId(at: Place, provider: string, type: string, name: string): string {
-  return `/subscriptions/${at.subscription}/resourceGroups/${at.resourceGroup}/providers/${provider}/${type}/${name}`;
+  return arm.resourceId(provider, type, name, at);
 }
 
+/** Any resource type, with the reference tenant; Resource Graph lowercases resource group names. */
 export function graphRow(id: string, type: string, at: Place, fields: { properties: unknown } & Record<string, unknown>): ResourceRow {
-  return {
-    id,
-    name: id.split('/').pop(),
-    type: type.toLowerCase(),
-    tenantId: TENANT,
-    kind: '',
-    location: at.location,
-    resourceGroup: at.resourceGroup.toLowerCase(),
-    subscriptionId: at.subscription,
-    managedBy: '',
-    sku: null,
-    plan: null,
-    tags: {},
-    identity: null,
-    zones: null,
-    extendedLocation: null,
-    ...fields,
-  };
+  return arm.resourceRow(id, type, { ...at, resourceGroup: at.resourceGroup.toLowerCase() }, { tenantId: TENANT, ...fields });
 }
 
 export function systemIdentity(principalId: string): Record<string, unknown> {
@@ -57,28 +42,22 @@ export interface RuleSpec {
 }
 
 export function networkSecurityGroup(at: Place, name: string, rules: readonly RuleSpec[]): ResourceRow {
-  const id = armId(at, 'Microsoft.Network', 'networkSecurityGroups', name);
-  return graphRow(id, 'Microsoft.Network/networkSecurityGroups', at, {
-    properties: {
-      provisioningState: 'Succeeded',
-      securityRules: rules.map((rule) => ({
+  return reference(
+    arm.nsg({
+      ...at,
+      name,
+      rules: rules.map((rule) => ({
         name: rule.name,
-        id: `${id}/securityRules/${rule.name}`,
-        type: 'Microsoft.Network/networkSecurityGroups/securityRules',
-        properties: {
-          provisioningState: 'Succeeded',
-          protocol: rule.protocol,
-          sourcePortRange: '*',
-          ...(rule.portRanges !== undefined ? { destinationPortRanges: rule.portRanges } : { destinationPortRange: rule.ports ?? '*' }),
-          ...(rule.sources !== undefined ? { sourceAddressPrefixes: rule.sources } : { sourceAddressPrefix: rule.source ?? '*' }),
-          ...(rule.destinations !== undefined ? { destinationAddressPrefixes: rule.destinations } : { destinationAddressPrefix: rule.destination ?? '*' }),
-          access: rule.access,
-          priority: rule.priority,
-          direction: rule.direction,
-        },
+        priority: rule.priority,
+        direction: rule.direction,
+        access: rule.access,
+        protocol: rule.protocol,
+        ...(rule.sources !== undefined || rule.source !== undefined ? { source: rule.sources ?? rule.source } : {}),
+        ...(rule.destinations !== undefined || rule.destination !== undefined ? { destination: rule.destinations ?? rule.destination } : {}),
+        ...(rule.portRanges !== undefined || rule.ports !== undefined ? { destinationPorts: rule.portRanges ?? rule.ports } : {}),
       })),
-    },
-  });
+    }),
+  );
 }
 
 export interface SubnetSpec {
@@ -91,66 +70,40 @@ export interface SubnetSpec {
 }
 
 export function virtualNetwork(at: Place, name: string, addressPrefixes: readonly string[], subnets: readonly SubnetSpec[]): ResourceRow {
-  const id = armId(at, 'Microsoft.Network', 'virtualNetworks', name);
-  return graphRow(id, 'Microsoft.Network/virtualNetworks', at, {
-    properties: {
-      provisioningState: 'Succeeded',
-      addressSpace: { addressPrefixes },
-      subnets: subnets.map((subnet) => ({
-        name: subnet.name,
-        id: `${id}/subnets/${subnet.name}`,
-        type: 'Microsoft.Network/virtualNetworks/subnets',
-        properties: {
-          provisioningState: 'Succeeded',
-          addressPrefix: subnet.prefix,
-          privateEndpointNetworkPolicies: 'Disabled',
-          privateLinkServiceNetworkPolicies: 'Disabled',
-          ...(subnet.nsgId !== undefined ? { networkSecurityGroup: { id: subnet.nsgId } } : {}),
-          ...(subnet.routeTableId !== undefined ? { routeTable: { id: subnet.routeTableId } } : {}),
-          serviceEndpoints: (subnet.serviceEndpoints ?? []).map((service) => ({ provisioningState: 'Succeeded', service, locations: [at.location] })),
-          delegations: [],
-          ipConfigurations: Array.from({ length: subnet.ipConfigurations ?? 0 }, (_, index) => ({ id: `${id}/subnets/${subnet.name}/ipconfig-${index}` })),
-        },
-      })),
-    },
-  });
+  return reference(
+    arm.vnet({
+      ...at,
+      name,
+      addressPrefixes,
+      subnets: subnets.map(({ prefix, ipConfigurations, ...subnet }) => ({ ...subnet, addressPrefix: prefix, ...(ipConfigurations !== undefined ? { ipConfigurationCount: ipConfigurations } : {}) })),
+    }),
+  );
 }
 
 export function routeTable(at: Place, name: string, routes: readonly { name: string; prefix: string; nextHop: string; nextHopIp?: string }[]): ResourceRow {
-  const id = armId(at, 'Microsoft.Network', 'routeTables', name);
-  return graphRow(id, 'Microsoft.Network/routeTables', at, {
-    properties: {
-      provisioningState: 'Succeeded',
-      disableBgpRoutePropagation: false,
-      routes: routes.map((route) => ({
-        name: route.name,
-        id: `${id}/routes/${route.name}`,
-        properties: { provisioningState: 'Succeeded', addressPrefix: route.prefix, nextHopType: route.nextHop, ...(route.nextHopIp !== undefined ? { nextHopIpAddress: route.nextHopIp } : {}) },
-      })),
-    },
-  });
+  return reference(
+    arm.routeTable({
+      ...at,
+      name,
+      routes: routes.map((route) => ({ name: route.name, addressPrefix: route.prefix, nextHopType: route.nextHop, ...(route.nextHopIp !== undefined ? { nextHopIpAddress: route.nextHopIp } : {}) })),
+    }),
+  );
 }
 
 /** A private endpoint, and the connection its target resource lists (auto-approved: same owner). */
 export function privateEndpoint(at: Place, name: string, subnetId: string, targetId: string, groupId: string): { endpoint: ResourceRow; connection: Record<string, unknown> } {
-  const id = armId(at, 'Microsoft.Network', 'privateEndpoints', name);
-  const endpoint = graphRow(id, 'Microsoft.Network/privateEndpoints', at, {
-    properties: {
-      provisioningState: 'Succeeded',
-      subnet: { id: subnetId },
-      privateLinkServiceConnections: [
-        { name, id: `${id}/privateLinkServiceConnections/${name}`, properties: { privateLinkServiceId: targetId, groupIds: [groupId], privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' } } },
-      ],
-      manualPrivateLinkServiceConnections: [],
-      networkInterfaces: [{ id: armId(at, 'Microsoft.Network', 'networkInterfaces', `${name}.nic.0`) }],
-    },
-  });
+  const endpoint = reference(arm.privateEndpoint({ ...at, name, subnetId, targetId, groupId }));
   const connection = {
     id: `${targetId}/privateEndpointConnections/${name}.0f6b2c1e`,
     name: `${name}.0f6b2c1e`,
-    properties: { provisioningState: 'Succeeded', privateEndpoint: { id }, groupIds: [groupId], privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' } },
+    properties: { provisioningState: 'Succeeded', privateEndpoint: { id: endpoint.id }, groupIds: [groupId], privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' } },
   };
   return { endpoint, connection };
+}
+
+/** The reference tenant, and the resource group lowercased as Resource Graph writes it. */
+function reference(row: ResourceRow): ResourceRow {
+  return { ...row, tenantId: TENANT, resourceGroup: String(row.resourceGroup).toLowerCase() };
 }
 
 /** Service tags with documentation address ranges (RFC 5737), regional entries marked by region. */

@@ -1,6 +1,9 @@
 /**
- * Factories of realistic Resource Graph rows (lowercased `type`, ARM property names) for tests.
- * Each returns a plain row; `estateOf` builds the real estate graph from them.
+ * The one set of factories of Resource Graph rows, as `az graph query` returns them (lowercased
+ * `type`, ARM's own property names, the read-only fields Azure adds): used by the tests, the bench
+ * generator (bench/generate.ts) and the sample estate's builder (bench/sample-estate.ts). Each
+ * returns a plain row; `estateOf` builds the real estate graph from them. Placement defaults to
+ * SUBSCRIPTION, RESOURCE_GROUP and LOCATION.
  */
 import { buildEstate } from '../../src/estate';
 import type { Estate } from '../../src/estate';
@@ -10,6 +13,7 @@ export const SUBSCRIPTION = '6f1c2b9e-3a4d-4c5e-9f70-1a2b3c4d5e6f';
 export const OTHER_SUBSCRIPTION = 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d';
 export const RESOURCE_GROUP = 'rg-ml';
 export const LOCATION = 'eastus';
+export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
 export const ROLE = {
   Owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
@@ -18,27 +22,41 @@ export const ROLE = {
   Reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
 } as const;
 
-interface Placement {
+export interface Placement {
   readonly subscription?: string;
   readonly resourceGroup?: string;
   readonly location?: string;
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export function resourceId(provider: string, type: string, name: string, placement: Placement = {}): string {
   return `/subscriptions/${placement.subscription ?? SUBSCRIPTION}/resourceGroups/${placement.resourceGroup ?? RESOURCE_GROUP}/providers/${provider}/${type}/${name}`;
 }
 
-function row(id: string, type: string, name: string, placement: Placement, fields: Record<string, unknown>): ResourceRow {
+/** A row with Resource Graph's columns; `fields` (properties, sku, kind, identity…) override them. */
+export function resourceRow(id: string, type: string, placement: Placement, fields: Record<string, unknown>): ResourceRow {
   return {
     id,
-    name,
+    name: id.split('/').pop() ?? id,
     type: type.toLowerCase(),
+    tenantId: TENANT,
+    kind: '',
     location: placement.location ?? LOCATION,
-    subscriptionId: placement.subscription ?? SUBSCRIPTION,
     resourceGroup: placement.resourceGroup ?? RESOURCE_GROUP,
-    tags: {},
+    subscriptionId: placement.subscription ?? SUBSCRIPTION,
+    managedBy: '',
+    sku: null,
+    plan: null,
+    tags: { ...placement.tags },
+    identity: null,
+    zones: null,
+    extendedLocation: null,
     ...fields,
   };
+}
+
+function row(id: string, type: string, name: string, placement: Placement, fields: Record<string, unknown>): ResourceRow {
+  return resourceRow(id, type, placement, { name, ...fields });
 }
 
 // ---------- network ----------
@@ -60,7 +78,9 @@ export function vnet(spec: { name: string; addressPrefixes?: readonly string[]; 
   return row(id, 'Microsoft.Network/virtualNetworks', spec.name, spec, {
     properties: {
       provisioningState: 'Succeeded',
+      resourceGuid: guidFrom(id),
       addressSpace: { addressPrefixes: spec.addressPrefixes ?? ['10.0.0.0/16'] },
+      enableDdosProtection: false,
       subnets: spec.subnets.map((subnet) => ({
         id: `${id}/subnets/${subnet.name}`,
         name: subnet.name,
@@ -74,12 +94,13 @@ export function vnet(spec: { name: string; addressPrefixes?: readonly string[]; 
           delegations: (subnet.delegations ?? []).map((serviceName, index) => ({
             name: `delegation-${index}`,
             id: `${id}/subnets/${subnet.name}/delegations/delegation-${index}`,
-            properties: { serviceName, actions: [] },
+            properties: { serviceName, actions: ['Microsoft.Network/virtualNetworks/subnets/action'] },
           })),
           ipConfigurations: Array.from({ length: subnet.ipConfigurationCount ?? 0 }, (_, index) => ({
-            id: `/subscriptions/${spec.subscription ?? SUBSCRIPTION}/resourceGroups/rg-nodes/providers/Microsoft.Network/networkInterfaces/nic-${subnet.name}-${index}/ipConfigurations/ipconfig1`,
+            id: `/subscriptions/${spec.subscription ?? SUBSCRIPTION}/resourceGroups/${spec.resourceGroup ?? RESOURCE_GROUP}/providers/Microsoft.Network/networkInterfaces/nic-${subnet.name}-${index}/ipConfigurations/ipconfig1`,
           })),
           privateEndpointNetworkPolicies: 'Disabled',
+          privateLinkServiceNetworkPolicies: 'Enabled',
           provisioningState: 'Succeeded',
         },
       })),
@@ -115,6 +136,7 @@ export function nsgRule(nsgIdValue: string, spec: NsgRuleSpec): Record<string, u
   return {
     id: `${nsgIdValue}/securityRules/${spec.name}`,
     name: spec.name,
+    etag: 'W/"00000000-0000-0000-0000-000000000000"',
     type: 'Microsoft.Network/networkSecurityGroups/securityRules',
     properties: {
       priority: spec.priority,
@@ -149,9 +171,10 @@ export function nsg(spec: { name: string; rules: readonly NsgRuleSpec[]; withDef
   ];
   return row(id, 'Microsoft.Network/networkSecurityGroups', spec.name, spec, {
     properties: {
+      provisioningState: 'Succeeded',
+      resourceGuid: guidFrom(id),
       securityRules: spec.rules.map((rule) => nsgRule(id, rule)),
       ...(spec.withDefaultRules === false ? {} : { defaultSecurityRules: defaults.map((rule) => nsgRule(id, rule)) }),
-      provisioningState: 'Succeeded',
     },
   });
 }
@@ -171,10 +194,12 @@ export function routeTable(spec: { name: string; routes: readonly RouteSpec[] } 
   const id = routeTableId(spec.name, spec);
   return row(id, 'Microsoft.Network/routeTables', spec.name, spec, {
     properties: {
+      provisioningState: 'Succeeded',
       disableBgpRoutePropagation: false,
       routes: spec.routes.map((route) => ({
         id: `${id}/routes/${route.name}`,
         name: route.name,
+        type: 'Microsoft.Network/routeTables/routes',
         properties: {
           addressPrefix: route.addressPrefix,
           nextHopType: route.nextHopType,
@@ -190,15 +215,17 @@ export function networkInterface(spec: { name: string; subnetId: string; nsgId?:
   const id = resourceId('Microsoft.Network', 'networkInterfaces', spec.name, spec);
   return row(id, 'Microsoft.Network/networkInterfaces', spec.name, spec, {
     properties: {
+      provisioningState: 'Succeeded',
       ipConfigurations: [
         {
           id: `${id}/ipConfigurations/ipconfig1`,
           name: 'ipconfig1',
-          properties: { privateIPAddress: spec.privateIp ?? '10.0.9.4', privateIPAllocationMethod: 'Dynamic', subnet: { id: spec.subnetId }, primary: true },
+          properties: { privateIPAddress: spec.privateIp ?? '10.0.9.4', privateIPAllocationMethod: 'Dynamic', privateIPAddressVersion: 'IPv4', subnet: { id: spec.subnetId }, primary: true },
         },
       ],
       ...(spec.nsgId !== undefined ? { networkSecurityGroup: { id: spec.nsgId } } : {}),
       ...(spec.vmId !== undefined ? { virtualMachine: { id: spec.vmId } } : {}),
+      enableAcceleratedNetworking: false,
     },
   });
 }
@@ -207,13 +234,17 @@ export function privateEndpoint(spec: { name: string; subnetId: string; targetId
   const id = resourceId('Microsoft.Network', 'privateEndpoints', spec.name, spec);
   return row(id, 'Microsoft.Network/privateEndpoints', spec.name, spec, {
     properties: {
+      provisioningState: 'Succeeded',
       subnet: { id: spec.subnetId },
       privateLinkServiceConnections: [
         {
+          id: `${id}/privateLinkServiceConnections/${spec.name}`,
           name: spec.name,
-          properties: { privateLinkServiceId: spec.targetId, groupIds: [spec.groupId], privateLinkServiceConnectionState: { status: 'Approved' } },
+          properties: { privateLinkServiceId: spec.targetId, groupIds: [spec.groupId], privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved' } },
         },
       ],
+      manualPrivateLinkServiceConnections: [],
+      networkInterfaces: [{ id: resourceId('Microsoft.Network', 'networkInterfaces', `${spec.name}.nic.${guidFrom(id).slice(0, 8)}`, spec) }],
     },
   });
 }
@@ -222,7 +253,7 @@ export function privateEndpoint(spec: { name: string; subnetId: string; targetId
 export function endpointConnection(endpointId: string, status = 'Approved'): Record<string, unknown> {
   return {
     id: `${endpointId}-connection`,
-    properties: { privateEndpoint: { id: endpointId }, privateLinkServiceConnectionState: { status, description: '' } },
+    properties: { privateEndpoint: { id: endpointId }, privateLinkServiceConnectionState: { status, description: status === 'Approved' ? 'Auto-Approved' : '', actionRequired: 'None' } },
   };
 }
 
@@ -260,6 +291,9 @@ export function storageAccount(spec: FirewallSpec & Placement & { kind?: string;
       privateEndpointConnections: (spec.privateEndpointIds ?? []).map((endpointId) => endpointConnection(endpointId)),
       supportsHttpsTrafficOnly: true,
       minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      primaryEndpoints: { blob: `https://${spec.name}.blob.core.windows.net/`, file: `https://${spec.name}.file.core.windows.net/` },
+      provisioningState: 'Succeeded',
     },
   });
 }
@@ -268,8 +302,11 @@ export function keyVault(spec: FirewallSpec & Placement): ResourceRow {
   const id = resourceId('Microsoft.KeyVault', 'vaults', spec.name, spec);
   return row(id, 'Microsoft.KeyVault/vaults', spec.name, spec, {
     properties: {
-      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      tenantId: TENANT,
       sku: { family: 'A', name: 'standard' },
+      vaultUri: `https://${spec.name}.vault.azure.net/`,
+      enableSoftDelete: true,
+      enableRbacAuthorization: true,
       ...(spec.defaultAction !== undefined
         ? {
             networkAcls: {
@@ -282,6 +319,7 @@ export function keyVault(spec: FirewallSpec & Placement): ResourceRow {
         : {}),
       ...(spec.publicNetworkAccess !== undefined ? { publicNetworkAccess: spec.publicNetworkAccess } : {}),
       privateEndpointConnections: (spec.privateEndpointIds ?? []).map((endpointId) => endpointConnection(endpointId)),
+      provisioningState: 'Succeeded',
     },
   });
 }
@@ -305,6 +343,7 @@ export function containerRegistry(spec: FirewallSpec & Placement & { sku?: 'Basi
       networkRuleBypassOptions: spec.bypass ?? 'AzureServices',
       ...(spec.publicNetworkAccess !== undefined ? { publicNetworkAccess: spec.publicNetworkAccess } : {}),
       privateEndpointConnections: (spec.privateEndpointIds ?? []).map((endpointId) => endpointConnection(endpointId)),
+      provisioningState: 'Succeeded',
     },
   });
 }
@@ -321,23 +360,29 @@ export function workspace(
     edition?: 'Basic' | 'Enterprise';
     privateEndpointIds?: readonly string[];
     sharedPrivateLinkResources?: readonly { name: string; privateLinkResourceId: string; groupId: string; status?: string }[];
+    /** The workspace's system-assigned identity (role assignments name it). */
+    principalId?: string;
   } & Placement,
 ): ResourceRow {
   const id = resourceId('Microsoft.MachineLearningServices', 'workspaces', spec.name, spec);
   return row(id, 'Microsoft.MachineLearningServices/workspaces', spec.name, spec, {
+    kind: 'Default',
     sku: { name: spec.edition ?? 'Enterprise', tier: spec.edition ?? 'Enterprise' },
-    identity: { type: 'SystemAssigned', principalId: '0b6a4c2e-1111-4f00-9a00-00000000aa01', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
+    identity: { type: 'SystemAssigned', principalId: spec.principalId ?? '0b6a4c2e-1111-4f00-9a00-00000000aa01', tenantId: TENANT },
     properties: {
       friendlyName: spec.name,
       ...(spec.storageAccountId !== undefined ? { storageAccount: spec.storageAccountId } : {}),
       ...(spec.keyVaultId !== undefined ? { keyVault: spec.keyVaultId } : {}),
       ...(spec.containerRegistryId !== undefined ? { containerRegistry: spec.containerRegistryId } : {}),
       ...(spec.imageBuildCompute !== undefined ? { imageBuildCompute: spec.imageBuildCompute } : {}),
-      applicationInsights: resourceId('Microsoft.Insights', 'components', `${spec.name}-ai`, spec),
+      applicationInsights: resourceId('Microsoft.Insights', 'components', `${spec.name}-insights`, spec),
+      discoveryUrl: `https://${spec.location ?? LOCATION}.api.azureml.ms/discovery`,
+      hbiWorkspace: false,
+      publicNetworkAccess: (spec.privateEndpointIds ?? []).length > 0 ? 'Disabled' : 'Enabled',
       privateEndpointConnections: (spec.privateEndpointIds ?? []).map((endpointId) => endpointConnection(endpointId)),
       sharedPrivateLinkResources: (spec.sharedPrivateLinkResources ?? []).map((resource) => ({
         name: resource.name,
-        properties: { privateLinkResourceId: resource.privateLinkResourceId, groupId: resource.groupId, status: resource.status ?? 'Approved', requestMessage: '' },
+        properties: { privateLinkResourceId: resource.privateLinkResourceId, groupId: resource.groupId, status: resource.status ?? 'Approved', requestMessage: 'Workspace registry' },
       })),
       provisioningState: 'Succeeded',
     },
@@ -353,7 +398,8 @@ function computeRow(workspaceRow: ResourceRow, name: string, properties: Record<
     location: workspaceRow.location,
     subscriptionId: workspaceRow.subscriptionId,
     resourceGroup: workspaceRow.resourceGroup,
-    properties: { provisioningState: 'Succeeded', ...properties },
+    tags: {},
+    properties: { provisioningState: 'Succeeded', createdOn: '2026-09-14T08:21:44.512Z', ...properties },
   };
 }
 
@@ -365,10 +411,12 @@ export function amlCluster(
     computeType: 'AmlCompute',
     computeLocation: workspaceRow.location,
     properties: {
+      osType: 'Linux',
       vmSize: 'STANDARD_DS3_V2',
       vmPriority: 'Dedicated',
       scaleSettings: { maxNodeCount: spec.maxNodeCount ?? 4, minNodeCount: 0, nodeIdleTimeBeforeScaleDown: 'PT120S' },
       currentNodeCount: spec.currentNodeCount ?? 0,
+      targetNodeCount: spec.currentNodeCount ?? 0,
       ...(spec.subnetId !== undefined ? { subnet: { id: spec.subnetId } } : {}),
       ...(spec.enableNodePublicIp !== undefined ? { enableNodePublicIp: spec.enableNodePublicIp } : {}),
       remoteLoginPortPublicAccess: 'Disabled',
@@ -384,6 +432,8 @@ export function computeInstance(workspaceRow: ResourceRow, spec: { name: string;
       vmSize: 'STANDARD_DS3_V2',
       ...(spec.subnetId !== undefined ? { subnet: { id: spec.subnetId } } : {}),
       ...(spec.enableNodePublicIp !== undefined ? { enableNodePublicIp: spec.enableNodePublicIp } : {}),
+      applicationSharingPolicy: 'Personal',
+      sshSettings: { sshPublicAccess: 'Disabled' },
       state: 'Running',
     },
   });
@@ -402,6 +452,7 @@ export function aksCompute(
     computeType: 'AKS',
     resourceId: spec.clusterId,
     computeLocation: workspaceRow.location,
+    isAttachedCompute: true,
     properties: {
       agentCount: 3,
       agentVmSize: 'Standard_D3_v2',
@@ -413,7 +464,7 @@ export function aksCompute(
 }
 
 export function attachedCompute(workspaceRow: ResourceRow, spec: { name: string; computeType: 'VirtualMachine' | 'HDInsight' | 'Databricks'; resourceId: string }): ResourceRow {
-  return computeRow(workspaceRow, spec.name, { computeType: spec.computeType, resourceId: spec.resourceId, isAttachedCompute: true, properties: {} });
+  return computeRow(workspaceRow, spec.name, { computeType: spec.computeType, resourceId: spec.resourceId, computeLocation: workspaceRow.location, isAttachedCompute: true, properties: {} });
 }
 
 // ---------- attached and other resources ----------
@@ -429,6 +480,7 @@ export function aksCluster(
     /** 'system' (default): SystemAssigned with principalId; 'user': user-assigned; 'sp': service principal. */
     identity?: 'system' | 'user' | 'sp';
     principalId?: string;
+    dnsPrefix?: string;
   } & Placement,
 ): ResourceRow {
   const id = resourceId('Microsoft.ContainerService', 'managedClusters', spec.name, spec);
@@ -445,23 +497,25 @@ export function aksCluster(
               },
             },
           }
-        : { identity: { type: 'SystemAssigned', principalId, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' } };
+        : { identity: { type: 'SystemAssigned', principalId, tenantId: TENANT } };
   return row(id, 'Microsoft.ContainerService/managedClusters', spec.name, spec, {
-    sku: { name: 'Base', tier: 'Free' },
+    sku: { name: 'Base', tier: 'Standard' },
     ...identity,
     properties: {
       kubernetesVersion: '1.29.4',
-      dnsPrefix: spec.name,
-      agentPoolProfiles: (spec.subnetIds ?? []).map((subnetId, index) => ({ name: `pool${index}`, count: 3, vmSize: 'Standard_D3_v2', vnetSubnetID: subnetId, mode: 'System' })),
+      dnsPrefix: spec.dnsPrefix ?? `${spec.name}-dns`,
+      agentPoolProfiles: (spec.subnetIds ?? []).map((subnetId, index) => ({ name: `nodepool${index + 1}`, count: 3, vmSize: 'Standard_D3_v2', osType: 'Linux', mode: 'System', vnetSubnetID: subnetId, maxPods: 30 })),
       servicePrincipalProfile: { clientId: spec.identity === 'sp' ? '3e3e3e3e-0000-4000-8000-0000000000b2' : 'msi' },
       networkProfile: {
         networkPlugin: 'azure',
         ...(spec.serviceCidr !== undefined ? { serviceCidr: spec.serviceCidr } : {}),
         ...(spec.dnsServiceIP !== undefined ? { dnsServiceIP: spec.dnsServiceIP } : {}),
         ...(spec.dockerBridgeCidr !== undefined ? { dockerBridgeCidr: spec.dockerBridgeCidr } : {}),
+        outboundType: 'loadBalancer',
         loadBalancerSku: 'standard',
       },
       ...(spec.privateCluster !== undefined ? { apiServerAccessProfile: { enablePrivateCluster: spec.privateCluster } } : {}),
+      provisioningState: 'Succeeded',
     },
   });
 }
@@ -473,9 +527,11 @@ export function virtualMachine(
   const image = spec.image ?? { publisher: 'Canonical', offer: '0001-com-ubuntu-server-jammy', sku: '22_04-lts-gen2' };
   return row(id, 'Microsoft.Compute/virtualMachines', spec.name, spec, {
     properties: {
+      vmId: guidFrom(id),
       hardwareProfile: { vmSize: 'Standard_DS3_v2' },
-      storageProfile: { imageReference: { ...image, version: 'latest' }, osDisk: { osType: spec.osType ?? 'Linux', createOption: 'FromImage' } },
-      networkProfile: { networkInterfaces: spec.nicIds.map((nicId) => ({ id: nicId })) },
+      storageProfile: { imageReference: { ...image, version: 'latest' }, osDisk: { osType: spec.osType ?? 'Linux', createOption: 'FromImage', name: `${spec.name}-osdisk` } },
+      networkProfile: { networkInterfaces: spec.nicIds.map((nicId, index) => ({ id: nicId, properties: { primary: index === 0 } })) },
+      provisioningState: 'Succeeded',
     },
   });
 }
@@ -486,14 +542,16 @@ export function hdInsightCluster(spec: { name: string; vnetId: string; subnetId:
     properties: {
       clusterVersion: '5.1',
       osType: 'Linux',
+      clusterDefinition: { kind: 'SPARK' },
       computeProfile: {
         roles: ['headnode', 'workernode'].map((name) => ({ name, targetInstanceCount: 2, virtualNetworkProfile: { id: spec.vnetId, subnet: spec.subnetId } })),
       },
+      provisioningState: 'Succeeded',
     },
   });
 }
 
-export function databricksWorkspace(spec: { name: string; vnetId?: string; publicSubnetName?: string; privateSubnetName?: string } & Placement): ResourceRow {
+export function databricksWorkspace(spec: { name: string; vnetId?: string; publicSubnetName?: string; privateSubnetName?: string; noPublicIp?: boolean } & Placement): ResourceRow {
   const id = resourceId('Microsoft.Databricks', 'workspaces', spec.name, spec);
   return row(id, 'Microsoft.Databricks/workspaces', spec.name, spec, {
     sku: { name: 'premium' },
@@ -503,7 +561,9 @@ export function databricksWorkspace(spec: { name: string; vnetId?: string; publi
         ...(spec.vnetId !== undefined ? { customVirtualNetworkId: { type: 'String', value: spec.vnetId } } : {}),
         ...(spec.publicSubnetName !== undefined ? { customPublicSubnetName: { type: 'String', value: spec.publicSubnetName } } : {}),
         ...(spec.privateSubnetName !== undefined ? { customPrivateSubnetName: { type: 'String', value: spec.privateSubnetName } } : {}),
+        ...(spec.noPublicIp !== undefined ? { enableNoPublicIp: { type: 'Bool', value: spec.noPublicIp } } : {}),
       },
+      provisioningState: 'Succeeded',
     },
   });
 }
@@ -521,6 +581,7 @@ export function roleAssignment(spec: { name: string; principalId: string; role: 
       principalType: spec.principalType ?? 'ServicePrincipal',
       roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${ROLE[spec.role]}`,
       scope: spec.scope,
+      createdOn: '2026-09-14T08:30:00.000Z',
     },
   };
 }
@@ -528,7 +589,15 @@ export function roleAssignment(spec: { name: string; principalId: string; role: 
 export function containerGroup(spec: { name: string; subnetIds: readonly string[] } & Placement): ResourceRow {
   const id = resourceId('Microsoft.ContainerInstance', 'containerGroups', spec.name, spec);
   return row(id, 'Microsoft.ContainerInstance/containerGroups', spec.name, spec, {
-    properties: { osType: 'Linux', sku: 'Standard', subnetIds: spec.subnetIds.map((subnetId) => ({ id: subnetId })), ipAddress: { type: 'Private', ip: '10.0.20.4' } },
+    properties: {
+      osType: 'Linux',
+      sku: 'Standard',
+      restartPolicy: 'OnFailure',
+      subnetIds: spec.subnetIds.map((subnetId) => ({ id: subnetId })),
+      ipAddress: { type: 'Private', ip: '10.0.20.4', ports: [{ port: 5001, protocol: 'TCP' }] },
+      containers: [{ name: 'scoring', properties: { image: 'mcr.microsoft.com/azureml/minimal-ubuntu22.04-py39-cpu-inference:latest', resources: { requests: { cpu: 1, memoryInGB: 1.5 } } } }],
+      provisioningState: 'Succeeded',
+    },
   });
 }
 
@@ -588,22 +657,34 @@ function policyRule(kind: 'application' | 'network', rule: FirewallRuleSpec): Re
 }
 
 export function azureFirewall(
-  spec: { name: string; privateIp: string; applicationRuleCollections?: readonly RuleCollectionSpec[]; networkRuleCollections?: readonly RuleCollectionSpec[]; policyId?: string } & Placement,
+  spec: {
+    name: string;
+    privateIp: string;
+    /** Default: AzureFirewallSubnet of a VNet 'vnet-hub' in the firewall's resource group. */
+    subnetId?: string;
+    applicationRuleCollections?: readonly RuleCollectionSpec[];
+    networkRuleCollections?: readonly RuleCollectionSpec[];
+    policyId?: string;
+  } & Placement,
 ): ResourceRow {
   const id = resourceId('Microsoft.Network', 'azureFirewalls', spec.name, spec);
   const collections = (list: readonly RuleCollectionSpec[] | undefined, kind: 'application' | 'network'): Record<string, unknown>[] =>
     (list ?? []).map((collection, index) => ({
       name: collection.name,
+      id: `${id}/${kind}RuleCollections/${collection.name}`,
       properties: { priority: collection.priority ?? 100 + index, action: { type: collection.action ?? 'Allow' }, rules: collection.rules.map((rule) => classicRule(kind, rule)) },
     }));
+  const subnetId = spec.subnetId ?? `${resourceId('Microsoft.Network', 'virtualNetworks', 'vnet-hub', spec)}/subnets/AzureFirewallSubnet`;
   return row(id, 'Microsoft.Network/azureFirewalls', spec.name, spec, {
     properties: {
       sku: { name: 'AZFW_VNet', tier: 'Standard' },
-      ipConfigurations: [{ name: 'ipconfig', properties: { privateIPAddress: spec.privateIp, subnet: { id: `${resourceId('Microsoft.Network', 'virtualNetworks', 'vnet-hub', spec)}/subnets/AzureFirewallSubnet` } } }],
+      threatIntelMode: 'Alert',
+      ipConfigurations: [{ name: 'ipconfig', id: `${id}/azureFirewallIpConfigurations/ipconfig`, properties: { privateIPAddress: spec.privateIp, subnet: { id: subnetId } } }],
       applicationRuleCollections: collections(spec.applicationRuleCollections, 'application'),
       networkRuleCollections: collections(spec.networkRuleCollections, 'network'),
       natRuleCollections: [],
       ...(spec.policyId !== undefined ? { firewallPolicy: { id: spec.policyId } } : {}),
+      provisioningState: 'Succeeded',
     },
   });
 }
@@ -650,6 +731,20 @@ export function ipGroup(spec: { name: string; ipAddresses: readonly string[] } &
 export function serviceTag(name: string, addressPrefixes: readonly string[], region = ''): ServiceTagEntry {
   const systemService = name.split('.')[0] ?? name;
   return { name, id: name, properties: { region, systemService, addressPrefixes } };
+}
+
+/** A GUID-looking string derived from text (FNV-1a), so generated IDs are stable. */
+export function guidFrom(text: string): string {
+  let hex = '';
+  for (let round = 0; hex.length < 32; round++) {
+    let hash = 0x811c9dc5 ^ round;
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    hex += (hash >>> 0).toString(16).padStart(8, '0');
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function estateOf(resources: readonly ResourceRow[], serviceTags?: readonly ServiceTagEntry[]): Estate {
