@@ -1,6 +1,7 @@
 /**
  * The table reads of a findings listing. By key: the service's own pages. Newest first, in work
- * proportional to the page: each partition's change index
+ * proportional to the page (plus one index read per findings partition, i.e. per subscription,
+ * since the merge needs every partition's newest row): each partition's change index
  * (change-index.ts, which holds a copy of each finding) is read from the cursor down, and the
  * partitions are merged by change time. Partitions whose index is not trusted (written before it
  * existed) are read whole and sorted here, as every listing did before.
@@ -8,6 +9,7 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { indexedRecordOf, indexQuery, registeredPartitions } from './change-index';
+import { inParallel, PARTITION_CONCURRENCY } from './concurrency';
 import { statusOf, StoreInputError, storeFailure } from './errors';
 import { FIRST_FINDING_ROW_KEY } from './keys';
 import type { PageCursor } from './paging';
@@ -65,6 +67,8 @@ export async function listNewestFirst<T>(findings: TableClient, endpoint: string
     partition.indexed ? indexSource(findings, endpoint, partition.partitionKey, query, pageSize) : wholePartitionSource(findings, endpoint, partition.partitionKey, query),
   );
 
+  // Each partition's first index page, a few partitions at a time rather than one after another.
+  await inParallel(sources, PARTITION_CONCURRENCY * 2, (source) => source.head());
   const kept: T[] = [];
   // One more than the page, so `more` is only claimed when another page has something to show.
   while (kept.length <= query.top) {
