@@ -46,6 +46,10 @@ param findingsTopicResourceId string = ''
 @description('Close the storage account to public networks and reach it through private endpoints from a VNet the app is integrated with.')
 param privateNetworking bool = false
 
+@description('Which rules sweeps and events run: documented (the 2020 documents) or current (without superseded rules) (AML_AUDITOR_PROFILE).')
+@allowed([ 'documented', 'current' ])
+param profile string = 'documented'
+
 @description('Remediation mode of the app: off, plan or apply (AML_AUDITOR_REMEDIATION).')
 @allowed([ 'off', 'plan', 'apply' ])
 param remediationMode string = 'off'
@@ -237,6 +241,7 @@ resource functionApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AML_AUDITOR_QUEUE_NAME', value: queueName }
         // off by default; apply also needs the remediator role main.bicep grants (README, Remediation).
         { name: 'AML_AUDITOR_REMEDIATION', value: remediationMode }
+        { name: 'AML_AUDITOR_PROFILE', value: profile }
         { name: 'AML_AUDITOR_REMEDIATION_RULES', value: remediationRules }
         { name: 'AML_AUDITOR_COALESCE_MS', value: '100' }
         { name: 'AML_AUDITOR_CLOUD', value: 'AzurePublicCloud' }

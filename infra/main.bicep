@@ -41,6 +41,10 @@ param findingsTopicResourceId string = ''
 @description('Storage reachable only through private endpoints from a VNet the app is integrated with.')
 param privateNetworking bool = false
 
+@description('Rule profile: documented (the 2020 documents, default) or current (without the rules today\'s guidance superseded).')
+@allowed([ 'documented', 'current' ])
+param profile string = 'documented'
+
 @description('Remediation: off (report only), plan (store a plan as findings open), apply (fix findings of remediationRules; grants the custom remediator role).')
 @allowed([ 'off', 'plan', 'apply' ])
 param remediationMode string = 'off'
@@ -75,6 +79,7 @@ module app 'app.bicep' = {
     privateNetworking: privateNetworking
     remediationMode: remediationMode
     remediationRules: remediationRules
+    profile: profile
   }
 }
 

@@ -1,6 +1,7 @@
 import { idKey, resourceToReadFor, typeFromId } from '../core/ids';
 import type { AuditSummary } from '../core/types';
-import { auditEstate } from '../engine/audit';
+import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
+import type { Profile } from '../engine/audit';
 import type { ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
@@ -58,6 +59,8 @@ export interface ProcessorOptions {
    * (measured on Azurite: ~7 ms per subject vs ~1 s for a 5k-resource subscription).
    */
   readonly maxNeighbourhoodSubjects?: number;
+  /** Which rules judge (AML_AUDITOR_PROFILE); default documented. */
+  readonly profile?: Profile;
 }
 
 export const DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS = 150;
@@ -245,7 +248,8 @@ export class ChangeProcessor {
       for (const key of affectedSubjectKeys(next.estate, id)) subjectKeys.add(key);
     }
     const wideCandidate = subjectKeys.size > (this.options.maxNeighbourhoodSubjects ?? DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS);
-    const result = wideCandidate ? auditEstate(next.estate) : auditEstate(next.estate, { subjectKeys });
+    const profile = this.options.profile ?? DEFAULT_PROFILE;
+    const result = wideCandidate ? auditEstate(next.estate, { profile }) : auditEstate(next.estate, { subjectKeys, profile });
     // Never resolve what was not judged: a state read with gaps, or a rule that failed, records nothing as absent.
     const complete = next.gaps.length === 0 && result.ruleErrors.length === 0;
     const wide = wideCandidate && complete;
@@ -255,8 +259,8 @@ export class ChangeProcessor {
       // A wide batch re-judges the whole subscription but never claims its partition: only sweeps do
       // (an event's time is the sender's clock and must not make later sweeps look stale).
       recorded = wide
-        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete: true })
-        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete });
+        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete: true, ruleIds: result.ruleIds })
+        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete, ruleIds: result.ruleIds });
     } catch (error) {
       throw error instanceof TransientError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
     }

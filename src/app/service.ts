@@ -1,7 +1,7 @@
 import { idKey, subscriptionOf } from '../core/ids';
 import type { AuditSummary, InventoryGap } from '../core/types';
-import { auditEstate } from '../engine/audit';
-import type { RuleError } from '../engine/audit';
+import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
+import type { Profile, RuleError } from '../engine/audit';
 import { parseEvent } from './events';
 import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
@@ -29,7 +29,7 @@ export interface AppLog {
 }
 
 export interface AuditorAppOptions {
-  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole' | 'stateCacheRows' | 'retentionDays'>>;
+  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole' | 'stateCacheRows' | 'retentionDays' | 'profile'>>;
   readonly provider: InventoryProvider;
   readonly store: FindingsStore;
   readonly publisher?: FindingChangePublisher;
@@ -102,6 +102,7 @@ export class AuditorApp {
       states: this.states,
       store: options.store,
       coalesceMs: options.settings.coalesceMs,
+      profile: options.settings.profile,
       onBatch: (outcome) => {
         options.onBatch?.(outcome);
       },
@@ -155,6 +156,11 @@ export class AuditorApp {
   }
 
   /** Who may call the HTTP routes (src/app/access.ts): nobody is asked unless the settings say so. */
+  /** The profile sweeps and events judge with (the dashboard says which). */
+  get profile(): Profile {
+    return this.options.settings.profile ?? DEFAULT_PROFILE;
+  }
+
   get access(): Pick<Settings, 'requireSignIn' | 'runRole'> {
     return { requireSignIn: this.options.settings.requireSignIn ?? false, runRole: this.options.settings.runRole ?? DEFAULT_RUN_ROLE };
   }
@@ -241,7 +247,7 @@ export class AuditorApp {
 
   private async judgeSubscription(key: string, inventory: Inventory, started: number, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
     const state = stateFromInventory(key, inventory, Date.now(), this.states.peek(key));
-    const result = auditEstate(state.estate);
+    const result = auditEstate(state.estate, { profile: this.options.settings.profile });
     // A rule that failed judged none of its subjects: resolving its findings by absence would be a lie.
     const complete = inventory.gaps.length === 0 && result.ruleErrors.length === 0;
     const evaluatedAt = inventory.capturedAt ?? new Date(started).toISOString();
@@ -254,6 +260,8 @@ export class AuditorApp {
         observedAt: new Date(started),
         complete,
         durationMs: Date.now() - started,
+        // Rules outside the profile were not judged: their findings are left as they were.
+        ruleIds: result.ruleIds,
       }),
     );
     if (complete) this.states.set(state);
@@ -280,10 +288,17 @@ export class AuditorApp {
         throw new NotFoundError(`workspace '${request.workspaceId}' is not in the inventory`);
       }
       const subjectKeys = affectedSubjectKeys(state.estate, request.workspaceId);
-      const result = auditEstate(state.estate, { subjectKeys });
+      const result = auditEstate(state.estate, { subjectKeys, profile: this.options.settings.profile });
       const complete = inventory.gaps.length === 0 && result.ruleErrors.length === 0;
       const recorded = await this.record(() =>
-        this.options.store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations: result.evaluations, evaluatedAt: new Date(inventory.capturedAt ?? generatedAt), observedAt: new Date(generatedAt), complete }),
+        this.options.store.recordEvaluations({
+          scope: { resourceKeys: subjectKeys },
+          evaluations: result.evaluations,
+          evaluatedAt: new Date(inventory.capturedAt ?? generatedAt),
+          observedAt: new Date(generatedAt),
+          complete,
+          ruleIds: result.ruleIds,
+        }),
       );
       await this.publish(recorded.changes, log);
       return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: [...inventory.gaps, ...ruleGaps(result.ruleErrors)], summary: result.summary, changes: recorded.changes };

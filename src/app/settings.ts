@@ -5,6 +5,8 @@
 import { CLOUD_NAMES_ACCEPTED, cloudFromName } from '../live';
 import { AUTO_REMEDIABLE } from '../remediation';
 import { DEFAULT_STATE_CACHE_ROWS } from './subscription-state';
+import { DEFAULT_PROFILE, isProfile, PROFILES } from '../engine/audit';
+import type { Profile } from '../engine/audit';
 
 export type InventorySetting = { readonly kind: 'resource-graph' } | { readonly kind: 'snapshot'; readonly path: string };
 
@@ -48,6 +50,8 @@ export interface Settings {
   readonly stateCacheRows: number;
   /** Days resolved findings and sweep records are kept (the timer prunes older ones); 0 keeps them forever. */
   readonly retentionDays: number;
+  /** Which rules sweeps and events run: documented (the 2020 catalogue, default) or current. */
+  readonly profile: Profile;
 }
 
 export type RemediationMode = 'off' | 'plan' | 'apply';
@@ -78,6 +82,7 @@ export const SETTING_NAMES = [
   'AML_AUDITOR_RUN_ROLE',
   'AML_AUDITOR_STATE_CACHE_ROWS',
   'AML_AUDITOR_RETENTION_DAYS',
+  'AML_AUDITOR_PROFILE',
 ] as const;
 
 export const DEFAULT_SWEEP_SCHEDULE = '0 0 */6 * * *';
@@ -215,6 +220,9 @@ export function loadSettings(env: Environment): Settings {
   const runRole = value('AML_AUDITOR_RUN_ROLE') ?? DEFAULT_RUN_ROLE;
   if (!/^[A-Za-z][A-Za-z0-9._-]{0,119}$/.test(runRole)) problems.push(`AML_AUDITOR_RUN_ROLE: '${runRole}' is not an app role value (letters, digits, '.', '_', '-')`);
 
+  const profileRaw = (value('AML_AUDITOR_PROFILE') ?? DEFAULT_PROFILE).toLowerCase();
+  if (!isProfile(profileRaw)) problems.push(`AML_AUDITOR_PROFILE: '${profileRaw}' is not one of ${PROFILES.join(', ')}`);
+
   if (problems.length > 0 || storage === undefined) throw new SettingsError(problems);
   return {
     scopeSubscriptions,
@@ -235,6 +243,7 @@ export function loadSettings(env: Environment): Settings {
     runRole,
     stateCacheRows,
     retentionDays,
+    profile: isProfile(profileRaw) ? profileRaw : DEFAULT_PROFILE,
   };
 }
 

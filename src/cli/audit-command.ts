@@ -8,6 +8,8 @@ import { selectRules } from '../engine/audit';
 import { loadSnapshotFile } from '../inventory/snapshot';
 import type { Inventory } from '../inventory/types';
 import { renderCsv, renderJson, renderSarif, renderTable } from '../report';
+import { DEFAULT_PROFILE, isProfile, PROFILES } from '../rules/profiles';
+import type { Profile } from '../rules/profiles';
 import { allRules } from '../rules/registry';
 import type { AnyRule } from '../rules/types';
 import type { OptionsConfig, ParsedValues } from './args';
@@ -99,6 +101,7 @@ const COMMON_OPTIONS: OptionsConfig = {
   output: { type: 'string', short: 'o' },
   'fail-on': { type: 'string' },
   rules: { type: 'string' },
+  profile: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -109,7 +112,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
   const help = [
     `Usage: aml-vnet-audit audit ${sourceUsage}`,
     '                            [--format table|json|csv|sarif] [--output FILE]',
-    '                            [--fail-on info|low|medium|high] [--rules ID,ID…]' + hooks.map((hook) => ` [${hook.usage}]`).join(''),
+    '                            [--fail-on info|low|medium|high] [--rules ID,ID…] [--profile documented|current]' + hooks.map((hook) => ` [${hook.usage}]`).join(''),
     '',
     'Audits an Azure Machine Learning estate against the network-isolation rules.',
     '',
@@ -118,6 +121,8 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
     '  --output     write the report to FILE instead of stdout',
     '  --fail-on    exit 1 when a failed check has at least this severity (default: low)',
     '  --rules      run only these rule IDs (also rules that are off by default); see `aml-vnet-audit rules`',
+    '  --profile    which rules run when --rules is not given: documented (default: the 2020 documents),',
+    "               or current (without the rules today's guidance has superseded; see docs/rules.md)",
     ...config.sources.flatMap((source) => source.help ?? []),
     ...hooks.flatMap((hook) => hook.help ?? []),
     '',
@@ -147,8 +152,9 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       const format = parseFormat(stringOption(values, 'format'));
       const failOn = parseFailOn(stringOption(values, 'fail-on'));
       const ruleIds = parseRuleIds(stringOption(values, 'rules'));
+      const profile = parseProfile(stringOption(values, 'profile'), 'audit');
       // Unknown rule IDs are a usage error: say so before reading a large inventory.
-      const rules = selectRules(ruleIds, registry);
+      const rules = selectRules(ruleIds, registry, profile);
 
       const selected = config.sources.filter((source) => source.selects(values));
       if (selected.length === 0) throw new UsageError(`audit: name the inventory: ${sourceUsage} (see 'audit --help')`);
@@ -165,6 +171,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       const large = loaded.inventory.resources.length >= 10_000;
       const report = auditInventory(loaded.inventory, {
         rules,
+        profile,
         ...(config.now !== undefined ? { now: config.now() } : {}),
         onStage: (stage, detail) => {
           if (large) context.progress(stage === 'index' ? `indexing ${detail}` : `evaluating ${rules.length} rules over ${detail}`);
@@ -219,6 +226,14 @@ export function parseFailOn(value: string | undefined, command = 'audit'): Sever
   const lowered = value.toLowerCase();
   if ((SEVERITIES as readonly string[]).includes(lowered)) return lowered as Severity;
   throw new UsageError(`${command}: unknown --fail-on '${value}' (choose ${SEVERITIES.join(', ')})`);
+}
+
+/** `--profile` of `audit` and `remediate`: documented by default. */
+export function parseProfile(value: string | undefined, command: string): Profile {
+  if (value === undefined) return DEFAULT_PROFILE;
+  const lowered = value.toLowerCase();
+  if (isProfile(lowered)) return lowered;
+  throw new UsageError(`${command}: unknown --profile '${value}' (choose ${PROFILES.join(' or ')})`);
 }
 
 function parseRuleIds(value: string | undefined): string[] | undefined {

@@ -35,6 +35,7 @@ export function createRulesCommand(registry: readonly AnyRule[] = allRules): Cli
           description: meta.description,
           remediation: meta.remediation,
           source: { document: meta.source.document, section: meta.source.section },
+          guidance: meta.guidance,
         }));
         io.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
         return EXIT.ok;

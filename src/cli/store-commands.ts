@@ -356,6 +356,8 @@ export async function persistAuditResult(report: AuditReport, options: PersistOp
       evaluatedAt: options.evaluatedAt ?? new Date(report.generatedAt),
       observedAt: new Date(report.generatedAt),
       complete,
+      // The rules that ran (--rules, --profile): the findings of others are left as they were.
+      ruleIds: report.ruleIds,
     });
     options.io.stderr.write(
       `${PROGRAM}: stored ${subscriptions.size} subscription${subscriptions.size === 1 ? '' : 's'}: ${result.opened} opened, ${result.reopened} reopened, ` +

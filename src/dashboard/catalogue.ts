@@ -1,8 +1,9 @@
 import type { Evaluation, Severity } from '../core/types';
-import { auditEstate, countVerdicts } from '../engine/audit';
+import { auditEstate, countVerdicts, DEFAULT_PROFILE, selectRules } from '../engine/audit';
+import type { Profile } from '../engine/audit';
 import type { Estate } from '../estate';
 import { allRules } from '../rules/registry';
-import type { AnyRule } from '../rules/types';
+import type { AnyRule, RuleGuidance } from '../rules/types';
 import type { SweepRecord } from '../store';
 import { SOURCE_DOCUMENTS as SOURCES } from '../rules/sources';
 import { RULE_FIXES } from '../rules/fixes.generated';
@@ -35,6 +36,10 @@ export interface DashboardRule {
   readonly description: string;
   readonly remediation: string;
   readonly enabledByDefault: boolean;
+  /** Whether today's guidance still asks for it; superseded ones say why, with the page. */
+  readonly guidance: RuleGuidance;
+  /** Whether the catalogue's profile runs it. */
+  readonly inProfile: boolean;
   readonly source: { readonly document: string; readonly documentTitle: string; readonly section: string; readonly quote: string };
   readonly examples: { readonly azureCli: string | null; readonly bicep: string | null };
   readonly docPath: string | null;
@@ -59,9 +64,11 @@ export interface RuleCatalogue {
   readonly rules: readonly DashboardRule[];
   /** Subscriptions whose judged estate the per-rule counts come from. */
   readonly evaluatedBasis: readonly string[];
+  /** The profile this instance judges with (AML_AUDITOR_PROFILE). */
+  readonly profile: Profile;
 }
 
-export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null): DashboardRule {
+export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null, profile: Profile = DEFAULT_PROFILE): DashboardRule {
   const { meta } = rule;
   const fix = RULE_FIXES[meta.id];
   return {
@@ -71,6 +78,8 @@ export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null): Da
     description: meta.description,
     remediation: meta.remediation,
     enabledByDefault: meta.enabledByDefault,
+    guidance: meta.guidance,
+    inProfile: selectRules(undefined, [rule], profile).length > 0,
     source: { document: meta.source.document, documentTitle: SOURCE_DOCUMENTS[meta.source.document], section: meta.source.section, quote: meta.source.quote },
     examples: { azureCli: fix?.azureCli ?? null, bicep: fix?.bicep ?? null },
     docPath: fix?.docPath ?? null,
@@ -78,15 +87,15 @@ export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null): Da
   };
 }
 
-// The audit of an estate is pure, so its counts are computed once per estate object.
-const countsByEstate = new WeakMap<Estate, ReadonlyMap<string, RuleEvaluationCounts>>();
+// The audit of an estate is pure, so its counts are computed once per estate object and profile.
+const countsByEstate = new WeakMap<Estate, Map<Profile, ReadonlyMap<string, RuleEvaluationCounts>>>();
 
-/** Per-rule counts of one judged estate. */
-export function ruleCountsOf(estate: Estate): ReadonlyMap<string, RuleEvaluationCounts> {
-  const cached = countsByEstate.get(estate);
+/** Per-rule counts of one judged estate, under a profile. */
+export function ruleCountsOf(estate: Estate, profile: Profile = DEFAULT_PROFILE): ReadonlyMap<string, RuleEvaluationCounts> {
+  const cached = countsByEstate.get(estate)?.get(profile);
   if (cached !== undefined) return cached;
   const byRule = new Map<string, Evaluation[]>();
-  for (const evaluation of auditEstate(estate).evaluations) {
+  for (const evaluation of auditEstate(estate, { profile }).evaluations) {
     const list = byRule.get(evaluation.ruleId);
     if (list === undefined) byRule.set(evaluation.ruleId, [evaluation]);
     else list.push(evaluation);
@@ -97,7 +106,9 @@ export function ruleCountsOf(estate: Estate): ReadonlyMap<string, RuleEvaluation
     // "Evaluated" is what the rule judged: not-applicable subjects are counted apart.
     counts.set(ruleId, { evaluated: evaluations.length - verdicts.notApplicable, ...verdicts });
   }
-  countsByEstate.set(estate, counts);
+  const byProfile = countsByEstate.get(estate) ?? new Map<Profile, ReadonlyMap<string, RuleEvaluationCounts>>();
+  byProfile.set(profile, counts);
+  countsByEstate.set(estate, byProfile);
   return counts;
 }
 
@@ -146,12 +157,13 @@ export function newestSweepPerSubscription(records: readonly SweepRecord[]): Sub
  * the judged estates this instance holds (src/app keeps one per swept subscription); the store
  * records findings, not the subjects that passed, so without them the counts are null.
  */
-export function ruleCatalogue(estates: ReadonlyMap<string, Estate>, now: Date = new Date()): RuleCatalogue {
+export function ruleCatalogue(estates: ReadonlyMap<string, Estate>, profile: Profile = DEFAULT_PROFILE, now: Date = new Date()): RuleCatalogue {
   const basis = [...estates.keys()].sort();
-  const counts = basis.length === 0 ? undefined : addCounts([...estates.values()].map(ruleCountsOf));
+  const counts = basis.length === 0 ? undefined : addCounts([...estates.values()].map((estate) => ruleCountsOf(estate, profile)));
   return {
     generatedAt: now.toISOString(),
-    rules: allRules.map((rule) => ruleInfo(rule, counts === undefined ? null : (counts.get(rule.meta.id) ?? { evaluated: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 }))),
+    rules: allRules.map((rule) => ruleInfo(rule, counts === undefined ? null : (counts.get(rule.meta.id) ?? { evaluated: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 }), profile)),
     evaluatedBasis: basis,
+    profile,
   };
 }

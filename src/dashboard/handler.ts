@@ -1,4 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { DEFAULT_PROFILE } from '../engine/audit';
+import type { Profile } from '../engine/audit';
 import type { Estate } from '../estate';
 import type { FindingsStore, SweepRecord } from '../store';
 import { newestSweepPerSubscription, ruleCatalogue } from './catalogue';
@@ -18,6 +20,8 @@ import { html } from './escape';
 export interface DashboardSource {
   readonly store: FindingsStore;
   readonly states?: { peek(subscriptionId: string): { readonly estate: Estate } | undefined };
+  /** The profile sweeps and events judge with (AML_AUDITOR_PROFILE); documented when absent. */
+  readonly profile?: Profile;
 }
 
 export interface DashboardLog {
@@ -50,7 +54,7 @@ export async function dashboardResponse(source: DashboardSource, request: HttpRe
       const state = source.states?.peek(subscriptionId);
       if (state !== undefined) estates.set(subscriptionId, state.estate);
     }
-    return { status: 200, headers: { ...securityHeaders('application/json; charset=utf-8'), 'cache-control': 'no-store' }, jsonBody: ruleCatalogue(estates) };
+    return { status: 200, headers: { ...securityHeaders('application/json; charset=utf-8'), 'cache-control': 'no-store' }, jsonBody: ruleCatalogue(estates, source.profile ?? DEFAULT_PROFILE) };
   }
   if (path === '/api/dashboard/sweeps') {
     // The newest sweep of each subscription: the subscriptions the client loads findings for, and their last sweep.

@@ -3,10 +3,18 @@ import { CHECK_FAILED_MESSAGE_ID, isFinding } from '../core/types';
 import type { Estate } from '../estate';
 import { allRules } from '../rules/registry';
 import type { AnyRule, CheckOutcome, MessageData, OutcomeEvidence, RuleSubject } from '../rules/types';
+import { DEFAULT_PROFILE, inProfile } from '../rules/profiles';
+import type { Profile } from '../rules/profiles';
+
+// Callers above the engine (the app, the store) choose a profile without reaching into src/rules.
+export { DEFAULT_PROFILE, isProfile, PROFILES } from '../rules/profiles';
+export type { Profile } from '../rules/profiles';
 
 export interface AuditOptions {
-  /** Rule IDs to run; default: every rule enabled by default. Naming a rule runs it even when off by default. */
+  /** Rule IDs to run; default: every rule of the profile. Naming a rule runs it even when off by default. */
   readonly ruleIds?: readonly string[];
+  /** Which rules run when none are named (src/rules/profiles.ts); default `documented`. */
+  readonly profile?: Profile;
   /** Only subjects whose case-folded ID is in this set (event-driven re-evaluation). */
   readonly subjectKeys?: ReadonlySet<string>;
   /** Rules to run instead of the registry (tests). */
@@ -29,6 +37,10 @@ export interface AuditResult {
   /** Every evaluation, pass and not-applicable included. */
   readonly evaluations: readonly Evaluation[];
   readonly findings: readonly Finding[];
+  /** The rules that ran, in order: a store leaves the findings of other rules as they were. */
+  readonly ruleIds: readonly string[];
+  /** The profile that chose them (when rules were named, the profile the caller was under). */
+  readonly profile: Profile;
 }
 
 export interface AuditReport extends AuditResult {
@@ -38,9 +50,9 @@ export interface AuditReport extends AuditResult {
   readonly warnings: readonly string[];
 }
 
-/** Rules selected by `ruleIds`, or every rule enabled by default. Throws on an unknown ID (a usage error). */
-export function selectRules(ruleIds: readonly string[] | undefined, registry: readonly AnyRule[] = allRules): readonly AnyRule[] {
-  if (ruleIds === undefined || ruleIds.length === 0) return registry.filter((rule) => rule.meta.enabledByDefault);
+/** Rules selected by `ruleIds`, or every rule of the profile. Throws on an unknown ID (a usage error). */
+export function selectRules(ruleIds: readonly string[] | undefined, registry: readonly AnyRule[] = allRules, profile: Profile = DEFAULT_PROFILE): readonly AnyRule[] {
+  if (ruleIds === undefined || ruleIds.length === 0) return registry.filter((rule) => inProfile(rule.meta, profile));
   const byId = new Map(registry.map((rule) => [rule.meta.id, rule]));
   const unknownIds = ruleIds.filter((id) => !byId.has(id));
   if (unknownIds.length > 0) {
@@ -58,7 +70,8 @@ export class UnknownRuleError extends Error {
 
 /** Runs the rules over the estate. Pure: the same estate and options give the same result. */
 export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditResult {
-  const rules = options.rules ?? selectRules(options.ruleIds);
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const rules = options.rules ?? selectRules(options.ruleIds, allRules, profile);
   const evaluations: Evaluation[] = [];
   const ruleErrors: RuleError[] = [];
   for (const rule of rules) {
@@ -73,7 +86,7 @@ export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditRe
     }
   }
   const findings = evaluations.filter(isFinding);
-  return { summary: summarize(estate.resourceCount, evaluations), ruleErrors, evaluations, findings };
+  return { summary: summarize(estate.resourceCount, evaluations), ruleErrors, evaluations, findings, ruleIds: rules.map((rule) => rule.meta.id), profile };
 }
 
 function subjectsOf(rule: AnyRule, estate: Estate): { readonly list: readonly RuleSubject<unknown>[] } | { readonly error: string } {

@@ -1,5 +1,6 @@
 import type { Evidence, Finding, InventoryGap } from '../core/types';
 import type { AuditReport } from '../engine/audit';
+import { DEFAULT_PROFILE } from '../rules/profiles';
 
 /** One finding as docs/interfaces.md's JSON output writes it (and the findings store extends). */
 export interface FindingDocument {
@@ -13,9 +14,11 @@ export interface FindingDocument {
   readonly workspaceIds: readonly string[];
 }
 
-/** The `--format json` document (docs/interfaces.md); `incomplete`, `gaps` and `warnings` are additive. */
+/** The `--format json` document (docs/interfaces.md); `profile`, `incomplete`, `gaps` and `warnings` are additive. */
 export interface AuditDocument {
   readonly generatedAt: string;
+  /** Present when a profile other than the default (documented) chose the rules (src/rules/profiles.ts). */
+  readonly profile?: string;
   readonly summary: AuditReport['summary'];
   readonly findings: readonly FindingDocument[];
   readonly incomplete?: true;
@@ -40,6 +43,7 @@ export function findingDocument(finding: Finding): FindingDocument {
 export function auditDocument(report: AuditReport): AuditDocument {
   return {
     generatedAt: report.generatedAt,
+    ...(report.profile !== DEFAULT_PROFILE ? { profile: report.profile } : {}),
     summary: report.summary,
     findings: report.findings.map(findingDocument),
     ...(report.gaps.length > 0 ? { incomplete: true as const, gaps: report.gaps } : {}),

@@ -89,6 +89,9 @@ export function sarifLog(report: AuditReport, rules: readonly RuleLike[], option
         properties: {
           summary: report.summary,
           incomplete: report.gaps.length > 0,
+          // Which rules ran when none were named (documented or current), and which ran.
+          profile: report.profile,
+          rules: report.ruleIds,
         },
       },
     ],
@@ -111,6 +114,8 @@ function ruleDescriptor(meta: RuleMeta<string>, doc: string | undefined): Record
       tags: ['security', 'azure-machine-learning', 'network-isolation', family],
       'security-severity': SECURITY_SEVERITY[meta.severity],
       severity: meta.severity,
+      guidance: meta.guidance.status,
+      ...(meta.guidance.status === 'superseded' ? { supersededBy: meta.guidance.page.url, supersededNote: meta.guidance.note } : {}),
     },
   };
 }

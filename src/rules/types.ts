@@ -11,6 +11,14 @@ export interface RuleSource {
 }
 
 /**
+ * A rule's standing against Microsoft's guidance today: `current`, or `superseded` by a change
+ * to Azure or to the guidance since the 2020 documents, said in one line with the public page.
+ */
+export type RuleGuidance =
+  | { readonly status: 'current' }
+  | { readonly status: 'superseded'; readonly note: string; readonly page: { readonly title: string; readonly url: string } };
+
+/**
  * What a rule says about itself (ESLint's `meta`). Message templates use `{{name}}`
  * placeholders filled from the check's `data`; their IDs are typed per rule.
  */
@@ -26,6 +34,8 @@ export interface RuleMeta<MessageId extends string> {
   readonly remediation: string;
   /** False for rules that are off unless named with --rules (acr.workspace-edition). */
   readonly enabledByDefault: boolean;
+  /** Whether Microsoft's guidance today still asks for this (profiles.ts: the `current` profile runs only these). */
+  readonly guidance: RuleGuidance;
   readonly messages: Readonly<Record<MessageId, string>>;
 }
 

@@ -35,7 +35,7 @@ import { inParallel, MAX_CLOCK_SKEW_MS, PARTITION_CONCURRENCY } from './concurre
 import { pruneHistory, repairFutureTimes } from './maintenance';
 import type { StoreTables } from './maintenance';
 import { PartitionWriter, scanTable } from './partition-writer';
-import { addTally, emptySweepCounts, newTally, sweepEntity, sweepFromEntity, sweepRecordOf } from './sweep-records';
+import { addTally, emptySweepCounts, newTally, sweepEntity, sweepFromEntity, sweepRecordOf, sweepRulesFromProperty } from './sweep-records';
 import type {
   FindingFilter,
   FindingPage,
@@ -116,6 +116,22 @@ export async function openFindingsStore(options: OpenStoreOptions): Promise<Find
   return store;
 }
 
+/** The newest complete sweep of a partition: when it looked, and the rules it judged (undefined: all). */
+interface LatestSweep {
+  readonly at: string;
+  readonly rules: ReadonlySet<string> | undefined;
+}
+
+/** A sweep confirms the open findings of the rules it judged, only. */
+function confirmationOf(sweep: LatestSweep | undefined, ruleId: string): string | undefined {
+  return sweep !== undefined && (sweep.rules === undefined || sweep.rules.has(ruleId)) ? sweep.at : undefined;
+}
+
+function rulesOf(value: unknown): ReadonlySet<string> | undefined {
+  const list = sweepRulesFromProperty(value);
+  return list === undefined ? undefined : new Set(list);
+}
+
 function inWorkspace(record: FindingRecord, workspaceKey: string | undefined): boolean {
   return workspaceKey === undefined || record.workspaceIds.some((id) => idKey(id) === workspaceKey);
 }
@@ -161,6 +177,7 @@ class TableFindingsStore implements FindingsStore {
       throw new StoreInputError(`recordEvaluations: evaluatedAt ${at} is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of this clock (${now.toISOString()})`);
     }
     const suppressions = (await this.listSuppressions()).filter((suppression) => isActive(suppression, now));
+    const ruleIds = input.ruleIds === undefined ? undefined : new Set(input.ruleIds);
     const total = newTally();
     let outOfScope = 0;
     let recordedSweepId: string | null = null;
@@ -191,6 +208,7 @@ class TableFindingsStore implements FindingsStore {
             resources: 'partition',
             resolveAbsent: complete,
             claim: complete && claims ? { sweepId } : undefined,
+            ...(ruleIds !== undefined ? { ruleIds } : {}),
           },
           at,
           suppressions,
@@ -226,7 +244,7 @@ class TableFindingsStore implements FindingsStore {
       for (const [partitionKey, entry] of byPartition) {
         await this.writer.apply(
           // With an incomplete inventory, a subject missing from the evaluations may just be unread: resolve nothing by absence.
-          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete, claim: undefined },
+          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete, claim: undefined, ...(ruleIds !== undefined ? { ruleIds } : {}) },
           at,
           suppressions,
           now,
@@ -245,7 +263,7 @@ class TableFindingsStore implements FindingsStore {
     if (record === undefined) return undefined;
     const now = this.now();
     const suppressions = await this.listSuppressions();
-    const confirmed = record.lifecycle === 'open' ? await this.latestCompleteSweep(partitionKey) : undefined;
+    const confirmed = record.lifecycle === 'open' ? confirmationOf(await this.latestCompleteSweep(partitionKey), record.ruleId) : undefined;
     return storedFindingOf(record, suppressions, now, confirmed);
   }
 
@@ -304,13 +322,13 @@ class TableFindingsStore implements FindingsStore {
   private async storedFindings(rows: readonly ListedRow[], filter: FindingFilter): Promise<{ readonly sortKey: string; readonly finding: StoredFinding }[]> {
     const now = this.now();
     const suppressions = await this.listSuppressions();
-    const confirmations = new Map<string, string | undefined>();
+    const confirmations = new Map<string, LatestSweep | undefined>();
     const findings: { readonly sortKey: string; readonly finding: StoredFinding }[] = [];
     for (const row of rows) {
       let confirmed: string | undefined;
       if (row.record.lifecycle === 'open') {
         if (!confirmations.has(row.partitionKey)) confirmations.set(row.partitionKey, await this.latestCompleteSweep(row.partitionKey));
-        confirmed = confirmations.get(row.partitionKey);
+        confirmed = confirmationOf(confirmations.get(row.partitionKey), row.record.ruleId);
       }
       const finding = storedFindingOf(row.record, suppressions, now, confirmed);
       if (filter.state !== undefined && finding.state !== filter.state) continue;
@@ -320,14 +338,15 @@ class TableFindingsStore implements FindingsStore {
   }
 
   /** When the newest complete, applied, fully recorded sweep of a partition looked (its observedAt, else its start). */
-  private async latestCompleteSweep(partitionKey: string): Promise<string | undefined> {
+  private async latestCompleteSweep(partitionKey: string): Promise<LatestSweep | undefined> {
     try {
       const pages = this.sweeps
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey} and complete eq ${true} and superseded eq ${false}`, select: ['startedAt', 'observedAt'] } })
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey} and complete eq ${true} and superseded eq ${false}`, select: ['startedAt', 'observedAt', 'rules'] } })
         .byPage({ maxPageSize: 1 });
       for await (const page of pages) {
         const first = page[0];
-        if (first !== undefined) return asString(first.observedAt) ?? asString(first.startedAt);
+        const at = first === undefined ? undefined : (asString(first.observedAt) ?? asString(first.startedAt));
+        if (first !== undefined && at !== undefined) return { at, rules: rulesOf(first.rules) };
       }
       return undefined;
     } catch (error) {

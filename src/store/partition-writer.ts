@@ -64,6 +64,8 @@ export interface PartitionWork {
   readonly resolveAbsent: boolean;
   /** A complete sweep: claim the partition, do not confirm unchanged findings. */
   readonly claim: { readonly sweepId: string } | undefined;
+  /** The rules judged; stored findings of others are not in play. Undefined: every rule. */
+  readonly ruleIds?: ReadonlySet<string>;
 }
 
 /** The finding write and its change-index upsert (see change-index.ts): one transaction holds both. */
@@ -281,8 +283,15 @@ export class PartitionWriter {
     const loaded = new Map<string, Loaded>();
     const keep = (entity: TableEntityResult<Record<string, unknown>>): void => {
       const rowKey = entity.rowKey ?? '';
-      // Incomplete runs only touch what they re-evaluated.
-      if (work.resolveAbsent || work.evaluations.has(rowKey)) loaded.set(rowKey, { record: fromEntity(entity), etag: entity.etag });
+      if (work.evaluations.has(rowKey)) {
+        loaded.set(rowKey, { record: fromEntity(entity), etag: entity.etag });
+        return;
+      }
+      // Incomplete runs only touch what they re-evaluated; a run of some rules, only findings of those.
+      if (!work.resolveAbsent) return;
+      const record = fromEntity(entity);
+      if (work.ruleIds !== undefined && (record === undefined || !work.ruleIds.has(record.ruleId))) return;
+      loaded.set(rowKey, { record, etag: entity.etag });
     };
     if (work.resources === 'partition') {
       await scanTable(this.findings, this.endpoint, odata`PartitionKey eq ${work.partitionKey} and RowKey ge ${FIRST_FINDING_ROW_KEY}`, keep, 'loading findings');

@@ -101,17 +101,19 @@ export function sweepRecordOf(
     stale: tally.stale,
     written: tally.written,
     superseded: tally.superseded,
+    ...(input.ruleIds !== undefined ? { rules: [...new Set(input.ruleIds)].sort() } : {}),
   };
 }
 
 export function sweepEntity(record: SweepRecord): Record<string, string | number | boolean> {
-  const { bySeverity, byRule, error, ...flat } = record;
+  const { bySeverity, byRule, error, rules, ...flat } = record;
   return {
     ...flat,
     bySeverity: JSON.stringify(bySeverity),
     // A sweep has at most a few dozen rules: far below the property limit.
     byRule: clip(JSON.stringify(byRule)),
     ...(error === undefined ? {} : { error }),
+    ...(rules === undefined ? {} : { rules: JSON.stringify(rules) }),
   };
 }
 
@@ -130,6 +132,7 @@ export function sweepFromEntity(entity: Readonly<Record<string, unknown>>): Swee
     if (n !== undefined) byRule[rule] = n;
   }
   const error = asString(entity.error);
+  const rules = sweepRulesFromProperty(entity.rules);
   return {
     sweepId,
     subscriptionId,
@@ -153,7 +156,21 @@ export function sweepFromEntity(entity: Readonly<Record<string, unknown>>): Swee
     written: count('written'),
     superseded: asBoolean(entity.superseded) ?? false,
     ...(error === undefined ? {} : { error }),
+    ...(rules === undefined ? {} : { rules }),
   };
+}
+
+/** The `rules` property of a sweep record: the rule IDs it judged; undefined when absent (every rule); none when unreadable. */
+export function sweepRulesFromProperty(value: unknown): readonly string[] | undefined {
+  const text = asString(value);
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.every((item) => typeof item === 'string') ? parsed : [];
+  } catch {
+    // Unreadable: vouch for nothing rather than for everything.
+    return [];
+  }
 }
 
 export function parseObject(json: string | undefined): Record<string, unknown> {

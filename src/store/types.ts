@@ -105,6 +105,12 @@ export interface RecordEvaluationsInput {
   readonly complete: boolean;
   /** Names the sweep record (sweeps only); a random ID when absent. */
   readonly sweepId?: string;
+  /**
+   * The rules this run judged (`--rules`, a profile): stored findings of other rules are left as
+   * they were, never resolved by their absence, and the sweep record does not vouch for them.
+   * Default: every rule (a finding absent from the evaluations was judged gone).
+   */
+  readonly ruleIds?: readonly string[];
   /** Time the caller spent before persisting (inventory + evaluation), added to the sweep record's duration. */
   readonly durationMs?: number;
 }
@@ -188,6 +194,8 @@ export interface SweepRecord {
   readonly superseded: boolean;
   /** Why the sweep failed, when it was recorded by `recordSweep` after a failure. */
   readonly error?: string;
+  /** The rules the sweep judged, when it judged only some (RecordEvaluationsInput.ruleIds). */
+  readonly rules?: readonly string[];
 }
 
 export interface SuppressionInput {

@@ -196,3 +196,24 @@ describe('events read Azure Resource Manager, each resource on its own', () => {
     expect(await state(store, 'acr.premium-sku', registry.id)).toBe('resolved');
   });
 });
+
+describe('profiles', () => {
+  it('a sweep under the current profile leaves the findings of superseded rules as they were, and does not confirm them', async () => {
+    const store = await azurite.freshStore();
+    const documented = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: await sampleProvider(), store });
+    await documented.sweepSubscription(DEV, 'timer', quiet);
+    const superseded = (await store.listFindings({ subscriptionId: DEV, state: 'open', top: 1000 })).items.filter((finding) => finding.ruleId === 'aks.private-cluster');
+    expect(superseded).toHaveLength(1);
+    const before = superseded[0]!;
+
+    const current = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5, profile: 'current' }, provider: await sampleProvider(), store });
+    expect(current.profile).toBe('current');
+    const sweep = await current.sweepSubscription(DEV, 'timer', quiet);
+    expect(sweep.complete).toBe(true);
+    expect(sweep.changes.filter((change) => change.kind === 'resolved')).toEqual([]);
+    const after = await store.getFinding('aks.private-cluster', before.resourceId);
+    expect(after).toMatchObject({ state: 'open', evaluatedAt: before.evaluatedAt, lastSeen: before.lastSeen });
+    // The rules the profile runs are still judged and confirmed by the sweep.
+    expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+  });
+});

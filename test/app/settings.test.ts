@@ -35,6 +35,12 @@ describe('loadSettings', () => {
     for (const bad of ['-1', '7d', '99999']) expect(problemsOf({ ...minimal, AML_AUDITOR_RETENTION_DAYS: bad })[0]).toMatch(/^AML_AUDITOR_RETENTION_DAYS: /);
   });
 
+  it('judges with the AML_AUDITOR_PROFILE profile: documented by default, or current', () => {
+    expect(loadSettings(minimal).profile).toBe('documented');
+    expect(loadSettings({ ...minimal, AML_AUDITOR_PROFILE: 'Current' }).profile).toBe('current');
+    expect(problemsOf({ ...minimal, AML_AUDITOR_PROFILE: 'latest' })).toEqual(["AML_AUDITOR_PROFILE: 'latest' is not one of documented, current"]);
+  });
+
   it('bounds the in-memory subscription states by AML_AUDITOR_STATE_CACHE_ROWS (a whole number from 1)', () => {
     expect(loadSettings({ ...minimal, AML_AUDITOR_STATE_CACHE_ROWS: '200000' }).stateCacheRows).toBe(200_000);
     for (const bad of ['0', '-1', '1e6', 'lots']) {

@@ -25,6 +25,7 @@ function storageNameRule(id: string, severity: Severity) {
       description: 'A test rule.',
       remediation: 'Rename it.',
       enabledByDefault: true,
+      guidance: { status: 'current' },
       messages: { ok: "'{{name}}' is fine.", bad: "'{{name}}' is open.", unsure: "'{{name}}' is unclear." },
     },
     subjects: (estate) => estate.storageAccounts.map((account) => ({ resourceId: account.id, workspaceIds: [], target: account })),
@@ -293,5 +294,41 @@ describe('runCli with the real registry on the sample estate', () => {
       expect(['fail', 'unknown']).toContain(finding.status);
     }
     expect(code).toBe(document.findings.some((finding: { status: string; severity: string }) => finding.status === 'fail' && finding.severity !== 'info') ? 1 : 0);
+  });
+});
+
+describe('audit --profile', () => {
+  const SUPERSEDED = new Set(['acr.private-link-shared-resource', 'acr.workspace-edition', 'aks.private-cluster', 'firewall.aml-hosts']);
+
+  it('current leaves out the superseded rules and says so in JSON and SARIF; documented is the default and the contract document as before', async () => {
+    const documentedIo = captureIo();
+    await runCli(['audit', '--snapshot', SAMPLE, '--format', 'json'], documentedIo);
+    const documented = JSON.parse(documentedIo.out());
+    expect(documented.profile).toBeUndefined();
+    expect(documented.findings.some((finding: { ruleId: string }) => SUPERSEDED.has(finding.ruleId))).toBe(true);
+
+    const currentIo = captureIo();
+    await runCli(['audit', '--snapshot', SAMPLE, '--format', 'json', '--profile', 'current'], currentIo);
+    const current = JSON.parse(currentIo.out());
+    expect(current.profile).toBe('current');
+    expect(current.findings.filter((finding: { ruleId: string }) => SUPERSEDED.has(finding.ruleId))).toEqual([]);
+    // Every other finding is the same.
+    const others = documented.findings.filter((finding: { ruleId: string }) => !SUPERSEDED.has(finding.ruleId));
+    expect(current.findings).toEqual(others);
+
+    const sarifIo = captureIo();
+    await runCli(['audit', '--snapshot', SAMPLE, '--format', 'sarif', '--profile', 'CURRENT'], sarifIo);
+    const run = JSON.parse(sarifIo.out()).runs[0];
+    expect(run.properties.profile).toBe('current');
+    expect(run.properties.rules).not.toContain('aks.private-cluster');
+    const descriptor = run.tool.driver.rules.find((rule: { id: string }) => rule.id === 'aks.private-cluster');
+    if (descriptor !== undefined) expect(descriptor.properties.guidance).toBe('superseded');
+  });
+
+  it('an unknown profile is a usage error naming the choices', async () => {
+    const io = captureIo();
+    expect(await runCli(['audit', '--snapshot', SAMPLE, '--profile', 'latest'], io)).toBe(2);
+    expect(io.err()).toContain("unknown --profile 'latest' (choose documented or current)");
+    expect(io.out()).toBe('');
   });
 });

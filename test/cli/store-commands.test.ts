@@ -6,6 +6,7 @@ import { createAuditCommand, snapshotInventorySource } from '../../src/cli/audit
 import { runCli } from '../../src/cli/run';
 import type { AuditReport } from '../../src/engine/audit';
 import { summarize } from '../../src/engine/audit';
+import { allRules } from '../../src/rules/registry';
 import {
   createFindingsCommand,
   createStoreAuditHook,
@@ -43,6 +44,8 @@ function report(evaluations: ReturnType<typeof evaluation>[], generatedAt: Date,
     findings: evaluations.filter((item): item is never => item.status === 'fail' || item.status === 'unknown'),
     gaps,
     warnings: [],
+    ruleIds: allRules.map((rule) => rule.meta.id),
+    profile: 'documented',
   };
 }
 

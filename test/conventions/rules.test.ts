@@ -91,6 +91,20 @@ describe('rule conventions', () => {
       expect(catalogueRow, `${id}: its row in docs/rules.md`).toContain(`“${rule!.meta.source.section}”`);
     });
 
+    it("says in its doc whether today's guidance superseded it, as its meta does", () => {
+      const doc = readFileSync(join(root, 'src/rules', family, `${name}.md`), 'utf8');
+      const line = doc.split('\n').find((candidate) => candidate.startsWith('**Guidance:**'));
+      const { guidance } = rule!.meta;
+      if (guidance.status === 'current') {
+        expect(line, `${id}: a current rule's doc says nothing of being superseded`).toBeUndefined();
+        return;
+      }
+      expect(line, `${id}: the doc's guidance line`).toBeDefined();
+      expect(line).toContain('superseded');
+      expect(line).toContain(guidance.note);
+      expect(line).toContain(`[${guidance.page.title}](${guidance.page.url})`);
+    });
+
     it('has its own test file', () => {
       expect(existsSync(join(root, 'test/rules', family, `${name}.test.ts`))).toBe(true);
     });

@@ -15,6 +15,7 @@ const careless = defineRule<StorageAccount, 'named' | 'unnamed'>({
     description: 'A test rule.',
     remediation: 'None.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: { named: "Account '{{name}}' is judged.", unnamed: "Account '{{name}}' in {{region}} is judged." },
   },
   subjects: (estate) => estate.storageAccounts.map((account) => ({ resourceId: account.id, workspaceIds: [], target: account })),

@@ -48,6 +48,8 @@ export function report(overrides: Partial<AuditReport> = {}): AuditReport {
     gaps: [],
     warnings: [],
     ruleErrors: [],
+    ruleIds: ['nsg.batch-inbound', 'nsg.ssh-exposed', 'route.forced-tunnel-batch', 'studio.storage-features'],
+    profile: 'documented',
     ...overrides,
   };
 }
@@ -62,6 +64,7 @@ export function ruleMeta(id: string, severity: RuleMeta<string>['severity']): { 
       description: `Description of ${id}.`,
       remediation: `Remediation of ${id}.`,
       enabledByDefault: true,
+      guidance: { status: 'current' },
       messages: {},
     },
   };

@@ -29,7 +29,7 @@ import { defineRule } from '../../src/rules/types';
 export const probe = defineRule({
   meta: {
     id: 'probe.rule', title: 't', severity: 'low', source: { document: '000', section: 's', quote: 'q' },
-    description: 'd', remediation: 'r', enabledByDefault: true,
+    description: 'd', remediation: 'r', enabledByDefault: true, guidance: { status: 'current' },
     messages: { good: 'Good {{name}}.', bad: 'Bad {{name}}.' },
   },
   subjects: () => [{ resourceId: '/x', workspaceIds: [], target: { name: 'n', size: 3 } }],

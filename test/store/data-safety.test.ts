@@ -91,3 +91,24 @@ describe('whole-subscription judgements that do not claim the partition', () => 
     ]);
   });
 });
+
+describe('runs that judge some rules', () => {
+  test('a complete sweep of some rules leaves the findings of the others as they were, and does not vouch for them', async () => {
+    const store = await azurite.freshStore();
+    const subnet = subnetId('mixed');
+    const both = [evaluation(subnet, 'fail'), evaluation(subnet, 'fail', { ruleId: 'nsg.ssh-exposed' })];
+    await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: both, evaluatedAt: at(0), complete: true });
+    // A run of nsg.batch-inbound alone (aml-vnet-audit audit --rules nsg.batch-inbound --store, or a profile without the other rule).
+    const some = await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: [evaluation(subnet, 'fail')], evaluatedAt: at(5), complete: true, ruleIds: ['nsg.batch-inbound'] });
+    expect(some.resolved).toBe(0);
+    const ssh = await store.getFinding('nsg.ssh-exposed', subnet);
+    expect(ssh).toMatchObject({ state: 'open', evaluatedAt: at(0).toISOString(), lastSeen: at(0).toISOString() });
+    // The event path: an event judging some rules of a resource leaves the rest of that resource's findings alone.
+    const event = await store.recordEvaluations({ scope: { resourceKeys: new Set([subnet.toLowerCase()]) }, evaluations: [evaluation(subnet, 'pass')], evaluatedAt: at(7), complete: true, ruleIds: ['nsg.batch-inbound'] });
+    expect(event.resolved).toBe(1);
+    expect(await store.getFinding('nsg.ssh-exposed', subnet)).toMatchObject({ state: 'open' });
+    // A run of every rule still resolves by absence.
+    const all = await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: [], evaluatedAt: at(9), complete: true });
+    expect(all.resolved).toBe(1);
+  });
+});

@@ -23,7 +23,7 @@ import { defaultFilters, matchesFilters, parseViewState, rowComparator, searchWo
 /** What /api/dashboard/rules answers, and the sweep summaries of the page data: the server's own types. */
 type ClientRule = DashboardRule;
 type ClientSubscriptionSweep = SubscriptionSweepSummary;
-type ClientCatalogue = Pick<RuleCatalogue, 'rules' | 'evaluatedBasis'>;
+type ClientCatalogue = Pick<RuleCatalogue, 'rules' | 'evaluatedBasis'> & { readonly profile: string };
 
 /** Timings the bench and tests read (performance marks are also set). */
 interface DashboardTimings {
@@ -167,7 +167,7 @@ export function dashboardClient(): void {
       const { body } = await fetchJson('/api/dashboard/rules');
       const value = body as Partial<ClientCatalogue> | undefined;
       if (value === undefined || !Array.isArray(value.rules)) return;
-      catalogue = { rules: value.rules, evaluatedBasis: Array.isArray(value.evaluatedBasis) ? value.evaluatedBasis : [] };
+      catalogue = { rules: value.rules, evaluatedBasis: Array.isArray(value.evaluatedBasis) ? value.evaluatedBasis : [], profile: text(value.profile) || 'documented' };
       for (const rule of catalogue.rules) if (typeof rule?.id === 'string') rules.set(rule.id, rule);
       refreshOptions();
       renderBreakdowns();
@@ -448,7 +448,8 @@ export function dashboardClient(): void {
     }
 
     const ruleRows = document.createDocumentFragment();
-    const ruleIds = new Set<string>([...rules.values()].filter((rule) => rule.enabledByDefault).map((rule) => rule.id));
+    // The rules this instance runs (its profile), and any other with stored findings.
+    const ruleIds = new Set<string>([...rules.values()].filter((rule) => rule.inProfile ?? rule.enabledByDefault).map((rule) => rule.id));
     for (const id of openByRule.keys()) ruleIds.add(id);
     for (const id of suppressedByRule.keys()) ruleIds.add(id);
     const ordered = [...ruleIds].sort((a, b) => (openByRule.get(b) ?? 0) - (openByRule.get(a) ?? 0) || a.localeCompare(b));
@@ -465,6 +466,12 @@ export function dashboardClient(): void {
         }, `Show the open findings of ${id}`),
       );
       if (rule !== undefined) nameCell.append(el('span', 'res-sub', rule.title));
+      if (rule?.guidance?.status === 'superseded') {
+        // Its findings are kept, but today's guidance no longer asks for it: say so, and why.
+        const note = el('span', 'res-sub', `Superseded: ${text(rule.guidance.note)}`);
+        note.title = text(rule.guidance.page?.url);
+        nameCell.append(note);
+      }
       const severityCell = el('td');
       severityCell.append(badge(rule?.severity ?? 'info'));
       const evaluated = rule?.counts?.evaluated;
@@ -485,12 +492,13 @@ export function dashboardClient(): void {
     }
     byId('rules-body').replaceChildren(ruleRows);
     const basis = catalogue?.evaluatedBasis ?? [];
+    const judged = catalogue === undefined ? '' : `Judged under the ${catalogue.profile} profile. `;
     byId('rules-basis').textContent =
       catalogue === undefined
         ? 'Loading rule details…'
         : basis.length > 0
-          ? `Evaluated: subjects each rule applied to, in the estate this instance last judged (${basis.length} subscription(s)). Failing: open findings in the store.`
-          : 'Evaluated counts appear once this instance has swept a subscription. Failing: open findings in the store.';
+          ? `${judged}Evaluated: subjects each rule applied to, in the estate this instance last judged (${basis.length} subscription(s)). Failing: open findings in the store.`
+          : `${judged}Evaluated counts appear once this instance has swept a subscription. Failing: open findings in the store.`;
 
     const workspaceRows = document.createDocumentFragment();
     for (const [key, entry] of [...byWorkspace].sort((a, b) => b[1].total - a[1].total || a[1].id.localeCompare(b[1].id))) {

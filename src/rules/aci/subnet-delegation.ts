@@ -28,6 +28,7 @@ export const aciSubnetDelegationRule = defineRule({
     description: 'A subnet that container groups deploy into must be delegated to Microsoft.ContainerInstance/containerGroups, or ACI deployments in the VNet fail.',
     remediation: 'Delegate the subnet to Microsoft.ContainerInstance/containerGroups (the subnet must hold no other kind of resource).',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       delegated: "Subnet '{{name}}' used by {{count}} container group(s) is delegated to Microsoft.ContainerInstance/containerGroups.",
       notDelegated:

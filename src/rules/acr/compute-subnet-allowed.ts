@@ -22,6 +22,7 @@ export const acrComputeSubnetAllowedRule = defineRule({
     remediation:
       "Give the registry an approved private endpoint in each listed subnet's VNet (or add the subnet to its network rule set), so computes can pull and build images.",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       reachable: "All {{total}} compute subnet(s) reach container registry '{{name}}': {{subnets}}.",
       unreachable:

@@ -18,6 +18,7 @@ export const acrImageBuildComputeRule = defineRule({
       "When the workspace's container registry is secured, Azure Machine Learning cannot build Docker images in it directly: properties.imageBuildCompute must name an existing compute cluster of the workspace.",
     remediation: "Set the workspace's image build compute to one of its compute clusters (az ml workspace update --image-build-compute <cluster>).",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       cluster: "Workspace '{{workspace}}' builds images on its compute cluster '{{compute}}' (its registry '{{name}}' is secured).",
       unset:

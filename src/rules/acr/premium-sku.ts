@@ -17,6 +17,7 @@ export const acrPremiumSkuRule = defineRule({
     description: 'Network rules and private endpoints of a container registry are Premium features: the secured registry of a VNet-isolated workspace must use the Premium SKU.',
     remediation: 'Upgrade the registry to the Premium SKU (az acr update --sku Premium); its images are kept.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       premium: "Container registry '{{name}}' is secured and uses the Premium SKU.",
       notPremium:

@@ -41,6 +41,11 @@ export const acrPrivateLinkSharedResourceRule = defineRule({
     remediation:
       "Add a shared private link resource (groupId 'registry', privateLinkResourceId '<registry ID>/privateLinkResources/registry') to the workspace, then approve the pending connection on the registry.",
     enabledByDefault: true,
+    guidance: {
+      status: 'superseded',
+      note: "A private-link workspace reaches its registry through the registry's own private endpoint in the virtual network; the guidance no longer asks for a shared private link resource.",
+      page: { title: 'Secure an Azure Machine Learning workspace with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-workspace-vnet' },
+    },
     messages: {
       approved: "Private-link workspace '{{workspace}}' reaches its secured registry '{{name}}' through the approved shared private link resource '{{entry}}'.",
       absent:

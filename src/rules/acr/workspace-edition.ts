@@ -20,6 +20,11 @@ export const acrWorkspaceEditionRule = defineRule({
       'The source document required an Enterprise edition workspace to put its container registry in a virtual network; editions have since been retired, so this advice rule is off by default.',
     remediation: 'Editions no longer exist in current Azure Machine Learning; if your cloud still offers them, upgrade the workspace to Enterprise.',
     enabledByDefault: false,
+    guidance: {
+      status: 'superseded',
+      note: 'Azure Machine Learning retired its Basic and Enterprise editions: every workspace has every feature, whatever its SKU.',
+      page: { title: 'Manage Azure Machine Learning workspaces', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-manage-workspace' },
+    },
     messages: {
       enterprise: "Workspace '{{workspace}}' is {{edition}} edition; its secured registry '{{name}}' meets the source document's edition prerequisite.",
       basic:

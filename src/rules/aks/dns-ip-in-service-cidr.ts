@@ -19,6 +19,7 @@ export const aksDnsIpInServiceCidrRule = defineRule({
       "An AKS cluster's DNS service IP (networkProfile.dnsServiceIP) must lie within its service CIDR and must not be the range's network address or its first address (.1), which Kubernetes keeps for itself.",
     remediation: 'Recreate the AKS cluster with a DNS service IP inside the service CIDR other than its first two addresses (by convention the .10 address, such as 10.2.0.10 for 10.2.0.0/16).',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       inside: "AKS cluster '{{name}}' uses DNS service IP {{dnsServiceIP}}, inside its service CIDR {{serviceCidr}} and not a reserved address.",
       outside:

@@ -19,6 +19,7 @@ export const aksDockerBridgeOverlapRule = defineRule({
     description: "When an AKS cluster sets a Docker bridge address (networkProfile.dockerBridgeCidr), it must overlap neither a subnet of the cluster's VNet nor the Kubernetes service CIDR.",
     remediation: 'Recreate the AKS cluster with a Docker bridge CIDR outside the VNet\'s subnets and the service CIDR (the default 172.17.0.1/16 when the VNet does not use it).',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       clear: "AKS cluster '{{name}}' uses Docker bridge {{dockerBridgeCidr}}, which overlaps neither the {{count}} subnet(s) of its VNet nor its service CIDR {{serviceCidr}}.",
       overlaps:

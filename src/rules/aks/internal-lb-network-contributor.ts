@@ -37,6 +37,7 @@ export const aksInternalLbNetworkContributorRule = defineRule({
       "An AKS compute on an internal load balancer needs its cluster identity to hold Network Contributor (or Contributor/Owner) on the VNet's resource group, its subscription or the VNet itself.",
     remediation: "Grant the cluster's managed identity (or service principal) the Network Contributor role on the resource group that contains the VNet.",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       granted: "AKS compute '{{name}}': the identity of cluster '{{cluster}}' holds {{role}} at {{scope}}, which covers VNet '{{vnet}}'.",
       notGranted:

@@ -19,6 +19,7 @@ export const aksInternalLbRule = defineRule({
     remediation:
       "Grant the cluster identity Network Contributor on the VNet's resource group, then update the AKS compute to loadBalancerType InternalLoadBalancer (an update after creation or attach).",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       internal: "AKS compute '{{name}}' serves on a private IP through an internal load balancer.",
       public:

@@ -16,6 +16,11 @@ export const aksPrivateClusterRule = defineRule({
     description: 'An AKS cluster attached to a workspace must not be a private cluster (apiServerAccessProfile.enablePrivateCluster), which the source documents list as unsupported.',
     remediation: 'Attach an AKS cluster whose API server is not private-link enabled; a cluster cannot be converted, so create a new one and redeploy the models to it.',
     enabledByDefault: true,
+    guidance: {
+      status: 'superseded',
+      note: 'Private AKS clusters are supported for Azure Machine Learning inference: the guidance now shows how to attach one.',
+      page: { title: 'Secure an Azure Machine Learning inferencing environment with virtual networks (v1)', url: 'https://learn.microsoft.com/azure/machine-learning/v1/how-to-secure-inferencing-vnet' },
+    },
     messages: {
       public: "AKS cluster '{{name}}' is not a private cluster (enablePrivateCluster {{value}}).",
       private:

@@ -19,6 +19,7 @@ export const aksServiceCidrOverlapRule = defineRule({
     description: "An AKS cluster's Kubernetes service address range (networkProfile.serviceCidr) must not overlap any subnet of the VNet its nodes run in.",
     remediation: 'Recreate the AKS cluster with a service CIDR outside every subnet of the VNet (for example 10.2.0.0/16 for a VNet in 10.0.0.0/16), then attach it again.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       clear: "AKS cluster '{{name}}' uses service CIDR {{serviceCidr}}, which overlaps none of the {{count}} subnet(s) of VNet '{{vnet}}'.",
       overlaps:

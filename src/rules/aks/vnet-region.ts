@@ -23,6 +23,7 @@ export const aksVnetRegionRule = defineRule({
     description: "The VNet of an attached AKS cluster's nodes must be in the region of the cluster and of the workspace that uses it.",
     remediation: 'Deploy the AKS cluster into a subnet of a VNet in the same region as the cluster and the workspace, then attach it again.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       sameRegion: "AKS cluster '{{name}}' runs in VNet '{{vnet}}' in {{region}}, the region of the cluster and of its workspaces.",
       otherRegion:

@@ -28,6 +28,7 @@ export const computeSubnetCapacityRule = defineRule({
       'A subnet hosting compute clusters needs a free address for every node the clusters may still add (maximum minus current nodes), or clusters scale only partially.',
     remediation: 'Enlarge the subnet (add an address prefix or move the computes to a larger subnet), or lower the clusters\' maximum node counts.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       enough:
         "Subnet '{{name}}' has {{free}} free addresses ({{usable}} usable, {{allocated}} allocated), enough for the {{headroom}} nodes its clusters may still add.",

@@ -18,6 +18,7 @@ export const computeVnetLocationRule = defineRule({
     description: 'A compute cluster or instance can only be created in a virtual network of the same subscription and region as its workspace.',
     remediation: "Create the compute in a subnet of a virtual network in the workspace's subscription and region (a compute's subnet cannot be changed: recreate it).",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       same: "Compute '{{name}}' runs in VNet '{{vnet}}', in the workspace's subscription and region ({{region}}).",
       elsewhere:

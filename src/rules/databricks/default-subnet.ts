@@ -17,6 +17,7 @@ export const databricksDefaultSubnetRule = defineRule({
     description: "The VNet of an attached Azure Databricks workspace needs a subnet named 'default' in addition to the Databricks public and private subnets.",
     remediation: "Add a subnet named 'default' to the Databricks VNet (any free range outside the Databricks subnets).",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       present: "The VNet '{{vnet}}' of Databricks workspace '{{name}}' has a 'default' subnet besides its public and private subnets.",
       absent:

@@ -18,6 +18,7 @@ export const databricksVnetLocationRule = defineRule({
     description: 'The VNet an attached Azure Databricks workspace is injected into must be in the subscription and region of every Azure ML workspace that uses it.',
     remediation: "Deploy the Databricks workspace into a VNet in the Azure ML workspace's subscription and region (VNet injection is chosen at creation: recreate it), then attach it again.",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       same: "Databricks workspace '{{name}}' runs in VNet '{{vnet}}', in the subscription and region ({{region}}) of the Azure ML workspaces that use it.",
       elsewhere:

@@ -57,6 +57,11 @@ export const firewallAmlHostsRule = defineRule({
     remediation:
       'Add an Allow network rule (protocol Any or TCP, destination ports * or 443, destination FQDNs) or an Allow application rule (Https:443, target FQDNs) for every listed host, with the compute subnets as sources, in a collection processed before any rule that denies them.',
     enabledByDefault: true,
+    guidance: {
+      status: 'superseded',
+      note: 'The hosts Azure Machine Learning must reach through a firewall are not the 2020 list any more; the guidance keeps its own, longer list.',
+      page: { title: 'Configure inbound and outbound network traffic', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-access-azureml-behind-firewall' },
+    },
     messages: {
       covered: "Azure Firewall '{{name}}' allows every Azure ML host for the compute subnets routed through it ({{subnets}}).",
       missingHosts:

@@ -22,6 +22,7 @@ export const keyvaultComputeSubnetAllowedRule = defineRule({
     remediation:
       "Add the Microsoft.KeyVault service endpoint to each listed subnet and the subnet to the key vault's virtual network rules, or give the vault an approved private endpoint in the subnet's VNet.",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       reachable: "All {{total}} cluster/instance subnet(s) reach key vault '{{name}}': {{subnets}}.",
       unreachable:

@@ -17,6 +17,7 @@ export const keyvaultDefaultDenyRule = defineRule({
     description: 'The key vault of a VNet-isolated workspace holds its storage connection string and registry passwords; it must deny traffic by default and admit only selected networks.',
     remediation: "Set the key vault's network default action to Deny (\"Selected networks\") and add the cluster and instance subnets as virtual network rules.",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       secured: "Key vault '{{name}}' denies traffic by default ({{how}}).",
       open: "Key vault '{{name}}' of a VNet-isolated workspace accepts traffic from all networks ({{how}}); choose \"Selected networks\" so only the workspace's subnets reach its secrets.",

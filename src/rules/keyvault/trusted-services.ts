@@ -18,6 +18,7 @@ export const keyvaultTrustedServicesRule = defineRule({
       "A secured key vault of a VNet-isolated workspace must let trusted Microsoft services (Azure Machine Learning among them) bypass its firewall: networkAcls.bypass must be AzureServices.",
     remediation: "Set the key vault's network bypass to AzureServices (\"Allow trusted Microsoft services to bypass this firewall\": Yes).",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       allowed: "Key vault '{{name}}' lets trusted Microsoft services bypass its firewall (bypass '{{bypass}}').",
       allowedByDefault: "Key vault '{{name}}' writes no bypass, so Azure's default AzureServices lets trusted Microsoft services bypass its firewall.",

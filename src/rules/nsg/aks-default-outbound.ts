@@ -80,6 +80,7 @@ export const nsgAksDefaultOutboundRule = defineRule({
     remediation:
       'Remove the custom outbound Deny rules from the AKS subnet NSG (or narrow them so they no longer cover virtual network or Internet traffic from the nodes).',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       defaults: "NSG '{{nsg}}' of AKS subnet '{{name}}' keeps the default outbound rules in effect: no custom outbound rule denies virtual network or Internet traffic.",
       overridden:

@@ -28,6 +28,7 @@ export const nsgAksScoringInboundRule = defineRule({
     remediation:
       'Add an inbound Allow rule to the AKS subnet NSG for TCP 443 (and 80 if the endpoint serves HTTP) from Internet, or switch the AKS compute to an internal load balancer if callers are all inside the network.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       open: "NSG '{{nsg}}' of AKS subnet '{{name}}' admits the scoring endpoint from the Internet on TCP {{ports}}.",
       closed:

@@ -19,6 +19,7 @@ export const nsgBatchInboundRule = defineRule({
     remediation:
       'Add an inbound Allow rule to the subnet NSG: source service tag BatchNodeManagement (or BatchNodeManagement.<Region>), any source port, TCP, destination ports 29876-29877, at a priority number lower than any rule that denies them.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       allowed: "The NSG '{{nsg}}' of subnet '{{name}}' allows inbound TCP {{ports}} from {{peer}}.",
       blocked:

@@ -18,6 +18,7 @@ export const nsgInstanceInboundRule = defineRule({
     remediation:
       'Add an inbound Allow rule to the subnet NSG: source service tag AzureMachineLearning, any source port, TCP, destination port 44224, at a priority number lower than any rule that denies it.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       allowed: "The NSG '{{nsg}}' of subnet '{{name}}' allows inbound TCP {{ports}} from {{peer}}.",
       blocked:

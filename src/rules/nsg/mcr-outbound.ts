@@ -22,6 +22,7 @@ export const nsgMcrOutboundRule = defineRule({
     remediation:
       'If your runs use the default Docker images with user-managed dependencies, add an outbound Allow rule for TCP 443 to MicrosoftContainerRegistry (or MicrosoftContainerRegistry.<Region>) above the rule that denies Internet traffic.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       allowed: "Subnet '{{name}}' restricts outbound traffic and still allows {{needed}}.",
       blocked:

@@ -29,6 +29,7 @@ export const nsgOutboundServiceTagsRule = defineRule({
     remediation:
       'Add outbound Allow rules to the subnet NSG for each blocked service tag and port, with priority numbers lower than the rule that denies Internet traffic.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       allowed: "Subnet '{{name}}' restricts outbound traffic and still allows {{needed}}.",
       blocked:

@@ -25,6 +25,7 @@ export const nsgSshExposedRule = defineRule({
     remediation:
       'Remove the rule, or narrow its source to the named address ranges that need SSH (or the AzureMachineLearning tag for attached VMs); prefer a bastion or the compute instance terminal.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       closed: "The NSG '{{nsg}}' of subnet '{{name}}' does not admit SSH (TCP 22) from the Internet.",
       exposed:

@@ -23,6 +23,7 @@ export const nsgStudioFrontdoorOutboundRule = defineRule({
     remediation:
       'Add an outbound Allow rule for TCP 443 to the AzureFrontDoor.Frontend service tag, with a priority number lower than the rule that denies Internet traffic, on the subnet NSG (and the NIC NSG of attached VMs).',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       allowed: "Outbound traffic from subnet '{{name}}' is restricted and still allows {{needed}}.",
       blocked:

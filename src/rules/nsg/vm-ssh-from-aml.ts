@@ -94,6 +94,7 @@ export const nsgVmSshFromAmlRule = defineRule({
     remediation:
       'Add an inbound Allow rule for TCP 22 from the AzureMachineLearning service tag (any source port) to every NSG on the path: the subnet NSG and the NIC NSG.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       allowed: "Inbound SSH (TCP 22) from AzureMachineLearning reaches {{kind}} '{{name}}' through every NSG on its path.",
       blocked:

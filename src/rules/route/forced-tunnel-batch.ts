@@ -30,6 +30,7 @@ export const routeForcedTunnelBatchRule = defineRule({
     remediation:
       'Add user-defined routes with next hop Internet for the BatchNodeManagement.<Region> and AzureMachineLearning.<Region> service tags (a route may name the tag as its address prefix) to the subnet\'s route table.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       routed: "Subnet '{{name}}' is forced-tunneled by route '{{route}}' of '{{table}}', and every prefix of {{tags}} is routed to next hop Internet.",
       notRouted:

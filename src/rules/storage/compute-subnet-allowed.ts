@@ -22,6 +22,7 @@ export const storageComputeSubnetAllowedRule = defineRule({
     remediation:
       'Add the Microsoft.Storage service endpoint to each listed subnet and the subnet to the storage account\'s virtual network rules, or give the account an approved private endpoint in the subnet\'s VNet.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       reachable: "All {{total}} compute subnet(s) reach storage account '{{name}}': {{subnets}}.",
       unreachable:

@@ -17,6 +17,7 @@ export const storageDefaultDenyRule = defineRule({
     description: 'The storage account of a VNet-isolated workspace must deny traffic by default and admit only selected networks.',
     remediation: "Set the storage account's network default action to Deny (\"Selected networks\") and add the compute subnets as virtual network rules.",
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       secured: "Storage account '{{name}}' denies traffic by default ({{how}}).",
       open: "Storage account '{{name}}' of a VNet-isolated workspace accepts traffic from all networks ({{how}}); choose \"Selected networks\" so only the workspace's subnets reach it.",

@@ -18,6 +18,7 @@ export const storageTrustedServicesRule = defineRule({
       'A secured storage account of a VNet-isolated workspace must let trusted Microsoft services (Azure Machine Learning among them) through its firewall: networkAcls.bypass must include AzureServices.',
     remediation: 'Add AzureServices to the storage account\'s network bypass ("Allow trusted Microsoft services to access this storage account").',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       allowed: "Storage account '{{name}}' lets trusted Microsoft services through its firewall (bypass '{{bypass}}').",
       allowedByDefault: "Storage account '{{name}}' writes no bypass, so Azure's default AzureServices lets trusted Microsoft services through its firewall.",

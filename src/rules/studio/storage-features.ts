@@ -23,6 +23,7 @@ export const studioStorageFeaturesRule = defineRule({
     remediation:
       'Tell the workspace users which studio features will not work and have them use the SDK or CLI from inside the virtual network instead; no setting on this workspace removes the limitation described by the source document.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       unsupported:
         "Workspace '{{workspace}}' uses secured storage account '{{name}}' ({{how}}): the studio does not support {{features}} on it, and the Designer shows \"Unable to profile this dataset\" when visualizing its data. Use the SDK or CLI from inside the virtual network for these tasks.",

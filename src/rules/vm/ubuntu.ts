@@ -19,6 +19,7 @@ export const vmUbuntuRule = defineRule({
     description: 'A virtual machine attached to a workspace as a compute target must run Ubuntu (judged from its marketplace image reference and OS type).',
     remediation: 'Attach a VM created from an Ubuntu image (publisher Canonical, such as 0001-com-ubuntu-server-jammy) instead, and detach this one.',
     enabledByDefault: true,
+    guidance: { status: 'current' },
     messages: {
       ubuntu: "Virtual machine '{{name}}' runs Ubuntu ({{image}}).",
       windows: "Virtual machine '{{name}}' runs Windows ({{image}}), but Azure Machine Learning supports only Ubuntu VMs; attach an Ubuntu VM instead.",
