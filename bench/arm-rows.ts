@@ -28,6 +28,8 @@ export interface SubnetSpec {
   readonly delegations?: readonly string[];
   /** Allocated addresses (ipConfigurations). */
   readonly ipConfigurations?: number;
+  readonly natGatewayId?: string;
+  readonly defaultOutboundAccess?: boolean;
 }
 
 export type RouteSpec = ArmRouteSpec;

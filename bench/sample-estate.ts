@@ -204,7 +204,8 @@ function devWorkspace(): ResourceRow[] {
       { name: 'snet-vms', prefix: '10.30.3.0/24', nsgId: nsgVms, ipConfigurations: 1 },
       { name: 'snet-endpoints', prefix: '10.30.4.0/24', ipConfigurations: 1 },
     ]),
-    virtualNetwork(west, 'vnet-ml-dev-westus2', ['10.31.0.0/16'], [{ name: 'snet-training', prefix: '10.31.1.0/24', ipConfigurations: 0 }]),
+    // A subnet created as Azure creates them now: no default outbound access.
+    virtualNetwork(west, 'vnet-ml-dev-westus2', ['10.31.0.0/16'], [{ name: 'snet-training', prefix: '10.31.1.0/24', ipConfigurations: 0, defaultOutboundAccess: false }]),
     virtualNetwork(hub, 'vnet-hub', ['10.0.0.0/16'], [{ name: 'AzureFirewallSubnet', prefix: '10.0.255.0/26', ipConfigurations: 1 }]),
     networkSecurityGroup(at, 'nsg-ml-dev-training', [
       ...REQUIRED_INBOUND,
@@ -231,7 +232,7 @@ function devWorkspace(): ResourceRow[] {
     privateEndpoint(at, 'pe-ws-ml-dev', { subnetId: endpoints, targetId: ws.id, groupId: 'amlworkspace' }),
     amlCluster(ws, 'cpu-cluster', { subnetId: training, maxNodeCount: 20, currentNodeCount: 2 }),
     computeInstance(ws, 'ci-developer-1', { subnetId: training }),
-    amlCluster(ws, 'westus2-cluster', { subnetId: westTraining, maxNodeCount: 4, currentNodeCount: 0 }),
+    amlCluster(ws, 'westus2-cluster', { subnetId: westTraining, maxNodeCount: 4, currentNodeCount: 0, enableNodePublicIp: false }),
     containerGroup(at, 'aci-ml-dev-scoring', [aci]),
     networkInterface(at, 'nic-vm-ml-dev-win', { subnetId: vms, privateIp: '10.30.3.4', vmId }),
     virtualMachine(at, 'vm-ml-dev-win', { nicId, osType: 'Windows', image: { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition' } }),

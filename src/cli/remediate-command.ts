@@ -11,7 +11,7 @@ import { applyPlan, parsePlanDocument, PlanFileError, planRemediations, renderAp
 import type { OptionsConfig } from './args';
 import { flagOption, parseOptions, stringOption } from './args';
 import type { AuditContext, InventorySource } from './audit-command';
-import { parseFailOn } from './audit-command';
+import { parseFailOn, parseProfile } from './audit-command';
 import type { CliCommand, CliIo } from './io';
 import { CliError, EXIT, UsageError } from './io';
 import type { LiveCliDeps } from './live-commands';
@@ -31,7 +31,7 @@ export interface RemediateDeps extends LiveCliDeps {
 }
 
 const HELP = [
-  'Usage: aml-vnet-audit remediate --snapshot FILE | --subscription ID… [--rules ID,…] [--format table|json] [--output plan.json] [--fail-on SEVERITY]',
+  'Usage: aml-vnet-audit remediate --snapshot FILE | --subscription ID… [--rules ID,…] [--profile documented|current] [--format table|json] [--output plan.json] [--fail-on SEVERITY]',
   '       aml-vnet-audit remediate --apply plan.json [--yes] [--format table|json] [--cloud NAME] [--arm-endpoint URL]',
   '       aml-vnet-audit remediate --rollback plan.json [--yes] [--format table|json] [--cloud NAME] [--arm-endpoint URL]',
   '',
@@ -43,6 +43,7 @@ const HELP = [
   '  --snapshot FILE        plan from a snapshot file',
   '  --subscription ID…     plan from the live estate (Resource Graph)',
   '  --rules ID,…           plan only findings of these rules',
+  '  --profile NAME         without --rules, plan the findings of this profile\'s rules: documented (default) or current',
   '  --format table|json    table (default) or the plan document (json)',
   '  --output FILE          write the plan document (JSON) to FILE; review it, then --apply it',
   '  --fail-on SEVERITY     exit 1 when a plan exists at or above it (default low)',
@@ -192,6 +193,7 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
         output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string' },
         rules: { type: 'string' },
+        profile: { type: 'string' },
         apply: { type: 'string' },
         rollback: { type: 'string' },
         yes: { type: 'boolean' },
@@ -224,6 +226,7 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
       }
       const failOn = parseFailOn(stringOption(values, 'fail-on'), 'remediate');
       const ruleIds = parseRules(stringOption(values, 'rules'));
+      const profile = parseProfile(stringOption(values, 'profile'), 'remediate');
       if (selected.length !== 1) throw new UsageError(`remediate: name one inventory: ${sources.map((source) => source.usage).join(' | ')}, or --apply FILE (see 'remediate --help')`);
       const context: AuditContext = {
         io,
@@ -240,7 +243,7 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
         lastProgress = Date.now();
         io.stderr.write(`aml-vnet-audit: planned ${done} of ${total} finding(s)…\n`);
       };
-      const result = planRemediations(loaded.inventory, { ...(ruleIds !== undefined ? { ruleIds } : {}), ...(deps.now ? { now: deps.now() } : {}), onProgress });
+      const result = planRemediations(loaded.inventory, { ...(ruleIds !== undefined ? { ruleIds } : {}), profile, ...(deps.now ? { now: deps.now() } : {}), onProgress });
       const document: PlanDocument = { generatedAt: result.generatedAt, plans: result.plans };
       if (result.unjudged > 0) io.stderr.write(`aml-vnet-audit: ${result.unjudged} finding(s) are unknown and get no plan until they can be judged (see 'audit')\n`);
       const output = stringOption(values, 'output');

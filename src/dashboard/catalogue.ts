@@ -5,7 +5,7 @@ import type { Estate } from '../estate';
 import { allRules } from '../rules/registry';
 import type { AnyRule, RuleGuidance } from '../rules/types';
 import type { SweepRecord } from '../store';
-import { SOURCE_DOCUMENTS as SOURCES } from '../rules/sources';
+import { SOURCE_DOCUMENTS as SOURCES, sourcePage } from '../rules/sources';
 import { RULE_FIXES } from '../rules/fixes.generated';
 
 /**
@@ -80,7 +80,7 @@ export function ruleInfo(rule: AnyRule, counts: RuleEvaluationCounts | null, pro
     enabledByDefault: meta.enabledByDefault,
     guidance: meta.guidance,
     inProfile: selectRules(undefined, [rule], profile).length > 0,
-    source: { document: meta.source.document, documentTitle: SOURCE_DOCUMENTS[meta.source.document], section: meta.source.section, quote: meta.source.quote },
+    source: { document: meta.source.document, documentTitle: sourcePage(meta.source).title, section: meta.source.section, quote: meta.source.quote },
     examples: { azureCli: fix?.azureCli ?? null, bicep: fix?.bicep ?? null },
     docPath: fix?.docPath ?? null,
     counts,

@@ -508,6 +508,8 @@ function readSubnet(view: ResourceView, row: unknown, vnetId: string): Subnet {
       .map((delegation) => asNonEmptyString(pick(itemProperties(delegation), 'serviceName')))
       .filter((service): service is string => service !== undefined),
     ipConfigurationCount: Array.isArray(ipConfigurations) ? ipConfigurations.length : undefined,
+    natGatewayId: refId(pick(properties, 'natGateway')),
+    defaultOutboundAccess: typeof pick(properties, 'defaultOutboundAccess') === 'boolean' ? (pick(properties, 'defaultOutboundAccess') as boolean) : undefined,
   };
 }
 

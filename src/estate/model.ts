@@ -106,6 +106,13 @@ export interface Subnet extends ResourceView {
   readonly delegations: readonly string[];
   /** Count of properties.ipConfigurations; undefined when absent. */
   readonly ipConfigurationCount: number | undefined;
+  /** properties.natGateway.id; undefined when the subnet has no NAT gateway. */
+  readonly natGatewayId: string | undefined;
+  /**
+   * properties.defaultOutboundAccess as written; undefined when absent (subnets created before
+   * Azure's private-subnet default have default outbound access).
+   */
+  readonly defaultOutboundAccess: boolean | undefined;
 }
 
 export interface NetworkSecurityGroup extends ResourceView {

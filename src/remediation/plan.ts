@@ -2,7 +2,8 @@ import { idKey, parentId } from '../core/ids';
 import { isObject } from '../core/json';
 import type { Evaluation, Finding, Verdict } from '../core/types';
 import { isFinding, severityRank } from '../core/types';
-import { auditEstate } from '../engine/audit';
+import { auditEstate, DEFAULT_PROFILE, selectRules } from '../engine/audit';
+import type { Profile } from '../engine/audit';
 import { affectedSubjectKeys, buildEstate } from '../estate';
 import type { Estate } from '../estate';
 import type { Inventory, ResourceRow } from '../inventory/types';
@@ -21,8 +22,10 @@ import type { Plan, PlanDocument } from './types';
  */
 
 export interface PlanOptions {
-  /** Plan only findings of these rules (default: every failing finding). */
+  /** Plan only findings of these rules (default: every failing finding of the profile's rules). */
   readonly ruleIds?: readonly string[];
+  /** Which rules' findings are planned when `ruleIds` is not given; default documented. */
+  readonly profile?: Profile;
   /** Plan only these findings (`ruleId|case-folded resource ID`, see findingKey): the app plans what just opened. */
   readonly only?: ReadonlySet<string>;
   /**
@@ -171,7 +174,12 @@ function genericPlan(finding: Finding, reason: string): Plan {
 
 export function planRemediations(inventory: Inventory, options: PlanOptions = {}): PlanResult {
   const ruleIds = proofRuleIds(options.ruleIds);
-  const wanted = options.ruleIds !== undefined && options.ruleIds.length > 0 ? new Set(options.ruleIds) : undefined;
+  // Proofs judge every rule either profile runs (nothing may get worse under either); the findings
+  // planned are the named rules', or the profile's (`only` names its findings itself).
+  const wanted =
+    options.only !== undefined
+      ? undefined
+      : new Set(options.ruleIds !== undefined && options.ruleIds.length > 0 ? options.ruleIds : selectRules(undefined, allRules, options.profile ?? DEFAULT_PROFILE).map((rule) => rule.meta.id));
   // Planning a few findings (the app, as they open) judges only their subjects up front; the estate may come prebuilt.
   const onlySubjects = options.only !== undefined ? new Set([...options.only].map((key) => key.slice(key.indexOf('|') + 1))) : undefined;
   let baseline = baselineOf(inventory, inventory.resources, ruleIds, options.estate, onlySubjects);

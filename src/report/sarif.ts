@@ -1,4 +1,4 @@
-import { SOURCE_DOCUMENTS } from '../rules/sources';
+import { sourcePage } from '../rules/sources';
 import { createHash } from 'node:crypto';
 import { idKey, nameOf } from '../core/ids';
 import type { Finding, Severity } from '../core/types';
@@ -100,7 +100,7 @@ export function sarifLog(report: AuditReport, rules: readonly RuleLike[], option
 
 function ruleDescriptor(meta: RuleMeta<string>, doc: string | undefined): Record<string, unknown> {
   const family = meta.id.split('.')[0] ?? meta.id;
-  const document = SOURCE_DOCUMENTS[meta.source.document];
+  const document = sourcePage(meta.source);
   const source = `Source: [${document.title}](${document.url}) (${document.published}), "${meta.source.section}".`;
   const markdown = [`**Remediation.** ${meta.remediation}`, source, ...(doc !== undefined && doc.trim() !== '' ? [doc.trim()] : [])].join('\n\n');
   return {

@@ -2,7 +2,8 @@
  * Profiles: which rules run when none are named. `documented` (the default) is the catalogue of
  * the two 2020 documents, as every earlier version ran it; `current` leaves out the rules Microsoft's
  * guidance has since superseded (meta.guidance), so an estate built the way Azure works today is not
- * told to undo it. Naming rules (`--rules`) runs them whatever the profile.
+ * told to undo it, and adds the rules of today's guidance (meta.source.document 'current'). Naming
+ * rules (`--rules`) runs them whatever the profile.
  */
 import { SOURCE_DOCUMENTS } from './sources';
 import type { RuleMeta } from './types';

@@ -1,11 +1,19 @@
+import type { RuleSource } from './types';
+
 /**
- * The two public documents every rule comes from (Microsoft Docs, 2020), by the short code rules
- * cite them with in `meta.source.document`.
+ * The public pages rules come from: the two documents of the catalogue (Microsoft Docs, 2020), by
+ * the short code rules cite them with in `meta.source.document`, or (`current`) a page of today's
+ * guidance the rule names itself.
  */
 export interface SourceDocument {
   readonly title: string;
   readonly published: string;
   readonly url: string;
+}
+
+/** The page a rule's requirement comes from: one of the two documents, or a page of today's guidance. */
+export function sourcePage(source: RuleSource): SourceDocument {
+  return source.document === 'current' ? { title: source.page.title, published: 'current', url: source.page.url } : SOURCE_DOCUMENTS[source.document];
 }
 
 export const SOURCE_DOCUMENTS: Readonly<Record<'000' | '001', SourceDocument>> = {

@@ -1,14 +1,25 @@
 import type { JsonValue, Severity, Verdict } from '../core/types';
 import type { Estate } from '../estate';
 
-/** Where a rule's requirement is written: the source document document and its section heading. */
-export interface RuleSource {
-  /** '000' = studio in a VNet; '001' = experiments and inference in a VNet (titles and links: sources.ts). */
-  readonly document: '000' | '001';
-  readonly section: string;
-  /** The requirement's own words, quoted from the source document (shown in docs and the dashboard). */
-  readonly quote: string;
-}
+/**
+ * Where a rule's requirement is written: one of the two 2020 documents, or (`current`) a page of
+ * today's Microsoft guidance, named by title and link; then its section heading and its words.
+ */
+export type RuleSource =
+  | {
+      /** '000' = studio in a VNet; '001' = experiments and inference in a VNet (titles and links: sources.ts). */
+      readonly document: '000' | '001';
+      readonly section: string;
+      /** The requirement's own words, quoted from the source document (shown in docs and the dashboard). */
+      readonly quote: string;
+    }
+  | {
+      /** A rule of today's guidance: run by the `current` profile only. */
+      readonly document: 'current';
+      readonly page: { readonly title: string; readonly url: string };
+      readonly section: string;
+      readonly quote: string;
+    };
 
 /**
  * A rule's standing against Microsoft's guidance today: `current`, or `superseded` by a change

@@ -44,6 +44,23 @@ describe('aml-vnet-audit remediate', () => {
     }
   });
 
+  it("plans the findings of the profile's rules: current drops the superseded ones and adds today's", async () => {
+    const rulesOf = async (argv: string[]): Promise<string[]> => {
+      const io = captureIo();
+      await runCli(['remediate', '--snapshot', SAMPLE_PATH, '--format', 'json', ...argv], io, [commandFor()]);
+      return (JSON.parse(io.out()) as { plans: { ruleId: string }[] }).plans.map((plan) => plan.ruleId);
+    };
+    const documented = await rulesOf([]);
+    const current = await rulesOf(['--profile', 'current']);
+    expect(documented).toContain('aks.private-cluster');
+    expect(documented).not.toContain('compute.no-public-ip-egress');
+    expect(current).not.toContain('aks.private-cluster');
+    expect(current).toContain('compute.no-public-ip-egress');
+    const io = captureIo();
+    expect(await runCli(['remediate', '--snapshot', SAMPLE_PATH, '--profile', 'today'], io, [commandFor()])).toBe(2);
+    expect(io.err()).toContain("remediate: unknown --profile 'today'");
+  });
+
   it('shows progress on a terminal while planning many findings, and none otherwise', async () => {
     const tty = captureIo({ stderrIsTTY: true });
     await runCli(['remediate', '--snapshot', SAMPLE_PATH], tty, [commandFor()]);

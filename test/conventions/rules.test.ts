@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../src/rules/registry';
-import { SOURCE_DOCUMENTS } from '../../src/rules/sources';
+import { sourcePage } from '../../src/rules/sources';
 import vendoredIds from './requirements-rule-ids.json';
 import { aciRules } from '../../src/rules/aci';
 import { acrRules } from '../../src/rules/acr';
@@ -40,6 +40,8 @@ function ruleIdsOf(markdown: string): string[] {
 }
 
 const requirementIds: string[] = existsSync(requirementsPath) ? ruleIdsOf(readFileSync(requirementsPath, 'utf8')) : vendoredIds;
+/** Rules of today's guidance (profiles.ts: `current` only): not in the 2020 catalogue. */
+const currentGuidanceIds = allRules.filter((rule) => rule.meta.source.document === 'current').map((rule) => rule.meta.id);
 const registeredIds = allRules.map((rule) => rule.meta.id);
 
 describe('rule conventions', () => {
@@ -48,9 +50,34 @@ describe('rule conventions', () => {
     expect(vendoredIds).toEqual(ruleIdsOf(readFileSync(requirementsPath, 'utf8')));
   });
 
-  it('has a registered rule for every ID of requirements.md, and no other', () => {
+  it("has a registered rule for every ID of requirements.md, and no other besides the rules of today's guidance", () => {
     expect(requirementIds.length).toBeGreaterThanOrEqual(36);
-    expect([...registeredIds].sort()).toEqual(requirementIds);
+    expect(registeredIds.filter((id) => !currentGuidanceIds.includes(id)).sort()).toEqual(requirementIds);
+    for (const id of currentGuidanceIds) expect(requirementIds, `${id}: a rule of today's guidance is not one of the 2020 catalogue`).not.toContain(id);
+  });
+
+  describe.each(currentGuidanceIds.map((id) => [id]))("%s (today's guidance)", (id) => {
+    const [family, name] = id.split('.') as [string, string];
+    const rule = allRules.find((candidate) => candidate.meta.id === id)!;
+
+    it('has its doc, its test, its catalogue row, and cites the public page it comes from', () => {
+      const docPath = join(root, 'src/rules', family, `${name}.md`);
+      const doc = readFileSync(docPath, 'utf8');
+      expect(doc).toContain(`# ${id}`);
+      for (const heading of ['## Synopsis', '## Description', '## Recommendation', '## Examples', '## Links']) expect(doc, `${id} lacks "${heading}"`).toContain(heading);
+      expect(doc).toMatch(/```(bash|azurecli|sh)/);
+      expect(doc).toMatch(/```bicep/);
+      const line = doc.split('\n').find((candidate) => candidate.startsWith('**Severity:**')) ?? '';
+      expect(/^\*\*Severity:\*\* (\w+)/.exec(line)?.[1]).toBe(rule.meta.severity);
+      const page = sourcePage(rule.meta.source);
+      expect(page.url).toMatch(/^https:\/\/learn\.microsoft\.com\//);
+      expect(line).toContain(`**Source:** [${page.title}](${page.url}), "${rule.meta.source.section}"`);
+      expect(existsSync(join(root, 'test/rules', family, `${name}.test.ts`))).toBe(true);
+      expect(rule.meta.guidance.status).toBe('current');
+      expect(rule.meta.source.quote.length).toBeGreaterThan(20);
+      const catalogueRow = readFileSync(join(root, 'docs', 'rules.md'), 'utf8').split('\n').find((candidate) => candidate.startsWith(`| [\`${id}\`]`));
+      expect(catalogueRow, `${id}: its row in docs/rules.md`).toContain(`| ${rule.meta.severity} |`);
+    });
   });
 
   it('registers each rule once', () => {
@@ -80,7 +107,7 @@ describe('rule conventions', () => {
       expect(line, `${id}: the doc's header line`).not.toBe('');
       expect(/^\*\*Severity:\*\* (\w+)/.exec(line)?.[1]).toBe(rule!.meta.severity);
       const source = /\*\*Source:\*\* \[([^\]]+)\]\(([^)]+)\), "([^"]+)"/.exec(line);
-      const document = SOURCE_DOCUMENTS[rule!.meta.source.document];
+      const document = sourcePage(rule!.meta.source);
       expect(source?.[1], `${id}: the doc's source title`).toBe(document.title);
       expect(source?.[2], `${id}: the doc's source link`).toBe(document.url);
       expect(source?.[3], `${id}: the doc's source section`).toBe(rule!.meta.source.section);

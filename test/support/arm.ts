@@ -71,6 +71,9 @@ export interface SubnetSpec {
   readonly delegations?: readonly string[];
   /** Number of ipConfigurations (allocated addresses). */
   readonly ipConfigurationCount?: number;
+  readonly natGatewayId?: string;
+  /** Written only when given (Azure writes it on subnets created since the private-subnet option). */
+  readonly defaultOutboundAccess?: boolean;
 }
 
 export function vnet(spec: { name: string; addressPrefixes?: readonly string[]; subnets: readonly SubnetSpec[] } & Placement): ResourceRow {
@@ -90,6 +93,8 @@ export function vnet(spec: { name: string; addressPrefixes?: readonly string[]; 
           ...(subnet.addressPrefixes !== undefined ? { addressPrefixes: subnet.addressPrefixes } : {}),
           ...(subnet.nsgId !== undefined ? { networkSecurityGroup: { id: subnet.nsgId } } : {}),
           ...(subnet.routeTableId !== undefined ? { routeTable: { id: subnet.routeTableId } } : {}),
+          ...(subnet.natGatewayId !== undefined ? { natGateway: { id: subnet.natGatewayId } } : {}),
+          ...(subnet.defaultOutboundAccess !== undefined ? { defaultOutboundAccess: subnet.defaultOutboundAccess } : {}),
           serviceEndpoints: (subnet.serviceEndpoints ?? []).map((service) => ({ service, locations: ['*'], provisioningState: 'Succeeded' })),
           delegations: (subnet.delegations ?? []).map((serviceName, index) => ({
             name: `delegation-${index}`,
