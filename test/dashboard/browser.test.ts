@@ -157,6 +157,10 @@ describe('dashboard in headless Chromium (npm start server, sample estate)', { t
     // Compliance per rule, with evaluated subjects from the estate the server swept.
     const evaluatedCells = await page.$$eval('#rules-body tr', (trs) => trs.map((tr) => tr.children[2]?.textContent ?? ''));
     expect(evaluatedCells.some((cell) => /^\d+$/.test(cell) && Number(cell) > 0)).toBe(true);
+    // Which profile judged, and the superseded rules marked with why (npm start runs the default profile).
+    await page.waitForFunction(() => document.querySelector('#rules-basis')?.textContent?.startsWith('Judged under the documented profile.') === true);
+    const privateCluster = await page.$$eval('#rules-body tr', (trs) => trs.map((tr) => tr.textContent ?? '').find((text) => text.includes('aks.private-cluster')) ?? '');
+    expect(privateCluster).toContain('Superseded: Private AKS clusters are supported');
     expect(await page.locator('#workspaces-body tr').count()).toBeGreaterThan(1);
     expect(await page.locator('#subscriptions-body tr').count()).toBe(2);
   });

@@ -179,6 +179,18 @@ describe('rule docs and catalogue', () => {
     expect(ssh?.counts).toBeNull();
   });
 
+  it("says which profile judges, which rules it runs, and each rule's guidance", () => {
+    const documented = ruleCatalogue(new Map());
+    const current = ruleCatalogue(new Map(), 'current');
+    expect([documented.profile, current.profile]).toEqual(['documented', 'current']);
+    const flags = (catalogue: typeof documented, id: string): boolean | undefined => catalogue.rules.find((rule) => rule.id === id)?.inProfile;
+    expect([flags(documented, 'aks.private-cluster'), flags(current, 'aks.private-cluster')]).toEqual([true, false]);
+    expect([flags(documented, 'compute.no-public-ip-egress'), flags(current, 'compute.no-public-ip-egress')]).toEqual([false, true]);
+    expect([flags(documented, 'acr.workspace-edition'), flags(current, 'acr.workspace-edition')]).toEqual([false, false]);
+    expect(current.rules.find((rule) => rule.id === 'aks.private-cluster')?.guidance).toMatchObject({ status: 'superseded', page: { url: expect.stringMatching(/^https:\/\/learn\.microsoft\.com\//) } });
+    expect(current.rules.find((rule) => rule.id === 'compute.no-public-ip-egress')?.source.documentTitle).toBe('Secure an Azure Machine Learning training environment with virtual networks');
+  });
+
   it('keeps the newest sweep per subscription, failed ones included', () => {
     const newest = newestSweepPerSubscription([
       sweep(SUB_A, '2026-11-24T10:00:00.000Z', {}),
