@@ -68,7 +68,7 @@ export interface PartitionWork {
   readonly ruleIds?: ReadonlySet<string>;
 }
 
-/** The finding write and its change-index upsert (see change-index.ts): one transaction holds both. */
+/** The finding write and its change-index writes (see change-index.ts): one transaction holds them all. */
 function actionsOf(write: PendingWrite, partitionKey: string, tombstones: boolean): TransactionAction[] {
   const entity = { partitionKey, rowKey: write.rowKey, ...toEntityProperties(write.decision.next) };
   const finding: TransactionAction = write.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: write.etag }];
@@ -101,8 +101,8 @@ function pause(attempt: number): Promise<void> {
 export const OPERATIONS_PER_TRANSACTION = 99;
 
 /**
- * Finding changes per transaction: each is the finding, its change-index row and the tombstone of
- * its previous index row (change-index.ts). New findings (no tombstone) go 49 to a transaction.
+ * Finding changes per transaction: each is the finding, its change-index row and the delete (or
+ * tombstone) of its previous index row (change-index.ts). New findings go 49 to a transaction.
  */
 export const CHANGES_PER_TRANSACTION = Math.floor(OPERATIONS_PER_TRANSACTION / 3);
 export const NEW_FINDINGS_PER_TRANSACTION = Math.floor(OPERATIONS_PER_TRANSACTION / 2);
