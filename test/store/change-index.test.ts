@@ -7,6 +7,7 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { TableClient } from '@azure/data-tables';
 import { describe, expect, test } from 'vitest';
 import type { FindingsStore, StoredFinding } from '../../src/store';
+import { openFindingsStore } from '../../src/store';
 import { uniqueTablePrefix, useAzurite } from '../support/azurite';
 import { at, evaluation, SUB_A, SUB_B, subnetId } from './fixtures';
 
@@ -199,4 +200,37 @@ describe('stores written before the change index', () => {
     expect((await rawEntities(prefix)).filter((entity) => String(entity.rowKey).startsWith('.c'))).toHaveLength(200);
     expect(await everyPage(store, 50)).toHaveLength(200);
   });
+});
+
+describe('the change index under racing writers', () => {
+  test('after two writers race over the same findings, every finding has exactly one index row, a copy of it', async () => {
+    const prefix = uniqueTablePrefix();
+    const connectionString = azurite.server().connectionString;
+    const [one, two] = [await openFindingsStore({ connectionString, tablePrefix: prefix }), await openFindingsStore({ connectionString, tablePrefix: prefix })];
+    const ids = Array.from({ length: 60 }, (_, index) => subnetId(`r${index}`, SUB_A));
+    await one.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: ids.map((id) => evaluation(id, 'fail')), evaluatedAt: at(0), complete: true });
+    // Events from two instances on overlapping resources, at interleaved times, some changing, some confirming.
+    const races = [];
+    for (let round = 1; round <= 6; round++) {
+      const writer = round % 2 === 0 ? one : two;
+      const subset = ids.filter((_, index) => index % round === 0);
+      const evaluations = subset.map((id, index) => evaluation(id, (index + round) % 3 === 0 ? 'pass' : 'fail', (index + round) % 2 === 0 ? { message: `round ${round}` } : {}));
+      races.push(writer.recordEvaluations({ scope: { resourceKeys: new Set(subset.map((id) => id.toLowerCase())) }, evaluations, evaluatedAt: at(round), complete: true }));
+    }
+    await Promise.all(races);
+
+    const entities = await rawEntities(prefix);
+    const findings = entities.filter((entity) => /^[0-9a-f]/.test(String(entity.rowKey)) && entity.partitionKey !== '~partitions');
+    const index = entities.filter((entity) => String(entity.rowKey).startsWith('.c') && entity.ixFinding !== undefined);
+    expect(findings).toHaveLength(60);
+    for (const finding of findings) {
+      const rows = index.filter((row) => row.ixFinding === finding.rowKey && row.partitionKey === finding.partitionKey);
+      expect(rows, String(finding.resourceId)).toHaveLength(1);
+      const copy = rows[0] as Record<string, unknown>;
+      for (const field of ['lastChangedAt', 'evaluatedAt', 'lastSeen', 'lifecycle', 'status', 'message', 'contentHash']) expect(copy[`ix_${field}`], `${String(finding.resourceId)} ${field}`).toEqual(finding[field]);
+    }
+    // And the listing agrees with a full read.
+    const listed = await everyPage(one, 17);
+    expect(listed.map(keyOf).sort()).toEqual(findings.map((finding) => `${String(finding.ruleId)} ${String(finding.resourceId)}`).sort());
+  }, 120_000);
 });
