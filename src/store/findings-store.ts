@@ -27,7 +27,7 @@ import {
 import type { FindingRecord } from './record';
 import { clip, fromEntity } from './record';
 import { compareAsc, compareDesc, decodeKeyToken, decodeToken, encodeKeyToken, encodeToken } from './paging';
-import { listNewestFirst, listOneResourceNewestFirst, readServicePage } from './listing';
+import { listNewestFirst, readServicePage } from './listing';
 import type { ListedRow } from './listing';
 import { storedFindingOf } from './stored-finding';
 import { ANY_RULE, isActive, normalizeScope, suppressionFromEntity } from './suppression';
@@ -35,7 +35,8 @@ import { inParallel, MAX_CLOCK_SKEW_MS, PARTITION_CONCURRENCY } from './concurre
 import { pruneHistory, repairFutureTimes } from './maintenance';
 import type { StoreTables } from './maintenance';
 import { PartitionWriter, scanTable } from './partition-writer';
-import { addTally, emptySweepCounts, newTally, sweepEntity, sweepFromEntity, sweepRecordOf, sweepRulesFromProperty } from './sweep-records';
+import { addTally, confirmationOf, emptySweepCounts, newTally, rulesOf, sweepEntity, sweepFromEntity, sweepRecordOf } from './sweep-records';
+import type { LatestSweep } from './sweep-records';
 import type {
   FindingFilter,
   FindingPage,
@@ -116,20 +117,11 @@ export async function openFindingsStore(options: OpenStoreOptions): Promise<Find
   return store;
 }
 
-/** The newest complete sweep of a partition: when it looked, and the rules it judged (undefined: all). */
-interface LatestSweep {
-  readonly at: string;
-  readonly rules: ReadonlySet<string> | undefined;
-}
-
-/** A sweep confirms the open findings of the rules it judged, only. */
-function confirmationOf(sweep: LatestSweep | undefined, ruleId: string): string | undefined {
-  return sweep !== undefined && (sweep.rules === undefined || sweep.rules.has(ruleId)) ? sweep.at : undefined;
-}
-
-function rulesOf(value: unknown): ReadonlySet<string> | undefined {
-  const list = sweepRulesFromProperty(value);
-  return list === undefined ? undefined : new Set(list);
+/** What a listing reads once besides the rows: the clock, the suppressions, each partition's newest complete sweep (filled as met). */
+interface ReaderState {
+  readonly now: Date;
+  readonly suppressions: readonly Suppression[];
+  readonly confirmations: Map<string, LatestSweep | undefined>;
 }
 
 function inWorkspace(record: FindingRecord, workspaceKey: string | undefined): boolean {
@@ -303,26 +295,31 @@ class TableFindingsStore implements FindingsStore {
     }
 
     const after = filter.continuationToken === undefined ? undefined : decodeToken(filter.continuationToken, filterHash);
-    const page =
-      filter.resourceId === undefined
-        ? await listNewestFirst(this.findings, this.endpoint, {
-            ...(filter.subscriptionId !== undefined ? { partitionKey: partitionKeyOfSubscription(filter.subscriptionId) } : {}),
-            clauses: { ruleId: filter.ruleId, severity: filter.severity, lifecycle: filter.state === undefined ? undefined : filter.state === 'resolved' ? 'resolved' : 'open' },
-            after,
-            top,
-            keep: async (rows) => this.storedFindings(rows.filter((row) => inWorkspace(row.record, workspaceKey)), filter),
-          })
-        : await listOneResourceNewestFirst(this.findings, this.endpoint, { query, rowOf, keep: async (rows) => this.storedFindings(rows, filter), after, top });
+    const readers = await this.readerState();
+    const page = await listNewestFirst(this.findings, this.endpoint, {
+      ...(filter.resourceId !== undefined
+        ? { partitionKey: partitionKeyOfResource(filter.resourceId), rowKeyRange: resourceRowKeyRange(filter.resourceId) }
+        : filter.subscriptionId !== undefined
+          ? { partitionKey: partitionKeyOfSubscription(filter.subscriptionId) }
+          : {}),
+      clauses: { ruleId: filter.ruleId, severity: filter.severity, lifecycle: filter.state === undefined ? undefined : filter.state === 'resolved' ? 'resolved' : 'open' },
+      after,
+      top,
+      keep: async (rows) => this.storedFindings(rows.filter((row) => inWorkspace(row.record, workspaceKey)), filter, readers),
+    });
     const last = page.items[page.items.length - 1];
     const items = page.items.map((item) => item.finding);
     return page.more && last !== undefined ? { items, continuationToken: encodeToken(last.finding.lastChangedAt, last.sortKey, filterHash) } : { items };
   }
 
+  /** What turning rows into stored findings reads besides them, once per listing: suppressions, and each partition's newest sweep. */
+  private async readerState(): Promise<ReaderState> {
+    return { now: this.now(), suppressions: await this.listSuppressions(), confirmations: new Map() };
+  }
+
   /** Rows as readers see them (suppression, confirmation by the newest complete sweep), in the filter's state. */
-  private async storedFindings(rows: readonly ListedRow[], filter: FindingFilter): Promise<{ readonly sortKey: string; readonly finding: StoredFinding }[]> {
-    const now = this.now();
-    const suppressions = await this.listSuppressions();
-    const confirmations = new Map<string, LatestSweep | undefined>();
+  private async storedFindings(rows: readonly ListedRow[], filter: FindingFilter, readers?: ReaderState): Promise<{ readonly sortKey: string; readonly finding: StoredFinding }[]> {
+    const { now, suppressions, confirmations } = readers ?? (await this.readerState());
     const findings: { readonly sortKey: string; readonly finding: StoredFinding }[] = [];
     for (const row of rows) {
       let confirmed: string | undefined;

@@ -34,6 +34,8 @@ export interface ServiceClauses {
 export interface NewestFirstQuery<T> {
   /** Only this partition (a subscription filter); all registered partitions when undefined. */
   readonly partitionKey?: string;
+  /** Only these row keys of that partition (one resource's findings): read whole, as they are few. */
+  readonly rowKeyRange?: { readonly low: string; readonly high: string };
   readonly clauses: ServiceClauses;
   readonly after: PageCursor | undefined;
   readonly top: number;
@@ -60,7 +62,10 @@ function listingOrder(a: Candidate, b: Candidate): number {
 
 /** The page's rows in listing order, and whether another page has any. */
 export async function listNewestFirst<T>(findings: TableClient, endpoint: string, query: NewestFirstQuery<T>): Promise<{ readonly items: readonly T[]; readonly more: boolean }> {
-  const partitions = (await registeredPartitions(findings, endpoint)).filter((partition) => query.partitionKey === undefined || partition.partitionKey === query.partitionKey);
+  const partitions =
+    query.rowKeyRange !== undefined && query.partitionKey !== undefined
+      ? [{ partitionKey: query.partitionKey, indexed: false }]
+      : (await registeredPartitions(findings, endpoint)).filter((partition) => query.partitionKey === undefined || partition.partitionKey === query.partitionKey);
   // Read ahead a fair share of the page from each partition; a partition holding more of it pages on.
   const pageSize = Math.min(1000, Math.ceil((query.top + 1) / Math.max(1, partitions.length)) + 10);
   const sources = partitions.map((partition) =>
@@ -138,14 +143,17 @@ function cursorParts(cursor: PageCursor): { readonly changedAt: string; readonly
     : { changedAt: cursor.changedAt, partitionKey: cursor.sortKey.slice(0, split), findingRowKey: cursor.sortKey.slice(split + 1) };
 }
 
-/** A partition without a trusted index: every finding the clauses select, sorted here. */
+/** A partition without a trusted index (or one resource's key range): every finding the clauses select, sorted here. */
 function wholePartitionSource(findings: TableClient, endpoint: string, partitionKey: string, query: NewestFirstQuery<unknown>): Source {
   let sorted: Candidate[] | undefined;
   let position = 0;
   return {
     head: async () => {
       if (sorted === undefined) {
-        const parts = [odata`PartitionKey eq ${partitionKey} and RowKey ge ${FIRST_FINDING_ROW_KEY}`];
+        const range = query.rowKeyRange;
+        const parts = [
+          range === undefined ? odata`PartitionKey eq ${partitionKey} and RowKey ge ${FIRST_FINDING_ROW_KEY}` : odata`PartitionKey eq ${partitionKey} and RowKey ge ${range.low} and RowKey lt ${range.high}`,
+        ];
         if (query.clauses.ruleId !== undefined) parts.push(odata`ruleId eq ${query.clauses.ruleId}`);
         if (query.clauses.severity !== undefined) parts.push(odata`severity eq ${query.clauses.severity}`);
         if (query.clauses.lifecycle !== undefined) parts.push(odata`lifecycle eq ${query.clauses.lifecycle}`);
@@ -188,33 +196,4 @@ export async function readServicePage(
     if (serviceToken !== undefined && statusOf(error) === undefined) throw new StoreInputError('invalid continuation token');
     throw storeFailure(error, endpoint, 'listing findings');
   }
-}
-
-/** One resource's findings are a key range: read it whole and sort it here. */
-export async function listOneResourceNewestFirst<T extends { readonly sortKey: string; readonly finding: { readonly lastChangedAt: string } }>(
-  findings: TableClient,
-  endpoint: string,
-  request: {
-    readonly query: string;
-    readonly rowOf: (entity: TableEntityResult<Record<string, unknown>>) => ListedRow | undefined;
-    readonly keep: (rows: readonly ListedRow[]) => Promise<T[]>;
-    readonly after: PageCursor | undefined;
-    readonly top: number;
-  },
-): Promise<{ readonly items: readonly T[]; readonly more: boolean }> {
-  const rows: ListedRow[] = [];
-  try {
-    for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter: request.query } })) {
-      const row = request.rowOf(entity);
-      if (row !== undefined) rows.push(row);
-    }
-  } catch (error) {
-    throw storeFailure(error, endpoint, 'listing findings');
-  }
-  const kept = await request.keep(rows);
-  kept.sort((a, b) => compareDesc(a.finding.lastChangedAt, b.finding.lastChangedAt) || compareAsc(a.sortKey, b.sortKey));
-  const { after } = request;
-  const start = after === undefined ? 0 : kept.findIndex((item) => isAfter(item.finding.lastChangedAt, item.sortKey, after));
-  const items = start < 0 ? [] : kept.slice(start, start + request.top);
-  return { items, more: start >= 0 && start + request.top < kept.length };
 }

@@ -182,3 +182,20 @@ export function parseObject(json: string | undefined): Record<string, unknown> {
     return {};
   }
 }
+
+/** The newest complete sweep of a partition: when it looked, and the rules it judged (undefined: all). */
+export interface LatestSweep {
+  readonly at: string;
+  readonly rules: ReadonlySet<string> | undefined;
+}
+
+/** A sweep confirms the open findings of the rules it judged, only. */
+export function confirmationOf(sweep: LatestSweep | undefined, ruleId: string): string | undefined {
+  return sweep !== undefined && (sweep.rules === undefined || sweep.rules.has(ruleId)) ? sweep.at : undefined;
+}
+
+/** The rules a sweep record says it judged, as a set; undefined: every rule. */
+export function rulesOf(value: unknown): ReadonlySet<string> | undefined {
+  const list = sweepRulesFromProperty(value);
+  return list === undefined ? undefined : new Set(list);
+}
