@@ -44,6 +44,7 @@ export interface WorkspaceSpec {
   readonly privateEndpointIds?: readonly string[];
   readonly sharedPrivateLinkResources?: readonly { name: string; privateLinkResourceId: string; groupId: string }[];
   readonly principalId: string;
+  readonly serverlessCompute?: { subnetId?: string; noPublicIp?: boolean };
 }
 
 export function armId(at: Placement, provider: string, type: string, name: string): string {
@@ -52,11 +53,12 @@ export function armId(at: Placement, provider: string, type: string, name: strin
 
 const tagged = (at: Placement, tags: Record<string, string> | undefined): arm.Placement => (tags === undefined ? at : { ...at, tags });
 
-export function virtualNetwork(at: Placement, name: string, addressPrefixes: readonly string[], subnets: readonly SubnetSpec[], tags?: Record<string, string>): ResourceRow {
+export function virtualNetwork(at: Placement, name: string, addressPrefixes: readonly string[], subnets: readonly SubnetSpec[], tags?: Record<string, string>, dnsServers?: readonly string[]): ResourceRow {
   return arm.vnet({
     ...tagged(at, tags),
     name,
     addressPrefixes,
+    ...(dnsServers !== undefined ? { dnsServers } : {}),
     subnets: subnets.map(({ prefix, ipConfigurations, ...subnet }) => ({ ...subnet, addressPrefix: prefix, ...(ipConfigurations !== undefined ? { ipConfigurationCount: ipConfigurations } : {}) })),
   });
 }
@@ -75,6 +77,15 @@ export function networkInterface(at: Placement, name: string, spec: { subnetId: 
 
 export function privateEndpoint(at: Placement, name: string, spec: { subnetId: string; targetId: string; groupId: string }): ResourceRow {
   return arm.privateEndpoint({ ...at, name, ...spec });
+}
+
+export function privateDnsZone(at: Placement, name: string): ResourceRow {
+  return arm.privateDnsZone({ ...at, name });
+}
+
+/** A link of the zone to each VNet named. */
+export function privateDnsZoneLinks(zoneRow: ResourceRow, vnetIds: readonly string[]): ResourceRow[] {
+  return vnetIds.map((vnetId) => arm.privateDnsZoneLink(zoneRow, { name: `link-${vnetId.split('/').pop() ?? ''}`, vnetId }));
 }
 
 export function storageAccount(at: Placement, name: string, spec: FirewallSpec & { isHnsEnabled?: boolean }, tags?: Record<string, string>): ResourceRow {

@@ -15,6 +15,8 @@ import {
   keyVault,
   networkInterface,
   networkSecurityGroup,
+  privateDnsZone,
+  privateDnsZoneLinks,
   privateEndpoint,
   roleAssignment,
   routeTable,
@@ -28,8 +30,9 @@ import type { SecurityRuleSpec } from './arm-rows';
 
 /**
  * The bundled sample estate (samples/sample-estate.json, described in samples/README.md): two
- * subscriptions, four workspaces. `ws-compliant` does everything the seed documents ask;
- * the others make the classic mistakes, at least one for every rule family of docs/rules.md.
+ * subscriptions, six workspaces. `ws-compliant` does everything the seed documents ask and
+ * `ws-private` everything today's guidance asks; the others make the classic mistakes, and
+ * today's, at least one for every rule of docs/rules.md.
  * test/bench/sample-estate.test.ts keeps the JSON file equal to this function's output.
  */
 
@@ -62,6 +65,23 @@ const RESTRICTED_OUTBOUND: readonly SecurityRuleSpec[] = [
   { name: 'DenyInternetOutbound', priority: 4000, direction: 'Outbound', access: 'Deny', protocol: '*', source: '*', destination: 'Internet' },
 ];
 
+
+/** Today's outbound service tags and ports of clusters and instances (how-to-secure-training-vnet), on top of the 2020 ones. */
+const TODAYS_OUTBOUND: readonly SecurityRuleSpec[] = [
+  { name: 'AllowAmlPorts', priority: 200, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', source: 'VirtualNetwork', destination: 'AzureMachineLearning', destinationPorts: ['443', '8787', '18881'] },
+  { name: 'AllowAmlUdp', priority: 210, direction: 'Outbound', access: 'Allow', protocol: 'Udp', source: 'VirtualNetwork', destination: 'AzureMachineLearning', destinationPorts: '5831' },
+  { name: 'AllowBatchEastUS', priority: 220, direction: 'Outbound', access: 'Allow', protocol: '*', source: 'VirtualNetwork', destination: 'BatchNodeManagement.EastUS', destinationPorts: '443' },
+];
+
+/** The private DNS zones of a workspace's private endpoints and of its associated resources'. */
+const PRIVATE_ZONES = [
+  'privatelink.api.azureml.ms',
+  'privatelink.notebooks.azure.net',
+  'privatelink.blob.core.windows.net',
+  'privatelink.file.core.windows.net',
+  'privatelink.vaultcore.azure.net',
+  'privatelink.azurecr.io',
+] as const;
 
 export function sampleServiceTags(): ServiceTagEntry[] {
   // Documentation address ranges (RFC 5737) only: well-formed, never real Azure prefixes.
@@ -101,6 +121,8 @@ function compliantWorkspace(): ResourceRow[] {
   const registryEndpoint = armId(at, 'Microsoft.Network', 'privateEndpoints', 'pe-crmlprod01');
   const cluster = armId(at, 'Microsoft.ContainerService', 'managedClusters', 'aks-ml-prod');
   const aksPrincipal = 'e5b7c9d1-3f4a-4b6c-8d9e-0a1b2c3d4e5f';
+  // The registry's private endpoint resolves in the VNet through its own zone.
+  const registryZone = privateDnsZone(at, 'privatelink.azurecr.io');
   const ws = workspace(at, 'ws-compliant', { storageAccountId: storage, keyVaultId: vault, containerRegistryId: registry, imageBuildCompute: 'cpu-cluster', principalId: '11a2b3c4-d5e6-4f70-8a9b-0c1d2e3f4a5b' }, { env: 'prod', costCenter: 'ml-platform' });
   return [
     ws,
@@ -109,7 +131,7 @@ function compliantWorkspace(): ResourceRow[] {
       { name: 'snet-aks', prefix: '10.10.4.0/22', nsgId: nsgAks, serviceEndpoints: ['Microsoft.Storage'], ipConfigurations: 12 },
       { name: 'snet-endpoints', prefix: '10.10.2.0/24', ipConfigurations: 1 },
     ]),
-    networkSecurityGroup(at, 'nsg-ml-prod-training', [...REQUIRED_INBOUND, ...RESTRICTED_OUTBOUND]),
+    networkSecurityGroup(at, 'nsg-ml-prod-training', [...REQUIRED_INBOUND, ...RESTRICTED_OUTBOUND, ...TODAYS_OUTBOUND]),
     networkSecurityGroup(at, 'nsg-ml-prod-aks', [
       { name: 'AllowScoringFromCorp', priority: 100, direction: 'Inbound', access: 'Allow', source: '10.0.0.0/8', destination: '*', destinationPorts: ['80', '443'] },
     ]),
@@ -117,11 +139,129 @@ function compliantWorkspace(): ResourceRow[] {
     keyVault(at, 'kv-ml-prod-01', { defaultAction: 'Deny', bypass: 'AzureServices', subnetIds: [training] }),
     containerRegistry(at, 'crmlprod01', { sku: 'Premium', defaultAction: 'Deny', privateEndpointIds: [registryEndpoint] }),
     privateEndpoint(at, 'pe-crmlprod01', { subnetId: endpoints, targetId: registry, groupId: 'registry' }),
+    registryZone,
+    ...privateDnsZoneLinks(registryZone, [vnetId]),
     amlCluster(ws, 'cpu-cluster', { subnetId: training, maxNodeCount: 8, currentNodeCount: 2 }),
     computeInstance(ws, 'ci-data-scientist-1', { subnetId: training }),
     aksCluster(at, 'aks-ml-prod', { subnetId: aks, serviceCidr: '10.2.0.0/16', dnsServiceIP: '10.2.0.10', dockerBridgeCidr: '172.17.0.1/16', privateCluster: false, principalId: aksPrincipal }),
     aksCompute(ws, 'aks-scoring', { clusterId: cluster, loadBalancerType: 'InternalLoadBalancer' }),
     roleAssignment('2b7e6f10-4c3d-4e8a-9b1f-7a6c5d4e3f21', { principalId: aksPrincipal, role: 'NetworkContributor', scope: `/subscriptions/${PROD}/resourceGroups/rg-ml-prod` }),
+  ];
+}
+
+/**
+ * ws-private (PROD, rg-ml-private): built the way today's guidance describes, and compliant under
+ * `--profile current`: no public IPs, a NAT gateway on a subnet without default outbound access,
+ * the workspace and every associated resource behind private endpoints with their private DNS
+ * zones linked, today's outbound ports, serverless compute in the same subnet.
+ */
+function privateWorkspace(): ResourceRow[] {
+  const at = prod('rg-ml-private');
+  const vnetId = armId(at, 'Microsoft.Network', 'virtualNetworks', 'vnet-ml-private');
+  const training = `${vnetId}/subnets/snet-training`;
+  const endpoints = `${vnetId}/subnets/snet-endpoints`;
+  const nsgTraining = armId(at, 'Microsoft.Network', 'networkSecurityGroups', 'nsg-ml-private-training');
+  const nat = armId(at, 'Microsoft.Network', 'natGateways', 'nat-ml-private');
+  const storage = armId(at, 'Microsoft.Storage', 'storageAccounts', 'stmlprivate01');
+  const vault = armId(at, 'Microsoft.KeyVault', 'vaults', 'kv-ml-private-01');
+  const registry = armId(at, 'Microsoft.ContainerRegistry', 'registries', 'crmlprivate01');
+  const endpoint = (name: string): string => armId(at, 'Microsoft.Network', 'privateEndpoints', name);
+  const ws = workspace(at, 'ws-private', {
+    storageAccountId: storage,
+    keyVaultId: vault,
+    containerRegistryId: registry,
+    imageBuildCompute: 'cpu-cluster',
+    privateEndpointIds: [endpoint('pe-ws-private')],
+    principalId: '55e6f7a8-b9c0-4d1e-8f2a-3b4c5d6e7f80',
+    serverlessCompute: { subnetId: training, noPublicIp: true },
+  });
+  const zones = PRIVATE_ZONES.map((zone) => privateDnsZone(at, zone));
+  return [
+    ws,
+    virtualNetwork(at, 'vnet-ml-private', ['10.50.0.0/16'], [
+      { name: 'snet-training', prefix: '10.50.1.0/24', nsgId: nsgTraining, natGatewayId: nat, defaultOutboundAccess: false, ipConfigurations: 3 },
+      { name: 'snet-endpoints', prefix: '10.50.2.0/24', defaultOutboundAccess: false, ipConfigurations: 6 },
+    ]),
+    networkSecurityGroup(at, 'nsg-ml-private-training', [...RESTRICTED_OUTBOUND, ...TODAYS_OUTBOUND]),
+    storageAccount(at, 'stmlprivate01', { defaultAction: 'Deny', bypass: 'AzureServices', publicNetworkAccess: 'Disabled', privateEndpointIds: [endpoint('pe-stmlprivate01-blob'), endpoint('pe-stmlprivate01-file')] }),
+    keyVault(at, 'kv-ml-private-01', { defaultAction: 'Deny', bypass: 'AzureServices', publicNetworkAccess: 'Disabled', privateEndpointIds: [endpoint('pe-kv-ml-private-01')] }),
+    containerRegistry(at, 'crmlprivate01', { sku: 'Premium', defaultAction: 'Deny', publicNetworkAccess: 'Disabled', privateEndpointIds: [endpoint('pe-crmlprivate01')] }),
+    privateEndpoint(at, 'pe-ws-private', { subnetId: endpoints, targetId: ws.id, groupId: 'amlworkspace' }),
+    privateEndpoint(at, 'pe-stmlprivate01-blob', { subnetId: endpoints, targetId: storage, groupId: 'blob' }),
+    privateEndpoint(at, 'pe-stmlprivate01-file', { subnetId: endpoints, targetId: storage, groupId: 'file' }),
+    privateEndpoint(at, 'pe-kv-ml-private-01', { subnetId: endpoints, targetId: vault, groupId: 'vault' }),
+    privateEndpoint(at, 'pe-crmlprivate01', { subnetId: endpoints, targetId: registry, groupId: 'registry' }),
+    ...zones,
+    ...zones.flatMap((zone) => privateDnsZoneLinks(zone, [vnetId])),
+    amlCluster(ws, 'cpu-cluster', { subnetId: training, maxNodeCount: 8, currentNodeCount: 0, enableNodePublicIp: false }),
+    computeInstance(ws, 'ci-private-1', { subnetId: training, enableNodePublicIp: false }),
+  ];
+}
+
+/**
+ * ws-spoke (DEV, rg-ml-spoke): built the current way, with the mistakes people hit today: private
+ * DNS zones unlinked or missing, a delegated compute subnet, a delegated serverless subnet, an
+ * instance in a VNet of another region, and an NSG that knows only the 2020 outbound list.
+ */
+function spokeWorkspace(): ResourceRow[] {
+  const at = dev('rg-ml-spoke');
+  const dns = dev('rg-dns');
+  const west = dev('rg-ml-spoke', 'westus2');
+  const vnetId = armId(at, 'Microsoft.Network', 'virtualNetworks', 'vnet-ml-spoke');
+  const westVnetId = armId(west, 'Microsoft.Network', 'virtualNetworks', 'vnet-ml-spoke-westus2');
+  const training = `${vnetId}/subnets/snet-training`;
+  const serverless = `${vnetId}/subnets/snet-serverless`;
+  const endpoints = `${vnetId}/subnets/snet-endpoints`;
+  const westTraining = `${westVnetId}/subnets/snet-training`;
+  const nsgTraining = armId(at, 'Microsoft.Network', 'networkSecurityGroups', 'nsg-ml-spoke-training');
+  const storage = armId(at, 'Microsoft.Storage', 'storageAccounts', 'stmlspoke01');
+  const vault = armId(at, 'Microsoft.KeyVault', 'vaults', 'kv-ml-spoke-01');
+  const registry = armId(at, 'Microsoft.ContainerRegistry', 'registries', 'crmlspoke01');
+  const endpoint = (name: string): string => armId(at, 'Microsoft.Network', 'privateEndpoints', name);
+  const ws = workspace(at, 'ws-spoke', {
+    storageAccountId: storage,
+    keyVaultId: vault,
+    containerRegistryId: registry,
+    imageBuildCompute: 'cpu-cluster',
+    privateEndpointIds: [endpoint('pe-ws-spoke')],
+    principalId: '66f7a8b9-c0d1-4e2f-9a3b-4c5d6e7f8091',
+    serverlessCompute: { subnetId: serverless, noPublicIp: true },
+  });
+  const zone = (name: string): ResourceRow => privateDnsZone(dns, name);
+  const api = zone('privatelink.api.azureml.ms');
+  const notebooks = zone('privatelink.notebooks.azure.net');
+  const blob = zone('privatelink.blob.core.windows.net');
+  const vaultZone = zone('privatelink.vaultcore.azure.net');
+  const acr = zone('privatelink.azurecr.io');
+  return [
+    ws,
+    virtualNetwork(at, 'vnet-ml-spoke', ['10.60.0.0/16'], [
+      { name: 'snet-training', prefix: '10.60.1.0/24', nsgId: nsgTraining, delegations: ['Microsoft.Web/serverFarms'], ipConfigurations: 3 },
+      { name: 'snet-serverless', prefix: '10.60.3.0/24', delegations: ['Microsoft.ContainerInstance/containerGroups'], ipConfigurations: 0 },
+      { name: 'snet-endpoints', prefix: '10.60.2.0/24', ipConfigurations: 5 },
+    ]),
+    virtualNetwork(west, 'vnet-ml-spoke-westus2', ['10.61.0.0/16'], [{ name: 'snet-training', prefix: '10.61.1.0/24', ipConfigurations: 1 }]),
+    networkSecurityGroup(at, 'nsg-ml-spoke-training', [...REQUIRED_INBOUND, ...RESTRICTED_OUTBOUND]),
+    storageAccount(at, 'stmlspoke01', { defaultAction: 'Deny', bypass: 'AzureServices', publicNetworkAccess: 'Disabled', privateEndpointIds: [endpoint('pe-stmlspoke01-blob'), endpoint('pe-stmlspoke01-file')] }),
+    keyVault(at, 'kv-ml-spoke-01', { defaultAction: 'Deny', bypass: 'AzureServices', publicNetworkAccess: 'Disabled', privateEndpointIds: [endpoint('pe-kv-ml-spoke-01')] }),
+    containerRegistry(at, 'crmlspoke01', { sku: 'Premium', defaultAction: 'Deny', publicNetworkAccess: 'Disabled', privateEndpointIds: [endpoint('pe-crmlspoke01')] }),
+    privateEndpoint(at, 'pe-ws-spoke', { subnetId: endpoints, targetId: ws.id, groupId: 'amlworkspace' }),
+    privateEndpoint(at, 'pe-stmlspoke01-blob', { subnetId: endpoints, targetId: storage, groupId: 'blob' }),
+    privateEndpoint(at, 'pe-stmlspoke01-file', { subnetId: endpoints, targetId: storage, groupId: 'file' }),
+    privateEndpoint(at, 'pe-kv-ml-spoke-01', { subnetId: endpoints, targetId: vault, groupId: 'vault' }),
+    privateEndpoint(at, 'pe-crmlspoke01', { subnetId: endpoints, targetId: registry, groupId: 'registry' }),
+    // The workspace's API zone and the registry's are linked to the spoke VNet but not to the West
+    // US 2 one; the notebooks and vault zones to neither. There is no file zone; blob's is linked to both.
+    api,
+    notebooks,
+    blob,
+    vaultZone,
+    acr,
+    ...privateDnsZoneLinks(api, [vnetId]),
+    ...privateDnsZoneLinks(blob, [vnetId, westVnetId]),
+    ...privateDnsZoneLinks(acr, [vnetId]),
+    amlCluster(ws, 'cpu-cluster', { subnetId: training, maxNodeCount: 4, currentNodeCount: 0, enableNodePublicIp: false }),
+    computeInstance(ws, 'ci-spoke-west', { subnetId: westTraining, enableNodePublicIp: false }),
   ];
 }
 
@@ -139,7 +279,13 @@ function researchWorkspace(): ResourceRow[] {
   const storage = armId(at, 'Microsoft.Storage', 'storageAccounts', 'stmlresearch01');
   const vault = armId(at, 'Microsoft.KeyVault', 'vaults', 'kv-ml-research');
   const registry = armId(at, 'Microsoft.ContainerRegistry', 'registries', 'crmlresearch');
-  const ws = workspace(at, 'ws-research', { storageAccountId: storage, keyVaultId: vault, containerRegistryId: registry, principalId: '22b3c4d5-e6f7-4a81-9b0c-1d2e3f4a5b6c' }, { env: 'research', owner: HOSTILE_NAME });
+  // Serverless compute set to run without public IPs, in a workspace with no private endpoint.
+  const ws = workspace(
+    at,
+    'ws-research',
+    { storageAccountId: storage, keyVaultId: vault, containerRegistryId: registry, principalId: '22b3c4d5-e6f7-4a81-9b0c-1d2e3f4a5b6c', serverlessCompute: { subnetId: training, noPublicIp: true } },
+    { env: 'research', owner: HOSTILE_NAME },
+  );
   return [
     ws,
     virtualNetwork(at, 'vnet-ml-research', ['10.20.0.0/16'], [
@@ -341,7 +487,7 @@ export interface SampleEstate {
 export function sampleEstate(): SampleEstate {
   return {
     capturedAt: SAMPLE_CAPTURED_AT,
-    resources: [...compliantWorkspace(), ...researchWorkspace(), ...devWorkspace(), ...inferenceWorkspace(), ...unrelatedResources()],
+    resources: [...compliantWorkspace(), ...researchWorkspace(), ...devWorkspace(), ...inferenceWorkspace(), ...privateWorkspace(), ...spokeWorkspace(), ...unrelatedResources()],
     serviceTags: sampleServiceTags(),
   };
 }

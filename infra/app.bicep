@@ -88,6 +88,7 @@ var watchedTypes = [
   '/providers/Microsoft.Network/azureFirewalls'
   '/providers/Microsoft.Network/firewallPolicies'
   '/providers/Microsoft.Network/ipGroups'
+  '/providers/Microsoft.Network/privateDnsZones'
   '/providers/Microsoft.Storage/storageAccounts'
   '/providers/Microsoft.KeyVault/vaults'
   '/providers/Microsoft.ContainerRegistry/registries'

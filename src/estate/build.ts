@@ -5,7 +5,7 @@
  * Longer than 500 lines: the readers share the lookup maps the estate is built on; each is short
  * and reads one type.
  */
-import { idKey, parentId } from '../core/ids';
+import { idKey, nameOf, parentId } from '../core/ids';
 import { isObject } from '../core/json';
 import { READ_TYPES } from '../inventory/resource-types';
 import type { Inventory, ResourceRow } from '../inventory/types';
@@ -28,6 +28,8 @@ import type {
   KeyVault,
   NetworkInterface,
   NetworkSecurityGroup,
+  PrivateDnsZone,
+  PrivateDnsZoneLink,
   PrivateEndpoint,
   ResourceView,
   RoleAssignment,
@@ -140,6 +142,8 @@ export function buildEstate(inventory: Inventory): Estate {
   const containerGroups = new Index<ContainerGroup>(all);
   const firewalls = new Index<AzureFirewall>(all);
   const ipGroups = new Index<IpGroup>(all);
+  const dnsZones = new Index<PrivateDnsZone>(all);
+  const dnsLinks = new Index<PrivateDnsZoneLink>(all);
   const policyRows: { view: ResourceView; basePolicyId: string | undefined; referencedGroupIds: string[]; embedded: FirewallRuleCollectionGroup[] }[] = [];
   const groupsByPolicy = new Map<string, FirewallRuleCollectionGroup[]>();
   const standaloneSubnetRows: ResourceRow[] = [];
@@ -163,7 +167,7 @@ export function buildEstate(inventory: Inventory): Estate {
         computes.add(readCompute(view, properties));
         break;
       case 'microsoft.network/virtualnetworks':
-        vnets.add({ ...view, addressPrefixes: addressPrefixesOf(pick(properties, 'addressSpace')), subnetKeys: [] });
+        vnets.add({ ...view, addressPrefixes: addressPrefixesOf(pick(properties, 'addressSpace')), subnetKeys: [], dnsServers: stringsOf(pick(properties, 'dhcpOptions.dnsServers')) });
         for (const subnet of objectsOf(pick(properties, 'subnets'))) {
           const subnetId = refId(subnet);
           if (subnetId === undefined) continue;
@@ -185,18 +189,24 @@ export function buildEstate(inventory: Inventory): Estate {
       case 'microsoft.network/networkinterfaces':
         nics.add(readNic(view, properties));
         break;
-      case 'microsoft.network/privateendpoints':
+      case 'microsoft.network/privateendpoints': {
+        const connections = [...objectsOf(pick(properties, 'privateLinkServiceConnections')), ...objectsOf(pick(properties, 'manualPrivateLinkServiceConnections'))].map(itemProperties);
         privateEndpoints.add({
           ...view,
           subnetId: refId(pick(properties, 'subnet')),
-          targetResourceIds: [
-            ...objectsOf(pick(properties, 'privateLinkServiceConnections')),
-            ...objectsOf(pick(properties, 'manualPrivateLinkServiceConnections')),
-          ]
-            .map((connection) => asNonEmptyString(pick(itemProperties(connection), 'privateLinkServiceId')))
-            .filter((id): id is string => id !== undefined),
+          targetResourceIds: connections.map((connection) => asNonEmptyString(pick(connection, 'privateLinkServiceId'))).filter((id): id is string => id !== undefined),
+          groupIds: [...new Set(connections.flatMap((connection) => stringsOf(pick(connection, 'groupIds')).map((group) => group.toLowerCase())))],
         });
         break;
+      }
+      case 'microsoft.network/privatednszones':
+        dnsZones.add({ ...view, zoneName: view.name.toLowerCase() });
+        break;
+      case 'microsoft.network/privatednszones/virtualnetworklinks': {
+        const zoneId = parentId(view.id) ?? '';
+        dnsLinks.add({ ...view, zoneId, zoneName: nameOf(zoneId).toLowerCase(), vnetId: refId(pick(properties, 'virtualNetwork')) });
+        break;
+      }
       case 'microsoft.storage/storageaccounts':
         storageAccounts.add({
           ...readFirewalled(view, properties, 'networkAcls', pick(properties, 'networkAcls.bypass')),
@@ -370,7 +380,7 @@ export function buildEstate(inventory: Inventory): Estate {
   }
 
   const approvedEndpointsByResource = new Map<string, PrivateEndpoint[]>();
-  for (const resource of [...storageAccounts.byKey.values(), ...keyVaults.byKey.values(), ...registries.byKey.values()] as FirewalledResource[]) {
+  for (const resource of [...storageAccounts.byKey.values(), ...keyVaults.byKey.values(), ...registries.byKey.values(), ...workspaces.byKey.values()] as (FirewalledResource | Workspace)[]) {
     for (const connection of resource.privateEndpointConnections) {
       if (connection.privateEndpointId === undefined || connection.status?.toLowerCase() !== 'approved') continue;
       const endpoint = privateEndpoints.get(connection.privateEndpointId);
@@ -392,6 +402,11 @@ export function buildEstate(inventory: Inventory): Estate {
   for (const group of containerGroups.byKey.values()) {
     for (const subnetId of group.subnetIds) pushTo(containerGroupsBySubnet, idKey(subnetId), group);
   }
+
+  const dnsZonesByName = new Map<string, PrivateDnsZone[]>();
+  for (const zone of dnsZones.byKey.values()) pushTo(dnsZonesByName, zone.zoneName, zone);
+  const dnsLinksByVnet = new Map<string, PrivateDnsZoneLink[]>();
+  for (const link of dnsLinks.byKey.values()) if (link.vnetId !== undefined) pushTo(dnsLinksByVnet, idKey(link.vnetId), link);
 
   const none: readonly never[] = [];
   const lookup = <T>(map: Map<string, T[]>, id: string): readonly T[] => map.get(idKey(id)) ?? none;
@@ -448,11 +463,15 @@ export function buildEstate(inventory: Inventory): Estate {
     containerGroupsInSubnet: (id) => lookup(containerGroupsBySubnet, id),
     subnetsOf: (id) => lookup(subnetsByVnet, id),
     networkInterfacesOf: (vmId) => lookup(nicsByVm, vmId),
+    privateDnsZonesNamed: (zoneName) => dnsZonesByName.get(zoneName.toLowerCase()) ?? none,
+    privateDnsLinksOf: (vnetId) => lookup(dnsLinksByVnet, vnetId),
+    privateDnsZoneCount: dnsZones.byKey.size,
   };
 }
 
 function readWorkspace(view: ResourceView, row: ResourceRow): Workspace {
   const properties = row.properties;
+  const serverless = pick(properties, 'serverlessComputeSettings');
   return {
     ...view,
     storageAccountId: asNonEmptyString(pick(properties, 'storageAccount')),
@@ -462,7 +481,11 @@ function readWorkspace(view: ResourceView, row: ResourceRow): Workspace {
     imageBuildComputeReading: readingOf(pick(properties, 'imageBuildCompute'), asNonEmptyString(pick(properties, 'imageBuildCompute')), (written) => written === ''),
     edition: asNonEmptyString(pick(row.sku, 'name')) ?? asNonEmptyString(pick(row.sku, 'tier')),
     privateLink: privateEndpointConnectionsOf(properties).some((connection) => connection.status?.toLowerCase() === 'approved'),
+    privateEndpointConnections: privateEndpointConnectionsOf(properties),
     sharedPrivateLinkResources: sharedPrivateLinkResourcesOf(properties),
+    serverlessCompute: isObject(serverless)
+      ? { subnetId: asNonEmptyString(pick(serverless, 'serverlessComputeCustomSubnet')), noPublicIp: asBoolean(pick(serverless, 'serverlessComputeNoPublicIP')) }
+      : undefined,
   };
 }
 

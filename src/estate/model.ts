@@ -56,7 +56,17 @@ export interface Workspace extends ResourceView {
   readonly edition: string | undefined;
   /** True when the workspace has an approved private endpoint connection (a private-link workspace). */
   readonly privateLink: boolean;
+  readonly privateEndpointConnections: readonly PrivateEndpointConnection[];
   readonly sharedPrivateLinkResources: readonly SharedPrivateLinkResource[];
+  /** properties.serverlessComputeSettings; undefined when absent (serverless compute runs outside the customer's VNet). */
+  readonly serverlessCompute: ServerlessComputeSettings | undefined;
+}
+
+export interface ServerlessComputeSettings {
+  /** serverlessComputeCustomSubnet: the subnet serverless nodes are deployed in. */
+  readonly subnetId: string | undefined;
+  /** serverlessComputeNoPublicIP as written; undefined when absent (nodes get a public IP). */
+  readonly noPublicIp: boolean | undefined;
 }
 
 export type ComputeType = 'AmlCompute' | 'ComputeInstance' | 'AKS' | 'VirtualMachine' | 'HDInsight' | 'Databricks' | 'Other';
@@ -92,6 +102,11 @@ export interface Compute extends ResourceView {
 export interface VirtualNetwork extends ResourceView {
   readonly addressPrefixes: readonly string[];
   readonly subnetKeys: readonly string[];
+  /**
+   * properties.dhcpOptions.dnsServers: empty when the VNet uses Azure-provided DNS (where private
+   * DNS zones linked to it answer), else the custom DNS servers it sends every query to.
+   */
+  readonly dnsServers: readonly string[];
 }
 
 export interface Subnet extends ResourceView {
@@ -169,6 +184,21 @@ export interface PrivateEndpoint extends ResourceView {
   readonly subnetId: string | undefined;
   /** privateLinkServiceConnections (and manual ones): the resources it connects to. */
   readonly targetResourceIds: readonly string[];
+  /** The target sub-resources of those connections (blob, file, vault, registry, amlworkspace…), lowercased. */
+  readonly groupIds: readonly string[];
+}
+
+/** A private DNS zone (Microsoft.Network/privateDnsZones); its name is the zone, lowercased here. */
+export interface PrivateDnsZone extends ResourceView {
+  readonly zoneName: string;
+}
+
+/** A private DNS zone's link to a virtual network (privateDnsZones/virtualNetworkLinks). */
+export interface PrivateDnsZoneLink extends ResourceView {
+  readonly zoneId: string;
+  /** Lowercased zone name, from the link's ID. */
+  readonly zoneName: string;
+  readonly vnetId: string | undefined;
 }
 
 export interface AgentPool {
@@ -302,7 +332,7 @@ export interface Estate {
   isVnetIsolated(workspaceId: string): boolean;
   /** Workspaces whose storage account, key vault or registry is this resource. */
   workspacesUsing(resourceId: string): readonly Workspace[];
-  /** Approved private endpoints serving a resource (named by its privateEndpointConnections with status Approved). */
+  /** Approved private endpoints serving a resource, a workspace too (named by its privateEndpointConnections with status Approved). */
   approvedPrivateEndpointsOf(resourceId: string): readonly PrivateEndpoint[];
   /** Role assignments of a principal (object ID), case-insensitive. */
   roleAssignmentsOf(principalId: string): readonly RoleAssignment[];
@@ -319,6 +349,12 @@ export interface Estate {
   containerGroupsInSubnet(subnetId: string): readonly ContainerGroup[];
   /** Subnets of a VNet. */
   subnetsOf(vnetId: string): readonly Subnet[];
+  /** Private DNS zones of this name (lowercase compare) in the inventory. */
+  privateDnsZonesNamed(zoneName: string): readonly PrivateDnsZone[];
+  /** Links of a virtual network to private DNS zones. */
+  privateDnsLinksOf(vnetId: string): readonly PrivateDnsZoneLink[];
+  /** Number of private DNS zones in the inventory: 0 means none were read (or none exist), so no zone can be judged missing. */
+  readonly privateDnsZoneCount: number;
   /** Network interfaces attached to a subnet. */
   networkInterfacesOf(vmId: string): readonly NetworkInterface[];
 }

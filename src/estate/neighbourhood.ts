@@ -105,6 +105,17 @@ export function affectedSubjectKeys(estate: Estate, changedResourceId: string): 
     case 'microsoft.containerinstance/containergroups':
       for (const group of estate.containerGroups) if (group.key === idKey(changed)) for (const subnetId of group.subnetIds) addSubnet(subnetId);
       break;
+    case 'microsoft.network/privatednszones':
+    case 'microsoft.network/privatednszones/virtualnetworklinks':
+      // A zone or link decides name resolution for every private endpoint of its name in every VNet
+      // linked to it; zones are few and change seldom: re-judge each workspace served by a private endpoint.
+      for (const workspace of estate.workspaces) {
+        const served = [workspace.id, workspace.storageAccountId, workspace.keyVaultId, workspace.containerRegistryId].some(
+          (id) => id !== undefined && estate.approvedPrivateEndpointsOf(id).length > 0,
+        );
+        if (served) addWorkspace(workspace.id);
+      }
+      break;
     case 'microsoft.network/ipgroups':
       // IP groups name firewall rule sources; a handful of firewalls at most: re-judge them all.
       for (const firewall of estate.firewalls) add(firewall.id);

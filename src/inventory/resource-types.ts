@@ -33,6 +33,8 @@ export const RESOURCE_TYPES: readonly ResourceTypeEntry[] = [
   { type: 'microsoft.network/firewallpolicies', source: 'resources', apiVersion: '2024-05-01' },
   { type: 'microsoft.network/firewallpolicies/rulecollectiongroups', source: 'networkresources', apiVersion: '2024-05-01' },
   { type: 'microsoft.network/ipgroups', source: 'resources', apiVersion: '2024-05-01' },
+  { type: 'microsoft.network/privatednszones', source: 'resources', apiVersion: '2024-06-01' },
+  { type: 'microsoft.network/privatednszones/virtualnetworklinks', source: 'resources', apiVersion: '2024-06-01' },
   { type: 'microsoft.storage/storageaccounts', source: 'resources', apiVersion: '2023-05-01' },
   { type: 'microsoft.keyvault/vaults', source: 'resources', apiVersion: '2023-07-01' },
   { type: 'microsoft.containerregistry/registries', source: 'resources', apiVersion: '2023-07-01' },

@@ -4,6 +4,7 @@ import { acrRules } from './acr';
 import { aksRules } from './aks';
 import { computeRules } from './compute';
 import { databricksRules } from './databricks';
+import { dnsRules } from './dns';
 import { firewallRules } from './firewall';
 import { keyvaultRules } from './keyvault';
 import { nsgRules } from './nsg';
@@ -22,6 +23,7 @@ export const allRules: readonly AnyRule[] = [
   ...aksRules,
   ...computeRules,
   ...databricksRules,
+  ...dnsRules,
   ...firewallRules,
   ...keyvaultRules,
   ...nsgRules,

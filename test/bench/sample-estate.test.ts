@@ -28,9 +28,9 @@ describe('samples/sample-estate.json', () => {
     expect(tagNames).toEqual(expect.arrayContaining(['BatchNodeManagement.EastUS', 'AzureMachineLearning.WestUS2', 'AzureFrontDoor.Frontend', 'MicrosoftContainerRegistry']));
   });
 
-  it('has four workspaces in two subscriptions, and the hostile name', () => {
+  it('has six workspaces in two subscriptions, and the hostile name', () => {
     const estate = buildEstate(inventory);
-    expect(estate.workspaces.map((workspace) => workspace.name).sort()).toEqual(['ws-compliant', 'ws-dev', 'ws-inference', 'ws-research']);
+    expect(estate.workspaces.map((workspace) => workspace.name).sort()).toEqual(['ws-compliant', 'ws-dev', 'ws-inference', 'ws-private', 'ws-research', 'ws-spoke']);
     expect(new Set(estate.workspaces.map((workspace) => workspace.subscriptionId)).size).toBe(2);
     expect(text).toContain(JSON.stringify(HOSTILE_NAME));
     for (const workspace of estate.workspaces) expect(estate.isVnetIsolated(workspace.id)).toBe(true);
@@ -52,6 +52,16 @@ describe('samples/sample-estate.json', () => {
       (finding) => finding.status === 'fail' && severityRank(finding.severity) >= severityRank('low') && finding.workspaceIds.some((id) => id.endsWith('/ws-compliant')),
     );
     expect(failures.map((finding) => `${finding.ruleId} ${finding.resourceId}: ${finding.message}`)).toEqual([]);
+  });
+
+  it("ws-private, built the way today's guidance describes, has no failed check under the current profile", () => {
+    const report = auditInventory(inventory, { profile: 'current' });
+    const ofPrivate = report.evaluations.filter((evaluation) => evaluation.workspaceIds.some((id) => id.endsWith('/ws-private')));
+    expect(ofPrivate.length).toBeGreaterThan(30);
+    expect(ofPrivate.filter((evaluation) => evaluation.status === 'fail' && severityRank(evaluation.severity) >= severityRank('low')).map((evaluation) => `${evaluation.ruleId} ${evaluation.resourceId}: ${evaluation.message}`)).toEqual([]);
+    // Every rule of today's guidance judged it, and found it right.
+    const todays = allRules.filter((rule) => rule.meta.source.document === 'current').map((rule) => rule.meta.id);
+    for (const ruleId of todays) expect(ofPrivate.some((evaluation) => evaluation.ruleId === ruleId && evaluation.status === 'pass'), ruleId).toBe(true);
   });
 
   // samples/README.md names the mistake each rule is meant to catch; a rule that no longer fails

@@ -14,6 +14,7 @@ import { acrRules } from '../../src/rules/acr';
 import { aksRules } from '../../src/rules/aks';
 import { computeRules } from '../../src/rules/compute';
 import { databricksRules } from '../../src/rules/databricks';
+import { dnsRules } from '../../src/rules/dns';
 import { firewallRules } from '../../src/rules/firewall';
 import { keyvaultRules } from '../../src/rules/keyvault';
 import { nsgRules } from '../../src/rules/nsg';
@@ -23,7 +24,7 @@ import { studioRules } from '../../src/rules/studio';
 import { vmRules } from '../../src/rules/vm';
 
 const familyRules = {
-  aci: aciRules, acr: acrRules, aks: aksRules, compute: computeRules, databricks: databricksRules, firewall: firewallRules,
+  aci: aciRules, acr: acrRules, aks: aksRules, compute: computeRules, databricks: databricksRules, dns: dnsRules, firewall: firewallRules,
   keyvault: keyvaultRules, nsg: nsgRules, route: routeRules, storage: storageRules, studio: studioRules, vm: vmRules,
 };
 

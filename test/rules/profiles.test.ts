@@ -4,7 +4,7 @@ import { selectRules } from '../../src/engine/audit';
 import { inProfile, isProfile, PROFILES } from '../../src/rules/profiles';
 import { allRules } from '../../src/rules/registry';
 
-const SUPERSEDED = ['acr.private-link-shared-resource', 'acr.workspace-edition', 'aks.private-cluster', 'firewall.aml-hosts'];
+const SUPERSEDED = ['acr.private-link-shared-resource', 'acr.workspace-edition', 'aks.private-cluster', 'compute.vnet-location', 'firewall.aml-hosts'];
 
 describe('profiles', () => {
   const documentedIds = allRules.filter((rule) => rule.meta.enabledByDefault && rule.meta.source.document !== 'current').map((rule) => rule.meta.id);

@@ -76,13 +76,15 @@ export interface SubnetSpec {
   readonly defaultOutboundAccess?: boolean;
 }
 
-export function vnet(spec: { name: string; addressPrefixes?: readonly string[]; subnets: readonly SubnetSpec[] } & Placement): ResourceRow {
+/** `dnsServers`: custom DNS servers (dhcpOptions), written only when given; none means Azure-provided DNS. */
+export function vnet(spec: { name: string; addressPrefixes?: readonly string[]; subnets: readonly SubnetSpec[]; dnsServers?: readonly string[] } & Placement): ResourceRow {
   const id = resourceId('Microsoft.Network', 'virtualNetworks', spec.name, spec);
   return row(id, 'Microsoft.Network/virtualNetworks', spec.name, spec, {
     properties: {
       provisioningState: 'Succeeded',
       resourceGuid: guidFrom(id),
       addressSpace: { addressPrefixes: spec.addressPrefixes ?? ['10.0.0.0/16'] },
+      ...(spec.dnsServers !== undefined ? { dhcpOptions: { dnsServers: spec.dnsServers } } : {}),
       enableDdosProtection: false,
       subnets: spec.subnets.map((subnet) => ({
         id: `${id}/subnets/${subnet.name}`,
@@ -254,6 +256,32 @@ export function privateEndpoint(spec: { name: string; subnetId: string; targetId
   });
 }
 
+/** A private DNS zone as Resource Graph returns it (location 'global'). */
+export function privateDnsZone(spec: { name: string } & Placement): ResourceRow {
+  const id = resourceId('Microsoft.Network', 'privateDnsZones', spec.name, spec);
+  return row(id, 'Microsoft.Network/privateDnsZones', spec.name, { ...spec, location: 'global' }, {
+    properties: {
+      provisioningState: 'Succeeded',
+      maxNumberOfRecordSets: 25000,
+      numberOfRecordSets: 2,
+      maxNumberOfVirtualNetworkLinks: 1000,
+      numberOfVirtualNetworkLinks: 1,
+      maxNumberOfVirtualNetworkLinksWithRegistration: 100,
+      numberOfVirtualNetworkLinksWithRegistration: 0,
+      internalId: `SuperDomain.${guidFrom(id)}`,
+    },
+  });
+}
+
+/** A zone's link to a VNet (privateDnsZones/virtualNetworkLinks). */
+export function privateDnsZoneLink(zoneRow: ResourceRow, spec: { name: string; vnetId: string }): ResourceRow {
+  const id = `${zoneRow.id}/virtualNetworkLinks/${spec.name}`;
+  return resourceRow(id, 'Microsoft.Network/privateDnsZones/virtualNetworkLinks', { subscription: String(zoneRow.subscriptionId), resourceGroup: String(zoneRow.resourceGroup), location: 'global' }, {
+    name: spec.name,
+    properties: { provisioningState: 'Succeeded', registrationEnabled: false, resolutionPolicy: 'Default', virtualNetwork: { id: spec.vnetId }, virtualNetworkLinkState: 'Completed' },
+  });
+}
+
 /** The privateEndpointConnections entry a served resource carries for an endpoint. */
 export function endpointConnection(endpointId: string, status = 'Approved'): Record<string, unknown> {
   return {
@@ -367,6 +395,8 @@ export function workspace(
     sharedPrivateLinkResources?: readonly { name: string; privateLinkResourceId: string; groupId: string; status?: string }[];
     /** The workspace's system-assigned identity (role assignments name it). */
     principalId?: string;
+    /** serverlessComputeSettings, written only when given. */
+    serverlessCompute?: { subnetId?: string; noPublicIp?: boolean };
   } & Placement,
 ): ResourceRow {
   const id = resourceId('Microsoft.MachineLearningServices', 'workspaces', spec.name, spec);
@@ -389,6 +419,14 @@ export function workspace(
         name: resource.name,
         properties: { privateLinkResourceId: resource.privateLinkResourceId, groupId: resource.groupId, status: resource.status ?? 'Approved', requestMessage: 'Workspace registry' },
       })),
+      ...(spec.serverlessCompute !== undefined
+        ? {
+            serverlessComputeSettings: {
+              ...(spec.serverlessCompute.subnetId !== undefined ? { serverlessComputeCustomSubnet: spec.serverlessCompute.subnetId } : {}),
+              ...(spec.serverlessCompute.noPublicIp !== undefined ? { serverlessComputeNoPublicIP: spec.serverlessCompute.noPublicIp } : {}),
+            },
+          }
+        : {}),
       provisioningState: 'Succeeded',
     },
   });

@@ -18,7 +18,11 @@ export const computeVnetLocationRule = defineRule({
     description: 'A compute cluster or instance can only be created in a virtual network of the same subscription and region as its workspace.',
     remediation: "Create the compute in a subnet of a virtual network in the workspace's subscription and region (a compute's subnet cannot be changed: recreate it).",
     enabledByDefault: true,
-    guidance: { status: 'current' },
+    guidance: {
+      status: 'superseded',
+      note: "A compute cluster may now run in a VNet of another region than its workspace (peered, or with a workspace private endpoint there); compute.vnet-placement checks what still holds.",
+      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+    },
     messages: {
       same: "Compute '{{name}}' runs in VNet '{{vnet}}', in the workspace's subscription and region ({{region}}).",
       elsewhere:

@@ -2,6 +2,7 @@ import type { AnyRule } from '../types';
 import { nsgAksDefaultOutboundRule } from './aks-default-outbound';
 import { nsgAksScoringInboundRule } from './aks-scoring-inbound';
 import { nsgBatchInboundRule } from './batch-inbound';
+import { nsgComputeOutboundPortsRule } from './compute-outbound-ports';
 import { nsgInstanceInboundRule } from './instance-inbound';
 import { nsgMcrOutboundRule } from './mcr-outbound';
 import { nsgOutboundServiceTagsRule } from './outbound-service-tags';
@@ -14,6 +15,7 @@ export const nsgRules: readonly AnyRule[] = [
   nsgAksDefaultOutboundRule,
   nsgAksScoringInboundRule,
   nsgBatchInboundRule,
+  nsgComputeOutboundPortsRule,
   nsgInstanceInboundRule,
   nsgMcrOutboundRule,
   nsgOutboundServiceTagsRule,

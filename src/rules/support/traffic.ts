@@ -189,10 +189,11 @@ export interface OutboundPath {
   readonly localPrefixes: readonly string[];
 }
 
-/** A service-tag destination the source document requires, on one TCP port. */
+/** A service-tag destination the source document requires, on one port (TCP unless said). */
 export interface RequiredOutbound {
   readonly tag: string;
   readonly port: number;
+  readonly protocol?: 'Tcp' | 'Udp';
   /** True when the source document names the regional tag (Storage.<Region>). */
   readonly regional: boolean;
 }
@@ -218,7 +219,11 @@ type PathVerdict =
     };
 
 function requiredName(required: RequiredOutbound): string {
-  return `${required.tag}${required.regional ? '.<Region>' : ''} TCP ${required.port}`;
+  return `${required.tag}${required.regional ? '.<Region>' : ''} ${protocolText(required)} ${required.port}`;
+}
+
+function protocolText(required: RequiredOutbound): string {
+  return (required.protocol ?? 'Tcp').toUpperCase();
 }
 
 function judgePath(path: OutboundPath, required: readonly RequiredOutbound[], regions: readonly (string | undefined)[], tags: ServiceTagIndex): PathVerdict {
@@ -239,22 +244,23 @@ function judgePath(path: OutboundPath, required: readonly RequiredOutbound[], re
       evidence: { path: path.label, nsgIds, restricted: null, reason: restriction.reason, rule: restriction.rule ? ruleRefJson(restriction.rule) : null },
     };
   }
-  const blocked: { tag: string; regional: boolean; port: number; nsgId: string; rule: string; priority: number; region: string | null }[] = [];
+  const blocked: { tag: string; regional: boolean; protocol?: string; port: number; nsgId: string; rule: string; priority: number; region: string | null }[] = [];
   const undetermined: { tag: string; regional: boolean; port: number; reason: string; rule: string | null; priority: number | null; region: string | null }[] = [];
   const allowed: string[] = [];
   for (const item of required) {
-    const flow: Flow = { direction: 'Outbound', protocol: 'Tcp', ports: tcp(item.port), peer: serviceTag(item.tag) };
+    const flow: Flow = { direction: 'Outbound', protocol: item.protocol ?? 'Tcp', ports: tcp(item.port), peer: serviceTag(item.tag) };
     const outcome = judgeFlow(parsed, flow, path.localPrefixes, regions, tags);
     const name = requiredName(item);
     if (outcome.decision === 'allow') allowed.push(name);
     else if (outcome.decision === 'deny') {
-      blocked.push({ tag: item.tag, regional: item.regional, port: item.port, nsgId: outcome.decidedBy.nsgId, rule: outcome.decidedBy.rule, priority: outcome.decidedBy.priority, region: outcome.region });
+      // The protocol is written only where it is not TCP, the 2020 rules' only one.
+      blocked.push({ tag: item.tag, regional: item.regional, ...(item.protocol !== undefined ? { protocol: protocolText(item) } : {}), port: item.port, nsgId: outcome.decidedBy.nsgId, rule: outcome.decidedBy.rule, priority: outcome.decidedBy.priority, region: outcome.region });
     } else {
       undetermined.push({ tag: item.tag, regional: item.regional, port: item.port, reason: outcome.reason, rule: outcome.rule?.rule ?? null, priority: outcome.rule?.priority ?? null, region: outcome.region });
     }
   }
   const evidence = { path: path.label, nsgIds, restricted: true, restrictedBy: ruleRefJson(restriction.decidedBy), allowed, blocked, undetermined };
-  const blockedNames = blocked.map((item) => `${item.tag}${item.regional ? `.${item.region ?? '<Region>'}` : ''} TCP ${item.port} (rule '${item.rule}', priority ${item.priority})`);
+  const blockedNames = blocked.map((item) => `${item.tag}${item.regional ? `.${item.region ?? '<Region>'}` : ''} ${item.protocol ?? 'TCP'} ${item.port} (rule '${item.rule}', priority ${item.priority})`);
   if (blocked.length > 0) return { kind: 'fail', evidence, blocked: blockedNames };
   if (undetermined.length > 0) return { kind: 'unknown', cause: 'flow', evidence, reason: undetermined[0]?.reason ?? '' };
   return { kind: 'pass', evidence, blocked: [] };

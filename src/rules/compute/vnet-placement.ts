@@ -1,0 +1,82 @@
+import { nameOf, subscriptionOf } from '../../core/ids';
+import type { Compute } from '../../estate';
+import { defineRule } from '../types';
+import type { RuleSubject } from '../types';
+import { vnetIdOfSubnet } from '../support/attached';
+
+/**
+ * Today's guidance, where compute.vnet-location asked for the workspace's subscription and region
+ * alike: the VNet must still be in the workspace's subscription, and a compute instance in its
+ * region, but a compute cluster may run in a VNet of another region (peered, or with a private
+ * endpoint of the workspace there; dns.workspace-zones-linked judges its name resolution).
+ */
+export const computeVnetPlacementRule = defineRule({
+  meta: {
+    id: 'compute.vnet-placement',
+    title: "Compute VNet is outside the workspace's subscription, or an instance's outside its region",
+    severity: 'high',
+    source: {
+      document: 'current',
+      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+      section: 'Prerequisites',
+      quote:
+        "An existing virtual network and subnet to use with your compute resources. This VNet must be in the same subscription as your Azure Machine Learning workspace. […] You can't create a *compute instance* in a different region/VNet, only a *compute cluster*.",
+    },
+    description:
+      "A compute cluster or instance runs in a VNet of its workspace's subscription; a compute instance also in the workspace's region. A cluster may run in a VNet of another region.",
+    remediation: "Recreate the compute in a subnet of a VNet in the workspace's subscription (and, for an instance, its region); a compute's subnet cannot be changed.",
+    enabledByDefault: true,
+    guidance: { status: 'current' },
+    messages: {
+      placed: "Compute '{{name}}' runs in VNet '{{vnet}}' of the workspace's subscription{{where}}.",
+      otherSubscription:
+        "Compute '{{name}}' runs in VNet '{{vnet}}' of subscription {{vnetSubscription}}, not the subscription of workspace '{{workspace}}' ({{workspaceSubscription}}): it cannot be created there; recreate it in a VNet of the workspace's subscription.",
+      instanceOtherRegion:
+        "Compute instance '{{name}}' runs in VNet '{{vnet}}' of region {{vnetRegion}}, not the region of workspace '{{workspace}}' ({{workspaceRegion}}): only a compute cluster may run in another region; recreate the instance in a VNet of the workspace's region.",
+      regionUnknown: "Compute instance '{{name}}' runs in VNet '{{vnet}}' of the workspace's subscription, but its region cannot be compared: {{reason}}.",
+      unreadableSubnet: "Compute '{{name}}' names subnet '{{subnet}}', whose ID does not name a VNet and subscription; the check cannot place it.",
+    },
+  },
+  subjects: (estate) => {
+    const subjects: RuleSubject<Compute>[] = [];
+    for (const compute of estate.computes) {
+      if ((compute.computeType === 'AmlCompute' || compute.computeType === 'ComputeInstance') && compute.subnetId !== undefined) {
+        subjects.push({ resourceId: compute.id, workspaceIds: [compute.workspaceId], target: compute });
+      }
+    }
+    return subjects;
+  },
+  check: ({ target: compute }, estate) => {
+    const subnetId = compute.subnetId ?? '';
+    const vnetId = vnetIdOfSubnet(estate, subnetId);
+    const vnetSubscription = vnetId !== undefined ? subscriptionOf(vnetId) : undefined;
+    if (vnetId === undefined || vnetSubscription === undefined) {
+      return { status: 'unknown', messageId: 'unreadableSubnet', data: { name: compute.name, subnet: subnetId }, evidence: { subnetId } };
+    }
+    const workspace = estate.workspace(compute.workspaceId);
+    const workspaceSubscription = workspace?.subscriptionId ?? subscriptionOf(compute.workspaceId);
+    const vnet = estate.virtualNetwork(vnetId);
+    const evidence = {
+      subnetId,
+      vnetId,
+      workspaceId: compute.workspaceId,
+      vnetSubscriptionId: vnetSubscription,
+      workspaceSubscriptionId: workspaceSubscription ?? null,
+      vnetRegion: vnet?.location ?? null,
+      workspaceRegion: workspace?.location ?? null,
+    };
+    const base = { name: compute.name, vnet: nameOf(vnetId), workspace: nameOf(compute.workspaceId) };
+    if (workspaceSubscription !== undefined && workspaceSubscription !== vnetSubscription) {
+      return { status: 'fail', messageId: 'otherSubscription', data: { ...base, vnetSubscription, workspaceSubscription }, evidence };
+    }
+    if (compute.computeType === 'AmlCompute') return { status: 'pass', messageId: 'placed', data: { ...base, where: ' (a cluster may run in any region)' }, evidence };
+    if (vnet?.location === undefined || workspace?.location === undefined) {
+      const reason = vnet === undefined ? 'the VNet is not in the inventory' : vnet.location === undefined ? 'the VNet row has no location' : workspace === undefined ? 'the workspace is not in the inventory' : 'the workspace row has no location';
+      return { status: 'unknown', messageId: 'regionUnknown', data: { name: compute.name, vnet: base.vnet, reason }, evidence };
+    }
+    if (vnet.location !== workspace.location) {
+      return { status: 'fail', messageId: 'instanceOtherRegion', data: { ...base, vnetRegion: vnet.location, workspaceRegion: workspace.location }, evidence };
+    }
+    return { status: 'pass', messageId: 'placed', data: { ...base, where: ` and region (${vnet.location})` }, evidence };
+  },
+});
