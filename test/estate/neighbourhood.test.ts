@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { idKey } from '../../src/core/ids';
 import { affectedSubjectKeys, containerOf } from '../../src/estate';
 import { estateOf, resourceId, storageAccount, workspace } from '../support/arm';
+import { privateDnsRows } from '../support/private-dns';
 import { compliantRows, ids } from '../support/scenario';
 
 /** The compliant scenario plus a second, unrelated workspace with its own storage: it must never be pulled in. */
@@ -63,6 +64,21 @@ describe('affectedSubjectKeys', () => {
   it('an attached AKS cluster reaches the workspace it serves', () => {
     const { estate: graph } = estate();
     expect(affectedSubjectKeys(graph, ids.aksCluster)).toContain(key(ids.workspace));
+  });
+
+  it('a private DNS zone or link change reaches every workspace served by a private endpoint, and no other', () => {
+    const rows = privateDnsRows();
+    const otherStorage = resourceId('Microsoft.Storage', 'storageAccounts', 'stother');
+    const otherWorkspace = resourceId('Microsoft.MachineLearningServices', 'workspaces', 'ws-other');
+    const graph = estateOf([...rows, workspace({ name: 'ws-other', storageAccountId: otherStorage }), storageAccount({ name: 'stother', defaultAction: 'Allow' })]);
+    const zone = rows.find((row) => row.type === 'microsoft.network/privatednszones' && row.name === 'privatelink.blob.core.windows.net')!;
+    const link = `${zone.id}/virtualNetworkLinks/link-vnet-ml`;
+    expect(containerOf(link)).toBe(link);
+    for (const changed of [zone.id, link]) {
+      const keys = affectedSubjectKeys(graph, changed);
+      for (const id of [ids.workspace, ids.storage, ids.keyVault, ids.registry, changed]) expect(keys, id).toContain(key(id));
+      expect(keys).not.toContain(key(otherWorkspace));
+    }
   });
 
   it('a resource the estate does not know is still its own subject (it may have just been deleted)', () => {

@@ -57,6 +57,14 @@ describe('readResourcesByIds (the event path reads Azure Resource Manager, not t
     expect(paths.some((path) => /securityRules/i.test(path))).toBe(false);
   });
 
+  it('reads a private DNS zone link by its own ID, with the Private DNS API version', async () => {
+    const link = idOfType('microsoft.network/privatednszones/virtualnetworklinks', 'link-gamma');
+    server = await startArmServer({ rows });
+    const result = await readResourcesByIds([link], options(server));
+    expect(result.resources.map((row) => [row.id, row.type])).toEqual([[link, 'microsoft.network/privatednszones/virtualnetworklinks']]);
+    expect(server.requests.filter((request) => request.method === 'GET').map((request) => request.query['api-version'])).toEqual(['2024-06-01']);
+  });
+
   it('reads a role assignment scoped to a VNet by its own ID', async () => {
     const scoped = `${vnetA}/providers/Microsoft.Authorization/roleAssignments/ra-vnet`;
     server = await startArmServer({ rows: [...rows, { id: scoped, name: 'ra-vnet', type: 'microsoft.authorization/roleassignments', properties: { principalId: 'p', roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7', scope: vnetA } }] });

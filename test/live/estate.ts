@@ -172,8 +172,23 @@ function filler(sub: string, count: number): ServerRow[] {
   );
 }
 
+/** A private DNS zone of SUB_C linked to gamma's VNet: a zone and its link are rows of the graph's resources table. */
+function privateDns(): ServerRow[] {
+  const zoneId = `${rg(SUB_C, 'rg-dns')}/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms`;
+  return [
+    row(zoneId, 'microsoft.network/privatednszones', 'global', { numberOfRecordSets: 3, numberOfVirtualNetworkLinks: 1, provisioningState: 'Succeeded' }),
+    row(`${zoneId}/virtualNetworkLinks/link-gamma`, 'microsoft.network/privatednszones/virtualnetworklinks', 'global', {
+      registrationEnabled: false,
+      virtualNetwork: { id: `${rg(SUB_C, 'rg-gamma')}/providers/Microsoft.Network/virtualNetworks/vnet-gamma` },
+      virtualNetworkLinkState: 'Completed',
+      provisioningState: 'Succeeded',
+    }),
+  ];
+}
+
 export function buildTestEstate(scale = 0): ServerRow[] {
   return [
+    ...privateDns(),
     ...workspaceSet(SUB_A, 'alpha', 'eastus2', { secureStorage: true, nsgAllowsBatch: false, aks: true }),
     ...workspaceSet(SUB_B, 'beta', 'westeurope', { secureStorage: false, nsgAllowsBatch: true }),
     ...workspaceSet(SUB_C, 'gamma', 'eastus2', { secureStorage: true, nsgAllowsBatch: true, aks: true, aksRole: NETWORK_CONTRIBUTOR }),
