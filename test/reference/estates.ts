@@ -20,7 +20,7 @@
  */
 import type { ResourceRow, ServiceTagEntry } from '../../src/inventory/types';
 import type { Place } from './rows';
-import { armId, graphRow, networkSecurityGroup, privateEndpoint, referenceServiceTags, routeTable, systemIdentity, TENANT, virtualNetwork } from './rows';
+import { armId, graphRow, networkSecurityGroup, privateDnsZones, privateEndpoint, referenceServiceTags, routeTable, systemIdentity, TENANT, virtualNetwork } from './rows';
 
 export interface ReferenceEstate {
   readonly name: string;
@@ -29,6 +29,9 @@ export interface ReferenceEstate {
 }
 
 const SUBSCRIPTION = '5b1e7d2a-9c3f-4e8b-a6d1-2f0c9e4b7a35';
+
+/** The private DNS zones each template creates (or, for AzureTRE, links from the core) for its private endpoints. */
+const ML_ZONES = ['privatelink.api.azureml.ms', 'privatelink.notebooks.azure.net', 'privatelink.blob.core.windows.net', 'privatelink.file.core.windows.net', 'privatelink.vaultcore.azure.net', 'privatelink.azurecr.io'];
 const TAGS = referenceServiceTags([
   { key: 'eastus', name: 'EastUS' },
   { key: 'westeurope', name: 'WestEurope' },
@@ -185,6 +188,8 @@ export function quickstartEndToEndSecure(): ReferenceEstate {
       },
     }),
     graphRow(armId(at, 'Microsoft.Network', 'bastionHosts', `bas-${name}`), 'Microsoft.Network/bastionHosts', at, { properties: { ipConfigurations: [{ name: 'IpConf', properties: { subnet: { id: `${vnetId}/subnets/AzureBastionSubnet` } } }] } }),
+    // modules/storage, keyvault, containerregistry and machinelearningnetworking.bicep: each creates its zones and links them to the VNet.
+    ...privateDnsZones(at, ML_ZONES, [{ name: 'link-vnet', vnetId }]),
   ];
   return { name: 'machine-learning-end-to-end-secure', resources, serviceTags: TAGS };
 }
@@ -256,6 +261,9 @@ export function terraformHubSpokeSecure(): ReferenceEstate {
         natRuleCollections: [],
       },
     }),
+    // network-hub.tf: the private DNS zones, each linked to the hub VNet only (the spoke, where the
+    // endpoints and computes are, has no link and no custom DNS servers).
+    ...privateDnsZones(hub, ML_ZONES, [{ name: 'hublink', vnetId: armId(hub, 'Microsoft.Network', 'virtualNetworks', 'vnet-hub-mlhub-dev') }]),
   ];
   return { name: '301-machine-learning-hub-spoke-secure', resources, serviceTags: TAGS };
 }
@@ -344,6 +352,8 @@ export function azureTreAzureMl(options: TreOptions = { rules: 'classic' }): Ref
       },
     }),
   ];
+  // templates/workspaces/base/terraform/network/zone_links.tf: the core's zones linked to the workspace VNet.
+  resources.push(...privateDnsZones(core, ML_ZONES, [{ name: 'link-ws-a1b2', vnetId }]));
   if (options.rules === 'policy') {
     const groupId = `${policyId}/ruleCollectionGroups/rcg-mytre-ws-a1b2-svc-c3d4`;
     resources.push(

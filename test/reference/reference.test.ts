@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEstate } from '../../src/engine/audit';
+import { allRules } from '../../src/rules/registry';
 import { buildEstate } from '../../src/estate';
 import { clearServiceTagCache, readLiveInventory, staticTokenCredential } from '../../src/live';
 import { startArmServer } from '../support/arm-server';
@@ -138,5 +139,56 @@ describe('the policy-based firewall read live', () => {
     expect(live.gaps).toEqual([]);
     expect(server.requestsOf('graph').filter((request) => request.table === 'networkresources').map((request) => request.rowCount)).toEqual([1]);
     expect(verdicts({ name: 'live', resources: live.resources, serviceTags: live.serviceTags ?? [] })).toEqual(TRE_VERDICTS);
+  });
+});
+
+/** The verdicts of today's rules (`--profile current`), not-applicable left out. */
+function todaysVerdicts(estate: ReferenceEstate): string[] {
+  const todays = new Set(allRules.filter((rule) => rule.meta.source.document === 'current').map((rule) => rule.meta.id));
+  const result = auditEstate(buildEstate({ resources: estate.resources, serviceTags: estate.serviceTags, warnings: [], gaps: [] }), { profile: 'current' });
+  expect(result.ruleErrors).toEqual([]);
+  return result.evaluations
+    .filter((evaluation) => todays.has(evaluation.ruleId) && evaluation.status !== 'not-applicable')
+    .map((evaluation) => `${evaluation.status} ${evaluation.ruleId} ${evaluation.resourceId.split('/').pop() ?? ''}`)
+    .sort();
+}
+
+describe("today's guidance on the reference estates (--profile current)", () => {
+  it('the quickstart links every zone of its private endpoints to its one VNet', () => {
+    expect(todaysVerdicts(quickstartEndToEndSecure())).toEqual([
+      'pass compute.subnet-not-delegated snet-training',
+      'pass compute.vnet-placement cluster001',
+      'pass compute.vnet-placement mlsec-ci001',
+      'pass dns.keyvault-zone-linked kv-mlsec-x7k2',
+      'pass dns.registry-zone-linked crmlsecx7k2',
+      'pass dns.storage-zones-linked stmlsecx7k2',
+      'pass dns.workspace-zones-linked mlw-mlsec-x7k2',
+    ]);
+  });
+
+  it('the Terraform hub and spoke links its zones to the hub VNet only: the spoke, with the endpoints and the computes, resolves public addresses', () => {
+    expect(todaysVerdicts(terraformHubSpokeSecure())).toEqual([
+      'fail dns.keyvault-zone-linked kv-mlhub-dev',
+      'fail dns.registry-zone-linked crmlhubdev',
+      'fail dns.storage-zones-linked stmlhubdev',
+      'fail dns.workspace-zones-linked mlw-mlhub-dev',
+      'pass compute.subnet-not-delegated snet-training',
+      'pass compute.vnet-placement cpu-cluster',
+      'pass compute.vnet-placement image-builder',
+    ]);
+    const estate = terraformHubSpokeSecure();
+    const workspace = auditEstate(buildEstate({ resources: estate.resources, serviceTags: estate.serviceTags, warnings: [], gaps: [] }), { ruleIds: ['dns.workspace-zones-linked'] }).evaluations[0];
+    expect(workspace?.message).toContain("zone 'privatelink.api.azureml.ms' is not linked to VNet 'vnet-mlhub-dev'");
+  });
+
+  it("AzureTRE links the core's zones to the workspace VNet", () => {
+    expect(todaysVerdicts(azureTreAzureMl())).toEqual([
+      'pass compute.subnet-not-delegated AMLSubnetc3d4',
+      'pass compute.vnet-placement build-cluster',
+      'pass dns.keyvault-zone-linked kv-mytre-ws-a1b2',
+      'pass dns.registry-zone-linked acrsvcc3d4',
+      'pass dns.storage-zones-linked stgsvcc3d4',
+      'pass dns.workspace-zones-linked ml-mytre-ws-a1b2-svc-c3d4',
+    ]);
   });
 });

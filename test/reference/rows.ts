@@ -23,6 +23,14 @@ export function graphRow(id: string, type: string, at: Place, fields: { properti
   return arm.resourceRow(id, type, { ...at, resourceGroup: at.resourceGroup.toLowerCase() }, { tenantId: TENANT, ...fields });
 }
 
+/** Private DNS zones (location global) and, for each, a link to every VNet named: the rows Resource Graph lists for a template's zones. */
+export function privateDnsZones(at: Place, zones: readonly string[], links: readonly { readonly name: string; readonly vnetId: string }[]): ResourceRow[] {
+  return zones.flatMap((zone) => {
+    const zoneRow = arm.privateDnsZone({ ...at, resourceGroup: at.resourceGroup.toLowerCase(), name: zone });
+    return [zoneRow, ...links.map((link) => arm.privateDnsZoneLink(zoneRow, link))];
+  });
+}
+
 export function systemIdentity(principalId: string): Record<string, unknown> {
   return { type: 'SystemAssigned', principalId, tenantId: TENANT };
 }
