@@ -71,6 +71,7 @@ const TODAYS_OUTBOUND: readonly SecurityRuleSpec[] = [
   { name: 'AllowAmlPorts', priority: 200, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', source: 'VirtualNetwork', destination: 'AzureMachineLearning', destinationPorts: ['443', '8787', '18881'] },
   { name: 'AllowAmlUdp', priority: 210, direction: 'Outbound', access: 'Allow', protocol: 'Udp', source: 'VirtualNetwork', destination: 'AzureMachineLearning', destinationPorts: '5831' },
   { name: 'AllowBatchEastUS', priority: 220, direction: 'Outbound', access: 'Allow', protocol: '*', source: 'VirtualNetwork', destination: 'BatchNodeManagement.EastUS', destinationPorts: '443' },
+  { name: 'AllowFrontDoorFirstParty', priority: 230, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', source: 'VirtualNetwork', destination: 'AzureFrontDoor.FirstParty', destinationPorts: '443' },
 ];
 
 /** The private DNS zones of a workspace's private endpoints and of its associated resources'. */
@@ -101,6 +102,7 @@ export function sampleServiceTags(): ServiceTagEntry[] {
     serviceTag('MicrosoftContainerRegistry', ['192.0.2.160/28']),
     serviceTag('MicrosoftContainerRegistry.EastUS', ['192.0.2.160/29'], 'eastus'),
     serviceTag('AzureFrontDoor.Frontend', ['192.0.2.176/28']),
+    serviceTag('AzureFrontDoor.FirstParty', ['192.0.2.224/28']),
     serviceTag('AzureResourceManager', ['192.0.2.192/28']),
     serviceTag('AzureActiveDirectory', ['192.0.2.208/28']),
   ];

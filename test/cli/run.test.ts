@@ -317,7 +317,7 @@ describe('audit --profile', () => {
     const todays = new Set(allRules.filter((rule) => rule.meta.source.document === 'current').map((rule) => rule.meta.id));
     expect(current.findings.filter((finding: { ruleId: string }) => !todays.has(finding.ruleId))).toEqual(others);
     expect(current.findings.filter((finding: { ruleId: string }) => finding.ruleId === 'compute.no-public-ip-egress').map((finding: { resourceId: string }) => finding.resourceId.split('/').pop())).toEqual(['westus2-cluster']);
-    expect(current.findings.filter((finding: { ruleId: string; status: string }) => todays.has(finding.ruleId) && finding.status === 'fail').length).toBe(12);
+    expect(current.findings.filter((finding: { ruleId: string; status: string }) => todays.has(finding.ruleId) && finding.status === 'fail').length).toBe(14);
 
     const sarifIo = captureIo();
     await runCli(['audit', '--snapshot', SAMPLE, '--format', 'sarif', '--profile', 'CURRENT'], sarifIo);

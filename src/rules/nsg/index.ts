@@ -5,6 +5,7 @@ import { nsgBatchInboundRule } from './batch-inbound';
 import { nsgComputeOutboundPortsRule } from './compute-outbound-ports';
 import { nsgInstanceInboundRule } from './instance-inbound';
 import { nsgMcrOutboundRule } from './mcr-outbound';
+import { nsgMicrosoftImagesOutboundRule } from './microsoft-images-outbound';
 import { nsgOutboundServiceTagsRule } from './outbound-service-tags';
 import { nsgSshExposedRule } from './ssh-exposed';
 import { nsgStudioFrontdoorOutboundRule } from './studio-frontdoor-outbound';
@@ -18,6 +19,7 @@ export const nsgRules: readonly AnyRule[] = [
   nsgComputeOutboundPortsRule,
   nsgInstanceInboundRule,
   nsgMcrOutboundRule,
+  nsgMicrosoftImagesOutboundRule,
   nsgOutboundServiceTagsRule,
   nsgSshExposedRule,
   nsgStudioFrontdoorOutboundRule,
