@@ -200,7 +200,7 @@ export function buildEstate(inventory: Inventory): Estate {
         break;
       }
       case 'microsoft.network/privatednszones':
-        dnsZones.add({ ...view, zoneName: view.name.toLowerCase() });
+        dnsZones.add({ ...view, zoneName: view.name.toLowerCase(), recordSetCount: asNumber(pick(properties, 'numberOfRecordSets')) });
         break;
       case 'microsoft.network/privatednszones/virtualnetworklinks': {
         const zoneId = parentId(view.id) ?? '';
@@ -465,6 +465,7 @@ export function buildEstate(inventory: Inventory): Estate {
     networkInterfacesOf: (vmId) => lookup(nicsByVm, vmId),
     privateDnsZonesNamed: (zoneName) => dnsZonesByName.get(zoneName.toLowerCase()) ?? none,
     privateDnsLinksOf: (vnetId) => lookup(dnsLinksByVnet, vnetId),
+    privateDnsZone: (id) => dnsZones.get(id),
     privateDnsZoneCount: dnsZones.byKey.size,
   };
 }

@@ -191,6 +191,8 @@ export interface PrivateEndpoint extends ResourceView {
 /** A private DNS zone (Microsoft.Network/privateDnsZones); its name is the zone, lowercased here. */
 export interface PrivateDnsZone extends ResourceView {
   readonly zoneName: string;
+  /** properties.numberOfRecordSets: 1 is the SOA alone (no endpoint registered an A record). */
+  readonly recordSetCount: number | undefined;
 }
 
 /** A private DNS zone's link to a virtual network (privateDnsZones/virtualNetworkLinks). */
@@ -349,6 +351,7 @@ export interface Estate {
   containerGroupsInSubnet(subnetId: string): readonly ContainerGroup[];
   /** Subnets of a VNet. */
   subnetsOf(vnetId: string): readonly Subnet[];
+  privateDnsZone(id: string): PrivateDnsZone | undefined;
   /** Private DNS zones of this name (lowercase compare) in the inventory. */
   privateDnsZonesNamed(zoneName: string): readonly PrivateDnsZone[];
   /** Links of a virtual network to private DNS zones. */

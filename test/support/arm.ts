@@ -257,13 +257,15 @@ export function privateEndpoint(spec: { name: string; subnetId: string; targetId
 }
 
 /** A private DNS zone as Resource Graph returns it (location 'global'). */
-export function privateDnsZone(spec: { name: string } & Placement): ResourceRow {
+/** `recordSets`: properties.numberOfRecordSets (1: the SOA alone); 2 unless given. */
+export function privateDnsZone(spec: { name: string; recordSets?: number } & Placement): ResourceRow {
   const id = resourceId('Microsoft.Network', 'privateDnsZones', spec.name, spec);
-  return row(id, 'Microsoft.Network/privateDnsZones', spec.name, { ...spec, location: 'global' }, {
+  const { recordSets: _recordSets, ...placement } = spec;
+  return row(id, 'Microsoft.Network/privateDnsZones', spec.name, { ...placement, location: 'global' }, {
     properties: {
       provisioningState: 'Succeeded',
       maxNumberOfRecordSets: 25000,
-      numberOfRecordSets: 2,
+      numberOfRecordSets: spec.recordSets ?? 2,
       maxNumberOfVirtualNetworkLinks: 1000,
       numberOfVirtualNetworkLinks: 1,
       maxNumberOfVirtualNetworkLinksWithRegistration: 100,

@@ -32,6 +32,8 @@ export interface DnsOptions {
   readonly absent?: readonly string[];
   /** Custom DNS servers of vnet-ml. */
   readonly dnsServers?: readonly string[];
+  /** Zones holding their SOA alone (no endpoint registered an A record). */
+  readonly empty?: readonly string[];
   /** Leave every zone and link out of the inventory. */
   readonly noZones?: boolean;
   /** Connection status of every endpoint (Approved unless said). */
@@ -61,7 +63,7 @@ export function privateDnsRows(options: DnsOptions = {}): ResourceRow[] {
   if (options.noZones === true) return rows;
   for (const zone of ALL_ZONES) {
     if (options.absent?.includes(zone) === true) continue;
-    const zoneRow = privateDnsZone({ name: zone, ...HUB });
+    const zoneRow = privateDnsZone({ name: zone, ...HUB, ...(options.empty?.includes(zone) === true ? { recordSets: 1 } : {}) });
     rows.push(zoneRow);
     if (options.unlinked?.includes(zone) !== true) rows.push(privateDnsZoneLink(zoneRow, { name: 'link-vnet-ml', vnetId: ids.vnet }));
   }
@@ -92,6 +94,13 @@ export function privateDnsSuite(rule: AnyRule, kind: DnsSubjectKind): void {
       const evaluation = verdict({ absent: [zone] });
       expect(evaluation).toMatchObject({ status: 'fail', messageId: 'zoneMissing' });
       expect(evaluation.message).toContain(`no private DNS zone '${zone}'`);
+    });
+
+    it('fails when the linked zone holds no record set but its SOA: no endpoint registered its A record', () => {
+      const evaluation = verdict({ empty: [zone] });
+      expect(evaluation).toMatchObject({ status: 'fail', messageId: 'noRecords' });
+      expect(evaluation.message).toContain(`zone '${zone}' linked to VNet 'vnet-ml' holds no record set but its SOA`);
+      expect(evaluation.evidence?.checks).toContainEqual(expect.objectContaining({ zone, state: 'no-records' }));
     });
 
     it('is unknown, not failed, when no zone was read at all, or the VNet uses custom DNS servers', () => {

@@ -24,7 +24,7 @@ const ZONES_BY_GROUP: ReadonlyMap<string, readonly string[]> = new Map([
   ['registry', ['privatelink.azurecr.io']],
 ]);
 
-export type ZoneLinkMessageId = 'linked' | 'notLinked' | 'zoneMissing' | 'customDns' | 'undetermined' | 'noEndpoint';
+export type ZoneLinkMessageId = 'linked' | 'notLinked' | 'zoneMissing' | 'noRecords' | 'customDns' | 'undetermined' | 'noEndpoint';
 
 export const ZONE_LINK_MESSAGES = {
   linked: "{{kind}} '{{name}}' is reached through private endpoints, and {{zones}} {{verb}} linked to every VNet that uses it ({{vnets}}).",
@@ -32,6 +32,8 @@ export const ZONE_LINK_MESSAGES = {
     "{{kind}} '{{name}}' is reached through private endpoints, but {{problems}}: from there its names resolve to public addresses, which its firewall refuses, so jobs and compute creation fail; link the zone to each VNet.",
   zoneMissing:
     "{{kind}} '{{name}}' is reached through private endpoints, but {{problems}}: nothing resolves its names to the endpoints; create the zone, add the endpoints' DNS zone groups and link it to each VNet.",
+  noRecords:
+    "{{kind}} '{{name}}' is reached through private endpoints, but {{problems}}: its names resolve to nothing there, so jobs and compute creation fail; give each private endpoint a DNS zone group for the zone, so Azure writes its A records.",
   customDns: "{{kind}} '{{name}}' is reached through private endpoints from VNets with custom DNS servers ({{problems}}); whether those servers resolve {{zones}} to the endpoints is not in the inventory.",
   undetermined: "Whether {{kind}} '{{name}}' resolves to its private endpoints cannot be judged: {{problems}}.",
   noEndpoint: "{{kind}} '{{name}}' has no approved private endpoint; no private DNS zone is needed for it.",
@@ -93,6 +95,7 @@ function vnetOfSubnet(subnetId: string): string {
 
 type VnetZoneState =
   | { readonly state: 'linked'; readonly linkId: string }
+  | { readonly state: 'empty'; readonly linkId: string; readonly zoneId: string }
   | { readonly state: 'not-linked'; readonly zoneIds: readonly string[] }
   | { readonly state: 'zone-missing'; readonly otherLinks: number }
   | { readonly state: 'custom-dns'; readonly dnsServers: readonly string[] }
@@ -104,7 +107,11 @@ function judgeVnetZone(estate: Estate, vnetId: string, zone: string): VnetZoneSt
   if (vnet.dnsServers.length > 0) return { state: 'custom-dns', dnsServers: vnet.dnsServers };
   const links = estate.privateDnsLinksOf(vnet.id);
   const link = links.find((candidate) => candidate.zoneName === zone);
-  if (link !== undefined) return { state: 'linked', linkId: link.id };
+  if (link !== undefined) {
+    // The zone's record sets count its SOA: one set means no endpoint registered an A record.
+    const count = estate.privateDnsZone(link.zoneId)?.recordSetCount;
+    return count !== undefined && count <= 1 ? { state: 'empty', linkId: link.id, zoneId: link.zoneId } : { state: 'linked', linkId: link.id };
+  }
   const zones = estate.privateDnsZonesNamed(zone);
   if (zones.length > 0) return { state: 'not-linked', zoneIds: zones.map((candidate) => candidate.id) };
   // A zone absent from the inventory may live in a subscription outside the audit. It is missing,
@@ -136,6 +143,7 @@ export function privateDnsCheck(estate: Estate, target: PrivateDnsTarget, kind: 
   const notLinked: string[] = [];
   const missing: string[] = [];
   const custom: string[] = [];
+  const empty: string[] = [];
   for (const vnetId of vnetIds) {
     for (const zone of zones) {
       const verdict = judgeVnetZone(estate, vnetId, zone);
@@ -143,6 +151,10 @@ export function privateDnsCheck(estate: Estate, target: PrivateDnsTarget, kind: 
       switch (verdict.state) {
         case 'linked':
           checks.push({ vnetId, zone, state: 'linked', linkId: verdict.linkId });
+          break;
+        case 'empty':
+          checks.push({ vnetId, zone, state: 'no-records', linkId: verdict.linkId, zoneId: verdict.zoneId });
+          if (!empty.some((entry) => entry.startsWith(`zone '${zone}'`))) empty.push(`zone '${zone}' linked to VNet '${vnet}' holds no record set but its SOA`);
           break;
         case 'not-linked':
           checks.push({ vnetId, zone, state: 'not-linked', zoneIds: [...verdict.zoneIds] });
@@ -165,8 +177,9 @@ export function privateDnsCheck(estate: Estate, target: PrivateDnsTarget, kind: 
   const evidence = { privateEndpointIds: endpoints.map((endpoint) => endpoint.id), zones, vnetIds, checks };
   const zoneText = zones.map((zone) => `'${zone}'`).join(' and ');
   if (notLinked.length > 0 || missing.length > 0) {
-    return { status: 'fail', messageId: missing.length > 0 && notLinked.length === 0 ? 'zoneMissing' : 'notLinked', data: { kind, name, problems: [...notLinked, ...missing].join('; ') }, evidence };
+    return { status: 'fail', messageId: missing.length > 0 && notLinked.length === 0 ? 'zoneMissing' : 'notLinked', data: { kind, name, problems: [...notLinked, ...missing, ...empty].join('; ') }, evidence };
   }
+  if (empty.length > 0) return { status: 'fail', messageId: 'noRecords', data: { kind, name, problems: empty.join('; ') }, evidence };
   if (problems.length > 0) return { status: 'unknown', messageId: 'undetermined', data: { kind, name, problems: problems.join('; ') }, evidence };
   if (zones.length === 0) return { status: 'unknown', messageId: 'undetermined', data: { kind, name, problems: 'its private endpoints name no sub-resource this auditor knows the zone of' }, evidence };
   if (custom.length > 0) return { status: 'unknown', messageId: 'customDns', data: { kind, name, problems: custom.join('; '), zones: zoneText }, evidence };
