@@ -1,5 +1,5 @@
 import { idKey, resourceToReadFor, subscriptionOf } from '../core/ids';
-import { loadSnapshotFile } from '../inventory/snapshot';
+import { loadSnapshotFile, READ_TYPES_ONLY } from '../inventory/snapshot';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
 import { readLiveInventory, readResourcesByIds } from '../live';
 import type { LiveReadOptions, ReadFailure } from '../live';
@@ -62,7 +62,7 @@ export class SnapshotInventoryProvider implements InventoryProvider {
   }
 
   static async fromFile(path: string): Promise<SnapshotInventoryProvider> {
-    return new SnapshotInventoryProvider(await loadSnapshotFile(path));
+    return new SnapshotInventoryProvider(await loadSnapshotFile(path, READ_TYPES_ONLY));
   }
 
   async listSubscriptions(): Promise<readonly string[]> {

@@ -412,7 +412,7 @@ export function buildEstate(inventory: Inventory): Estate {
   const lookup = <T>(map: Map<string, T[]>, id: string): readonly T[] => map.get(idKey(id)) ?? none;
 
   return {
-    resourceCount: inventory.resources.length,
+    resourceCount: inventory.resources.length + (inventory.omittedRows ?? 0),
     serviceTags: buildServiceTagIndex(inventory.serviceTags),
     warnings,
     resource: (id) => {

@@ -1,6 +1,11 @@
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isObject } from '../core/json';
 import type { InventoryGap } from '../core/types';
+import { JsonRowError, JsonRowSplitter, JsonRowsError, LineCounter } from './json-rows';
+import type { RowArrayKey, RowSink } from './json-rows';
+import { locateJsonError, lineAndColumn } from './json-errors';
+import { READ_TYPES } from './resource-types';
 import type { Inventory, ResourceRow, ServiceTagEntry } from './types';
 
 /**
@@ -23,12 +28,42 @@ export class SnapshotError extends Error {
   }
 }
 
+export { locateJsonError } from './json-errors';
+export type { JsonErrorLocation } from './json-errors';
+
 export const SHAPE_PROBLEM = "expected an object with 'resources', an array of rows, or a Resource Graph response with 'data'";
 
 /** How many skipped positions a warning lists before "…". */
 const POSITIONS_SHOWN = 5;
 
-export async function loadSnapshotFile(path: string): Promise<Inventory> {
+/** What a reader keeps of the rows it reads. */
+export interface SnapshotReadOptions {
+  /**
+   * Rows to keep: the others are counted (Inventory.omittedRows) and dropped the moment they are
+   * parsed. Default: every row.
+   */
+  readonly keepRow?: (row: ResourceRow) => boolean;
+  /**
+   * A file of invalid JSON up to this size is read again as one string to say exactly where and
+   * what is wrong; a larger one is placed by a second streaming pass (default: V8's string limit).
+   */
+  readonly exactErrorsUpToBytes?: number;
+}
+
+/** Keeps the rows of the types the rules read (src/inventory/resource-types.ts): what an audit needs. */
+export const READ_TYPES_ONLY: SnapshotReadOptions = {
+  keepRow: (row) => typeof row.type === 'string' && READ_TYPES.has(row.type.toLowerCase()),
+};
+
+/** V8's longest string: a file of invalid JSON up to this size is read again as one to place the error exactly. */
+const MAX_TEXT_BYTES = 0x1fff_ffe8;
+const CHUNK_BYTES = 4 * 2 ** 20;
+
+/**
+ * Reads a snapshot file as a stream (src/inventory/json-rows.ts): any size, one row in memory at
+ * a time beyond those kept.
+ */
+export async function loadSnapshotFile(path: string, options: SnapshotReadOptions = {}): Promise<Inventory> {
   let size: number;
   try {
     const info = await stat(path);
@@ -39,15 +74,32 @@ export async function loadSnapshotFile(path: string): Promise<Inventory> {
     if (error instanceof SnapshotError) throw error;
     throw new SnapshotError(path, describeFsError(error));
   }
-  // V8 strings stop at ~512 MiB; say so instead of failing deep inside readFile.
-  if (size > 0x1fff_ffe8) throw new SnapshotError(path, `is too large to load (${Math.round(size / 2 ** 20)} MiB; split it by subscription)`);
-  let text: string;
+  const reader = new SnapshotReader(path, options);
   try {
-    text = await readFile(path, 'utf8');
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) reader.write(chunk as Buffer);
+    return reader.end();
   } catch (error) {
+    if (error instanceof SnapshotError) throw error;
+    if (error instanceof JsonRowsError) throw new SnapshotError(path, await describeFileJsonError(path, size <= (options.exactErrorsUpToBytes ?? MAX_TEXT_BYTES), reader, error));
     throw new SnapshotError(path, describeFsError(error));
   }
-  return parseSnapshot(text, path);
+}
+
+/** Where invalid JSON is in a file: exactly as for a text when the file fits in a string, else by a second pass counting lines. */
+async function describeFileJsonError(path: string, asText: boolean, reader: SnapshotReader, error: JsonRowsError): Promise<string> {
+  if (asText) {
+    try {
+      const text = await readFile(path, 'utf8');
+      return describeParseError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, error);
+    } catch {
+      // Fall through to the streaming count.
+    }
+  }
+  const placed = reader.locate(error);
+  const counter = new LineCounter(placed.byteOffset);
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) if (!counter.write(chunk as Buffer)) break;
+  const { line, column } = counter.position();
+  return `invalid JSON at line ${line}, column ${column}${placed.problem !== undefined ? `: ${placed.problem}` : ''}`;
 }
 
 function describeFsError(error: unknown): string {
@@ -70,61 +122,164 @@ function describeFsError(error: unknown): string {
 }
 
 /** Parses and validates a snapshot's text. `sourceName` names the file in errors and warnings. */
-export function parseSnapshot(text: string, sourceName: string): Inventory {
+export function parseSnapshot(text: string, sourceName: string, options: SnapshotReadOptions = {}): Inventory {
   // az CLI on Windows and some editors write a byte-order mark; JSON.parse rejects it.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') throw new SnapshotError(sourceName, 'is empty');
-  let document: unknown;
+  const reader = new SnapshotReader(sourceName, options);
   try {
-    document = JSON.parse(body);
+    reader.write(Buffer.from(body, 'utf8'));
+    return reader.end();
   } catch (error) {
-    throw new SnapshotError(sourceName, describeParseError(body, error));
+    if (error instanceof JsonRowsError) throw new SnapshotError(sourceName, describeParseError(body, error));
+    throw error;
+  }
+}
+
+/** One array of rows as read: the kept rows in order, and what became of each object element. */
+interface RowArray {
+  readonly kept: ResourceRow[];
+  /** Per object element, in order: KEPT, OMITTED (a type not kept) or INVALID (no string id). */
+  readonly fates: number[];
+}
+
+const KEPT = 0;
+const OMITTED = 1;
+const INVALID = 2;
+
+/**
+ * A snapshot read chunk by chunk. Rows are checked (an object with a string `id`) and filtered as
+ * they arrive; the shape (docs/interfaces.md: an object with `resources`, a bare array of rows, a
+ * Resource Graph response with `data`) is decided at the end from the skeleton.
+ */
+class SnapshotReader implements RowSink {
+  private readonly splitter = new JsonRowSplitter(this);
+  private readonly arrays = new Map<RowArrayKey, RowArray>();
+  private sawContent = false;
+
+  constructor(
+    private readonly sourceName: string,
+    private readonly options: SnapshotReadOptions,
+  ) {}
+
+  write(chunk: Buffer): void {
+    if (!this.sawContent && chunk.some((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf)) this.sawContent = true;
+    this.splitter.write(chunk);
   }
 
-  const warnings: string[] = [];
-  const gaps: InventoryGap[] = [];
-  let rowsValue: unknown;
-  let capturedAt: string | undefined;
-  let serviceTagsValue: unknown;
-  let rowsField: string;
-
-  if (Array.isArray(document)) {
-    rowsValue = document;
-    rowsField = 'the top-level array';
-  } else if (isObject(document) && 'resources' in document) {
-    rowsValue = document['resources'];
-    rowsField = "'resources'";
-    capturedAt = readCapturedAt(document['capturedAt'], sourceName, warnings);
-    serviceTagsValue = document['serviceTags'];
-    // A snapshot captured from an incomplete live read says so (src/live); auditing it must not look complete.
-    gaps.push(...recordedGaps(document['gaps'], document['incomplete'], sourceName));
-  } else if (isObject(document) && 'data' in document) {
-    rowsValue = resourceGraphRows(document['data']);
-    rowsField = "'data'";
-    // A paged response saved without following $skipToken holds only its first page.
-    const skipToken = document['$skipToken'] ?? document['skip_token'] ?? document['skipToken'];
-    if (typeof skipToken === 'string' && skipToken !== '') {
-      gaps.push({ scope: sourceName, reason: 'the Resource Graph response is paged (it has a skip token): only its first page is in the snapshot' });
+  row(value: unknown, array: RowArrayKey): void {
+    let rows = this.arrays.get(array);
+    if (rows === undefined) this.arrays.set(array, (rows = { kept: [], fates: [] }));
+    if (!isObject(value) || typeof value['id'] !== 'string' || value['id'].trim() === '') {
+      rows.fates.push(INVALID);
+      return;
     }
-  } else {
-    throw new SnapshotError(sourceName, SHAPE_PROBLEM);
-  }
-  if (!Array.isArray(rowsValue)) {
-    throw new SnapshotError(sourceName, `${rowsField} is not an array: ${SHAPE_PROBLEM}`);
+    const row = value as ResourceRow;
+    if (this.options.keepRow === undefined || this.options.keepRow(row)) {
+      rows.kept.push(row);
+      rows.fates.push(KEPT);
+    } else rows.fates.push(OMITTED);
   }
 
-  const resources = validRows(rowsValue, sourceName, warnings);
-  if (resources.length === 0) {
-    // An audit of nothing would pass: say so instead (an empty capture is usually a sign-in or access problem).
-    throw new SnapshotError(
-      sourceName,
-      rowsValue.length === 0
-        ? `holds no resources, so there is nothing to audit (a capture of subscriptions the identity cannot read comes back empty)`
-        : `holds no usable resource: none of its ${rowsValue.length} row${rowsValue.length === 1 ? ' is an object' : 's is an object'} with a string 'id'`,
-    );
+  /** Where an error of the splitter is in the input, and what, when it can tell. */
+  locate(error: JsonRowsError): { byteOffset: number; problem?: string } {
+    if (error instanceof JsonRowError) {
+      const within = locateJsonError(error.rowText);
+      return within !== undefined ? { byteOffset: error.byteOffset + Buffer.byteLength(error.rowText.slice(0, within.offset)), problem: within.problem } : { byteOffset: error.byteOffset };
+    }
+    if (error.byteOffset >= 0) return { byteOffset: error.byteOffset, problem: error.detail };
+    const skeleton = this.splitter.skeletonText();
+    const within = locateJsonError(skeleton);
+    if (within === undefined) return { byteOffset: 0 };
+    return { byteOffset: this.splitter.inputOffsetOf(Buffer.byteLength(skeleton.slice(0, within.offset))), problem: within.problem };
   }
-  const serviceTags = serviceTagsValue === undefined || serviceTagsValue === null ? undefined : validServiceTags(serviceTagsValue, sourceName, warnings);
-  return { ...(capturedAt !== undefined ? { capturedAt } : {}), resources, ...(serviceTags !== undefined ? { serviceTags } : {}), warnings, gaps };
+
+  end(): Inventory {
+    const sourceName = this.sourceName;
+    if (!this.sawContent) throw new SnapshotError(sourceName, 'is empty');
+    const document = this.splitter.end().skeleton;
+    const warnings: string[] = [];
+    const gaps: InventoryGap[] = [];
+    let rowsValue: unknown;
+    let capturedAt: string | undefined;
+    let serviceTagsValue: unknown;
+    let rowsField: string;
+    let key: RowArrayKey;
+
+    if (Array.isArray(document)) {
+      rowsValue = document;
+      rowsField = 'the top-level array';
+      key = '';
+    } else if (isObject(document) && 'resources' in document) {
+      rowsValue = document['resources'];
+      rowsField = "'resources'";
+      key = 'resources';
+      capturedAt = readCapturedAt(document['capturedAt'], sourceName, warnings);
+      serviceTagsValue = document['serviceTags'];
+      // A snapshot captured from an incomplete live read says so (src/live); auditing it must not look complete.
+      gaps.push(...recordedGaps(document['gaps'], document['incomplete'], sourceName));
+    } else if (isObject(document) && 'data' in document) {
+      rowsValue = resourceGraphRows(document['data']);
+      rowsField = "'data'";
+      key = Array.isArray(document['data']) ? 'data' : '(keyed)';
+      // A paged response saved without following $skipToken holds only its first page.
+      const skipToken = document['$skipToken'] ?? document['skip_token'] ?? document['skipToken'];
+      if (typeof skipToken === 'string' && skipToken !== '') {
+        gaps.push({ scope: sourceName, reason: 'the Resource Graph response is paged (it has a skip token): only its first page is in the snapshot' });
+      }
+    } else {
+      throw new SnapshotError(sourceName, SHAPE_PROBLEM);
+    }
+    if (!Array.isArray(rowsValue)) {
+      throw new SnapshotError(sourceName, `${rowsField} is not an array: ${SHAPE_PROBLEM}`);
+    }
+
+    // Rows of a split array arrived one by one (each object element is a `{}` in the skeleton);
+    // the Resource Graph `data` written as an object keyed "0", "1"… was not split, so it is read here.
+    if (key === '(keyed)') for (const element of rowsValue) if (isObject(element)) this.row(element, key);
+    const split = this.arrays.get(key) ?? { kept: [], fates: [] };
+    const { resources, omitted, valid } = this.collect(rowsValue, split, warnings);
+    if (valid === 0) {
+      // An audit of nothing would pass: say so instead (an empty capture is usually a sign-in or access problem).
+      throw new SnapshotError(
+        sourceName,
+        rowsValue.length === 0
+          ? `holds no resources, so there is nothing to audit (a capture of subscriptions the identity cannot read comes back empty)`
+          : `holds no usable resource: none of its ${rowsValue.length} row${rowsValue.length === 1 ? ' is an object' : 's is an object'} with a string 'id'`,
+      );
+    }
+    const serviceTags = serviceTagsValue === undefined || serviceTagsValue === null ? undefined : validServiceTags(serviceTagsValue, sourceName, warnings);
+    return {
+      ...(capturedAt !== undefined ? { capturedAt } : {}),
+      resources,
+      ...(omitted > 0 ? { omittedRows: omitted } : {}),
+      ...(serviceTags !== undefined ? { serviceTags } : {}),
+      warnings,
+      gaps,
+    };
+  }
+
+  /** The kept rows, and a warning naming the positions of elements that are not objects with a string `id`. */
+  private collect(elements: readonly unknown[], split: RowArray, warnings: string[]): { resources: ResourceRow[]; omitted: number; valid: number } {
+    const skipped: number[] = [];
+    let skippedCount = 0;
+    let omitted = 0;
+    let objectIndex = 0;
+    for (let index = 0; index < elements.length; index++) {
+      const fate = isObject(elements[index]) ? (split.fates[objectIndex++] ?? INVALID) : INVALID;
+      if (fate === OMITTED) omitted++;
+      else if (fate === INVALID) {
+        skippedCount++;
+        if (skipped.length < POSITIONS_SHOWN) skipped.push(index);
+      }
+    }
+    if (skippedCount > 0) {
+      const positions = skipped.join(', ') + (skippedCount > skipped.length ? ', …' : '');
+      warnings.push(
+        `snapshot ${this.sourceName}: skipped ${skippedCount} of ${elements.length} row${elements.length === 1 ? '' : 's'} that ${skippedCount === 1 ? 'is not an object' : 'are not objects'} with a string 'id' (position${skippedCount === 1 ? '' : 's'} ${positions})`,
+      );
+    }
+    return { resources: split.kept, omitted, valid: elements.length - skippedCount };
+  }
 }
 
 function describeParseError(text: string, error: unknown): string {
@@ -157,28 +312,6 @@ function resourceGraphRows(data: unknown): unknown {
     }
   }
   return data;
-}
-
-function validRows(rows: readonly unknown[], sourceName: string, warnings: string[]): ResourceRow[] {
-  const valid: ResourceRow[] = [];
-  const skipped: number[] = [];
-  let skippedCount = 0;
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index];
-    if (isObject(row) && typeof row['id'] === 'string' && row['id'].trim() !== '') {
-      valid.push(row as ResourceRow);
-    } else {
-      skippedCount++;
-      if (skipped.length < POSITIONS_SHOWN) skipped.push(index);
-    }
-  }
-  if (skippedCount > 0) {
-    const positions = skipped.join(', ') + (skippedCount > skipped.length ? ', …' : '');
-    warnings.push(
-      `snapshot ${sourceName}: skipped ${skippedCount} of ${rows.length} row${rows.length === 1 ? '' : 's'} that ${skippedCount === 1 ? 'is not an object' : 'are not objects'} with a string 'id' (position${skippedCount === 1 ? '' : 's'} ${positions})`,
-    );
-  }
-  return valid;
 }
 
 /**
@@ -234,196 +367,6 @@ function serviceTagEntry(value: unknown): ServiceTagEntry | undefined {
 }
 
 // ---- Locating a JSON syntax error ----
-
-/**
- * Where a JSON text first goes wrong. Node 20's JSON.parse names a position for some errors
- * ("… in JSON at position 6") but not for others ("Unexpected token '}', "…" is not valid
- * JSON"), and its message quotes the offending text, which in a snapshot is attacker-controlled.
- * This scanner runs only after JSON.parse has failed, and gives a position and a description
- * of our own. It is iterative (no recursion), so deeply nested input cannot overflow the stack.
- */
-export interface JsonErrorLocation {
-  /** 0-based offset in the text (UTF-16 code units). */
-  readonly offset: number;
-  /** 1-based line and column of the offset. */
-  readonly line: number;
-  readonly column: number;
-  /** What is wrong there, in a few words, without quoting more than one character. */
-  readonly problem: string;
-}
-
-type State = 'value' | 'value-or-end' | 'key' | 'key-or-end' | 'colon' | 'comma-or-end' | 'done';
-
-export function locateJsonError(text: string): JsonErrorLocation | undefined {
-  const found = scan(text);
-  if (found === undefined) return undefined;
-  return { ...lineAndColumn(text, found.offset), offset: found.offset, problem: found.problem };
-}
-
-/** 1-based line and column of an offset. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let index = text.indexOf('\n'); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) {
-    line++;
-    lineStart = index + 1;
-  }
-  return { line, column: end - lineStart + 1 };
-}
-
-function describeChar(char: string | undefined): string {
-  if (char === undefined) return 'end of input';
-  const code = char.charCodeAt(0);
-  // Printable ASCII is shown as is; anything else by code point, so no control character or
-  // terminal escape from the file reaches the error line.
-  if (code >= 0x21 && code <= 0x7e) return `'${char}'`;
-  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-function scan(text: string): { offset: number; problem: string } | undefined {
-  const stack: Array<'{' | '['> = [];
-  let state: State = 'value';
-  let i = 0;
-  const length = text.length;
-  const unexpected = (at: number, expected: string) => ({
-    offset: at,
-    problem: at >= length ? `unexpected end of input, expected ${expected}` : `unexpected character ${describeChar(text[at])}, expected ${expected}`,
-  });
-
-  const afterValue = (): State => (stack.length === 0 ? 'done' : 'comma-or-end');
-
-  while (true) {
-    // Skip JSON whitespace.
-    while (i < length) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-      else break;
-    }
-    if (i >= length) {
-      return state === 'done' ? undefined : unexpected(i, expectedFor(state, stack));
-    }
-    const char = text[i] as string;
-    switch (state) {
-      case 'done':
-        return { offset: i, problem: `unexpected ${describeChar(char)} after the end of the document` };
-      case 'colon':
-        if (char !== ':') return unexpected(i, "':'");
-        i++;
-        state = 'value';
-        continue;
-      case 'comma-or-end': {
-        const top = stack[stack.length - 1];
-        if (char === ',') {
-          i++;
-          state = top === '{' ? 'key' : 'value';
-          continue;
-        }
-        if ((top === '{' && char === '}') || (top === '[' && char === ']')) {
-          stack.pop();
-          i++;
-          state = afterValue();
-          continue;
-        }
-        return unexpected(i, top === '{' ? "',' or '}'" : "',' or ']'");
-      }
-      case 'key':
-      case 'key-or-end': {
-        if (state === 'key-or-end' && char === '}') {
-          stack.pop();
-          i++;
-          state = afterValue();
-          continue;
-        }
-        if (char !== '"') return unexpected(i, state === 'key' ? 'a property name in double quotes' : "a property name in double quotes or '}'");
-        const end = scanString(text, i);
-        if (typeof end !== 'number') return end;
-        i = end;
-        state = 'colon';
-        continue;
-      }
-      case 'value':
-      case 'value-or-end': {
-        if (state === 'value-or-end' && char === ']') {
-          stack.pop();
-          i++;
-          state = afterValue();
-          continue;
-        }
-        if (char === '{') {
-          stack.push('{');
-          i++;
-          state = 'key-or-end';
-          continue;
-        }
-        if (char === '[') {
-          stack.push('[');
-          i++;
-          state = 'value-or-end';
-          continue;
-        }
-        if (char === '"') {
-          const end = scanString(text, i);
-          if (typeof end !== 'number') return end;
-          i = end;
-          state = afterValue();
-          continue;
-        }
-        const literal = ['true', 'false', 'null'].find((word) => text.startsWith(word, i));
-        if (literal !== undefined) {
-          i += literal.length;
-          state = afterValue();
-          continue;
-        }
-        const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-        if (number !== null && number[0] !== '-') {
-          i += number[0].length;
-          state = afterValue();
-          continue;
-        }
-        return unexpected(i, 'a value');
-      }
-    }
-  }
-}
-
-function expectedFor(state: State, stack: ReadonlyArray<'{' | '['>): string {
-  switch (state) {
-    case 'colon':
-      return "':'";
-    case 'key':
-      return 'a property name';
-    case 'key-or-end':
-      return "a property name or '}'";
-    case 'comma-or-end':
-      return stack[stack.length - 1] === '{' ? "',' or '}'" : "',' or ']'";
-    default:
-      return 'a value';
-  }
-}
-
-/** Offset just past the closing quote, or the error inside the string. */
-function scanString(text: string, start: number): number | { offset: number; problem: string } {
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) return i + 1;
-    if (c < 0x20) return { offset: i, problem: `control character ${describeChar(text[i])} inside a string` };
-    if (c === 0x5c) {
-      const next = text[i + 1];
-      if (next === 'u') {
-        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return { offset: i, problem: 'bad \\u escape inside a string' };
-        i += 6;
-        continue;
-      }
-      if (next === undefined || !'"\\/bfnrt'.includes(next)) return { offset: i, problem: 'bad escape inside a string' };
-      i += 2;
-      continue;
-    }
-    i++;
-  }
-  return { offset: text.length, problem: 'unterminated string' };
-}
 
 /** The `gaps` (and `incomplete`) a snapshot carries; malformed entries still mark it incomplete. */
 function recordedGaps(value: unknown, incomplete: unknown, sourceName: string): InventoryGap[] {

@@ -38,6 +38,8 @@ export interface ServiceTagEntry {
 export interface Inventory {
   readonly capturedAt?: string;
   readonly resources: readonly ResourceRow[];
+  /** Rows read and counted but not kept (types no rule reads: SnapshotReadOptions); 0 when absent. */
+  readonly omittedRows?: number;
   /** Undefined when the source had no service-tag data (regional-prefix checks answer `unknown`). */
   readonly serviceTags?: readonly ServiceTagEntry[];
   /** Rows skipped at the edge and similar notes, one line each. */

@@ -5,10 +5,22 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   return {
     ...actual,
-    readFile: vi.fn(async () => {
-      throw Object.assign(new Error("EACCES: permission denied, open 'locked.json'"), { code: 'EACCES' });
-    }),
     stat: vi.fn(async () => ({ isDirectory: () => false, isFile: () => true, size: 10 })),
+  };
+});
+// The file is read as a stream: opening it fails as Node's ReadStream does, with an 'error' event.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  const { Readable } = await import('node:stream');
+  return {
+    ...actual,
+    createReadStream: vi.fn(() =>
+      new Readable({
+        read() {
+          this.destroy(Object.assign(new Error("EACCES: permission denied, open 'locked.json'"), { code: 'EACCES' }));
+        },
+      }),
+    ),
   };
 });
 
