@@ -1,3 +1,5 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import type { ResourceRow, ServiceTagEntry } from '../src/inventory/types';
 import type { Placement, SecurityRuleSpec, SubnetSpec } from './arm-rows';
 import {
@@ -70,24 +72,54 @@ class Dice {
 }
 
 export function generateEstate(options: GenerateOptions): GeneratedEstate {
+  return { resources: [...generateRows(options)], serviceTags: generatedServiceTags() };
+}
+
+/** The same rows as generateEstate, one at a time: a million-row estate is written without holding it. */
+export function* generateRows(options: GenerateOptions): Generator<ResourceRow> {
   const total = Math.max(0, Math.floor(options.resources));
   const dice = new Dice(seededRandom(options.seed));
   const subscriptions = Array.from({ length: Math.max(2, Math.ceil(total / 5000)) }, (_, index) => guidFrom(`subscription-${options.seed}-${index}`));
-  const resources: ResourceRow[] = [];
-
+  let count = 0;
   const mlBudget = Math.floor(total * ML_SHARE);
   for (let unit = 0; ; unit++) {
     const rows = mlUnit(unit, dice, subscriptions);
-    if (resources.length + rows.length > mlBudget) break;
-    for (const row of rows) resources.push(row);
+    if (count + rows.length > mlBudget) break;
+    for (const row of rows) yield row;
+    count += rows.length;
   }
-  for (let index = 0; resources.length < total; index++) {
+  for (let index = 0; count < total; index++) {
     for (const row of unrelatedGroup(index, dice, subscriptions)) {
-      if (resources.length >= total) break;
-      resources.push(row);
+      if (count >= total) break;
+      yield row;
+      count++;
     }
   }
-  return { resources, serviceTags: generatedServiceTags() };
+}
+
+/** Writes a generated snapshot (shape 1) to `path` row by row; resolves with its size in bytes. */
+export async function writeGeneratedSnapshot(path: string, options: GenerateOptions): Promise<number> {
+  const out = createWriteStream(path);
+  let bytes = 0;
+  const write = async (text: string): Promise<void> => {
+    bytes += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write('{"capturedAt":"2026-11-24T00:00:00.000Z","resources":[');
+  let first = true;
+  let pending: string[] = [];
+  for (const row of generateRows(options)) {
+    pending.push((first ? '' : ',') + JSON.stringify(row));
+    first = false;
+    if (pending.length === 1000) {
+      await write(pending.join(''));
+      pending = [];
+    }
+  }
+  await write(`${pending.join('')}],"serviceTags":${JSON.stringify(generatedServiceTags())}}`);
+  out.end();
+  await once(out, 'finish');
+  return bytes;
 }
 
 /** The sample's tags plus the regional entries of every generated region. */
