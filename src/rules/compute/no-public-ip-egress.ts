@@ -1,8 +1,7 @@
 import { nameOf } from '../../core/ids';
-import type { Compute } from '../../estate';
 import { defineRule } from '../types';
-import type { RuleSubject } from '../types';
 import { subnetLabel } from '../support/compute-subnets';
+import { clusterAndInstanceSubjects } from '../support/subjects';
 
 const DEFAULT_ROUTE = '0.0.0.0/0';
 /** Next hops that carry a subnet's Internet traffic somewhere that can send it on. */
@@ -45,15 +44,7 @@ export const computeNoPublicIpEgressRule = defineRule({
       missingRouteTable: "Compute '{{name}}' has no public IP; route table '{{table}}' of subnet '{{subnet}}' is not in the inventory, so where its outbound traffic goes cannot be judged.",
     },
   },
-  subjects: (estate) => {
-    const subjects: RuleSubject<Compute>[] = [];
-    for (const compute of estate.computes) {
-      if ((compute.computeType === 'AmlCompute' || compute.computeType === 'ComputeInstance') && compute.subnetId !== undefined && compute.enableNodePublicIp === false) {
-        subjects.push({ resourceId: compute.id, workspaceIds: [compute.workspaceId], target: compute });
-      }
-    }
-    return subjects;
-  },
+  subjects: (estate) => clusterAndInstanceSubjects(estate, (compute) => compute.enableNodePublicIp === false),
   check: ({ target: compute }, estate) => {
     const subnetId = compute.subnetId ?? '';
     const name = compute.name;

@@ -1,6 +1,6 @@
-import type { Compute } from '../../estate';
 import { defineRule } from '../types';
 import type { RuleSubject } from '../types';
+import { clusterAndInstanceSubjects } from '../support/subjects';
 
 const PAGE = { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' };
 
@@ -33,9 +33,8 @@ export const computeNoPublicIpPrivateEndpointRule = defineRule({
   },
   subjects: (estate) => {
     const subjects: RuleSubject<{ readonly what: string; readonly name: string; readonly workspaceId: string }>[] = [];
-    const noPublicIp = (compute: Compute): boolean => (compute.computeType === 'AmlCompute' || compute.computeType === 'ComputeInstance') && compute.subnetId !== undefined && compute.enableNodePublicIp === false;
-    for (const compute of estate.computes) {
-      if (noPublicIp(compute)) subjects.push({ resourceId: compute.id, workspaceIds: [compute.workspaceId], target: { what: compute.computeType === 'AmlCompute' ? 'Compute cluster' : 'Compute instance', name: compute.name, workspaceId: compute.workspaceId } });
+    for (const { resourceId, workspaceIds, target: compute } of clusterAndInstanceSubjects(estate, (candidate) => candidate.enableNodePublicIp === false)) {
+      subjects.push({ resourceId, workspaceIds, target: { what: compute.computeType === 'AmlCompute' ? 'Compute cluster' : 'Compute instance', name: compute.name, workspaceId: compute.workspaceId } });
     }
     for (const workspace of estate.workspaces) {
       // Serverless compute is a setting of the workspace: the workspace is the subject.

@@ -1,8 +1,7 @@
-import { nameOf, subscriptionOf } from '../../core/ids';
-import type { Compute } from '../../estate';
+import { nameOf } from '../../core/ids';
 import { defineRule } from '../types';
-import type { RuleSubject } from '../types';
-import { vnetIdOfSubnet } from '../support/attached';
+import { placementOf } from '../support/attached';
+import { clusterAndInstanceSubjects } from '../support/subjects';
 
 /**
  * Today's guidance, where compute.vnet-location asked for the workspace's subscription and region
@@ -37,25 +36,13 @@ export const computeVnetPlacementRule = defineRule({
       unreadableSubnet: "Compute '{{name}}' names subnet '{{subnet}}', whose ID does not name a VNet and subscription; the check cannot place it.",
     },
   },
-  subjects: (estate) => {
-    const subjects: RuleSubject<Compute>[] = [];
-    for (const compute of estate.computes) {
-      if ((compute.computeType === 'AmlCompute' || compute.computeType === 'ComputeInstance') && compute.subnetId !== undefined) {
-        subjects.push({ resourceId: compute.id, workspaceIds: [compute.workspaceId], target: compute });
-      }
-    }
-    return subjects;
-  },
+  subjects: (estate) => clusterAndInstanceSubjects(estate),
   check: ({ target: compute }, estate) => {
-    const subnetId = compute.subnetId ?? '';
-    const vnetId = vnetIdOfSubnet(estate, subnetId);
-    const vnetSubscription = vnetId !== undefined ? subscriptionOf(vnetId) : undefined;
-    if (vnetId === undefined || vnetSubscription === undefined) {
-      return { status: 'unknown', messageId: 'unreadableSubnet', data: { name: compute.name, subnet: subnetId }, evidence: { subnetId } };
+    const placement = placementOf(estate, compute);
+    if (placement.kind === 'unreadable') {
+      return { status: 'unknown', messageId: 'unreadableSubnet', data: { name: compute.name, subnet: placement.subnetId }, evidence: { subnetId: placement.subnetId } };
     }
-    const workspace = estate.workspace(compute.workspaceId);
-    const workspaceSubscription = workspace?.subscriptionId ?? subscriptionOf(compute.workspaceId);
-    const vnet = estate.virtualNetwork(vnetId);
+    const { subnetId, vnetId, vnetSubscription, vnet, workspace, workspaceSubscription } = placement;
     const evidence = {
       subnetId,
       vnetId,

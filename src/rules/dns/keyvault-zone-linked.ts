@@ -1,5 +1,5 @@
 import { defineRule } from '../types';
-import { associatedWithEndpoints, privateDnsCheck, privateDnsSubjects, ZONE_LINK_MESSAGES } from '../support/private-dns';
+import { associatedWithEndpoints, PRIVATE_ENDPOINT_DNS_SOURCE, privateDnsCheck, privateDnsSubjects, ZONE_LINK_MESSAGES } from '../support/private-dns';
 
 /**
  * Today's guidance, "Azure Private Endpoint private DNS zone values": the workspace's key vault, reached
@@ -10,13 +10,7 @@ export const dnsKeyvaultZoneLinkedRule = defineRule({
     id: 'dns.keyvault-zone-linked',
     title: "Workspace key vault's private DNS zone not linked to a VNet that uses it",
     severity: 'high',
-    source: {
-      document: 'current',
-      page: { title: 'Azure Private Endpoint private DNS zone values', url: 'https://learn.microsoft.com/azure/private-link/private-endpoint-dns' },
-      section: 'Azure Private Endpoint private DNS zone values',
-      quote:
-        "It's important to correctly configure your DNS settings to resolve the private endpoint IP address to the fully qualified domain name (FQDN) of the connection string. […] You can use private DNS zones to override the DNS resolution for a private endpoint. A private DNS zone can be linked to your virtual network to resolve specific domains.",
-    },
+    source: PRIVATE_ENDPOINT_DNS_SOURCE,
     description:
       "The workspace's key vault, reached through private endpoints, resolves to them only where the private DNS zone privatelink.vaultcore.azure.net is linked: the endpoints' VNets and those of the workspace's clusters, instances and serverless compute.",
     remediation: 'Link privatelink.vaultcore.azure.net to every VNet holding the private endpoints or the workspace\'s computes, or forward the zone from your custom DNS servers.',

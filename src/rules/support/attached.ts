@@ -1,6 +1,6 @@
-import { idKey, nameOf, parentId, sameId } from '../../core/ids';
+import { idKey, nameOf, parentId, sameId, subscriptionOf } from '../../core/ids';
 import type { JsonValue } from '../../core/types';
-import type { AksCluster, Compute, ComputeType, Estate, Subnet } from '../../estate';
+import type { AksCluster, Compute, ComputeType, Estate, Subnet, VirtualNetwork, Workspace } from '../../estate';
 import { cidrsOverlap } from '../../network';
 import type { RuleSubject } from '../types';
 import { perEstate } from './per-estate';
@@ -67,6 +67,28 @@ export function computeIdsOf(target: AttachedTarget<unknown>): string[] {
 /** The VNet of a subnet: its row's vnetId, else the parent of its ID (the subnet row may be absent). */
 export function vnetIdOfSubnet(estate: Estate, subnetId: string): string | undefined {
   return estate.subnet(subnetId)?.vnetId || parentId(subnetId);
+}
+
+/** Where a cluster or instance runs, beside its workspace: what the placement rules compare. */
+export type ComputePlacement =
+  | { readonly kind: 'unreadable'; readonly subnetId: string }
+  | {
+      readonly kind: 'placed';
+      readonly subnetId: string;
+      readonly vnetId: string;
+      readonly vnetSubscription: string;
+      readonly vnet: VirtualNetwork | undefined;
+      readonly workspace: Workspace | undefined;
+      readonly workspaceSubscription: string | undefined;
+    };
+
+export function placementOf(estate: Estate, compute: Compute): ComputePlacement {
+  const subnetId = compute.subnetId ?? '';
+  const vnetId = vnetIdOfSubnet(estate, subnetId);
+  const vnetSubscription = vnetId !== undefined ? subscriptionOf(vnetId) : undefined;
+  if (vnetId === undefined || vnetSubscription === undefined) return { kind: 'unreadable', subnetId };
+  const workspace = estate.workspace(compute.workspaceId);
+  return { kind: 'placed', subnetId, vnetId, vnetSubscription, vnet: estate.virtualNetwork(vnetId), workspace, workspaceSubscription: workspace?.subscriptionId ?? subscriptionOf(compute.workspaceId) };
 }
 
 /** Where an AKS cluster's nodes run: agent pool subnets, else the AKS compute's aksNetworkingConfiguration.subnetId. */

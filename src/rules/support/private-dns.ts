@@ -11,6 +11,15 @@ import type { CheckOutcome, RuleSubject } from '../types';
  * inventory does not show, so it is `unknown` there, never a guess.
  */
 
+/** The page the dns rules of the associated resources cite. */
+export const PRIVATE_ENDPOINT_DNS_SOURCE = {
+  document: 'current',
+  page: { title: 'Azure Private Endpoint private DNS zone values', url: 'https://learn.microsoft.com/azure/private-link/private-endpoint-dns' },
+  section: 'Azure Private Endpoint private DNS zone values',
+  quote:
+    "It's important to correctly configure your DNS settings to resolve the private endpoint IP address to the fully qualified domain name (FQDN) of the connection string. […] You can use private DNS zones to override the DNS resolution for a private endpoint. A private DNS zone can be linked to your virtual network to resolve specific domains.",
+} as const;
+
 /** Zones per private endpoint sub-resource (groupId), Azure public cloud. */
 const ZONES_BY_GROUP: ReadonlyMap<string, readonly string[]> = new Map([
   ['amlworkspace', ['privatelink.api.azureml.ms', 'privatelink.notebooks.azure.net']],

@@ -1,4 +1,4 @@
-import type { Estate, Workspace } from '../../estate';
+import type { Compute, Estate, Workspace } from '../../estate';
 import type { RuleSubject } from '../types';
 import { perEstate } from './per-estate';
 
@@ -39,4 +39,18 @@ function selectAssociated<T>(
     else byKey.set(key, { resourceId: (lookup(resourceId) as { id?: string } | undefined)?.id ?? resourceId, workspaceIds: [workspace.id], target: lookup(resourceId) });
   }
   return [...byKey.values()];
+}
+
+/**
+ * Each compute cluster or instance placed in a subnet, with its workspace: the subjects of the
+ * rules on where a cluster or instance runs. `only` narrows them (no public IP…).
+ */
+export function clusterAndInstanceSubjects(estate: Estate, only: (compute: Compute) => boolean = () => true): RuleSubject<Compute>[] {
+  const subjects: RuleSubject<Compute>[] = [];
+  for (const compute of estate.computes) {
+    if ((compute.computeType === 'AmlCompute' || compute.computeType === 'ComputeInstance') && compute.subnetId !== undefined && only(compute)) {
+      subjects.push({ resourceId: compute.id, workspaceIds: [compute.workspaceId], target: compute });
+    }
+  }
+  return subjects;
 }
