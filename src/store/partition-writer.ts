@@ -197,7 +197,11 @@ export class PartitionWriter {
             const evaluation = work.evaluations.get(write.rowKey);
             this.collect(write.rowKey, decide(fresh.record, evaluation, retryOptions), fresh, retry, tally);
           }
-          current = retry;
+          // Decided again, a write may take more operations than before (the other writer created
+          // findings this batch meant to create: each is now a change with an index row to
+          // replace), so the batch is cut again to the limit and the rest waits its turn.
+          current = retry.length > 0 ? takeBatch(retry, partitionKey) : retry;
+          pending = [...retry.slice(current.length), ...pending];
         }
       }
     }

@@ -203,6 +203,37 @@ describe('stores written before the change index', () => {
 });
 
 describe('the change index under racing writers', () => {
+  test('a batch of new findings that another writer created first is decided again and cut again: no transaction over the service limit', async () => {
+    const prefix = uniqueTablePrefix();
+    const connectionString = azurite.server().connectionString;
+    const ids = Array.from({ length: 49 }, (_, index) => subnetId(`n${index}`, SUB_A));
+    const scope = { resourceKeys: new Set(ids.map((id) => id.toLowerCase())) };
+    const other = await openFindingsStore({ connectionString, tablePrefix: prefix });
+    // Just before this writer sends its first transaction (49 new findings: 98 operations and the
+    // marker), the other writer creates the same findings. Decided again, each is a change (a new
+    // message) of three operations: 147, which Table Storage refuses in one transaction.
+    let letOtherWriteFirst: (() => Promise<unknown>) | undefined = () => other.recordEvaluations({ scope, evaluations: ids.map((id) => evaluation(id, 'fail')), evaluatedAt: at(0), complete: true });
+    const policy: PipelinePolicy = {
+      name: 'let-the-other-writer-first',
+      async sendRequest(request, next) {
+        if (request.method === 'POST' && request.url.includes('$batch') && letOtherWriteFirst !== undefined) {
+          const first = letOtherWriteFirst;
+          letOtherWriteFirst = undefined;
+          await first();
+        }
+        return next(request);
+      },
+    };
+    const writer = await openFindingsStore({ connectionString, tablePrefix: prefix, pipelinePolicies: [policy] });
+    await writer.recordEvaluations({ scope, evaluations: ids.map((id) => evaluation(id, 'fail', { message: 'seen again, worded otherwise' })), evaluatedAt: at(1), complete: true });
+    expect(letOtherWriteFirst).toBeUndefined();
+    const entities = await rawEntities(prefix);
+    const findings = entities.filter((entity) => /^[0-9a-f]/.test(String(entity.rowKey)) && entity.partitionKey !== '~partitions');
+    expect(findings.map((finding) => finding.message)).toEqual(Array.from({ length: 49 }, () => 'seen again, worded otherwise'));
+    expect(entities.filter((entity) => String(entity.rowKey).startsWith('.c') && entity.ixFinding !== undefined)).toHaveLength(49);
+  }, 60_000);
+
+
   test('after two writers race over the same findings, every finding has exactly one index row, a copy of it', async () => {
     const prefix = uniqueTablePrefix();
     const connectionString = azurite.server().connectionString;
