@@ -148,6 +148,13 @@ resource deadLetters 'Microsoft.Storage/storageAccounts/blobServices/containers@
   name: deadLetterContainer
 }
 
+// Subscription states the sweeps share with every instance (src/app/shared-state.ts); the app's
+// Storage Blob Data Owner role on the account covers it.
+resource subscriptionStates 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'subscription-states'
+}
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: storage
   name: 'default'

@@ -1,4 +1,5 @@
 import { DefaultAzureCredential } from '@azure/identity';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { armResourceClient, cloudSettings, resolveCredential } from '../live';
 import type { ArmPort } from '../remediation';
 import { InventoryArmPort } from './inventory-arm';
@@ -14,6 +15,8 @@ import type { AuditorApp } from './service';
 import type { Environment, Settings } from './settings';
 import { loadSettings } from './settings';
 import { armSubscriptionLister } from './subscriptions';
+import { BlobSharedStates } from './shared-state';
+import type { SharedStates } from './shared-state';
 
 /**
  * Builds the app from app settings, as the Functions host runs it: the findings store on the
@@ -26,7 +29,45 @@ export async function auditorAppFromEnvironment(env: Environment): Promise<Audit
   const [store, provider] = await Promise.all([openStore(settings), openProvider(settings, env)]);
   const publisher = openPublisher(settings);
   const remediation = openRemediation(settings, provider, env);
-  return createAuditorApp(settings, { store, provider, ...(publisher !== undefined ? { publisher } : {}), ...(remediation !== undefined ? { remediation } : {}) });
+  const sharedStates = openSharedStates(settings);
+  return createAuditorApp(settings, {
+    store,
+    provider,
+    ...(publisher !== undefined ? { publisher } : {}),
+    ...(remediation !== undefined ? { remediation } : {}),
+    ...(sharedStates !== undefined ? { sharedStates } : {}),
+  });
+}
+
+/** The container of the subscription states sweeps share (src/app/shared-state.ts), in the findings' storage account. */
+export const SHARED_STATE_CONTAINER = 'subscription-states';
+
+/** An event waits on a shared state: a store that does not answer costs a few seconds, then the subscription is read as before. */
+const SHARED_STATE_CLIENT_OPTIONS = { retryOptions: { maxTries: 2, tryTimeoutInMs: 10_000 } };
+
+/**
+ * Shared subscription states in the app's storage account: its blob endpoint beside the table one
+ * (https://ACCOUNT.table… → https://ACCOUNT.blob…, with the app's identity), or the connection
+ * string's. A connection string that names a table endpoint but no blob endpoint (an emulator on
+ * a chosen port) gets none: where its blobs are is not known, and a guess would reach elsewhere.
+ */
+export function openSharedStates(settings: Settings): SharedStates | undefined {
+  let service: BlobServiceClient | undefined;
+  if (settings.storage.kind === 'account-url') {
+    const blobUrl = settings.storage.url.replace(/\.table\./i, '.blob.');
+    if (blobUrl !== settings.storage.url) service = new BlobServiceClient(blobUrl, new DefaultAzureCredential(), SHARED_STATE_CLIENT_OPTIONS);
+  } else {
+    const connection = settings.storage.connectionString;
+    const names = (key: string): boolean => new RegExp(`(^|;)\\s*${key}\\s*=`, 'i').test(connection);
+    if (names('BlobEndpoint') || (!names('TableEndpoint') && names('AccountName')) || /^UseDevelopmentStorage=true;?$/i.test(connection)) {
+      try {
+        service = BlobServiceClient.fromConnectionString(connection, SHARED_STATE_CLIENT_OPTIONS);
+      } catch {
+        service = undefined;
+      }
+    }
+  }
+  return service === undefined ? undefined : new BlobSharedStates(service.getContainerClient(SHARED_STATE_CONTAINER));
 }
 
 /**

@@ -62,6 +62,7 @@ export interface AppParts {
   readonly provider: InventoryProvider;
   readonly publisher?: FindingChangePublisher;
   readonly remediation?: AuditorAppOptions['remediation'];
+  readonly sharedStates?: AuditorAppOptions['sharedStates'];
 }
 
 export function createAuditorApp(settings: Settings, parts: AppParts, extra: Partial<AuditorAppOptions> = {}): AuditorApp {
@@ -71,6 +72,7 @@ export function createAuditorApp(settings: Settings, parts: AppParts, extra: Par
     provider: parts.provider,
     ...(parts.publisher !== undefined ? { publisher: parts.publisher } : {}),
     ...(parts.remediation !== undefined ? { remediation: parts.remediation } : {}),
+    ...(parts.sharedStates !== undefined ? { sharedStates: parts.sharedStates } : {}),
     ...extra,
   });
 }

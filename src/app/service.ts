@@ -17,6 +17,7 @@ import type { Settings } from './settings';
 import { DEFAULT_RETENTION_DAYS, DEFAULT_RUN_ROLE, inScope } from './settings';
 import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
 import type { SubscriptionState } from './subscription-state';
+import type { SharedStates } from './shared-state';
 import type { ArmPort } from '../remediation';
 import type { RemediationSettings, RemediationStep } from './remediation';
 import { Remediator } from './remediation';
@@ -40,6 +41,8 @@ export interface AuditorAppOptions {
   readonly remediation?: { readonly settings: RemediationSettings; readonly arm?: ArmPort };
   /** Told of each remediation step (tests, latency figures). */
   readonly onRemediation?: (steps: readonly RemediationStep[]) => void;
+  /** Subscription states shared between instances (src/app/shared-state.ts): sweeps write them, cold instances load them. */
+  readonly sharedStates?: SharedStates;
 }
 
 /** What resourceChanged did with one event. */
@@ -96,7 +99,7 @@ export class AuditorApp {
   readonly remediator: Remediator | undefined;
 
   constructor(readonly options: AuditorAppOptions) {
-    this.states = new SubscriptionStates(options.provider, options.stateTtlMs ?? 30 * 60_000, Date.now, options.settings.stateCacheRows ?? DEFAULT_STATE_CACHE_ROWS);
+    this.states = new SubscriptionStates(options.provider, options.stateTtlMs ?? 30 * 60_000, Date.now, options.settings.stateCacheRows ?? DEFAULT_STATE_CACHE_ROWS, options.sharedStates);
     this.processor = new ChangeProcessor({
       provider: options.provider,
       states: this.states,
@@ -231,7 +234,19 @@ export class AuditorApp {
   async sweepSubscription(subscriptionId: string, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
     const key = subscriptionId.toLowerCase();
     const started = Date.now();
-    return this.judgeSubscription(key, await this.readForSweep(key, started), started, trigger, log);
+    const inventory = await this.readForSweep(key, started);
+    await this.share(key, inventory, started, log);
+    return this.judgeSubscription(key, inventory, started, trigger, log);
+  }
+
+  /** Shares what a sweep read with every instance; best effort: an instance without it reads the subscription itself. */
+  private async share(key: string, inventory: Inventory, started: number, log: AppLog): Promise<void> {
+    if (this.options.sharedStates === undefined) return;
+    try {
+      await this.options.sharedStates.write(key, inventory, inventory.capturedAt ?? new Date(started).toISOString());
+    } catch (error) {
+      log.warn(`subscription ${key}: its state was not shared with other instances (they read it themselves): ${describe(error)}`);
+    }
   }
 
   private async readForSweep(key: string, started: number): Promise<Inventory> {

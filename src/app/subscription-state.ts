@@ -4,6 +4,7 @@ import { buildEstate } from '../estate';
 import type { Estate } from '../estate';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
 import type { InventoryProvider } from './inventory';
+import type { SharedStates } from './shared-state';
 
 /**
  * The estate of one subscription as this instance last judged it: the rows, the time each
@@ -78,11 +79,16 @@ export class SubscriptionStates {
   /** Rows of every state held: kept as states come and go, so a cache hit costs no walk over them. */
   private rows = 0;
 
+  /** Where loaded states came from: for the bench and the tests. */
+  private readonly loads = { shared: 0, inventory: 0 };
+
   constructor(
     private readonly provider: InventoryProvider,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
     private readonly maxRows: number = DEFAULT_STATE_CACHE_ROWS,
+    /** States the sweeps shared (src/app/shared-state.ts): a cold instance loads one instead of reading the subscription whole. */
+    private readonly shared?: SharedStates,
   ) {}
 
   async get(subscriptionId: string): Promise<SubscriptionState> {
@@ -96,8 +102,7 @@ export class SubscriptionStates {
     }
     const pending = this.loading.get(key);
     if (pending) return pending;
-    const load = this.provider
-      .readSubscription(key)
+    const load = this.inventoryOf(key)
       .then((inventory) => {
         const state = stateFromInventory(key, inventory, this.now(), current);
         this.keep(key, state);
@@ -106,6 +111,28 @@ export class SubscriptionStates {
       .finally(() => this.loading.delete(key));
     this.loading.set(key, load);
     return load;
+  }
+
+  /**
+   * A subscription's inventory: the state a sweep shared, when there is one no older than the
+   * cache's TTL (the same trust an instance gives its own reads); else a whole read. A shared state
+   * that cannot be read is no reason to fail: the subscription is read as it was before.
+   */
+  private async inventoryOf(key: string): Promise<Inventory> {
+    if (this.shared !== undefined) {
+      const found = await this.shared.read(key).catch(() => undefined);
+      if (found !== undefined && this.now() - Date.parse(found.inventory.capturedAt) < this.ttlMs) {
+        this.loads.shared++;
+        return found.inventory;
+      }
+    }
+    this.loads.inventory++;
+    return this.provider.readSubscription(key);
+  }
+
+  /** How many states were loaded from shared states and how many read whole. */
+  loadCounts(): { readonly shared: number; readonly inventory: number } {
+    return { ...this.loads };
   }
 
   set(state: SubscriptionState): void {

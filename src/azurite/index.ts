@@ -140,6 +140,53 @@ export async function startAzuriteQueue(options: AzuriteOptions = {}): Promise<R
   };
 }
 
+export interface RunningAzuriteBlob {
+  /** A connection string for `@azure/storage-blob` (explicit http endpoint). */
+  readonly connectionString: string;
+  readonly blobUrl: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts Azurite's Blob service (the shared subscription states use it locally). */
+export async function startAzuriteBlob(options: AzuriteOptions = {}): Promise<RunningAzuriteBlob> {
+  const BlobServer = defaultExport<ServerConstructor>('azurite/dist/src/blob/BlobServer');
+  const BlobConfiguration = defaultExport<ConfigurationConstructor>('azurite/dist/src/blob/BlobConfiguration');
+  const inMemory = options.inMemory === true || options.location === undefined;
+  const folder = inMemory ? '.' : ensureDir(options.location);
+  // Positional arguments of BlobConfiguration (azurite 3.35, dist/src/blob/BlobConfiguration.js).
+  const configuration = new BlobConfiguration(
+    HOST,
+    options.port ?? 0,
+    5, // keepAliveTimeout (s)
+    join(folder, '__azurite_db_blob__.json'),
+    join(folder, '__azurite_db_blob_extent__.json'),
+    [{ locationId: 'Default', locationPath: join(folder, '__blobstorage__'), maxConcurrency: 1 }],
+    false, // enableAccessLog
+    undefined, // accessLogWriteStream
+    false, // enableDebugLog
+    undefined, // debugLogFilePath
+    false, // loose
+    true, // skipApiVersionCheck
+    '', // cert
+    '', // key
+    '', // pwd
+    undefined, // oauth
+    false, // disableProductStyleUrl
+    inMemory, // isMemoryPersistence
+  );
+  const server = new BlobServer(configuration);
+  await server.start();
+  const port = portOf(server);
+  const blobUrl = `http://${HOST}:${port}/${DEV_ACCOUNT_NAME}`;
+  return {
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT_NAME};AccountKey=${DEV_ACCOUNT_KEY};BlobEndpoint=${blobUrl};`,
+    blobUrl,
+    port,
+    stop: stopper(server),
+  };
+}
+
 function ensureDir(path: string): string {
   mkdirSync(path, { recursive: true });
   return path;

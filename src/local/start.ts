@@ -7,7 +7,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { sweepSubscription } from '../../functions/sweepSubscription';
-import { openProvider, openPublisher, openRemediation, openStore } from '../app/azure';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { openProvider, openPublisher, openRemediation, openSharedStates, openStore, SHARED_STATE_CONTAINER } from '../app/azure';
+import { BlobSharedStates } from '../app/shared-state';
 import { MAX_EVENT_BODY_BYTES, MAX_JSON_BODY_BYTES } from '../app/http-body';
 import { httpRoutes, manualTimer } from './http-routes';
 import type { HttpRoute } from './http-routes';
@@ -15,7 +17,7 @@ import { createAuditorApp, resetAuditorApp, runWithAuditorApp, useAuditorApp } f
 import type { AuditorApp } from '../app/service';
 import type { Environment } from '../app/settings';
 import { loadSettings, SettingsError } from '../app/settings';
-import { startAzuriteTable } from '../azurite';
+import { startAzuriteBlob, startAzuriteTable } from '../azurite';
 import type { RunningAzuriteTable } from '../azurite';
 import { sweepQueueOutput, sweepScheduled } from '../../functions/sweepScheduled';
 import { LocalSweepQueue } from './queue';
@@ -75,13 +77,22 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const settings = loadSettings(ownsStorage ? { ...env, AML_AUDITOR_STORAGE_CONNECTION: 'UseDevelopmentStorage=true' } : env);
 
   const azurite = ownsStorage ? await startAzuriteTable({ inMemory: true }) : undefined;
+  // The subscription states sweeps share between instances live in the blob service beside it.
+  const azuriteBlob = ownsStorage ? await startAzuriteBlob({ inMemory: true }) : undefined;
   const localSettings = azurite !== undefined ? { ...settings, storage: { kind: 'connection-string' as const, connectionString: azurite.connectionString } } : settings;
   let server: Server | undefined;
   try {
     const [store, provider] = await Promise.all([openStore(localSettings), openProvider(localSettings, env)]);
     const publisher = openPublisher(localSettings);
     const remediation = openRemediation(localSettings, provider, env);
-    const auditor = createAuditorApp(localSettings, { store, provider, ...(publisher !== undefined ? { publisher } : {}), ...(remediation !== undefined ? { remediation } : {}) });
+    const sharedStates = azuriteBlob !== undefined ? new BlobSharedStates(BlobServiceClient.fromConnectionString(azuriteBlob.connectionString).getContainerClient(SHARED_STATE_CONTAINER)) : openSharedStates(localSettings);
+    const auditor = createAuditorApp(localSettings, {
+      store,
+      provider,
+      ...(publisher !== undefined ? { publisher } : {}),
+      ...(remediation !== undefined ? { remediation } : {}),
+      ...(sharedStates !== undefined ? { sharedStates } : {}),
+    });
     useAuditorApp(auditor);
 
     const logHandler = (functionName: string): LogHandler => (level: LogLevel, ...args: unknown[]) => {
@@ -135,6 +146,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
           await queue.idle();
           resetAuditorApp(auditor);
           await azurite?.stop();
+          await azuriteBlob?.stop();
         })();
         return stopped;
       },
@@ -142,6 +154,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   } catch (error) {
     server?.close();
     await azurite?.stop();
+    await azuriteBlob?.stop();
     throw error;
   }
 }
