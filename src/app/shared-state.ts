@@ -5,8 +5,8 @@ import { parseSnapshot } from '../inventory/snapshot';
 import type { Inventory } from '../inventory/types';
 
 /**
- * Subscription states shared by every instance of the app (issue 14: an event path whose cost does
- * not grow with instances). On Flex Consumption each function scales on its own, and a cold
+ * Subscription states shared by every instance of the app, so that the event path's cost does not
+ * grow with instances. On Flex Consumption each function scales on its own, and a cold
  * `resourceChanged` instance used to read its whole subscription from Resource Graph before judging
  * one event: a burst that scaled out to 40 instances made 40 full reads. Sweeps now write what they
  * read as one compressed blob per subscription in the app's own storage account; a cold instance

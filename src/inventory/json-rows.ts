@@ -1,5 +1,5 @@
 /**
- * Reading a snapshot's JSON as a stream of bytes, a row at a time (issue: a million-resource
+ * Reading a snapshot's JSON as a stream of bytes, a row at a time (for a million-resource
  * estate on one machine). The bytes are scanned once for structure only (depth, strings, the keys
  * of the top-level object); each object element of a row array (`resources`, `data`, or a bare
  * top-level array) is handed to the built-in JSON.parse on its own, and everything else (the
