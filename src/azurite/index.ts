@@ -104,40 +104,8 @@ export async function startAzuriteTable(options: AzuriteOptions = {}): Promise<R
 
 /** Starts Azurite's Queue service (the sweep fan-out uses it locally). */
 export async function startAzuriteQueue(options: AzuriteOptions = {}): Promise<RunningAzuriteQueue> {
-  const QueueServer = defaultExport<ServerConstructor>('azurite/dist/src/queue/QueueServer');
-  const QueueConfiguration = defaultExport<ConfigurationConstructor>('azurite/dist/src/queue/QueueConfiguration');
-  const inMemory = options.inMemory === true || options.location === undefined;
-  const folder = inMemory ? '.' : ensureDir(options.location);
-  const configuration = new QueueConfiguration(
-    HOST,
-    options.port ?? 0,
-    5, // keepAliveTimeout (s)
-    join(folder, '__azurite_db_queue__.json'),
-    join(folder, '__azurite_db_queue_extent__.json'),
-    [{ locationId: 'Default', locationPath: join(folder, '__queuestorage__'), maxConcurrency: 1 }],
-    false, // enableAccessLog
-    undefined, // accessLogWriteStream
-    false, // enableDebugLog
-    undefined, // debugLogFilePath
-    false, // loose
-    true, // skipApiVersionCheck
-    '', // cert
-    '', // key
-    '', // pwd
-    undefined, // oauth
-    false, // disableProductStyleUrl
-    inMemory, // isMemoryPersistence
-  );
-  const server = new QueueServer(configuration);
-  await server.start();
-  const port = portOf(server);
-  const queueUrl = `http://${HOST}:${port}/${DEV_ACCOUNT_NAME}`;
-  return {
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT_NAME};AccountKey=${DEV_ACCOUNT_KEY};QueueEndpoint=${queueUrl};`,
-    queueUrl,
-    port,
-    stop: stopper(server),
-  };
+  const started = await startExtentService('queue', options);
+  return { connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT_NAME};AccountKey=${DEV_ACCOUNT_KEY};QueueEndpoint=${started.url};`, queueUrl: started.url, port: started.port, stop: started.stop };
 }
 
 export interface RunningAzuriteBlob {
@@ -150,18 +118,25 @@ export interface RunningAzuriteBlob {
 
 /** Starts Azurite's Blob service (the shared subscription states use it locally). */
 export async function startAzuriteBlob(options: AzuriteOptions = {}): Promise<RunningAzuriteBlob> {
-  const BlobServer = defaultExport<ServerConstructor>('azurite/dist/src/blob/BlobServer');
-  const BlobConfiguration = defaultExport<ConfigurationConstructor>('azurite/dist/src/blob/BlobConfiguration');
+  const started = await startExtentService('blob', options);
+  return { connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT_NAME};AccountKey=${DEV_ACCOUNT_KEY};BlobEndpoint=${started.url};`, blobUrl: started.url, port: started.port, stop: started.stop };
+}
+
+/** The Queue and Blob services: the same configuration, with a metadata and an extent store. */
+async function startExtentService(service: 'queue' | 'blob', options: AzuriteOptions): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
+  const Title = service === 'queue' ? 'Queue' : 'Blob';
+  const Server = defaultExport<ServerConstructor>(`azurite/dist/src/${service}/${Title}Server`);
+  const Configuration = defaultExport<ConfigurationConstructor>(`azurite/dist/src/${service}/${Title}Configuration`);
   const inMemory = options.inMemory === true || options.location === undefined;
   const folder = inMemory ? '.' : ensureDir(options.location);
-  // Positional arguments of BlobConfiguration (azurite 3.35, dist/src/blob/BlobConfiguration.js).
-  const configuration = new BlobConfiguration(
+  // Positional arguments of QueueConfiguration and BlobConfiguration (azurite 3.35, dist/src/{queue,blob}/…Configuration.js).
+  const configuration = new Configuration(
     HOST,
     options.port ?? 0,
     5, // keepAliveTimeout (s)
-    join(folder, '__azurite_db_blob__.json'),
-    join(folder, '__azurite_db_blob_extent__.json'),
-    [{ locationId: 'Default', locationPath: join(folder, '__blobstorage__'), maxConcurrency: 1 }],
+    join(folder, `__azurite_db_${service}__.json`),
+    join(folder, `__azurite_db_${service}_extent__.json`),
+    [{ locationId: 'Default', locationPath: join(folder, `__${service}storage__`), maxConcurrency: 1 }],
     false, // enableAccessLog
     undefined, // accessLogWriteStream
     false, // enableDebugLog
@@ -175,16 +150,10 @@ export async function startAzuriteBlob(options: AzuriteOptions = {}): Promise<Ru
     false, // disableProductStyleUrl
     inMemory, // isMemoryPersistence
   );
-  const server = new BlobServer(configuration);
+  const server = new Server(configuration);
   await server.start();
   const port = portOf(server);
-  const blobUrl = `http://${HOST}:${port}/${DEV_ACCOUNT_NAME}`;
-  return {
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT_NAME};AccountKey=${DEV_ACCOUNT_KEY};BlobEndpoint=${blobUrl};`,
-    blobUrl,
-    port,
-    stop: stopper(server),
-  };
+  return { url: `http://${HOST}:${port}/${DEV_ACCOUNT_NAME}`, port, stop: stopper(server) };
 }
 
 function ensureDir(path: string): string {
