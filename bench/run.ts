@@ -32,6 +32,7 @@ const OPTIONAL_SECTIONS: readonly { readonly name: string; readonly module: stri
   { name: 'shared-identity', module: './shared-identity', exportName: 'benchSharedIdentity' },
   { name: 'worker-memory', module: './worker-memory', exportName: 'benchWorkerMemory' },
   { name: 'remediation', module: './remediation', exportName: 'benchRemediation' },
+  { name: 'fanout', module: './fanout', exportName: 'benchFanout' },
   // Last: its final line is the bench's summary at a million resources.
   { name: 'stream', module: './stream', exportName: 'benchStream' },
 ];
