@@ -28,3 +28,9 @@ export const SOURCE_DOCUMENTS: Readonly<Record<'000' | '001', SourceDocument>> =
     url: 'https://learn.microsoft.com/azure/machine-learning/how-to-network-security-overview',
   },
 };
+
+/** Pages of today's guidance more than one rule cites (`meta.source.page`, `meta.guidance.page`). */
+export const CURRENT_PAGES = {
+  trainingVnet: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+  inboundOutbound: { title: 'Configure inbound and outbound network traffic', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-access-azureml-behind-firewall' },
+} as const;

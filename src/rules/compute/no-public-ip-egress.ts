@@ -1,5 +1,6 @@
 import { nameOf } from '../../core/ids';
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import { subnetLabel } from '../support/compute-subnets';
 import { clusterAndInstanceSubjects } from '../support/subjects';
 
@@ -21,7 +22,7 @@ export const computeNoPublicIpEgressRule = defineRule({
     severity: 'high',
     source: {
       document: 'current',
-      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+      page: CURRENT_PAGES.trainingVnet,
       section: 'Compute instance/cluster with no public IP',
       quote:
         'By default, can access the public network using the default outbound access provided by Azure. We recommend using a Virtual Network NAT gateway or Firewall instead if you need to route outbound traffic to required resources on the internet.',

@@ -1,8 +1,7 @@
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import type { RuleSubject } from '../types';
 import { clusterAndInstanceSubjects } from '../support/subjects';
-
-const PAGE = { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' };
 
 /**
  * Today's guidance: a cluster or instance with no public IP (and serverless compute configured so)
@@ -15,7 +14,7 @@ export const computeNoPublicIpPrivateEndpointRule = defineRule({
     severity: 'high',
     source: {
       document: 'current',
-      page: PAGE,
+      page: CURRENT_PAGES.trainingVnet,
       section: 'Compute instance/cluster or serverless compute with no public IP',
       quote: 'You must use a workspace private endpoint for the compute resource to communicate with Azure Machine Learning services from the VNet.',
     },

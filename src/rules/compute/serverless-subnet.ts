@@ -1,5 +1,6 @@
 import { nameOf, subscriptionOf } from '../../core/ids';
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import type { RuleSubject } from '../types';
 import { vnetIdOfSubnet } from '../support/attached';
 import type { Workspace } from '../../estate';
@@ -15,7 +16,7 @@ export const computeServerlessSubnetRule = defineRule({
     severity: 'high',
     source: {
       document: 'current',
-      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+      page: CURRENT_PAGES.trainingVnet,
       section: 'Prerequisites',
       quote:
         "An existing virtual network and subnet to use with your compute resources. This VNet must be in the same subscription as your Azure Machine Learning workspace. […] This subnet is used when creating compute instances, clusters, and nodes for serverless compute. Make sure that the subnet isn't delegated to other Azure services.",

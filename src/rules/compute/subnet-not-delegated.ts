@@ -1,4 +1,5 @@
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import { CLUSTER_OR_INSTANCE, subnetLabel, subnetSubjects } from '../support/compute-subnets';
 
 /** Today's guidance, prerequisites of clusters, instances and serverless compute in a VNet. */
@@ -9,7 +10,7 @@ export const computeSubnetNotDelegatedRule = defineRule({
     severity: 'high',
     source: {
       document: 'current',
-      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+      page: CURRENT_PAGES.trainingVnet,
       section: 'Prerequisites',
       quote: "An existing subnet in the virtual network. This subnet is used when creating compute instances, clusters, and nodes for serverless compute. Make sure that the subnet isn't delegated to other Azure services.",
     },

@@ -1,5 +1,6 @@
 import { nameOf } from '../../core/ids';
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import { placementOf } from '../support/attached';
 import { clusterAndInstanceSubjects } from '../support/subjects';
 
@@ -20,7 +21,7 @@ export const computeVnetLocationRule = defineRule({
     guidance: {
       status: 'superseded',
       note: "A compute cluster may now run in a VNet of another region than its workspace (peered, or with a workspace private endpoint there); compute.vnet-placement checks what still holds.",
-      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+      page: CURRENT_PAGES.trainingVnet,
     },
     messages: {
       same: "Compute '{{name}}' runs in VNet '{{vnet}}', in the workspace's subscription and region ({{region}}).",

@@ -1,5 +1,6 @@
 import { nameOf } from '../../core/ids';
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import { placementOf } from '../support/attached';
 import { clusterAndInstanceSubjects } from '../support/subjects';
 
@@ -16,7 +17,7 @@ export const computeVnetPlacementRule = defineRule({
     severity: 'high',
     source: {
       document: 'current',
-      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+      page: CURRENT_PAGES.trainingVnet,
       section: 'Prerequisites',
       quote:
         "An existing virtual network and subnet to use with your compute resources. This VNet must be in the same subscription as your Azure Machine Learning workspace. […] You can't create a *compute instance* in a different region/VNet, only a *compute cluster*.",

@@ -1,4 +1,5 @@
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import { privateDnsCheck, privateDnsSubjects, ZONE_LINK_MESSAGES } from '../support/private-dns';
 
 /**
@@ -13,7 +14,7 @@ export const dnsWorkspaceZonesLinkedRule = defineRule({
     severity: 'high',
     source: {
       document: 'current',
-      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+      page: CURRENT_PAGES.trainingVnet,
       section: 'Compute cluster in a different VNet/region from workspace',
       quote:
         'Modify the `privatelink.api.azureml.ms` DNS zone to add a link to the VNet for the compute cluster. This zone is created by your Azure Machine Learning workspace when it uses a private endpoint to participate in a VNet. […] Repeat the previous step and sub-steps for the `privatelink.notebooks.azure.net` DNS zone.',

@@ -4,6 +4,7 @@ import type { AzureFirewall } from '../../estate';
 import { assembleFirewallRules, evaluateFirewall, orderedFirewallRules } from '../../network';
 import type { FirewallRuleRef, ParsedRoute } from '../../network';
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import type { RuleSubject } from '../types';
 import { ANY_COMPUTE, subnetSubjects } from '../support/compute-subnets';
 
@@ -60,7 +61,7 @@ export const firewallAmlHostsRule = defineRule({
     guidance: {
       status: 'superseded',
       note: 'The hosts Azure Machine Learning must reach through a firewall are not the 2020 list any more; the guidance keeps its own, longer list.',
-      page: { title: 'Configure inbound and outbound network traffic', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-access-azureml-behind-firewall' },
+      page: CURRENT_PAGES.inboundOutbound,
     },
     messages: {
       covered: "Azure Firewall '{{name}}' allows every Azure ML host for the compute subnets routed through it ({{subnets}}).",

@@ -1,6 +1,7 @@
 import { defineRule } from '../types';
+import { CURRENT_PAGES } from '../sources';
 import { CLUSTER_OR_INSTANCE, subnetSubjects } from '../support/compute-subnets';
-import { subnetRestrictedOutboundCheck } from '../support/traffic';
+import { restrictedOutboundMessages, subnetRestrictedOutboundCheck } from '../support/traffic';
 import type { RequiredOutbound } from '../support/traffic';
 
 /** Today's outbound service tags and ports of clusters and instances (how-to-secure-training-vnet). */
@@ -20,7 +21,7 @@ export const nsgComputeOutboundPortsRule = defineRule({
     severity: 'high',
     source: {
       document: 'current',
-      page: { title: 'Secure an Azure Machine Learning training environment with virtual networks', url: 'https://learn.microsoft.com/azure/machine-learning/how-to-secure-training-vnet' },
+      page: CURRENT_PAGES.trainingVnet,
       section: 'Compute instance/cluster or serverless compute with no public IP',
       quote:
         'In your VNet, allow outbound traffic to the following service tags or fully qualified domain names (FQDN): AzureMachineLearning TCP, UDP 443/8787/18881, 5831 […] BatchNodeManagement.<region> ANY 443 […] Storage.<region> TCP 443',
@@ -30,16 +31,11 @@ export const nsgComputeOutboundPortsRule = defineRule({
     remediation: 'Add outbound Allow rules to the subnet NSG for each blocked service tag, protocol and port, with priority numbers lower than the rule that denies Internet traffic.',
     enabledByDefault: true,
     guidance: { status: 'current' },
-    messages: {
-      allowed: "Subnet '{{name}}' restricts outbound traffic and still allows {{needed}}.",
-      blocked: "Subnet '{{name}}' restricts outbound traffic and blocks {{blocked}}; clusters and instances use these to talk to Azure Machine Learning and Azure Batch, so they fail to start or lose their jobs: add outbound Allow rules with lower priority numbers.",
-      undetermined: "Subnet '{{name}}' restricts outbound traffic, but whether it allows {{needed}} cannot be told: {{reason}}.",
+    messages: restrictedOutboundMessages({
+      blocked:
+        "Subnet '{{name}}' restricts outbound traffic and blocks {{blocked}}; clusters and instances use these to talk to Azure Machine Learning and Azure Batch, so they fail to start or lose their jobs: add outbound Allow rules with lower priority numbers.",
       notRestricted: "Subnet '{{name}}' does not restrict outbound Internet traffic (TCP 443 to the Internet is allowed); the services are reachable.",
-      restrictionUnknown: "Whether subnet '{{name}}' restricts outbound traffic cannot be told: {{reason}}.",
-      noNsg: "Subnet '{{name}}' has no NSG, so its outbound traffic is not restricted.",
-      missingSubnet: "Subnet '{{name}}' hosts clusters or instances but is not in the inventory; its outbound rules cannot be judged.",
-      missingNsg: "The NSG of subnet '{{name}}' is not in the inventory; its outbound rules cannot be judged ({{reason}}).",
-    },
+    }),
   },
   subjects: (estate) => subnetSubjects(estate, CLUSTER_OR_INSTANCE),
   check: ({ target }, estate) => subnetRestrictedOutboundCheck(estate, target, REQUIRED),

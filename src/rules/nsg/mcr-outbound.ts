@@ -1,6 +1,6 @@
 import { defineRule } from '../types';
 import { CLUSTER_OR_INSTANCE, subnetSubjects } from '../support/compute-subnets';
-import { subnetRestrictedOutboundCheck } from '../support/traffic';
+import { restrictedOutboundMessages, subnetRestrictedOutboundCheck } from '../support/traffic';
 import type { RequiredOutbound } from '../support/traffic';
 
 const REQUIRED: readonly RequiredOutbound[] = [{ tag: 'MicrosoftContainerRegistry', port: 443, regional: true }];
@@ -23,17 +23,11 @@ export const nsgMcrOutboundRule = defineRule({
       'If your runs use the default Docker images with user-managed dependencies, add an outbound Allow rule for TCP 443 to MicrosoftContainerRegistry (or MicrosoftContainerRegistry.<Region>) above the rule that denies Internet traffic.',
     enabledByDefault: true,
     guidance: { status: 'current' },
-    messages: {
-      allowed: "Subnet '{{name}}' restricts outbound traffic and still allows {{needed}}.",
+    messages: restrictedOutboundMessages({
       blocked:
         "Subnet '{{name}}' restricts outbound traffic and blocks {{blocked}}; runs on Microsoft's default Docker images with user-managed dependencies will fail to pull them. Add an outbound Allow rule for MicrosoftContainerRegistry on TCP 443 if you use them.",
-      undetermined: "Subnet '{{name}}' restricts outbound traffic, but whether it allows {{needed}} cannot be told: {{reason}}.",
       notRestricted: "Subnet '{{name}}' does not restrict outbound Internet traffic; Microsoft Container Registry is reachable.",
-      restrictionUnknown: "Whether subnet '{{name}}' restricts outbound traffic cannot be told: {{reason}}.",
-      noNsg: "Subnet '{{name}}' has no NSG, so its outbound traffic is not restricted.",
-      missingSubnet: "Subnet '{{name}}' hosts clusters or instances but is not in the inventory; its outbound rules cannot be judged.",
-      missingNsg: "The NSG of subnet '{{name}}' is not in the inventory; its outbound rules cannot be judged ({{reason}}).",
-    },
+    }),
   },
   subjects: (estate) => subnetSubjects(estate, CLUSTER_OR_INSTANCE),
   check: ({ target }, estate) => subnetRestrictedOutboundCheck(estate, target, REQUIRED),

@@ -1,6 +1,6 @@
 import { defineRule } from '../types';
 import { CLUSTER_OR_INSTANCE, subnetSubjects } from '../support/compute-subnets';
-import { subnetRestrictedOutboundCheck } from '../support/traffic';
+import { restrictedOutboundMessages, subnetRestrictedOutboundCheck } from '../support/traffic';
 import type { RequiredOutbound } from '../support/traffic';
 
 /** 001, "Limit outbound connectivity from the virtual network", plus TCP 445 to Storage for file shares (docs/rules.md). */
@@ -30,17 +30,11 @@ export const nsgOutboundServiceTagsRule = defineRule({
       'Add outbound Allow rules to the subnet NSG for each blocked service tag and port, with priority numbers lower than the rule that denies Internet traffic.',
     enabledByDefault: true,
     guidance: { status: 'current' },
-    messages: {
-      allowed: "Subnet '{{name}}' restricts outbound traffic and still allows {{needed}}.",
+    messages: restrictedOutboundMessages({
       blocked:
         "Subnet '{{name}}' restricts outbound traffic and blocks {{blocked}}; add outbound Allow rules for these service tags with lower priority numbers, or jobs and compute creation fail (\"Outbound Storage 445\" for file shares).",
-      undetermined: "Subnet '{{name}}' restricts outbound traffic, but whether it allows {{needed}} cannot be told: {{reason}}.",
       notRestricted: "Subnet '{{name}}' does not restrict outbound Internet traffic (TCP 443 to the Internet is allowed); the services are reachable.",
-      restrictionUnknown: "Whether subnet '{{name}}' restricts outbound traffic cannot be told: {{reason}}.",
-      noNsg: "Subnet '{{name}}' has no NSG, so its outbound traffic is not restricted.",
-      missingSubnet: "Subnet '{{name}}' hosts clusters or instances but is not in the inventory; its outbound rules cannot be judged.",
-      missingNsg: "The NSG of subnet '{{name}}' is not in the inventory; its outbound rules cannot be judged ({{reason}}).",
-    },
+    }),
   },
   subjects: (estate) => subnetSubjects(estate, CLUSTER_OR_INSTANCE),
   check: ({ target }, estate) => subnetRestrictedOutboundCheck(estate, target, REQUIRED),

@@ -208,6 +208,23 @@ export type RestrictedOutboundMessageId =
   | 'missingSubnet'
   | 'missingNsg';
 
+/**
+ * The messages of a rule judged by subnetRestrictedOutboundCheck: what is blocked, and what being
+ * unrestricted means, are the rule's own sentences; the rest is the same for every such rule.
+ */
+export function restrictedOutboundMessages(own: { readonly blocked: string; readonly notRestricted: string }): Readonly<Record<RestrictedOutboundMessageId, string>> {
+  return {
+    allowed: "Subnet '{{name}}' restricts outbound traffic and still allows {{needed}}.",
+    blocked: own.blocked,
+    undetermined: "Subnet '{{name}}' restricts outbound traffic, but whether it allows {{needed}} cannot be told: {{reason}}.",
+    notRestricted: own.notRestricted,
+    restrictionUnknown: "Whether subnet '{{name}}' restricts outbound traffic cannot be told: {{reason}}.",
+    noNsg: "Subnet '{{name}}' has no NSG, so its outbound traffic is not restricted.",
+    missingSubnet: "Subnet '{{name}}' hosts clusters or instances but is not in the inventory; its outbound rules cannot be judged.",
+    missingNsg: "The NSG of subnet '{{name}}' is not in the inventory; its outbound rules cannot be judged ({{reason}}).",
+  };
+}
+
 type PathVerdict =
   | { readonly kind: 'open'; readonly evidence: { [key: string]: JsonValue } }
   | { readonly kind: 'pass' | 'fail'; readonly evidence: { [key: string]: JsonValue }; readonly blocked: string[] }
