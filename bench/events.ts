@@ -74,7 +74,7 @@ export async function benchEvents(): Promise<string[]> {
       const sweeper = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: DEFAULT_COALESCE_MS }, provider, store, sharedStates: shared, stateTtlMs: YEAR_MS });
       for (const subscription of subscriptions) await sweeper.sweepSubscription(subscription, 'startup', quiet);
       const rowsOf = new Map<string, number>();
-      for (const subscription of subscriptions) rowsOf.set(subscription, (await provider.readSubscription(subscription)).resources.length);
+      for (const subscription of subscriptions) rowsOf.set(subscription, (await provider.readSubscriptions([subscription])).resources.length);
       lines.push(`events on cold instances: ${EVENTS} events in one burst, spread evenly; whole-subscription reads (Resource Graph requests at 1,000 rows a page)`);
       for (const instances of [1, 4, 16]) {
         const cells: string[] = [];
@@ -103,9 +103,9 @@ const YEAR_MS = 365 * 24 * 3600_000;
 /** The provider, counting whole-subscription reads. */
 function countingProvider(provider: SnapshotInventoryProvider, reads: string[]): SnapshotInventoryProvider {
   const counting = Object.create(provider) as SnapshotInventoryProvider;
-  counting.readSubscription = (subscriptionId: string) => {
-    reads.push(subscriptionId);
-    return provider.readSubscription(subscriptionId);
+  counting.readSubscriptions = (subscriptionIds: readonly string[]) => {
+    reads.push(...subscriptionIds);
+    return provider.readSubscriptions(subscriptionIds);
   };
   return counting;
 }

@@ -1,6 +1,8 @@
 import { ResourceGraphInventoryProvider } from '../src/app/inventory';
 import type { AppLog } from '../src/app/service';
 import { AuditorApp } from '../src/app/service';
+import type { SweepMessage } from '../src/app/sweep-message';
+import { DEFAULT_SWEEP_BATCH, sweepMessages } from '../src/app/sweep-message';
 import { subscriptionOf } from '../src/core/ids';
 import type { ResourceRow } from '../src/inventory/types';
 import { staticTokenCredential } from '../src/live';
@@ -11,15 +13,17 @@ import { generateRows } from './generate';
 
 /**
  * `npm run bench`, section "fanout": the timer's sweep of many small subscriptions, as the queue
- * fans it out (one sweep per subscription, a few at a time), against a local HTTPS server that
- * speaks Resource Graph and ARM: wall time and the requests it costs. The scale goal is
- * ⌈rows/1000⌉ Resource Graph requests plus a constant per batch of subscriptions; today each
- * subscription is read on its own. BENCH_FANOUT_SUBSCRIPTIONS (default 1000) changes the count.
+ * fans it out (the timer's messages, a few at a time), against a local HTTPS server that speaks
+ * Resource Graph and ARM: wall time and the requests it costs, for messages of one subscription
+ * (how sweeps ran before batches) and of the default batch. The goal is ⌈rows/1000⌉ Resource
+ * Graph requests plus a constant per batch. BENCH_FANOUT_SUBSCRIPTIONS (default 1000) changes the count.
  */
 
 const ROWS_PER_SUBSCRIPTION = 100;
-/** Sweeps at once, as the queue trigger's batch size would run them on one instance. */
+/** Messages at once, as the queue trigger's batch size would run them on one instance. */
 const CONCURRENCY = 4;
+/** Resource Graph tables each batch queries: resources, networkresources, authorizationresources, resourcecontainers. */
+const TABLES = 4;
 
 export async function benchFanout(): Promise<string[]> {
   const wanted = Number(process.env['BENCH_FANOUT_SUBSCRIPTIONS'] ?? '1000');
@@ -28,34 +32,47 @@ export async function benchFanout(): Promise<string[]> {
   const rows: ResourceRow[] = [];
   for (let pair = 0; pair < subscriptionsWanted / 2; pair++) for (const row of generateRows({ resources: 2 * ROWS_PER_SUBSCRIPTION, seed: 9000 + pair })) rows.push(row);
   const subscriptions = [...new Set(rows.map((row) => subscriptionOf(row.id) ?? ''))].filter((id) => id !== '');
+  const lines = [
+    `fanout: the timer's sweep of ${subscriptions.length} subscriptions of ~${ROWS_PER_SUBSCRIPTION} resources (${rows.length} rows), ${CONCURRENCY} messages at a time, Resource Graph and ARM on a local HTTPS server, store on Azurite in its own process`,
+  ];
+  for (const batchSize of [1, DEFAULT_SWEEP_BATCH]) {
+    const run = await sweepAll(rows, subscriptions, batchSize);
+    const floor = Math.ceil(rows.length / 1000);
+    lines.push(
+      `  ${batchSize === 1 ? 'one subscription a message' : `${batchSize} subscriptions a message (the default)`}: ${run.messages} messages, ${(run.wallMs / 1000).toFixed(1)} s wall; ${run.graph} Resource Graph requests (target at most ⌈rows/1000⌉ + ${TABLES - 1} other tables × messages = ${floor + (TABLES - 1) * run.messages}), ${run.computes} ARM compute lists, ${run.other} other requests; ${run.incomplete} incomplete sweeps`,
+    );
+  }
+  return lines;
+}
+
+async function sweepAll(rows: readonly ResourceRow[], subscriptions: readonly string[], batchSize: number): Promise<{ messages: number; wallMs: number; graph: number; computes: number; other: number; incomplete: number }> {
   const arm = await startArmServer({ rows });
   const table = await startAzuriteProcess();
   try {
     const provider = new ResourceGraphInventoryProvider({ credential: staticTokenCredential('bench'), armEndpoint: arm.endpoint, tlsOptions: arm.tlsOptions, retry: { retryDelayMs: 1 } }, async () => subscriptions);
     const store = await openFindingsStore({ connectionString: table.connectionString, tablePrefix: 'benchfanout' });
-    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 100 }, provider, store });
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 100, sweepBatch: batchSize }, provider, store });
     const quiet: AppLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const messages = sweepMessages(await app.sweepTargets(), { requestedAt: new Date().toISOString(), trigger: 'timer', batchSize });
     const started = Date.now();
     let next = 0;
     let incomplete = 0;
+    let swept = 0;
     const worker = async (): Promise<void> => {
-      while (next < subscriptions.length) {
-        const subscription = subscriptions[next++] as string;
-        const outcome = await app.sweepSubscription(subscription, 'timer', quiet);
-        if (!outcome.complete) incomplete++;
-        if (process.stderr.isTTY === true && next % 100 === 0) process.stderr.write(`bench: fanout ${next}/${subscriptions.length}…\n`);
+      while (next < messages.length) {
+        const message = messages[next++] as SweepMessage;
+        const outcomes = await app.sweepSubscriptions(message.subscriptionIds, message.trigger, quiet);
+        incomplete += outcomes.filter((outcome) => !outcome.complete).length;
+        const before = swept;
+        swept += outcomes.length;
+        if (process.stderr.isTTY === true && Math.floor(swept / 100) > Math.floor(before / 100)) process.stderr.write(`bench: fanout ${swept}/${subscriptions.length}…\n`);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const wallMs = Date.now() - started;
     const graph = arm.requestsOf('graph').length;
     const computes = arm.requestsOf('computes').length;
-    const other = arm.requests.length - graph - computes;
-    const floor = Math.ceil(rows.length / 1000);
-    return [
-      `fanout: the timer's sweep of ${subscriptions.length} subscriptions of ~${ROWS_PER_SUBSCRIPTION} resources (${rows.length} rows), ${CONCURRENCY} at a time, Resource Graph and ARM on a local HTTPS server, store on Azurite in its own process`,
-      `  ${(wallMs / 1000).toFixed(1)} s wall; ${graph} Resource Graph requests (⌈rows/1000⌉ = ${floor}), ${computes} ARM compute lists, ${other} other requests; ${incomplete} incomplete sweeps`,
-    ];
+    return { messages: messages.length, wallMs, graph, computes, other: arm.requests.length - graph - computes, incomplete };
   } finally {
     await table.stop();
     await arm.stop();

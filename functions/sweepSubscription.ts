@@ -7,11 +7,11 @@ import { inScope } from '../src/app/settings';
 import { parseSweepMessage } from '../src/app/sweep-message';
 
 /**
- * Queue trigger: audits one subscription and stores the result. A failure throws: the host
+ * Queue trigger: audits a batch of subscriptions (read together, judged and stored each on its own). A failure throws: the host
  * retries the message (host.json maxDequeueCount) and then moves it to `<queue>-poison`, where
  * it stays visible. A malformed message also throws, so it lands there too instead of vanishing.
  */
-export async function sweepSubscription(queued: unknown, context: InvocationContext): Promise<SweepOutcome | undefined> {
+export async function sweepSubscription(queued: unknown, context: InvocationContext): Promise<readonly SweepOutcome[]> {
   const log = contextLog(context);
   const attempt = Number(context.triggerMetadata?.dequeueCount ?? 1);
   const parsed = parseSweepMessage(queued);
@@ -20,14 +20,14 @@ export async function sweepSubscription(queued: unknown, context: InvocationCont
     throw new Error(`malformed sweep message: ${parsed.problem}`);
   }
   const auditor = await getAuditorApp();
-  if (!inScope(auditor.options.settings, parsed.message.subscriptionId)) {
-    log.warn(`sweepSubscription: subscription ${parsed.message.subscriptionId} is out of scope; message dropped on purpose`);
-    return undefined;
-  }
+  const subscriptionIds = parsed.message.subscriptionIds.filter((id) => inScope(auditor.options.settings, id));
+  const outOfScope = parsed.message.subscriptionIds.filter((id) => !subscriptionIds.includes(id));
+  if (outOfScope.length > 0) log.warn(`sweepSubscription: ${outOfScope.join(', ')} out of scope; dropped from the batch on purpose`);
+  if (subscriptionIds.length === 0) return [];
   try {
-    return await auditor.sweepSubscription(parsed.message.subscriptionId, parsed.message.trigger, log);
+    return await auditor.sweepSubscriptions(subscriptionIds, parsed.message.trigger, log);
   } catch (error) {
-    log.error(`sweepSubscription: ${parsed.message.subscriptionId} failed (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
+    log.error(`sweepSubscription: batch of ${subscriptionIds.length} (${subscriptionIds.join(', ')}) failed (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`);
     throw error;
   }
 }

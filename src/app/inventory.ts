@@ -19,8 +19,11 @@ export interface InventoryProvider {
   readonly readsAreCurrent: boolean;
   /** The subscriptions a sweep covers when no scope is configured. */
   listSubscriptions(): Promise<readonly string[]>;
-  /** The whole estate of one subscription; `gaps` say what could not be read. */
-  readSubscription(subscriptionId: string): Promise<Inventory>;
+  /**
+   * The whole estate of some subscriptions, read together (a sweep's batch; one for an event's
+   * cold state): cut it per subscription with splitBySubscription. `gaps` say what could not be read.
+   */
+  readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory>;
   /**
    * The current state of some resources (the event path), each read as resourceToReadFor(id): a
    * subnet, security rule or route with its container, a private endpoint connection with its
@@ -74,9 +77,15 @@ export class SnapshotInventoryProvider implements InventoryProvider {
     return [...subscriptions].sort();
   }
 
-  async readSubscription(subscriptionId: string): Promise<Inventory> {
-    const wanted = subscriptionId.toLowerCase();
-    const resources = [...this.rows.entries()].filter(([key]) => subscriptionOf(key) === wanted).map(([, row]) => row);
+  async readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory> {
+    const wanted = new Set(subscriptionIds.map((id) => id.toLowerCase()));
+    // Rows of no subscription (grants at management groups) come with every read, as Resource Graph's AtScopeAboveAndBelow lists them.
+    const resources = [...this.rows.entries()]
+      .filter(([key]) => {
+        const subscription = subscriptionOf(key);
+        return subscription === undefined || wanted.has(subscription);
+      })
+      .map(([, row]) => row);
     return { capturedAt: this.asOf, resources, ...(this.serviceTags !== undefined ? { serviceTags: this.serviceTags } : {}), warnings: this.warnings, gaps: [] };
   }
 
@@ -118,8 +127,8 @@ export class ResourceGraphInventoryProvider implements InventoryProvider {
     return this.subscriptionLister();
   }
 
-  readSubscription(subscriptionId: string): Promise<Inventory> {
-    return readLiveInventory({ ...this.options, subscriptionIds: [subscriptionId] });
+  readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory> {
+    return readLiveInventory({ ...this.options, subscriptionIds });
   }
 
   async readByIds(ids: readonly string[]): Promise<ResourcesRead> {

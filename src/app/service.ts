@@ -6,6 +6,7 @@ import { parseEvent } from './events';
 import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
 import type { Inventory } from '../inventory/types';
+import { splitBySubscription } from '../inventory/split';
 import { affectedSubjectKeys } from '../estate';
 import type { Estate } from '../estate';
 import type { FindingChange, FindingsStore, PruneResult } from '../store';
@@ -30,7 +31,7 @@ export interface AppLog {
 }
 
 export interface AuditorAppOptions {
-  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole' | 'stateCacheRows' | 'retentionDays' | 'profile'>>;
+  readonly settings: Pick<Settings, 'scopeSubscriptions' | 'coalesceMs'> & Partial<Pick<Settings, 'requireSignIn' | 'runRole' | 'stateCacheRows' | 'retentionDays' | 'profile' | 'sweepBatch'>>;
   readonly provider: InventoryProvider;
   readonly store: FindingsStore;
   readonly publisher?: FindingChangePublisher;
@@ -232,11 +233,34 @@ export class AuditorApp {
    * inventory had no gaps: a partial read never resolves what it did not see.
    */
   async sweepSubscription(subscriptionId: string, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
-    const key = subscriptionId.toLowerCase();
+    const [outcome] = await this.sweepSubscriptions([subscriptionId], trigger, log);
+    if (outcome === undefined) throw new Error(`sweep of ${subscriptionId} judged nothing`);
+    return outcome;
+  }
+
+  /**
+   * Audits a batch of subscriptions (a sweep message): reads them together, so Resource Graph is
+   * asked once per table for the whole batch, then judges and stores each on its own, as if read
+   * alone (splitBySubscription). Every subscription is judged even when another fails; failures
+   * are thrown at the end, so the queue retries the batch (re-judging one already stored changes
+   * nothing).
+   */
+  async sweepSubscriptions(subscriptionIds: readonly string[], trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome[]> {
+    const keys = [...new Set(subscriptionIds.map((id) => id.toLowerCase()))];
     const started = Date.now();
-    const inventory = await this.readForSweep(key, started);
-    await this.share(key, inventory, started, log);
-    return this.judgeSubscription(key, inventory, started, trigger, log);
+    const parts = splitBySubscription(await this.readForSweep(keys, started), keys);
+    const outcomes: SweepOutcome[] = [];
+    const failures: string[] = [];
+    for (const [key, inventory] of parts) {
+      try {
+        await this.share(key, inventory, started, log);
+        outcomes.push(await this.judgeSubscription(key, inventory, started, trigger, log));
+      } catch (error) {
+        failures.push(`${key}: ${describe(error)}`);
+      }
+    }
+    if (failures.length > 0) throw new TransientError(`${failures.length} of ${keys.length} subscription sweep(s) failed (the batch is retried): ${failures.join('; ')}`);
+    return outcomes;
   }
 
   /** Shares what a sweep read with every instance; best effort: an instance without it reads the subscription itself. */
@@ -249,13 +273,13 @@ export class AuditorApp {
     }
   }
 
-  private async readForSweep(key: string, started: number): Promise<Inventory> {
+  private async readForSweep(keys: readonly string[], started: number): Promise<Inventory> {
     try {
-      return await this.options.provider.readSubscription(key);
+      return await this.options.provider.readSubscriptions(keys);
     } catch (error) {
-      const reason = `cannot read the inventory of subscription ${key}: ${describe(error)}`;
+      const reason = `cannot read the inventory of ${keys.length === 1 ? `subscription ${keys[0]}` : `subscriptions ${keys.join(', ')}`}: ${describe(error)}`;
       // The failed attempt stays visible in the sweep records even if every retry fails.
-      await this.options.store.recordSweep({ subscriptionId: key, startedAt: new Date(started), error: reason, durationMs: Date.now() - started }).catch(() => undefined);
+      for (const key of keys) await this.options.store.recordSweep({ subscriptionId: key, startedAt: new Date(started), error: reason, durationMs: Date.now() - started }).catch(() => undefined);
       throw new TransientError(reason, { cause: error });
     }
   }
@@ -322,14 +346,14 @@ export class AuditorApp {
     for (const subscriptionId of request.subscriptionIds) {
       if (!inScope(this.options.settings, subscriptionId)) throw new RequestError(`subscription ${subscriptionId} is out of the auditor's scope`);
     }
-    for (const subscriptionId of request.subscriptionIds) {
-      const key = subscriptionId.toLowerCase();
-      const started = Date.now();
-      const inventory = await this.readForSweep(key, started);
+    const keys = [...new Set(request.subscriptionIds.map((id) => id.toLowerCase()))];
+    const started = Date.now();
+    const parts = splitBySubscription(await this.readForSweep(keys, started), keys);
+    for (const [key, inventory] of parts) {
       // Nothing read and nothing missing: a subscription this auditor cannot see. No sweep record for it.
       if (inventory.resources.length === 0 && inventory.gaps.length === 0) throw new NotFoundError(`subscription ${key}: nothing is known of it (no resource was read); check the ID and the auditor's access`);
-      outcomes.push(await this.judgeSubscription(key, inventory, started, 'http', log));
     }
+    for (const [key, inventory] of parts) outcomes.push(await this.judgeSubscription(key, inventory, started, 'http', log));
     return {
       generatedAt,
       subscriptionIds: outcomes.map((outcome) => outcome.subscriptionId),
@@ -342,7 +366,7 @@ export class AuditorApp {
 
   private async readForAudit(subscriptionId: string) {
     try {
-      return await this.options.provider.readSubscription(subscriptionId);
+      return await this.options.provider.readSubscriptions([subscriptionId]);
     } catch (error) {
       throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
     }

@@ -7,6 +7,7 @@ import { AUTO_REMEDIABLE } from '../remediation';
 import { DEFAULT_STATE_CACHE_ROWS } from './subscription-state';
 import { DEFAULT_PROFILE, isProfile, PROFILES } from '../engine/audit';
 import type { Profile } from '../engine/audit';
+import { DEFAULT_SWEEP_BATCH, MAX_SWEEP_BATCH } from './sweep-message';
 
 export type InventorySetting = { readonly kind: 'resource-graph' } | { readonly kind: 'snapshot'; readonly path: string };
 
@@ -52,6 +53,8 @@ export interface Settings {
   readonly retentionDays: number;
   /** Which rules sweeps and events run: documented (the 2020 catalogue, default) or current. */
   readonly profile: Profile;
+  /** Subscriptions per sweep message, read together (AML_AUDITOR_SWEEP_BATCH). */
+  readonly sweepBatch: number;
 }
 
 export type RemediationMode = 'off' | 'plan' | 'apply';
@@ -83,6 +86,7 @@ export const SETTING_NAMES = [
   'AML_AUDITOR_STATE_CACHE_ROWS',
   'AML_AUDITOR_RETENTION_DAYS',
   'AML_AUDITOR_PROFILE',
+  'AML_AUDITOR_SWEEP_BATCH',
 ] as const;
 
 export const DEFAULT_SWEEP_SCHEDULE = '0 0 */6 * * *';
@@ -223,6 +227,14 @@ export function loadSettings(env: Environment): Settings {
   const profileRaw = (value('AML_AUDITOR_PROFILE') ?? DEFAULT_PROFILE).toLowerCase();
   if (!isProfile(profileRaw)) problems.push(`AML_AUDITOR_PROFILE: '${profileRaw}' is not one of ${PROFILES.join(', ')}`);
 
+  const batchRaw = value('AML_AUDITOR_SWEEP_BATCH');
+  let sweepBatch = DEFAULT_SWEEP_BATCH;
+  if (batchRaw !== undefined) {
+    const parsed = Number(batchRaw);
+    if (!/^\d+$/.test(batchRaw) || parsed < 1 || parsed > MAX_SWEEP_BATCH) problems.push(`AML_AUDITOR_SWEEP_BATCH: '${batchRaw}' is not a whole number of subscriptions from 1 to ${MAX_SWEEP_BATCH} (Resource Graph reads at most ${MAX_SWEEP_BATCH} per request)`);
+    else sweepBatch = parsed;
+  }
+
   if (problems.length > 0 || storage === undefined) throw new SettingsError(problems);
   return {
     scopeSubscriptions,
@@ -244,6 +256,7 @@ export function loadSettings(env: Environment): Settings {
     stateCacheRows,
     retentionDays,
     profile: isProfile(profileRaw) ? profileRaw : DEFAULT_PROFILE,
+    sweepBatch,
   };
 }
 

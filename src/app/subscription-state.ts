@@ -127,7 +127,7 @@ export class SubscriptionStates {
       }
     }
     this.loads.inventory++;
-    return this.provider.readSubscription(key);
+    return this.provider.readSubscriptions([key]);
   }
 
   /** How many states were loaded from shared states and how many read whole. */

@@ -59,10 +59,12 @@ export function httpRoutes(host: LocalHost): readonly HttpRoute[] {
       localOnly: true,
       handler: async () => {
         const context = host.newContext('sweepScheduled');
-        await sweepScheduled(manualTimer(), context);
+        const batches = await sweepScheduled(manualTimer(), context);
         const messages = (context.extraOutputs.get(sweepQueueOutput) as unknown[] | undefined) ?? [];
         host.enqueueSweeps(messages);
-        return { status: 202, jsonBody: { enqueued: messages.length } };
+        // A message holds a batch of subscriptions (AML_AUDITOR_SWEEP_BATCH): say both.
+        const subscriptions = batches.reduce((sum, batch) => sum + batch.subscriptionIds.length, 0);
+        return { status: 202, jsonBody: { enqueued: messages.length, subscriptions } };
       },
     },
     {

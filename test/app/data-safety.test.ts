@@ -44,8 +44,8 @@ class ComputesListFails implements InventoryProvider {
   listSubscriptions(): Promise<readonly string[]> {
     return this.inner.listSubscriptions();
   }
-  async readSubscription(subscriptionId: string): Promise<Inventory> {
-    const whole = await this.inner.readSubscription(subscriptionId);
+  async readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory> {
+    const whole = await this.inner.readSubscriptions(subscriptionIds);
     return {
       ...whole,
       resources: whole.resources.filter((row) => !row.id.toLowerCase().startsWith(`${DEV_WORKSPACE.toLowerCase()}/computes/`)),
@@ -85,7 +85,7 @@ describe('never resolve what was not judged', () => {
     expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
     expect(await state(store, 'nsg.mcr-outbound', DEV_TRAINING)).toBe('open');
     // The gapped state is not kept as good: the next event reads the subscription again.
-    const reads = vi.spyOn(ComputesListFails.prototype, 'readSubscription');
+    const reads = vi.spyOn(ComputesListFails.prototype, 'readSubscriptions');
     await cold.handleEvent(notificationEvent(sampleRow(DEV_NSG), at(2_000)), quiet);
     expect(reads).toHaveBeenCalledTimes(1);
   });

@@ -7,7 +7,7 @@ import type { ResourceRow } from '../../src/inventory/types';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
 import { useAzurite } from '../support/azurite';
-import { armWriteEvent, at, PROD, SAMPLE_PATH, STORAGE_ID, storageRow } from './fixtures/events';
+import { armWriteEvent, at, DEV, PROD, SAMPLE_PATH, STORAGE_ID, storageRow } from './fixtures/events';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -72,5 +72,66 @@ describe('resourceChanged on Resource Graph', () => {
         ['GET', STORAGE_ID.toLowerCase(), '2023-05-01'],
       ]),
     );
+  });
+});
+
+describe('sweeps in batches on Resource Graph', () => {
+  const provider = (arm: ArmServer) =>
+    new ResourceGraphInventoryProvider({ credential: staticTokenCredential('test-token'), armEndpoint: arm.endpoint, tlsOptions: arm.tlsOptions, retry: { retryDelayMs: 1 } }, async () => [PROD, DEV]);
+  const sampleRows = (): ResourceRow[] => structuredClone((JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[] }).resources);
+  const findingsOf = async (app: AuditorApp, subscriptionId: string) =>
+    (await app.store.listFindings({ subscriptionId })).items.map((finding) => `${finding.ruleId} ${finding.resourceId.toLowerCase()} ${finding.status} ${finding.state}`).sort();
+
+  it('reads a batch with one request per table and stores for each subscription what a sweep of it alone stores', async () => {
+    // A grant at a management group above PROD only: Resource Graph lists it for the whole batch, the estate applies it where the ancestry says.
+    const grant = {
+      id: '/providers/Microsoft.Management/managementGroups/mg-ml/providers/Microsoft.Authorization/roleAssignments/ra-mg',
+      name: 'ra-mg',
+      type: 'microsoft.authorization/roleassignments',
+      properties: { principalId: 'p-aks', roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7', scope: '/providers/Microsoft.Management/managementGroups/mg-ml' },
+    };
+    const batchServer = await startArmServer({ rows: [...sampleRows(), grant], managementGroups: { 'mg-ml': [PROD] } });
+    server = batchServer;
+    const batched = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 10 }, provider: provider(batchServer), store: await azurite.freshStore() });
+    const outcomes = await batched.sweepSubscriptions([PROD, DEV], 'timer', quiet);
+    expect(outcomes.map((outcome) => [outcome.subscriptionId, outcome.complete])).toEqual([
+      [PROD, true],
+      [DEV, true],
+    ]);
+    const batchGraph = batchServer.requests.filter((request) => request.kind === 'graph');
+    expect(batchGraph.map((request) => request.subscriptions)).toEqual(Array.from({ length: 4 }, () => [PROD, DEV]));
+    await batchServer.stop();
+
+    const aloneServer = await startArmServer({ rows: [...sampleRows(), grant], managementGroups: { 'mg-ml': [PROD] } });
+    server = aloneServer;
+    const alone = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 10 }, provider: provider(aloneServer), store: await azurite.freshStore() });
+    const single = [await alone.sweepSubscription(PROD, 'timer', quiet), await alone.sweepSubscription(DEV, 'timer', quiet)];
+    expect(aloneServer.requests.filter((request) => request.kind === 'graph')).toHaveLength(8);
+    expect(outcomes.map((outcome) => outcome.summary)).toEqual(single.map((outcome) => outcome.summary));
+    for (const subscription of [PROD, DEV]) {
+      const stored = await findingsOf(batched, subscription);
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored).toEqual(await findingsOf(alone, subscription));
+    }
+  });
+
+  it('a subscription the batch cannot read is a gap of its own: the others are judged whole, its findings stay as they were', async () => {
+    const arm = await startArmServer({ rows: sampleRows(), faults: [{ when: (request) => request.kind === 'graph' && (request.subscriptions ?? []).includes(DEV), status: 500 }] });
+    server = arm;
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 10 }, provider: provider(arm), store: await azurite.freshStore() });
+    const devResource = `/subscriptions/${DEV}/resourceGroups/rg-ml-dev/providers/Microsoft.Storage/storageAccounts/st-held`;
+    await app.store.recordEvaluations({
+      scope: { subscriptionIds: [DEV] },
+      evaluations: [{ ruleId: 'storage.default-deny', resourceId: devResource, status: 'fail', severity: 'high', title: 't', message: 'm', evidence: {}, workspaceIds: [] }],
+      evaluatedAt: new Date(Date.now() - 60_000),
+      complete: true,
+    });
+    const [prod, dev] = await app.sweepSubscriptions([PROD, DEV], 'timer', quiet);
+    expect(prod?.complete).toBe(true);
+    expect(prod?.gaps).toEqual([]);
+    expect(dev?.complete).toBe(false);
+    expect(dev?.gaps.map((gap) => gap.scope)).toEqual([`/subscriptions/${DEV}`]);
+    expect((await app.store.getFinding('storage.default-deny', devResource))?.state).toBe('open');
+    expect((await app.store.listSweeps(DEV))[0]?.complete).toBe(false);
   });
 });

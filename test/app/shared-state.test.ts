@@ -89,10 +89,10 @@ describe('SubscriptionStates with shared states: a cold instance reads no subscr
   function counted(): { readonly provider: SnapshotInventoryProvider; readonly reads: string[] } {
     const provider = new SnapshotInventoryProvider(inventory('Deny', '2026-11-24T10:00:00.000Z'));
     const reads: string[] = [];
-    const read = provider.readSubscription.bind(provider);
-    provider.readSubscription = (subscriptionId: string) => {
-      reads.push(subscriptionId);
-      return read(subscriptionId);
+    const read = provider.readSubscriptions.bind(provider);
+    provider.readSubscriptions = (subscriptionIds: readonly string[]) => {
+      reads.push(...subscriptionIds);
+      return read(subscriptionIds);
     };
     return { provider, reads };
   }
@@ -142,10 +142,10 @@ describe('the app: sweeps share, a cold instance judges an event from the shared
 
     const reads: string[] = [];
     const provider = new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY));
-    const whole = provider.readSubscription.bind(provider);
-    provider.readSubscription = (subscriptionId: string) => {
-      reads.push(subscriptionId);
-      return whole(subscriptionId);
+    const whole = provider.readSubscriptions.bind(provider);
+    provider.readSubscriptions = (subscriptionIds: readonly string[]) => {
+      reads.push(...subscriptionIds);
+      return whole(subscriptionIds);
     };
     const cold = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider, store, sharedStates: shared, stateTtlMs });
     const result = await cold.handleEvent(notificationEvent(storageRow('Allow', STORAGE_ID), at(1_000)), quiet);

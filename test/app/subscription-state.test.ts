@@ -33,10 +33,10 @@ describe('SubscriptionStates: a bounded cache', () => {
     const resources = SUBSCRIPTIONS.flatMap((subscription) => Array.from({ length: rowsEach }, (_, index) => storageIn(subscription, index)));
     const source = new SnapshotInventoryProvider({ capturedAt: '2026-11-24T10:00:00.000Z', resources, warnings: [], gaps: [] });
     const reads: string[] = [];
-    const read = source.readSubscription.bind(source);
-    source.readSubscription = (subscriptionId: string) => {
-      reads.push(subscriptionId);
-      return read(subscriptionId);
+    const read = source.readSubscriptions.bind(source);
+    source.readSubscriptions = (subscriptionIds: readonly string[]) => {
+      reads.push(...subscriptionIds);
+      return read(subscriptionIds);
     };
     return { source, reads };
   }
@@ -65,7 +65,7 @@ describe('SubscriptionStates: a bounded cache', () => {
     const [a, b] = SUBSCRIPTIONS;
     const states = new SubscriptionStates(source, 60_000, () => 0, 3);
     await states.get(a);
-    states.set(stateFromInventory(b, await source.readSubscription(b), 0));
+    states.set(stateFromInventory(b, await source.readSubscriptions([b]), 0));
     expect(states.peek(a)).toBeUndefined();
     expect(states.size()).toEqual({ subscriptions: 1, rows: 2, evictions: 1 });
   });

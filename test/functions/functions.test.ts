@@ -30,9 +30,14 @@ function context(functionName: string, triggerMetadata?: Record<string, unknown>
   });
 }
 
-async function install(options: { store?: FindingsStore; scope?: readonly string[]; retentionDays?: number } = {}): Promise<AuditorApp> {
+async function install(options: { store?: FindingsStore; scope?: readonly string[]; retentionDays?: number; sweepBatch?: number } = {}): Promise<AuditorApp> {
   const app = new AuditorApp({
-    settings: { scopeSubscriptions: options.scope ?? [], coalesceMs: 20, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}) },
+    settings: {
+      scopeSubscriptions: options.scope ?? [],
+      coalesceMs: 20,
+      ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
+      ...(options.sweepBatch !== undefined ? { sweepBatch: options.sweepBatch } : {}),
+    },
     provider: new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH)),
     store: options.store ?? (await azurite.freshStore()),
   });
@@ -50,12 +55,17 @@ afterEach(() => {
 });
 
 describe('sweepScheduled and sweepSubscription', () => {
-  it('the timer enqueues one message per subscription through its queue output binding', async () => {
+  it('the timer enqueues the subscriptions a batch to a message through its queue output binding', async () => {
     await install();
     const invocation = context('sweepScheduled');
     await sweepScheduled(timer, invocation);
-    const messages = invocation.extraOutputs.get(sweepQueueOutput) as { subscriptionId: string }[];
-    expect(messages.map((message) => message.subscriptionId)).toEqual([PROD, DEV]);
+    expect((invocation.extraOutputs.get(sweepQueueOutput) as { subscriptionIds: string[] }[]).map((message) => message.subscriptionIds)).toEqual([[PROD, DEV]]);
+    expect(logs).toContain('information: sweepScheduled: enqueued 2 subscription sweep(s) in 1 message(s)');
+
+    await install({ sweepBatch: 1 });
+    const single = context('sweepScheduled');
+    await sweepScheduled(timer, single);
+    expect((single.extraOutputs.get(sweepQueueOutput) as { subscriptionIds: string[] }[]).map((message) => message.subscriptionIds)).toEqual([[PROD], [DEV]]);
   });
 
   it('the timer prunes what retention no longer keeps, and a failing prune does not fail the timer', async () => {
@@ -80,25 +90,36 @@ describe('sweepScheduled and sweepSubscription', () => {
     const failing: FindingsStore = Object.assign(Object.create(app.store) as FindingsStore, { prune: () => Promise.reject(new Error('table unavailable')) });
     useAuditorApp(new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 20, retentionDays: 1 }, provider: app.options.provider, store: failing }));
     const again = context('sweepScheduled');
-    await expect(sweepScheduled(timer, again)).resolves.toHaveLength(2);
+    await expect(sweepScheduled(timer, again)).resolves.toHaveLength(1);
   });
 
   it('only subscriptions in scope are enqueued', async () => {
     await install({ scope: [DEV] });
     const invocation = context('sweepScheduled');
     await sweepScheduled(timer, invocation);
-    expect((invocation.extraOutputs.get(sweepQueueOutput) as { subscriptionId: string }[]).map((message) => message.subscriptionId)).toEqual([DEV]);
+    expect((invocation.extraOutputs.get(sweepQueueOutput) as { subscriptionIds: string[] }[]).map((message) => message.subscriptionIds)).toEqual([[DEV]]);
   });
 
-  it('the queue trigger sweeps one subscription and stores its findings and sweep record', async () => {
+  it('the queue trigger sweeps a batch of subscriptions and stores the findings and sweep record of each', async () => {
     const app = await install();
-    const outcome = await sweepSubscription({ subscriptionId: PROD, requestedAt: at(), trigger: 'timer' }, context('sweepSubscription', { dequeueCount: 1 }));
-    expect(outcome?.complete).toBe(true);
-    expect(outcome?.summary.evaluations).toBeGreaterThan(0);
-    const page = await app.store.listFindings({ subscriptionId: PROD });
-    expect(page.items.length).toBe(outcome!.summary.fail + outcome!.summary.unknown);
-    const sweeps = await app.store.listSweeps(PROD);
-    expect(sweeps[0]?.complete).toBe(true);
+    const outcomes = await sweepSubscription({ subscriptionIds: [PROD, DEV], requestedAt: at(), trigger: 'timer' }, context('sweepSubscription', { dequeueCount: 1 }));
+    expect(outcomes.map((outcome) => outcome.subscriptionId)).toEqual([PROD, DEV]);
+    for (const outcome of outcomes) {
+      expect(outcome.complete).toBe(true);
+      expect(outcome.summary.evaluations).toBeGreaterThan(0);
+      const page = await app.store.listFindings({ subscriptionId: outcome.subscriptionId });
+      expect(page.items.length).toBe(outcome.summary.fail + outcome.summary.unknown);
+      expect((await app.store.listSweeps(outcome.subscriptionId))[0]?.complete).toBe(true);
+    }
+  });
+
+  it('a message of one subscriptionId (the shape before batches) is a batch of one; out-of-scope subscriptions leave the batch', async () => {
+    await install({ scope: [DEV] });
+    const legacy = await sweepSubscription({ subscriptionId: DEV, requestedAt: at(), trigger: 'timer' }, context('sweepSubscription', { dequeueCount: 1 }));
+    expect(legacy.map((outcome) => outcome.subscriptionId)).toEqual([DEV]);
+    const mixed = await sweepSubscription({ subscriptionIds: [PROD, DEV] }, context('sweepSubscription', { dequeueCount: 1 }));
+    expect(mixed.map((outcome) => outcome.subscriptionId)).toEqual([DEV]);
+    expect(logs.some((line) => line.startsWith('warning:') && line.includes(`${PROD} out of scope`))).toBe(true);
   });
 
   it('a malformed message throws so the host retries it and moves it to the poison queue (never dropped silently)', async () => {
