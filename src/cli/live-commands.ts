@@ -7,8 +7,16 @@ import type { CliCommand, CliIo } from './io';
 import { EXIT, UsageError } from './io';
 import type { InventoryGap } from '../core/types';
 import type { Inventory } from '../inventory/types';
-import { CLOUD_NAMES_ACCEPTED, cloudFromName, LiveUsageError, readLiveInventory, resolveCredential } from '../live';
+import type * as Live from '../live';
 import type { CloudName, LiveProgress, RetrySettings } from '../live';
+
+/**
+ * src/live and the Azure SDK under it take ~0.4 s to load: only a command that reaches Azure
+ * loads them, so an offline audit of a snapshot does not pay for them.
+ */
+export function loadLive(): Promise<typeof Live> {
+  return import('../live');
+}
 
 /**
  * The live subcommands' logic, for the CLI dispatcher (src/cli):
@@ -57,8 +65,9 @@ export interface LiveArgs {
 }
 
 /** `--cloud` as the Azure CLI names clouds (AzureCloud, AzureUSGovernment, AzureChinaCloud), any case. */
-export function parseCloud(value: string | undefined): CloudName {
+export async function parseCloud(value: string | undefined): Promise<CloudName> {
   if (value === undefined) return 'AzurePublicCloud';
+  const { CLOUD_NAMES_ACCEPTED, cloudFromName, LiveUsageError } = await loadLive();
   const cloud = cloudFromName(value);
   if (cloud === undefined) throw new LiveUsageError(`--cloud: unknown cloud '${value}' (${CLOUD_NAMES_ACCEPTED})`);
   return cloud;
@@ -66,9 +75,10 @@ export function parseCloud(value: string | undefined): CloudName {
 
 /** Reads the live inventory the audit arguments name. Throws LiveUsageError (exit 2) for bad arguments; Azure failures become gaps. */
 export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo, deps: LiveCliDeps = {}): Promise<Inventory> {
-  const cloud = parseCloud(values.cloud);
-  const armEndpoint = parseEndpoint(values.armEndpoint);
-  const pageSize = parsePageSize(values.pageSize);
+  const { LiveUsageError, readLiveInventory, resolveCredential } = await loadLive();
+  const cloud = await parseCloud(values.cloud);
+  const armEndpoint = await parseEndpoint(values.armEndpoint);
+  const pageSize = await parsePageSize(values.pageSize);
   const credential = deps.credential ?? resolveCredential(io.env ?? process.env, cloud);
   const progress = io.isTTY ? progressLine(io.stderr) : undefined;
   let inventory: Inventory;
@@ -173,7 +183,7 @@ export async function runSnapshotCommand(argv: readonly string[], io: LiveCliIo,
       deps,
     );
   } catch (error) {
-    if (error instanceof LiveUsageError) {
+    if (error instanceof (await loadLive()).LiveUsageError) {
       io.stderr.write(`aml-vnet-audit snapshot: ${error.message}\n`);
       return 2;
     }
@@ -250,7 +260,7 @@ export function createLiveInventorySource(deps: LiveCliDeps = {}): InventorySour
       try {
         return { inventory: await loadLiveInventoryFromArgs(args, liveIoOf(context.io), deps) };
       } catch (error) {
-        if (error instanceof LiveUsageError) throw new UsageError(`audit: ${error.message}`);
+        if (error instanceof (await loadLive()).LiveUsageError) throw new UsageError(`audit: ${error.message}`);
         throw error;
       }
     },
@@ -302,16 +312,18 @@ function progressLine(stderr: Writer): { update: (progress: LiveProgress) => voi
   };
 }
 
-function parsePageSize(value: string | undefined): number | undefined {
+async function parsePageSize(value: string | undefined): Promise<number | undefined> {
   if (value === undefined) return undefined;
+  const { LiveUsageError } = await loadLive();
   const size = Number(value);
   if (!/^\d+$/.test(value.trim()) || size < 1 || size > 1000) throw new LiveUsageError(`--page-size: a whole number from 1 to 1000, not '${value}'`);
   return size;
 }
 
 /** `--arm-endpoint`: an https URL (bearer tokens never travel in clear text), without trailing slashes. */
-export function parseEndpoint(value: string | undefined): string | undefined {
+export async function parseEndpoint(value: string | undefined): Promise<string | undefined> {
   if (value === undefined) return undefined;
+  const { LiveUsageError } = await loadLive();
   let url: URL;
   try {
     url = new URL(value);

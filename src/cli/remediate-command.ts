@@ -5,7 +5,6 @@ import { auditEstate, selectRules } from '../engine/audit';
 import { buildEstate } from '../estate';
 import type { Inventory } from '../inventory/types';
 import type { LiveReadOptions } from '../live';
-import { armResourceClient, LiveUsageError, readLiveInventory, readResourcesByIds, resolveCredential } from '../live';
 import type { PlanApplyReport, PlanDocument } from '../remediation';
 import { applyPlan, parsePlanDocument, PlanFileError, planRemediations, renderApplyTable, renderPlansTable, rollbackPlan } from '../remediation';
 import type { OptionsConfig } from './args';
@@ -15,7 +14,7 @@ import { parseFailOn, parseProfile } from './audit-command';
 import type { CliCommand, CliIo } from './io';
 import { CliError, EXIT, UsageError } from './io';
 import type { LiveCliDeps } from './live-commands';
-import { parseCloud, parseEndpoint } from './live-commands';
+import { loadLive, parseCloud, parseEndpoint } from './live-commands';
 
 /**
  * `remediate`: plans for the failing findings of an estate (docs/interfaces.md), and `--apply` of
@@ -73,9 +72,10 @@ function parseRules(value: string | undefined): string[] | undefined {
   return ids;
 }
 
-function liveOptionsOf(values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps): LiveReadOptions {
-  const cloud = parseCloud(typeof values['cloud'] === 'string' ? values['cloud'] : undefined);
-  const endpoint = parseEndpoint(typeof values['arm-endpoint'] === 'string' ? values['arm-endpoint'] : undefined);
+async function liveOptionsOf(values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps): Promise<LiveReadOptions> {
+  const cloud = await parseCloud(typeof values['cloud'] === 'string' ? values['cloud'] : undefined);
+  const endpoint = await parseEndpoint(typeof values['arm-endpoint'] === 'string' ? values['arm-endpoint'] : undefined);
+  const { resolveCredential } = await loadLive();
   return {
     credential: deps.credential ?? resolveCredential(io.env, cloud),
     cloud,
@@ -93,6 +93,7 @@ async function judgeAgain(document: PlanDocument, reports: readonly PlanApplyRep
   const key = (ruleId: string, resourceId: string): string => `${ruleId}|${idKey(resourceId)}`;
   const plans = document.plans.filter((plan) => written.some((report) => key(report.ruleId, report.resourceId) === key(plan.ruleId, plan.resourceId)));
   const subscriptions = [...new Set(plans.map((plan) => subscriptionOf(plan.resourceId)).filter((id): id is string => id !== undefined))];
+  const { readLiveInventory, readResourcesByIds } = await loadLive();
   const inventory: Inventory = await readLiveInventory({ ...options, subscriptionIds: subscriptions });
   const touched = await readResourcesByIds([...new Set(plans.flatMap((plan) => plan.operations.map((operation) => operation.id)))], options);
   const fresh = new Map(touched.resources.map((row) => [idKey(row.id), row]));
@@ -118,11 +119,11 @@ async function readPlanFile(path: string): Promise<PlanDocument> {
   }
 }
 
-function armOf(values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps): LiveReadOptions {
+async function armOf(values: Readonly<Record<string, unknown>>, io: CliIo, deps: RemediateDeps): Promise<LiveReadOptions> {
   try {
-    return liveOptionsOf(values, io, deps);
+    return await liveOptionsOf(values, io, deps);
   } catch (error) {
-    if (error instanceof LiveUsageError) throw new UsageError(`remediate: ${error.message}`);
+    if (error instanceof (await loadLive()).LiveUsageError) throw new UsageError(`remediate: ${error.message}`);
     throw error;
   }
 }
@@ -141,7 +142,8 @@ async function runRollback(path: string, values: Readonly<Record<string, unknown
     io.stdout.write('Nothing written: add --yes to roll back.\n');
     return EXIT.ok;
   }
-  const arm = armResourceClient(armOf(values, io, deps), deps.pollIntervalMs);
+  const { armResourceClient } = await loadLive();
+  const arm = armResourceClient(await armOf(values, io, deps), deps.pollIntervalMs);
   const reports: PlanApplyReport[] = [];
   for (const plan of plans) {
     const undone = await rollbackPlan(plan, arm);
@@ -160,7 +162,8 @@ async function runApply(path: string, values: Readonly<Record<string, unknown>>,
     io.stdout.write('Nothing written: add --yes to apply.\n');
     return EXIT.ok;
   }
-  const options = armOf(values, io, deps);
+  const options = await armOf(values, io, deps);
+  const { armResourceClient } = await loadLive();
   const arm = armResourceClient(options, deps.pollIntervalMs);
   const reports: PlanApplyReport[] = [];
   for (const [index, plan] of document.plans.entries()) {

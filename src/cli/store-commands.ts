@@ -11,20 +11,13 @@ import { CliError, EXIT, UsageError } from './io';
 import { subscriptionOf } from '../core/ids';
 import type { AuditReport } from '../engine/audit';
 import { ruleById } from '../rules/registry';
-import {
-  ANY_RULE,
-  FilterError,
-  openStoreAt,
-  parseFindingFilter,
-  renderFindingsCsv,
-  renderFindingsJson,
-  renderFindingsTable,
-  renderSuppressionsTable,
-  resolveStoreLocation,
-  StoreError,
-  TABLE_PREFIX_ENV,
-} from '../store';
+import type * as Store from '../store';
 import type { FilterField, FindingFilter, OpenedStore, RecordEvaluationsResult } from '../store';
+
+/** src/store and the Tables SDK take ~0.3 s to load: only a command that opens the store loads them. */
+function loadStore(): Promise<typeof Store> {
+  return import('../store');
+}
 
 const PROGRAM = 'aml-vnet-audit';
 const LIST_FORMATS = ['table', 'json', 'csv'] as const;
@@ -104,7 +97,8 @@ export interface StoreCliDeps {
 }
 
 function defaultOpen(deps: StoreCliDeps): (value: string | undefined, io: CliIo) => Promise<OpenedStore> {
-  return (value, io) => {
+  return async (value, io) => {
+    const { openStoreAt, resolveStoreLocation, TABLE_PREFIX_ENV } = await loadStore();
     const prefix = io.env[TABLE_PREFIX_ENV];
     return openStoreAt(resolveStoreLocation(value, io.env, io.cwd ?? process.cwd()), {
       ...(prefix !== undefined && prefix !== '' ? { tablePrefix: prefix } : {}),
@@ -127,7 +121,7 @@ async function oneLineErrors(io: CliIo, run: () => Promise<number>): Promise<num
   try {
     return await run();
   } catch (error) {
-    if (error instanceof CliError || error instanceof StoreError) {
+    if (error instanceof CliError || error instanceof (await loadStore()).StoreError) {
       io.stderr.write(`${PROGRAM}: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return error instanceof CliError ? error.exitCode : EXIT.usage;
     }
@@ -187,9 +181,10 @@ export function runFindingsList(argv: readonly string[], io: CliIo, deps: StoreC
       throw new UsageError(`findings: expected 'findings list [options]', 'findings repair [--dry-run]' or 'findings prune [--older-than Nd]'${positionals[0] !== undefined && positionals[0] !== 'list' ? `, not '${positionals[0]}'` : ''} (see 'findings --help')`);
     }
     const format = choice<ListFormat>(stringOption(values, 'format'), LIST_FORMATS, 'findings: --format', 'table');
-    const filter = findingFilter(values);
+    const filter = await findingFilter(values);
     return withStore(deps, stringOption(values, 'store'), io, async ({ store }) => {
       const page = await store.listFindings(filter);
+      const { renderFindingsCsv, renderFindingsJson, renderFindingsTable } = await loadStore();
       if (format === 'json') io.stdout.write(renderFindingsJson(page.items, page.continuationToken));
       else if (format === 'csv') io.stdout.write(renderFindingsCsv(page.items));
       else io.stdout.write(renderFindingsTable(page.items));
@@ -214,7 +209,8 @@ const FILTER_FLAGS: Readonly<Record<FilterField, string>> = {
 };
 
 /** The same validation as GET /api/findings (src/store/filter.ts), with the CLI's flag names. */
-function findingFilter(values: ParsedValues): FindingFilter {
+async function findingFilter(values: ParsedValues): Promise<FindingFilter> {
+  const { FilterError, parseFindingFilter } = await loadStore();
   try {
     return parseFindingFilter(
       {
@@ -262,7 +258,7 @@ export function runSuppress(argv: readonly string[], io: CliIo, deps: StoreCliDe
     if (action === 'add') {
       if (rest.length > 0) throw new UsageError(`suppress add: unexpected argument '${rest[0]}'`);
       const ruleId = required(values, 'rule', 'suppress add');
-      if (ruleId !== ANY_RULE && ruleById(ruleId) === undefined) throw new UsageError(`suppress add: unknown rule ID '${ruleId}' (see '${PROGRAM} rules')`);
+      if (ruleId !== (await loadStore()).ANY_RULE && ruleById(ruleId) === undefined) throw new UsageError(`suppress add: unknown rule ID '${ruleId}' (see '${PROGRAM} rules')`);
       const input = {
         ruleId,
         scope: required(values, 'scope', 'suppress add'),
@@ -283,6 +279,7 @@ export function runSuppress(argv: readonly string[], io: CliIo, deps: StoreCliDe
       const format = choice(stringOption(values, 'format'), ['table', 'json'] as const, 'suppress list: --format', 'table');
       return withStore(deps, storeValue, io, async ({ store }) => {
         const suppressions = await store.listSuppressions({ includeExpired: flagOption(values, 'all') });
+        const { renderSuppressionsTable } = await loadStore();
         io.stdout.write(format === 'json' ? `${JSON.stringify({ suppressions }, null, 2)}\n` : renderSuppressionsTable(suppressions));
         return EXIT.ok;
       });
@@ -381,7 +378,7 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
         await persistAuditResult(report, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), deps });
       } catch (error) {
         // The report is already out; the store failure still decides the exit (2, one line).
-        if (error instanceof StoreError) throw new CliError(error.message.replace(/\s*\n\s*/g, ' '));
+        if (error instanceof (await loadStore()).StoreError) throw new CliError(error.message.replace(/\s*\n\s*/g, ' '));
         throw error;
       }
     },

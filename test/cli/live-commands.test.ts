@@ -177,10 +177,10 @@ describe('exit codes and clouds', () => {
     expect(EXIT.incomplete).toBe(4);
   });
 
-  it('accepts the Azure CLI cloud names in any case', () => {
-    expect(parseCloud('AzureCloud')).toBe('AzurePublicCloud');
-    expect(parseCloud('azureusgovernment')).toBe('AzureUSGovernment');
-    expect(parseCloud('AzureChinaCloud')).toBe('AzureChinaCloud');
-    expect(parseCloud(undefined)).toBe('AzurePublicCloud');
+  it('accepts the Azure CLI cloud names in any case', async () => {
+    await expect(parseCloud('AzureCloud')).resolves.toBe('AzurePublicCloud');
+    await expect(parseCloud('azureusgovernment')).resolves.toBe('AzureUSGovernment');
+    await expect(parseCloud('AzureChinaCloud')).resolves.toBe('AzureChinaCloud');
+    await expect(parseCloud(undefined)).resolves.toBe('AzurePublicCloud');
   });
 });
