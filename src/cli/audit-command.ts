@@ -5,7 +5,7 @@ import type { Severity } from '../core/types';
 import { SEVERITIES, severityRank } from '../core/types';
 import type { AuditReport } from '../engine/audit';
 import { selectRules } from '../engine/audit';
-import { loadSnapshotFile, READ_TYPES_ONLY } from '../inventory/snapshot';
+import { FOR_ONE_AUDIT, loadSnapshotFile } from '../inventory/snapshot';
 import type { Inventory } from '../inventory/types';
 import { renderCsv, renderJson, renderSarif, renderTable } from '../report';
 import { DEFAULT_PROFILE, isProfile, PROFILES } from '../rules/profiles';
@@ -80,7 +80,7 @@ export const snapshotInventorySource: InventorySource = {
     const path = stringOption(values, 'snapshot') ?? '';
     if (path === '') throw new UsageError("audit: --snapshot needs a file name");
     if (await isLarge(path)) context.progress(`reading ${path}`);
-    return { inventory: await loadSnapshotFile(path, READ_TYPES_ONLY), artifactPath: path };
+    return { inventory: await loadSnapshotFile(path, FOR_ONE_AUDIT), artifactPath: path };
   },
 };
 

@@ -7,7 +7,7 @@
  */
 import { idKey, nameOf, parentId } from '../core/ids';
 import { isObject } from '../core/json';
-import { READ_TYPES } from '../inventory/resource-types';
+import { PROPERTIES_READ_LAZILY, READ_TYPES } from '../inventory/resource-types';
 import type { Inventory, ResourceRow } from '../inventory/types';
 import { buildServiceTagIndex, parseClassicFirewallRules, parseNsg, parseRouteTable, parseRuleCollectionGroup } from '../network';
 import type { FirewallRuleCollectionGroup } from '../network';
@@ -158,7 +158,8 @@ export function buildEstate(inventory: Inventory): Estate {
       continue;
     }
     const view = baseView(row, type);
-    const properties = row.properties;
+    // Read only when a rule asks: a row's properties may still be in its snapshot file (src/inventory/file-backed-row.ts).
+    const properties = PROPERTIES_READ_LAZILY.has(type) ? undefined : row.properties;
     switch (type) {
       case 'microsoft.machinelearningservices/workspaces':
         workspaces.add(readWorkspace(view, row));
@@ -181,10 +182,10 @@ export function buildEstate(inventory: Inventory): Estate {
         standaloneSubnetRows.push(row);
         break;
       case 'microsoft.network/networksecuritygroups':
-        nsgs.add(withLazyParse(view, () => parseNsg(view.id, view.name, properties)));
+        nsgs.add(withLazyParse(view, () => parseNsg(view.id, view.name, row.properties)));
         break;
       case 'microsoft.network/routetables':
-        routeTables.add(withLazyParse(view, () => parseRouteTable(view.id, view.name, properties)));
+        routeTables.add(withLazyParse(view, () => parseRouteTable(view.id, view.name, row.properties)));
         break;
       case 'microsoft.network/networkinterfaces':
         nics.add(readNic(view, properties));

@@ -31,8 +31,8 @@ const ROW_ARRAY_KEYS: ReadonlySet<string> = new Set(['resources', 'data']);
 export type RowArrayKey = string;
 
 export interface RowSink {
-  /** One object element of a row array, already parsed; `byteOffset` is where it starts in the input. */
-  row(value: unknown, array: RowArrayKey, byteOffset: number): void;
+  /** One object element of a row array, already parsed; it is `byteLength` bytes from `byteOffset` in the input. */
+  row(value: unknown, array: RowArrayKey, byteOffset: number, byteLength: number): void;
 }
 
 /** The first thing wrong with the input's JSON, as a byte offset (the caller turns it into a line and column). */
@@ -272,7 +272,7 @@ export class JsonRowSplitter {
     } catch {
       throw new JsonRowError(start, text);
     }
-    this.sink.row(value, this.rowArrayKey, start);
+    this.sink.row(value, this.rowArrayKey, start, this.offset + to - start);
   }
 
   private finishKey(chunk: Buffer, end: number): void {

@@ -52,6 +52,12 @@ const BY_TYPE: ReadonlyMap<string, ResourceTypeEntry> = new Map(RESOURCE_TYPES.m
 /** Types the estate builds views of. */
 export const READ_TYPES: ReadonlySet<string> = new Set(RESOURCE_TYPES.map((entry) => entry.type));
 
+/**
+ * Types whose `properties` the estate reads only when a rule first asks (src/estate/build.ts
+ * parses them lazily): a snapshot reader may leave them in the file until then (file-backed-row.ts).
+ */
+export const PROPERTIES_READ_LAZILY: ReadonlySet<string> = new Set(['microsoft.network/networksecuritygroups', 'microsoft.network/routetables']);
+
 export function resourceTypeEntry(type: string): ResourceTypeEntry | undefined {
   return BY_TYPE.get(type.toLowerCase());
 }

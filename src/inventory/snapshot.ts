@@ -5,7 +5,9 @@ import type { InventoryGap } from '../core/types';
 import { JsonRowError, JsonRowSplitter, JsonRowsError, LineCounter } from './json-rows';
 import type { RowArrayKey, RowSink } from './json-rows';
 import { locateJsonError, lineAndColumn } from './json-errors';
-import { READ_TYPES } from './resource-types';
+import { fileBackedRow } from './file-backed-row';
+import type { RowPlace } from './file-backed-row';
+import { PROPERTIES_READ_LAZILY, READ_TYPES } from './resource-types';
 import type { Inventory, ResourceRow, ServiceTagEntry } from './types';
 
 /**
@@ -48,12 +50,25 @@ export interface SnapshotReadOptions {
    * what is wrong; a larger one is placed by a second streaming pass (default: V8's string limit).
    */
   readonly exactErrorsUpToBytes?: number;
+  /**
+   * Rows kept of the types the estate reads lazily, past a few kilobytes, keep only their place
+   * in the file until a rule reads their properties (file-backed-row.ts). Only loadSnapshotFile
+   * does this, and only for a caller that audits the file once, right away (the CLI): a
+   * long-running reader must not depend on the file staying as it was.
+   */
+  readonly leaveLazyRowsInFile?: boolean;
 }
 
 /** Keeps the rows of the types the rules read (src/inventory/resource-types.ts): what an audit needs. */
 export const READ_TYPES_ONLY: SnapshotReadOptions = {
   keepRow: (row) => typeof row.type === 'string' && READ_TYPES.has(row.type.toLowerCase()),
 };
+
+/** What one audit of a file needs: the rows the rules read, the large lazily read ones left in the file. */
+export const FOR_ONE_AUDIT: SnapshotReadOptions = { ...READ_TYPES_ONLY, leaveLazyRowsInFile: true };
+
+/** Below this, leaving a row in the file saves too little to pay for reading it back. */
+const FILE_BACKED_MIN_BYTES = 4096;
 
 /** V8's longest string: a file of invalid JSON up to this size is read again as one to place the error exactly. */
 const MAX_TEXT_BYTES = 0x1fff_ffe8;
@@ -65,16 +80,18 @@ const CHUNK_BYTES = 4 * 2 ** 20;
  */
 export async function loadSnapshotFile(path: string, options: SnapshotReadOptions = {}): Promise<Inventory> {
   let size: number;
+  let mtimeMs: number;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new SnapshotError(path, 'is a directory, not a file');
     if (!info.isFile()) throw new SnapshotError(path, 'is not a regular file');
     size = info.size;
+    mtimeMs = info.mtimeMs;
   } catch (error) {
     if (error instanceof SnapshotError) throw error;
     throw new SnapshotError(path, describeFsError(error));
   }
-  const reader = new SnapshotReader(path, options);
+  const reader = new SnapshotReader(path, options, options.leaveLazyRowsInFile === true ? { path, fileSize: size, fileMtimeMs: mtimeMs } : undefined);
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) reader.write(chunk as Buffer);
     return reader.end();
@@ -159,6 +176,8 @@ class SnapshotReader implements RowSink {
   constructor(
     private readonly sourceName: string,
     private readonly options: SnapshotReadOptions,
+    /** The file rows may be left in (leaveLazyRowsInFile). */
+    private readonly file?: Omit<RowPlace, 'byteOffset' | 'byteLength'>,
   ) {}
 
   write(chunk: Buffer): void {
@@ -166,7 +185,7 @@ class SnapshotReader implements RowSink {
     this.splitter.write(chunk);
   }
 
-  row(value: unknown, array: RowArrayKey): void {
+  row(value: unknown, array: RowArrayKey, byteOffset?: number, byteLength?: number): void {
     let rows = this.arrays.get(array);
     if (rows === undefined) this.arrays.set(array, (rows = { kept: [], fates: [] }));
     if (!isObject(value) || typeof value['id'] !== 'string' || value['id'].trim() === '') {
@@ -175,7 +194,9 @@ class SnapshotReader implements RowSink {
     }
     const row = value as ResourceRow;
     if (this.options.keepRow === undefined || this.options.keepRow(row)) {
-      rows.kept.push(row);
+      const file = this.file;
+      const inFile = file !== undefined && byteOffset !== undefined && byteLength !== undefined && byteLength >= FILE_BACKED_MIN_BYTES && typeof row.type === 'string' && PROPERTIES_READ_LAZILY.has(row.type.toLowerCase());
+      rows.kept.push(inFile ? fileBackedRow(row, { ...file, byteOffset, byteLength }, () => new SnapshotError(file.path, 'changed while it was being audited; run the audit again on a file that is not being written')) : row);
       rows.fates.push(KEPT);
     } else rows.fates.push(OMITTED);
   }

@@ -1,0 +1,77 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { isObject } from '../core/json';
+import type { ResourceRow } from './types';
+
+/** Where a row's text lies in a snapshot file, and the file as it was when it was read. */
+export interface RowPlace {
+  readonly path: string;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+  readonly fileSize: number;
+  readonly fileMtimeMs: number;
+}
+
+/**
+ * A row whose `properties` stay in the snapshot file until first read, then are read back from
+ * it. Network security groups are two thirds of a tenant's bytes (rules by the hundred), and the
+ * estate parses one only when a rule asks about a subnet it guards (src/estate/build.ts): the
+ * others cost a few hundred bytes here instead of tens of kilobytes of parsed rules each, which
+ * the garbage collector would otherwise trace on every collection. Each read reads them back (the
+ * properties `JSON.parse` of the row gave), so none is held longer than its reader holds it. A
+ * file that changed since it was read (size, modification time, or the row's ID at its place) is
+ * never trusted: reading the properties throws `changed()`'s error.
+ */
+export function fileBackedRow(row: ResourceRow, place: RowPlace, changed: () => Error): ResourceRow {
+  if (row.properties === undefined) return row;
+  const backed: Record<string, unknown> = {};
+  // Only the ID is kept for the check: the closure must not hold the parsed row it replaces.
+  const id = row.id;
+  // An assigned value replaces the file's (rows are not written to, but a setter keeps it a plain row to code that does).
+  let properties: unknown;
+  let assigned = false;
+  // Defined in the row's own key order, so spreading or serialising it gives the same object back.
+  for (const key of Object.keys(row)) {
+    if (key !== 'properties') backed[key] = row[key];
+    else {
+      Object.defineProperty(backed, 'properties', {
+        enumerable: true,
+        configurable: true,
+        // Not kept once read: the reader (the estate's NSG parser) keeps what it needs, and the
+        // few later readers (remediation plans) pay one more read.
+        get(): unknown {
+          return assigned ? properties : readBack(id, place, changed);
+        },
+        set(value: unknown): void {
+          properties = value;
+          assigned = true;
+        },
+      });
+    }
+  }
+  return backed as ResourceRow;
+}
+
+function readBack(id: string, place: RowPlace, changed: () => Error): unknown {
+  let fd: number;
+  try {
+    fd = openSync(place.path, 'r');
+  } catch {
+    throw changed();
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.size !== place.fileSize || info.mtimeMs !== place.fileMtimeMs) throw changed();
+    const bytes = Buffer.allocUnsafe(place.byteLength);
+    if (readSync(fd, bytes, 0, place.byteLength, place.byteOffset) !== place.byteLength) throw changed();
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw changed();
+    }
+    if (!isObject(value) || value.id !== id) throw changed();
+    return value.properties;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,91 @@
+import { statSync } from 'node:fs';
+import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeGeneratedSnapshot } from '../../bench/generate';
+import { auditEstate } from '../../src/engine/audit';
+import { buildEstate } from '../../src/estate';
+import { fileBackedRow } from '../../src/inventory/file-backed-row';
+import { FOR_ONE_AUDIT, loadSnapshotFile, READ_TYPES_ONLY, SnapshotError } from '../../src/inventory/snapshot';
+import type { ResourceRow } from '../../src/inventory/types';
+
+/**
+ * FOR_ONE_AUDIT leaves large network security groups in the snapshot file until a rule reads
+ * them (src/inventory/file-backed-row.ts): the audit must not be able to tell.
+ */
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'aml-file-backed-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const isBacked = (row: ResourceRow): boolean => Object.getOwnPropertyDescriptor(row, 'properties')?.get !== undefined;
+const NSG = 'microsoft.network/networksecuritygroups';
+
+describe('rows left in the snapshot file', () => {
+  it('judge a generated estate exactly as rows held whole, while only large groups stay in the file', async () => {
+    const path = join(dir, 'estate.json');
+    await writeGeneratedSnapshot(path, { resources: 3000, seed: 20261201 });
+    const whole = await loadSnapshotFile(path, READ_TYPES_ONLY);
+    const backed = await loadSnapshotFile(path, FOR_ONE_AUDIT);
+    const backedRows = backed.resources.filter(isBacked);
+    expect(backedRows.length).toBeGreaterThan(100);
+    expect(backedRows.every((row) => String(row.type).toLowerCase() === NSG)).toBe(true);
+    // Read back, a row is the row: same keys in the same order, same values.
+    expect(JSON.stringify(backed.resources)).toBe(JSON.stringify(whole.resources));
+    const expected = auditEstate(buildEstate(whole));
+    const actual = auditEstate(buildEstate(backed));
+    expect(actual.evaluations.length).toBeGreaterThan(1000);
+    expect(actual.evaluations).toEqual(expected.evaluations);
+    expect(actual.ruleErrors).toEqual([]);
+  });
+
+  it('are placed by bytes, past a byte-order mark and characters of several bytes; a small group stays whole', async () => {
+    const rules = Array.from({ length: 40 }, (_, index) => ({ name: `règle-${index}-ü€`, properties: { priority: 100 + index, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: String(1000 + index) } }));
+    const nsg = { id: '/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg-é', name: 'nsg-é', type: 'Microsoft.Network/networkSecurityGroups', properties: { securityRules: rules } };
+    const small = { ...nsg, id: `${nsg.id}-small`, properties: { securityRules: rules.slice(0, 1) } };
+    const path = join(dir, 'bom.json');
+    await writeFile(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ resources: [{ id: '/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stü', type: 'microsoft.storage/storageaccounts', properties: {} }, nsg, small] }, null, 2))]));
+    const [, row, smallRow] = (await loadSnapshotFile(path, FOR_ONE_AUDIT)).resources;
+    expect(smallRow !== undefined && isBacked(smallRow)).toBe(false);
+    expect(smallRow).toEqual(small);
+    expect(row !== undefined && isBacked(row)).toBe(true);
+    expect(row?.properties).toEqual(nsg.properties);
+    expect({ ...row }).toEqual(nsg);
+  });
+
+  it('are never read from a file that changed since: a clear error, never another row', async () => {
+    const path = join(dir, 'changing.json');
+    await writeGeneratedSnapshot(path, { resources: 500, seed: 7 });
+    const inventory = await loadSnapshotFile(path, FOR_ONE_AUDIT);
+    const row = inventory.resources.find(isBacked);
+    expect(row).toBeDefined();
+    const text = await readFile(path, 'utf8');
+    // Same size, other content at the row's place.
+    await writeFile(path, text.replace(/"Allow"/, '"Deny" '));
+    expect(() => row?.properties).toThrow(SnapshotError);
+    expect(() => row?.properties).toThrow(/changed while it was being audited; run the audit again/);
+    expect(() => buildEstate(inventory)).toThrow(SnapshotError);
+
+    // A place that holds another row (the file's size and time as given) is refused too.
+    await writeFile(path, text);
+    const info = statSync(path);
+    const first = text.indexOf('{', text.indexOf('['));
+    const other = fileBackedRow({ id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/not-this', properties: {} }, { path, byteOffset: first, byteLength: text.indexOf('},{"id"', first) + 1 - first, fileSize: info.size, fileMtimeMs: info.mtimeMs }, () => new Error('refused'));
+    expect(() => other.properties).toThrow('refused');
+
+    await rm(path);
+    expect(() => row?.properties).toThrow(SnapshotError);
+  });
+
+  it('an assigned value replaces what the file holds', async () => {
+    const path = join(dir, 'assigned.json');
+    await writeGeneratedSnapshot(path, { resources: 500, seed: 8 });
+    const row = (await loadSnapshotFile(path, FOR_ONE_AUDIT)).resources.find(isBacked) as { properties: unknown };
+    row.properties = { securityRules: [] };
+    expect(row.properties).toEqual({ securityRules: [] });
+  });
+});
