@@ -3,6 +3,7 @@ import type { LocalServer } from '../src/local/start';
 import { startLocalServer } from '../src/local/start';
 import { allRules } from '../src/rules/registry';
 import { launchChromium } from '../test/support/chromium';
+import { scaled } from './scale';
 
 /**
  * `npm run bench`, dashboard section: how long the dashboard takes to show 10k findings in
@@ -11,7 +12,7 @@ import { launchChromium } from '../test/support/chromium';
  * BENCH_RUNS page loads (default 3), measured in the page from navigation start.
  */
 
-const FINDINGS = Number(process.env['BENCH_DASHBOARD_FINDINGS'] ?? '10000');
+const FINDINGS = Number(process.env['BENCH_DASHBOARD_FINDINGS'] ?? String(scaled(10_000, 100)));
 const SUBSCRIPTIONS = ['0a1b2c3d-0000-4000-8000-000000000001', '0a1b2c3d-0000-4000-8000-000000000002', '0a1b2c3d-0000-4000-8000-000000000003', '0a1b2c3d-0000-4000-8000-000000000004'];
 
 export interface DashboardMeasurement {

@@ -16,6 +16,7 @@ import { subscriptionOf } from '../src/core/ids';
 import type { ResourceRow } from '../src/inventory/types';
 import { openFindingsStore } from '../src/store';
 import { generateEstate, seededRandom } from './generate';
+import { scaled } from './scale';
 
 /**
  * `npm run bench`, section "events": event received → finding stored, p50 and p95, for 1k Azure
@@ -24,8 +25,8 @@ import { generateEstate, seededRandom } from './generate';
  * patterns: a steady stream (events spaced out, each judged nearly alone) and a burst (all at
  * once: coalescing turns them into a few batches).
  */
-const RESOURCES = 10_000;
-const EVENTS = 1_000;
+const RESOURCES = scaled(10_000, 1_000);
+const EVENTS = scaled(1_000, 40);
 /** A busy subscription: a deployment touching resources every tenth of a second, sustained. */
 const STREAM_RATE_PER_S = 10;
 const CHANGING_TYPES = new Set([

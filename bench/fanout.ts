@@ -10,6 +10,7 @@ import { openFindingsStore } from '../src/store';
 import { startArmServer } from '../test/support/arm-server';
 import { startAzuriteProcess } from './events';
 import { generateRows } from './generate';
+import { scaled } from './scale';
 
 /**
  * `npm run bench`, section "fanout": the timer's sweep of many small subscriptions, as the queue
@@ -26,7 +27,7 @@ const CONCURRENCY = 4;
 const TABLES = 4;
 
 export async function benchFanout(): Promise<string[]> {
-  const wanted = Number(process.env['BENCH_FANOUT_SUBSCRIPTIONS'] ?? '1000');
+  const wanted = Number(process.env['BENCH_FANOUT_SUBSCRIPTIONS'] ?? String(scaled(1000, 6)));
   const subscriptionsWanted = Number.isInteger(wanted) && wanted >= 2 ? wanted : 1000;
   // The generator spreads an estate over two subscriptions at this size: one call per pair.
   const rows: ResourceRow[] = [];

@@ -13,6 +13,7 @@ import { findingKey, planRemediations } from '../src/remediation';
 import { openFindingsStore } from '../src/store';
 import { startAzuriteProcess } from './events';
 import { generateEstate } from './generate';
+import { scaled } from './scale';
 
 /**
  * `npm run bench`, section "remediation": what planning costs (every failing finding planned and
@@ -21,7 +22,7 @@ import { generateEstate } from './generate';
  * Azurite in its own process, each event taking AzureServices off a storage account's bypass, the
  * app planning again, writing, judging the written account again, and the finding resolving.
  */
-const EVENTS = 40;
+const EVENTS = scaled(40, 4);
 const SAMPLE = bundledSamplePath();
 const STORAGE = '/subscriptions/9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c/resourceGroups/rg-ml-dev/providers/Microsoft.Storage/storageAccounts/stmldev01';
 
@@ -31,7 +32,8 @@ export async function benchRemediation(): Promise<string[]> {
   let started = Date.now();
   const samplePlans = planRemediations(sample).plans;
   const sampleMs = Date.now() - started;
-  const generated = generateEstate({ resources: 10_000, seed: 20261201 });
+  const generatedSize = scaled(10_000, 1_000);
+  const generated = generateEstate({ resources: generatedSize, seed: 20261201 });
   started = Date.now();
   const generatedPlans = planRemediations({ resources: generated.resources, serviceTags: generated.serviceTags, warnings: [], gaps: [] }).plans;
   const generatedMs = Date.now() - started;
@@ -46,8 +48,8 @@ export async function benchRemediation(): Promise<string[]> {
   lines.push(
     `remediation: planning (every failing finding planned; each proven by rebuilding the estate with its writes and re-judging the subjects they can affect)`,
     `  sample estate: ${samplePlans.length} plans (${auto(samplePlans)} automatic) in ${sampleMs} ms`,
-    `  generated 10k estate: ${generatedPlans.length} plans (${auto(generatedPlans)} automatic) in ${generatedMs} ms (${generatedPlans.length > 0 ? Math.round(generatedMs / generatedPlans.length) : 0} ms a plan)`,
-    `  one finding that just opened in the 10k estate (${target?.ruleId ?? 'none'}), its estate already built as the app holds it: ${single.length} plan in ${singleMs} ms`,
+    `  generated ${generatedSize.toLocaleString('en-US')}-resource estate: ${generatedPlans.length} plans (${auto(generatedPlans)} automatic) in ${generatedMs} ms (${generatedPlans.length > 0 ? Math.round(generatedMs / generatedPlans.length) : 0} ms a plan)`,
+    `  one finding that just opened in that estate (${target?.ruleId ?? 'none'}), its estate already built as the app holds it: ${single.length} plan in ${singleMs} ms`,
   );
 
   const table = await startAzuriteProcess();

@@ -8,6 +8,7 @@ import type { Estate } from '../src/estate';
 import { parseSnapshot } from '../src/inventory/snapshot';
 import { allRules } from '../src/rules/registry';
 import { generateEstate } from './generate';
+import { scaled } from './scale';
 
 /**
  * `npm run bench`: a list of sections, each printing its own lines. The estate section measures
@@ -60,12 +61,12 @@ function sizes(): number[] {
     .split(',')
     .map((value) => Number(value.trim()))
     .filter((value) => Number.isInteger(value) && value > 0);
-  return fromEnv.length > 0 ? fromEnv : [10_000, 100_000];
+  return fromEnv.length > 0 ? fromEnv : [scaled(10_000, 500), scaled(100_000, 1_000)];
 }
 
 function runs(): number {
-  const value = Number(process.env['BENCH_RUNS'] ?? '3');
-  return Number.isInteger(value) && value > 0 ? value : 3;
+  const value = Number(process.env['BENCH_RUNS'] ?? String(scaled(3, 1)));
+  return Number.isInteger(value) && value > 0 ? value : scaled(3, 1);
 }
 
 export function median(values: readonly number[]): number {

@@ -11,12 +11,13 @@ import type { ResourceRow } from '../src/inventory/types';
 import { aksInternalLbNetworkContributorRule } from '../src/rules/aks/internal-lb-network-contributor';
 import { guidFrom, roleAssignment } from './arm-rows';
 import { generateEstate } from './generate';
+import { scaled } from './scale';
 
 const SHARED_PRINCIPAL = guidFrom('shared-aks-identity');
-const GRANTS = 20_000;
+const GRANTS = scaled(20_000, 500);
 
 export async function benchSharedIdentity(): Promise<string[]> {
-  const generated = generateEstate({ resources: 30_000, seed: 20261124 });
+  const generated = generateEstate({ resources: scaled(30_000, 1_000), seed: 20261124 });
   const resources: ResourceRow[] = generated.resources.map((row) =>
     String(row.type) === 'microsoft.containerservice/managedclusters' ? { ...row, identity: { type: 'SystemAssigned', principalId: SHARED_PRINCIPAL } } : row,
   );

@@ -2,6 +2,7 @@ import { startAzuriteTable } from '../src/azurite';
 import type { Evaluation, Severity } from '../src/core/types';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { openFindingsStore } from '../src/store';
+import { scaled } from './scale';
 
 /**
  * `npm run bench`, section "store": the findings store on Azurite (in process, in memory).
@@ -18,7 +19,7 @@ import { openFindingsStore } from '../src/store';
  * Azurite is single-threaded JavaScript sharing this process: these figures are the emulator's,
  * not Azure Tables' (which scale per partition).
  */
-const FINDINGS = positiveInt(process.env['BENCH_STORE_FINDINGS'], 10_000);
+const FINDINGS = positiveInt(process.env['BENCH_STORE_FINDINGS'], scaled(10_000, 200));
 const SUBSCRIPTIONS = 5;
 const RULES = ['nsg.batch-inbound', 'nsg.ssh-exposed', 'storage.default-deny', 'route.forced-tunnel-batch'] as const;
 const EVENTS = 100;

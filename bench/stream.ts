@@ -7,6 +7,7 @@ import { buildEstate } from '../src/estate';
 import { JsonRowSplitter } from '../src/inventory/json-rows';
 import { FOR_ONE_AUDIT, loadSnapshotFile } from '../src/inventory/snapshot';
 import { writeGeneratedSnapshot } from './generate';
+import { scaled } from './scale';
 
 /**
  * `npm run bench`, section "stream": snapshot files read as a stream (src/inventory/json-rows.ts)
@@ -100,7 +101,7 @@ export async function benchStream(): Promise<string[]> {
     lines.push('stream: snapshot read as a stream, rows of types no rule reads dropped; one process per figure');
     lines.push('resources  file_mb  floor_ms  audit_ms  (load  index  evaluate)  ratio  peak_rss_mb  evaluations');
     let last: { resources: number; peak: number; ratio: number } | undefined;
-    for (const size of sizes('BENCH_STREAM_SIZES', [100_000, 1_000_000])) {
+    for (const size of sizes('BENCH_STREAM_SIZES', [scaled(100_000, 1_000), scaled(1_000_000, 2_000)])) {
       const path = join(dir, `estate-${size}.json`);
       if (process.stderr.isTTY === true) process.stderr.write(`bench: writing ${size} resources…\n`);
       const bytes = await writeGeneratedSnapshot(path, { resources: size, seed: 20261124 });
@@ -115,7 +116,7 @@ export async function benchStream(): Promise<string[]> {
       last = { resources: size, peak: full.peakRssMb, ratio };
     }
 
-    const cliSize = sizes('BENCH_CLI_SIZE', [30_000])[0] as number;
+    const cliSize = sizes('BENCH_CLI_SIZE', [scaled(30_000, 500)])[0] as number;
     const path = join(dir, `cli-${cliSize}.json`);
     await writeGeneratedSnapshot(path, { resources: cliSize, seed: 20261124 });
     const main = join(__dirname, '..', 'src', 'cli', 'main.js');

@@ -9,10 +9,11 @@ import { SnapshotInventoryProvider } from '../src/app/inventory';
 import { DEFAULT_STATE_CACHE_ROWS, SubscriptionStates } from '../src/app/subscription-state';
 import type { ResourceRow, ServiceTagEntry } from '../src/inventory/types';
 import { generateEstate } from './generate';
+import { scaled } from './scale';
 
 /** generateEstate puts 2 subscriptions in an estate under 10k rows: 15 estates × 4,800 rows = 30 × ~2,400. */
-const ESTATES = 15;
-const ROWS_PER_ESTATE = 4_800;
+const ESTATES = scaled(15, 2);
+const ROWS_PER_ESTATE = scaled(4_800, 500);
 
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
