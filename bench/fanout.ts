@@ -2,7 +2,7 @@ import { ResourceGraphInventoryProvider } from '../src/app/inventory';
 import type { AppLog } from '../src/app/service';
 import { AuditorApp } from '../src/app/service';
 import type { SweepMessage } from '../src/app/sweep-message';
-import { DEFAULT_SWEEP_BATCH, sweepMessages } from '../src/app/sweep-message';
+import { DEFAULT_SWEEP_BATCH } from '../src/app/sweep-message';
 import { subscriptionOf } from '../src/core/ids';
 import type { ResourceRow } from '../src/inventory/types';
 import { staticTokenCredential } from '../src/live';
@@ -40,7 +40,7 @@ export async function benchFanout(): Promise<string[]> {
     const run = await sweepAll(rows, subscriptions, batchSize);
     const floor = Math.ceil(rows.length / 1000);
     lines.push(
-      `  ${batchSize === 1 ? 'one subscription a message' : `${batchSize} subscriptions a message (the default)`}: ${run.messages} messages, ${(run.wallMs / 1000).toFixed(1)} s wall; ${run.graph} Resource Graph requests (target at most ⌈rows/1000⌉ + ${TABLES - 1} other tables × messages = ${floor + (TABLES - 1) * run.messages}), ${run.computes} ARM compute lists, ${run.other} other requests; ${run.incomplete} incomplete sweeps`,
+      `  ${batchSize === 1 ? 'one subscription a message' : `${batchSize} subscriptions a message (the default)`}: ${run.messages} messages, ${(run.wallMs / 1000).toFixed(1)} s wall; ${run.graph} Resource Graph requests (target at most ⌈rows/1000⌉ + ${TABLES - 1} other tables × messages${batchSize === 1 ? '' : ' + the count'} = ${floor + (TABLES - 1) * run.messages + (batchSize === 1 ? 0 : Math.ceil(subscriptions.length / 1000))}), ${run.computes} ARM compute lists, ${run.other} other requests; ${run.incomplete} incomplete sweeps`,
     );
   }
   return lines;
@@ -54,8 +54,9 @@ async function sweepAll(rows: readonly ResourceRow[], subscriptions: readonly st
     const store = await openFindingsStore({ connectionString: table.connectionString, tablePrefix: 'benchfanout' });
     const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 100, sweepBatch: batchSize }, provider, store });
     const quiet: AppLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const messages = sweepMessages(await app.sweepTargets(), { requestedAt: new Date().toISOString(), trigger: 'timer', batchSize });
     const started = Date.now();
+    // As the timer plans them: with batches, one more Resource Graph request counts the rows first.
+    const { messages } = await app.sweepPlan(new Date().toISOString(), 'timer', quiet);
     let next = 0;
     let incomplete = 0;
     let swept = 0;

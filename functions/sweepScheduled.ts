@@ -3,9 +3,8 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { contextLog } from '../src/app/log';
 import { getAuditorApp } from '../src/app/runtime';
 import type { SweepMessage } from '../src/app/sweep-message';
-import { DEFAULT_SWEEP_BATCH, sweepMessages } from '../src/app/sweep-message';
 
-/** One message per batch of subscriptions (AML_AUDITOR_SWEEP_BATCH): sweepSubscription instances share the batches, each read with one Resource Graph query per table. */
+/** One message per batch of subscriptions (AuditorApp.sweepPlan): sweepSubscription instances share the batches, each read with one Resource Graph query per table. */
 export const sweepQueueOutput = output.storageQueue({ queueName: '%AML_AUDITOR_QUEUE_NAME%', connection: 'AzureWebJobsStorage' });
 
 /** Timer trigger (AML_AUDITOR_SWEEP_SCHEDULE): enqueues the subscriptions in scope, a batch to a message. */
@@ -13,10 +12,9 @@ export async function sweepScheduled(timer: Timer, context: InvocationContext): 
   const log = contextLog(context);
   const auditor = await getAuditorApp();
   const requestedAt = new Date().toISOString();
-  const targets = await auditor.sweepTargets();
-  const messages: SweepMessage[] = sweepMessages(targets, { requestedAt, trigger: 'timer', batchSize: auditor.options.settings.sweepBatch ?? DEFAULT_SWEEP_BATCH });
+  const { targets, messages } = await auditor.sweepPlan(requestedAt, 'timer', log);
   context.extraOutputs.set(sweepQueueOutput, messages);
-  log.info(`sweepScheduled: enqueued ${targets.length} subscription sweep(s) in ${messages.length} message(s)${timer.isPastDue ? ' (late: the previous run was missed)' : ''}`);
+  log.info(`sweepScheduled: enqueued ${targets} subscription sweep(s) in ${messages.length} message(s)${timer.isPastDue ? ' (late: the previous run was missed)' : ''}`);
   // Retention is housekeeping: a failure is logged and tried again next time, never a reason to
   // retry the timer (which would enqueue every sweep again).
   try {

@@ -1,7 +1,7 @@
 import { idKey, resourceToReadFor, subscriptionOf } from '../core/ids';
 import { loadSnapshotFile, READ_TYPES_ONLY } from '../inventory/snapshot';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
-import { readLiveInventory, readResourcesByIds } from '../live';
+import { readLiveInventory, readResourcesByIds, readRowCounts } from '../live';
 import type { LiveReadOptions, ReadFailure } from '../live';
 
 /**
@@ -24,6 +24,11 @@ export interface InventoryProvider {
    * cold state): cut it per subscription with splitBySubscription. `gaps` say what could not be read.
    */
   readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory>;
+  /**
+   * How many rows each subscription holds, roughly what reading it costs, to size the sweep's
+   * batches. Subscriptions it could not count are left out.
+   */
+  countRows(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
   /**
    * The current state of some resources (the event path), each read as resourceToReadFor(id): a
    * subnet, security rule or route with its container, a private endpoint connection with its
@@ -89,6 +94,16 @@ export class SnapshotInventoryProvider implements InventoryProvider {
     return { capturedAt: this.asOf, resources, ...(this.serviceTags !== undefined ? { serviceTags: this.serviceTags } : {}), warnings: this.warnings, gaps: [] };
   }
 
+  async countRows(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const counts = new Map(subscriptionIds.map((id) => [id.toLowerCase(), 0]));
+    for (const key of this.rows.keys()) {
+      const subscription = subscriptionOf(key);
+      const count = subscription !== undefined ? counts.get(subscription) : undefined;
+      if (subscription !== undefined && count !== undefined) counts.set(subscription, count + 1);
+    }
+    return counts;
+  }
+
   async readByIds(ids: readonly string[]): Promise<ResourcesRead> {
     const resources: ResourceRow[] = [];
     const missing: string[] = [];
@@ -129,6 +144,10 @@ export class ResourceGraphInventoryProvider implements InventoryProvider {
 
   readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory> {
     return readLiveInventory({ ...this.options, subscriptionIds });
+  }
+
+  async countRows(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return (await readRowCounts(subscriptionIds, this.options)).counts;
   }
 
   async readByIds(ids: readonly string[]): Promise<ResourcesRead> {

@@ -19,6 +19,8 @@ import { DEFAULT_RETENTION_DAYS, DEFAULT_RUN_ROLE, inScope } from './settings';
 import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
 import type { SubscriptionState } from './subscription-state';
 import type { SharedStates } from './shared-state';
+import type { SweepMessage } from './sweep-message';
+import { DEFAULT_SWEEP_BATCH, sweepMessages } from './sweep-message';
 import type { ArmPort } from '../remediation';
 import type { RemediationSettings, RemediationStep } from './remediation';
 import { Remediator } from './remediation';
@@ -226,6 +228,28 @@ export class AuditorApp {
     } catch (error) {
       throw new TransientError(`cannot list subscriptions: ${describe(error)}`, { cause: error });
     }
+  }
+
+  /**
+   * The timer's queue messages: the subscriptions in scope, AML_AUDITOR_SWEEP_BATCH to a message
+   * and at most MAX_SWEEP_BATCH_ROWS rows, as counted now (one Resource Graph request per 1,000
+   * subscriptions), so a batch of large subscriptions never outgrows the queue function's
+   * timeout. Without counts (the count failed) batches go by number only, and the log says so.
+   */
+  async sweepPlan(requestedAt: string, trigger: SweepMessage['trigger'], log: AppLog): Promise<{ readonly targets: number; readonly messages: readonly SweepMessage[] }> {
+    const targets = await this.sweepTargets();
+    const batchSize = this.options.settings.sweepBatch ?? DEFAULT_SWEEP_BATCH;
+    let rows: ReadonlyMap<string, number> | undefined;
+    if (batchSize > 1 && targets.length > 1) {
+      try {
+        rows = await this.options.provider.countRows(targets);
+        const uncounted = targets.filter((id) => !rows?.has(id.toLowerCase())).length;
+        if (uncounted > 0) log.warn(`sweep: could not count the resources of ${uncounted} of ${targets.length} subscription(s); batching them ${batchSize} to a message whatever their size`);
+      } catch (error) {
+        log.warn(`sweep: could not count the subscriptions' resources (${describe(error)}); batching ${batchSize} subscriptions to a message whatever their size`);
+      }
+    }
+    return { targets: targets.length, messages: sweepMessages(targets, { requestedAt, trigger, batchSize, ...(rows !== undefined ? { rows } : {}) }) };
   }
 
   /**

@@ -19,15 +19,40 @@ export const DEFAULT_SWEEP_BATCH = 50;
 /** Resource Graph takes at most 1,000 subscriptions per request. */
 export const MAX_SWEEP_BATCH = 1000;
 
+/**
+ * Rows per message, when the timer could count them: twenty Resource Graph pages, read and judged
+ * well within the queue function's timeout (host.json: 10 minutes) even under throttling. A
+ * subscription larger than this is a message of its own, as before batches.
+ */
+export const MAX_SWEEP_BATCH_ROWS = 20_000;
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The timer's messages: the targets in order, `batchSize` to a message. */
-export function sweepMessages(subscriptionIds: readonly string[], options: { readonly requestedAt: string; readonly trigger: SweepMessage['trigger']; readonly batchSize: number }): SweepMessage[] {
+/**
+ * The timer's messages: the targets in order, at most `batchSize` to a message and, where `rows`
+ * says how many rows each holds, at most `maxRows` rows to a message (a larger subscription alone).
+ * A subscription `rows` does not name (it could not be counted) is batched by number only.
+ */
+export function sweepMessages(
+  subscriptionIds: readonly string[],
+  options: { readonly requestedAt: string; readonly trigger: SweepMessage['trigger']; readonly batchSize: number; readonly rows?: ReadonlyMap<string, number>; readonly maxRows?: number },
+): SweepMessage[] {
   const size = Math.min(Math.max(1, Math.floor(options.batchSize)), MAX_SWEEP_BATCH);
+  const maxRows = options.maxRows ?? MAX_SWEEP_BATCH_ROWS;
   const messages: SweepMessage[] = [];
-  for (let start = 0; start < subscriptionIds.length; start += size) {
-    messages.push({ subscriptionIds: subscriptionIds.slice(start, start + size), requestedAt: options.requestedAt, trigger: options.trigger });
+  let batch: string[] = [];
+  let batchRows = 0;
+  for (const id of subscriptionIds) {
+    const rows = options.rows?.get(id.toLowerCase()) ?? 0;
+    if (batch.length > 0 && (batch.length >= size || batchRows + rows > maxRows)) {
+      messages.push({ subscriptionIds: batch, requestedAt: options.requestedAt, trigger: options.trigger });
+      batch = [];
+      batchRows = 0;
+    }
+    batch.push(id);
+    batchRows += rows;
   }
+  if (batch.length > 0) messages.push({ subscriptionIds: batch, requestedAt: options.requestedAt, trigger: options.trigger });
   return messages;
 }
 

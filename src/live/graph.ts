@@ -30,6 +30,14 @@ export function resourcesQuery(): string {
   return typesQuery('resources');
 }
 
+/**
+ * How many `resources` rows of the read types each subscription holds: one row per subscription
+ * that has any (none for one that has none), with an `id` so it pages and deduplicates like any row.
+ */
+export function rowCountsQuery(): string {
+  return `resources\n| where type in~ (${typesInTable('resources').map(kqlString).join(', ')})\n| summarize rowCount = count() by subscriptionId\n| extend id = strcat('/subscriptions/', subscriptionId)\n| order by id asc`;
+}
+
 /** Firewall policy rule collection groups: Resource Graph lists them only in `networkresources`. */
 export function networkResourcesQuery(): string {
   return typesQuery('networkresources');

@@ -52,6 +52,9 @@ class ComputesListFails implements InventoryProvider {
       gaps: [{ scope: DEV_WORKSPACE, reason: 'workspace computes: HTTP 500' }],
     };
   }
+  countRows(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.inner.countRows(subscriptionIds);
+  }
   readByIds(ids: readonly string[]): Promise<ResourcesRead> {
     return this.inner.readByIds(ids);
   }

@@ -115,6 +115,37 @@ describe('sweeps in batches on Resource Graph', () => {
     }
   });
 
+  it('the timer counts rows first (one request) and keeps every message within the row budget', async () => {
+    const arm = await startArmServer({ rows: sampleRows() });
+    server = arm;
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 10 }, provider: provider(arm), store: await azurite.freshStore() });
+    const plan = await app.sweepPlan(at(), 'timer', quiet);
+    expect(plan).toMatchObject({ targets: 2, messages: [{ subscriptionIds: [PROD, DEV], trigger: 'timer' }] });
+    expect(arm.requests.filter((request) => request.kind === 'graph').map((request) => request.subscriptions)).toEqual([[PROD, DEV]]);
+    const counts = await provider(arm).countRows([PROD, DEV]);
+    expect(counts.get(PROD)).toBeGreaterThan(10);
+
+    // A count that fails costs the sweep nothing but its sizing: batches by number, and a warning.
+    const failing = await startArmServer({ rows: sampleRows(), faults: [{ when: (request) => request.kind === 'graph', status: 403 }] });
+    const warnings: string[] = [];
+    try {
+      const blind = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 10 }, provider: provider(failing), store: app.store });
+      const unsized = await blind.sweepPlan(at(), 'timer', { ...quiet, warn: (line) => warnings.push(line) });
+      expect(unsized.messages.map((message) => message.subscriptionIds)).toEqual([[PROD, DEV]]);
+    } finally {
+      await failing.stop();
+    }
+    expect(warnings).toEqual(['sweep: could not count the resources of 2 of 2 subscription(s); batching them 50 to a message whatever their size']);
+
+    const unsigned = Object.assign(Object.create(provider(arm)) as ResourceGraphInventoryProvider, { countRows: () => Promise.reject(new Error('not signed in to Azure')) });
+    const throwing = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 10, sweepBatch: 1 }, provider: unsigned, store: app.store });
+    // A batch of one needs no count at all.
+    expect((await throwing.sweepPlan(at(), 'timer', { ...quiet, warn: (line) => warnings.push(line) })).messages).toHaveLength(2);
+    const batching = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 10 }, provider: unsigned, store: app.store });
+    expect((await batching.sweepPlan(at(), 'timer', { ...quiet, warn: (line) => warnings.push(line) })).messages).toHaveLength(1);
+    expect(warnings.slice(1)).toEqual(["sweep: could not count the subscriptions' resources (not signed in to Azure); batching 50 subscriptions to a message whatever their size"]);
+  });
+
   it('a subscription the batch cannot read is a gap of its own: the others are judged whole, its findings stay as they were', async () => {
     const arm = await startArmServer({ rows: sampleRows(), faults: [{ when: (request) => request.kind === 'graph' && (request.subscriptions ?? []).includes(DEV), status: 500 }] });
     server = arm;

@@ -45,3 +45,22 @@ describe('parseSweepMessage', () => {
     expect('problem' in parsed && parsed.problem).toMatch(reason);
   });
 });
+
+describe('sweepMessages sized by rows', () => {
+  const D = '44444444-4444-4444-8444-444444444444';
+  it('closes a message before it passes the row budget, and sends a larger subscription alone', () => {
+    const rows = new Map([
+      [A, 8_000],
+      [B, 8_000],
+      [C, 30_000],
+      [D, 100],
+    ]);
+    expect(sweepMessages([A, B, C, D], { requestedAt: AT, trigger: 'timer', batchSize: 50, rows, maxRows: 20_000 }).map((message) => message.subscriptionIds)).toEqual([[A, B], [C], [D]]);
+    expect(sweepMessages([A, B, C, D], { requestedAt: AT, trigger: 'timer', batchSize: 50, rows, maxRows: 10_000 }).map((message) => message.subscriptionIds)).toEqual([[A], [B], [C], [D]]);
+  });
+
+  it('counts a subscription it has no figure for as nothing, and still keeps to the batch size', () => {
+    const rows = new Map([[A, 19_999]]);
+    expect(sweepMessages([A, B, C], { requestedAt: AT, trigger: 'timer', batchSize: 2, rows, maxRows: 20_000 }).map((message) => message.subscriptionIds)).toEqual([[A, B], [C]]);
+  });
+});

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DefaultAzureCredential } from '@azure/identity';
-import { clearServiceTagCache, readLiveInventory, resolveCredential, staticTokenCredential } from '../../src/live';
+import { clearServiceTagCache, readLiveInventory, readRowCounts, resolveCredential, staticTokenCredential } from '../../src/live';
 import type { LiveInventoryOptions, LiveProgress } from '../../src/live';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer, ArmServerOptions, LoggedRequest } from '../support/arm-server';
@@ -388,5 +388,28 @@ describe('credentials, clouds and progress', () => {
     await expect(readLiveInventory({ credential, subscriptionIds: [SUB_A], managementGroupId: 'mg' })).rejects.toThrow(/not both/);
     await expect(readLiveInventory({ credential, subscriptionIds: ['not-a-guid'] })).rejects.toThrow(/not a subscription ID/);
     await expect(readLiveInventory({ credential, subscriptionIds: [SUB_A], pageSize: 5000 })).rejects.toThrow(/pageSize/);
+  });
+});
+
+describe('counting rows per subscription (the sweep timer sizes its batches by it)', () => {
+  it('answers each subscription its count of read rows in one request, 0 for one with none', async () => {
+    const rows = buildTestEstate(10);
+    const on = await serve({ rows });
+    const empty = '99999999-9999-4999-8999-999999999999';
+    const { retry } = recordedRetry();
+    const { counts, gaps } = await readRowCounts([...ALL, empty], { credential: new RecordingCredential(), armEndpoint: on.endpoint, tlsOptions: on.tlsOptions, retry });
+    expect(gaps).toEqual([]);
+    for (const subscription of ALL) expect(counts.get(subscription)).toBe(inResources(rows.filter((row) => row.subscriptionId === subscription)));
+    expect(counts.get(empty)).toBe(0);
+    expect(graphRequests(on)).toHaveLength(1);
+    expect(graphRequests(on)[0]?.body).toMatchObject({ query: expect.stringContaining('summarize rowCount = count() by subscriptionId') });
+  });
+
+  it('leaves out a subscription it could not count, as a gap', async () => {
+    const on = await serve({ faults: [{ when: (request) => request.kind === 'graph' && (request.subscriptions ?? []).includes(SUB_B), status: 500 }] });
+    const { retry } = recordedRetry({ retryDelayMs: 1 });
+    const { counts, gaps } = await readRowCounts(ALL, { credential: new RecordingCredential(), armEndpoint: on.endpoint, tlsOptions: on.tlsOptions, retry });
+    expect([...counts.keys()].sort()).toEqual([SUB_A, SUB_C].sort());
+    expect(gaps.map((gap) => gap.scope)).toEqual([`/subscriptions/${SUB_B}`]);
   });
 });

@@ -18,7 +18,8 @@
  *
  * Routes:
  * - POST /providers/Microsoft.ResourceGraph/resources: the KQL the auditor sends is understood
- *   only as far as it needs: the table, `type in~ (…)` / `type =~ '…'` and `id in~ (…)` filters.
+ *   only as far as it needs: the table, `type in~ (…)` / `type =~ '…'` and `id in~ (…)` filters,
+ *   and `summarize rowCount = count() by subscriptionId` (one row per subscription with any rows).
  *   Each table holds what the real service keeps there (Microsoft Learn, "Azure Resource Graph
  *   table and resource type reference"): firewall policy rule collection groups only in
  *   `networkresources`; role assignments only in `authorizationresources` (those scoped to a
@@ -264,6 +265,15 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
       const subscription = subscriptionOfRow(row);
       return subscription !== undefined && scopeSubscriptions.has(subscription);
     });
+    // The row counts of the sweep timer: `summarize rowCount = count() by subscriptionId` then `extend id = …`.
+    if (/\|\s*summarize\s+rowCount\s*=\s*count\(\)\s+by\s+subscriptionId\b/i.test(query)) {
+      const counts = new Map<string, number>();
+      for (const row of selected) {
+        const subscription = subscriptionOfRow(row);
+        if (subscription !== undefined) counts.set(subscription, (counts.get(subscription) ?? 0) + 1);
+      }
+      selected = [...counts].map(([subscriptionId, rowCount]) => ({ subscriptionId, rowCount, id: `/subscriptions/${subscriptionId}` }));
+    }
     selected.sort((a, b) => compareIds(idOf(a), idOf(b)));
 
     const binding = JSON.stringify([query, logged.subscriptions ?? [], logged.managementGroups ?? []]);
