@@ -22,6 +22,7 @@ import type { SharedStates } from './shared-state';
 import type { SweepMessage } from './sweep-message';
 import { DEFAULT_SWEEP_BATCH, sweepMessages } from './sweep-message';
 import type { ArmPort } from '../remediation';
+import { UNSEEN_SUBSCRIPTION } from '../live';
 import type { RemediationSettings, RemediationStep } from './remediation';
 import { Remediator } from './remediation';
 
@@ -275,7 +276,8 @@ export class AuditorApp {
     const parts = splitBySubscription(await this.readForSweep(keys, started), keys);
     const outcomes: SweepOutcome[] = [];
     const failures: string[] = [];
-    for (const [key, inventory] of parts) {
+    for (const [key, part] of parts) {
+      const inventory = unlessUnseen(key, part);
       try {
         await this.share(key, inventory, started, log);
         outcomes.push(await this.judgeSubscription(key, inventory, started, trigger, log));
@@ -374,10 +376,12 @@ export class AuditorApp {
     const started = Date.now();
     const parts = splitBySubscription(await this.readForSweep(keys, started), keys);
     for (const [key, inventory] of parts) {
-      // Nothing read and nothing missing: a subscription this auditor cannot see. No sweep record for it.
-      if (inventory.resources.length === 0 && inventory.gaps.length === 0) throw new NotFoundError(`subscription ${key}: nothing is known of it (no resource was read); check the ID and the auditor's access`);
+      // Nothing read and nothing else missing: a subscription this auditor cannot see. No sweep record for it.
+      if (!readAnything(key, inventory) && inventory.gaps.every((gap) => gap.reason === UNSEEN_SUBSCRIPTION)) {
+        throw new NotFoundError(`subscription ${key}: nothing is known of it (no resource was read); check the ID and the auditor's access`);
+      }
     }
-    for (const [key, inventory] of parts) outcomes.push(await this.judgeSubscription(key, inventory, started, 'http', log));
+    for (const [key, inventory] of parts) outcomes.push(await this.judgeSubscription(key, unlessUnseen(key, inventory), started, 'http', log));
     return {
       generatedAt,
       subscriptionIds: outcomes.map((outcome) => outcome.subscriptionId),
@@ -418,6 +422,21 @@ export class AuditorApp {
 /** A subscription state as the planner takes it: its rows as an inventory, and the estate already built from them. */
 function judgedStateOf(state: SubscriptionState): { readonly inventory: Inventory; readonly estate: Estate } {
   return { inventory: { resources: [...state.rows.values()], ...(state.serviceTags !== undefined ? { serviceTags: state.serviceTags } : {}), warnings: state.warnings, gaps: state.gaps }, estate: state.estate };
+}
+
+/** True when some row of the subscription itself was read (grants of management groups above it do not count). */
+function readAnything(key: string, inventory: Inventory): boolean {
+  return inventory.resources.some((row) => subscriptionOf(row.id) === key);
+}
+
+/**
+ * A subscription of which nothing at all was read, whatever the source, cannot be judged empty:
+ * judged so, it would resolve every finding it holds without looking. It is a gap instead (a live
+ * read names it already: Resource Graph lists every subscription it can read, empty or not).
+ */
+function unlessUnseen(key: string, inventory: Inventory): Inventory {
+  if (readAnything(key, inventory) || inventory.gaps.length > 0) return inventory;
+  return { ...inventory, gaps: [{ scope: `/subscriptions/${key}`, reason: 'nothing of this subscription was read, not even the subscription itself: it is not in the inventory, or the identity cannot read it' }] };
 }
 
 /** Rule failures reported beside inventory gaps: both make a run incomplete. */

@@ -75,7 +75,7 @@ export async function parseCloud(value: string | undefined): Promise<CloudName> 
 
 /** Reads the live inventory the audit arguments name. Throws LiveUsageError (exit 2) for bad arguments; Azure failures become gaps. */
 export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo, deps: LiveCliDeps = {}): Promise<Inventory> {
-  const { LiveUsageError, readLiveInventory, resolveCredential } = await loadLive();
+  const { LiveUsageError, readLiveInventory, resolveCredential, UNSEEN_SUBSCRIPTION } = await loadLive();
   const cloud = await parseCloud(values.cloud);
   const armEndpoint = await parseEndpoint(values.armEndpoint);
   const pageSize = await parsePageSize(values.pageSize);
@@ -98,7 +98,7 @@ export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo,
   } finally {
     progress?.end();
   }
-  if (inventory.resources.length === 0 && inventory.gaps.length === 0) {
+  if (inventory.resources.length === 0 && inventory.gaps.every((gap) => gap.reason === UNSEEN_SUBSCRIPTION)) {
     // Resource Graph answers nothing, not an error, for subscriptions the identity cannot read.
     const scope = values.managementGroup !== undefined ? `management group ${values.managementGroup}` : `subscription(s) ${(values.subscription ?? []).join(', ')}`;
     throw new LiveUsageError(`nothing was read from ${scope}: check the IDs, and that the signed-in identity has Reader on them`);

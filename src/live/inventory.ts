@@ -164,6 +164,7 @@ export async function readLiveInventory(options: LiveInventoryOptions): Promise<
   const warnings: string[] = [];
   let malformed = resources.malformed + network.malformed + roles.malformed + containers.malformed;
   const rows = mergeRows(resources.rows, network.rows, roles.rows, containers.rows);
+  if (scope.kind === 'subscriptions') gaps.push(...unseenSubscriptions(scope.ids, rows, gaps));
 
   const lacking = workspacesLackingComputes(rows);
   if (lacking.length > 0) {
@@ -241,6 +242,29 @@ export async function readResourcesByIds(ids: readonly string[], options: LiveRe
   const warnings = read.unsupported.length > 0 ? [`not read (no rule reads their type): ${read.unsupported.join(', ')}`] : [];
   return { resources: read.resources, missing: read.missing, failures: read.failures, warnings };
 }
+
+/**
+ * Resource Graph answers a subscription the identity cannot read (or that no longer exists) with
+ * no rows and no error, exactly as it answers an empty one, except that an empty one it can read
+ * still has its own `resourcecontainers` row. A subscription of which nothing at all came back is
+ * therefore a gap: judged as empty, it would resolve every finding it holds without looking.
+ */
+function unseenSubscriptions(ids: readonly string[], rows: readonly ResourceRow[], gaps: readonly InventoryGap[]): InventoryGap[] {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const subscription = subscriptionOf(row.id);
+    if (subscription !== undefined) seen.add(subscription);
+  }
+  for (const gap of gaps) {
+    const subscription = subscriptionOf(gap.scope);
+    if (subscription !== undefined) seen.add(subscription);
+  }
+  const unseen = new Set(ids.map((id) => id.trim().toLowerCase()).filter((id) => !seen.has(id)));
+  return [...unseen].map((id) => ({ scope: `/subscriptions/${id}`, reason: UNSEEN_SUBSCRIPTION }));
+}
+
+/** The reason of the gap of a subscription Resource Graph returned nothing for. */
+export const UNSEEN_SUBSCRIPTION = 'Resource Graph returned nothing for this subscription, not even the subscription itself: the identity cannot read it (grant Reader on it) or it no longer exists';
 
 function scopeOf(options: LiveInventoryOptions): GraphScope {
   const subscriptions = (options.subscriptionIds ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');

@@ -72,6 +72,19 @@ async function state(store: FindingsStore, ruleId: string, resourceId: string): 
 }
 
 describe('never resolve what was not judged', () => {
+  it('a sweep that reads nothing of a subscription (gone from the inventory) resolves none of its findings', async () => {
+    const store = await azurite.freshStore();
+    await new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: await sampleProvider(), store }).sweepSubscription(DEV, 'timer', quiet);
+    expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+    const sample = await loadSnapshotFile(SAMPLE_PATH);
+    const withoutDev = new SnapshotInventoryProvider({ ...sample, resources: sample.resources.filter((row) => !row.id.toLowerCase().startsWith(`/subscriptions/${DEV}`)) });
+    const sweep = await new AuditorApp({ settings: { scopeSubscriptions: [DEV], coalesceMs: 5 }, provider: withoutDev, store }).sweepSubscription(DEV, 'timer', quiet);
+    expect(sweep.complete).toBe(false);
+    expect(sweep.gaps).toEqual([{ scope: `/subscriptions/${DEV}`, reason: expect.stringContaining('nothing of this subscription was read') }]);
+    expect(sweep.changes).toEqual([]);
+    expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+  });
+
   it('an event judged on a state read with gaps resolves nothing: the subnet\'s NSG findings stay open', async () => {
     const store = await azurite.freshStore();
     const complete = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: await sampleProvider(), store });

@@ -146,6 +146,28 @@ describe('sweeps in batches on Resource Graph', () => {
     expect(warnings.slice(1)).toEqual(["sweep: could not count the subscriptions' resources (not signed in to Azure); batching 50 subscriptions to a message whatever their size"]);
   });
 
+  it('a subscription the identity can no longer read resolves nothing: Resource Graph answers it with no rows and no error', async () => {
+    const first = await startArmServer({ rows: sampleRows() });
+    server = first;
+    const store = await azurite.freshStore();
+    const before = new AuditorApp({ settings: { scopeSubscriptions: [PROD, DEV], coalesceMs: 10 }, provider: provider(first), store });
+    await before.sweepSubscriptions([PROD, DEV], 'timer', quiet);
+    const open = (await store.listFindings({ subscriptionId: DEV, state: 'open' })).items.length;
+    expect(open).toBeGreaterThan(0);
+    await first.stop();
+
+    // Reader on DEV is revoked: its rows, its subscription row and its grants are no longer answered.
+    const revoked = await startArmServer({ rows: sampleRows().filter((row) => !row.id.toLowerCase().startsWith(`/subscriptions/${DEV}`)) });
+    server = revoked;
+    const after = new AuditorApp({ settings: { scopeSubscriptions: [PROD, DEV], coalesceMs: 10 }, provider: provider(revoked), store });
+    const [prod, dev] = await after.sweepSubscriptions([PROD, DEV], 'timer', quiet);
+    expect(prod?.complete).toBe(true);
+    expect(dev?.complete).toBe(false);
+    expect(dev?.gaps[0]?.reason).toMatch(/not even the subscription itself: the identity cannot read it/);
+    expect(dev?.changes.filter((change) => change.kind === 'resolved')).toEqual([]);
+    expect((await store.listFindings({ subscriptionId: DEV, state: 'open' })).items).toHaveLength(open);
+  });
+
   it('a subscription the batch cannot read is a gap of its own: the others are judged whole, its findings stay as they were', async () => {
     const arm = await startArmServer({ rows: sampleRows(), faults: [{ when: (request) => request.kind === 'graph' && (request.subscriptions ?? []).includes(DEV), status: 500 }] });
     server = arm;

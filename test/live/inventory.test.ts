@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DefaultAzureCredential } from '@azure/identity';
-import { clearServiceTagCache, readLiveInventory, readRowCounts, resolveCredential, staticTokenCredential } from '../../src/live';
+import { clearServiceTagCache, readLiveInventory, readRowCounts, resolveCredential, staticTokenCredential, UNSEEN_SUBSCRIPTION } from '../../src/live';
 import type { LiveInventoryOptions, LiveProgress } from '../../src/live';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer, ArmServerOptions, LoggedRequest } from '../support/arm-server';
@@ -411,5 +411,18 @@ describe('counting rows per subscription (the sweep timer sizes its batches by i
     const { counts, gaps } = await readRowCounts(ALL, { credential: new RecordingCredential(), armEndpoint: on.endpoint, tlsOptions: on.tlsOptions, retry });
     expect([...counts.keys()].sort()).toEqual([SUB_A, SUB_C].sort());
     expect(gaps.map((gap) => gap.scope)).toEqual([`/subscriptions/${SUB_B}`]);
+  });
+});
+
+describe('a subscription Resource Graph returns nothing for', () => {
+  const stranger = '88888888-8888-4888-8888-888888888888';
+  const empty = '77777777-7777-4777-8777-777777777777';
+
+  it('is a gap (it cannot be told from an empty one but by its own row), while an empty readable one is complete', async () => {
+    const on = await serve({ emptySubscriptions: [empty] });
+    const { run } = read(on, { subscriptionIds: [SUB_A, stranger, empty.toUpperCase()] });
+    const inventory = await run;
+    expect(inventory.gaps).toEqual([{ scope: `/subscriptions/${stranger}`, reason: UNSEEN_SUBSCRIPTION }]);
+    expect(inventory.resources.some((row) => row.id === `/subscriptions/${empty}`)).toBe(true);
   });
 });

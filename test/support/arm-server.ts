@@ -111,6 +111,12 @@ export interface ArmServerOptions {
   readonly faults?: readonly Fault[];
   /** Resource Graph indexes workspace computes in `resources` (default false: as the real service, only ARM lists them). */
   readonly graphIndexesComputes?: boolean;
+  /**
+   * Subscriptions the identity can read that hold no rows (listed in `resourcecontainers`, as the
+   * service lists every readable subscription); those of `rows` are listed anyway. A subscription
+   * in neither is one the identity cannot read: the service answers nothing for it, not an error.
+   */
+  readonly emptySubscriptions?: readonly string[];
   /** Management group ID → subscription IDs it holds. */
   readonly managementGroups?: Readonly<Record<string, readonly string[]>>;
   /** Service-tag entries served by the Network serviceTags API. */
@@ -254,7 +260,7 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
         if (members.some((member) => scopeSubscriptions.has(member.toLowerCase())) || (logged.managementGroups ?? []).includes(group)) inheritedGroups.add(group.toLowerCase());
       }
     }
-    let selected = selectRows(query, logged.table ?? '', rows, options.graphIndexesComputes ?? false, options.managementGroups ?? {});
+    let selected = selectRows(query, logged.table ?? '', rows, options.graphIndexesComputes ?? false, options.managementGroups ?? {}, options.emptySubscriptions ?? []);
     if (selected === undefined) {
       send(res, logged, 400, { error: { code: 'BadRequest', message: 'The test server does not understand this query' } }, headers);
       return;
@@ -394,7 +400,14 @@ const NETWORK_RESOURCE_TYPES = new Set(['microsoft.network/firewallpolicies/rule
 const AUTHORIZATION_TYPES = new Set(['microsoft.authorization/roleassignments']);
 
 /** Understands the KQL the auditor writes; undefined for anything else (answered 400). */
-function selectRows(query: string, table: string, rows: readonly ServerRow[], graphIndexesComputes: boolean, managementGroups: Readonly<Record<string, readonly string[]>>): ServerRow[] | undefined {
+function selectRows(
+  query: string,
+  table: string,
+  rows: readonly ServerRow[],
+  graphIndexesComputes: boolean,
+  managementGroups: Readonly<Record<string, readonly string[]>>,
+  emptySubscriptions: readonly string[],
+): ServerRow[] | undefined {
   let selected: ServerRow[];
   const typeOf = (row: ServerRow): string => rowTypeOf(row) ?? '';
   if (table === 'resources') {
@@ -405,7 +418,7 @@ function selectRows(query: string, table: string, rows: readonly ServerRow[], gr
   } else if (table === 'authorizationresources') {
     selected = rows.filter((row) => AUTHORIZATION_TYPES.has(typeOf(row)));
   } else if (table === 'resourcecontainers') {
-    const subscriptions = [...new Set(rows.map(subscriptionOfRow).filter((id): id is string => id !== undefined))];
+    const subscriptions = [...new Set([...rows.map(subscriptionOfRow).filter((id): id is string => id !== undefined), ...emptySubscriptions.map((id) => id.toLowerCase())])];
     selected = subscriptions.map((id) => ({
       id: `/subscriptions/${id}`,
       subscriptionId: id,
