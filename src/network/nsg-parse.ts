@@ -18,6 +18,28 @@ const PROTOCOLS: ReadonlySet<string> = new Set(['*', 'any', 'tcp', 'udp', 'icmp'
 
 class RuleProblem extends Error {}
 
+/**
+ * Lists of one entry repeat across a tenant's rules by the thousand ('*', 'VirtualNetwork',
+ * '443'): each is held once, frozen, and every empty list is the same one. A parsed group is most
+ * of what an audit keeps of it, so this is most of its memory.
+ */
+const EMPTY_LIST: readonly string[] = Object.freeze([]);
+const SHARED_LIST_LIMIT = 10_000;
+const sharedLists = new Map<string, readonly string[]>();
+
+function sharedList(list: readonly string[]): readonly string[] {
+  if (list.length === 0) return EMPTY_LIST;
+  if (list.length > 1) return list;
+  const entry = list[0] as string;
+  let shared = sharedLists.get(entry);
+  if (shared === undefined) {
+    if (sharedLists.size >= SHARED_LIST_LIMIT) sharedLists.clear();
+    shared = Object.freeze([entry]);
+    sharedLists.set(entry, shared);
+  }
+  return shared;
+}
+
 /** Shortens hostile text before it goes into a problem line. */
 export function shown(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
@@ -139,12 +161,12 @@ function readRule(entry: unknown, isDefault: boolean, position: string): NsgRule
       direction,
       access,
       protocol,
-      sourceAddresses,
-      destinationAddresses,
-      sourcePorts,
-      destinationPorts,
-      sourceAsgIds,
-      destinationAsgIds,
+      sourceAddresses: sharedList(sourceAddresses),
+      destinationAddresses: sharedList(destinationAddresses),
+      sourcePorts: sharedList(sourcePorts),
+      destinationPorts: sharedList(destinationPorts),
+      sourceAsgIds: sharedList(sourceAsgIds),
+      destinationAsgIds: sharedList(destinationAsgIds),
       isDefault,
     };
   } catch (error) {

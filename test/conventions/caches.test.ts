@@ -18,6 +18,7 @@ const BOUNDED: Readonly<Record<string, { readonly names: readonly string[]; read
   'src/engine/audit.ts': { names: ['templates'], limit: 'TEMPLATE_LIMIT' },
   'src/network/cidr.ts': { names: ['memo'], limit: 'MEMO_LIMIT' },
   'src/network/nsg.ts': { names: ['sharedSides', 'sharedPorts', 'localContexts', 'peersWithoutIndex'], limit: '_LIMIT' },
+  'src/network/nsg-parse.ts': { names: ['sharedLists'], limit: 'SHARED_LIST_LIMIT' },
   'src/rules/support/compute-subnets.ts': { names: ['labels'], limit: 'LABEL_LIMIT' },
 };
 
