@@ -17,6 +17,7 @@ import type { ResourceRow } from '../src/inventory/types';
 import { openFindingsStore } from '../src/store';
 import { generateEstate, seededRandom } from './generate';
 import { scaled } from './scale';
+import { countingWholeReads } from '../test/support/counting-reads';
 
 /**
  * `npm run bench`, section "events": event received → finding stored, p50 and p95, for 1k Azure
@@ -81,7 +82,7 @@ export async function benchEvents(): Promise<string[]> {
         const cells: string[] = [];
         for (const sharing of [false, true]) {
           const reads: string[] = [];
-          const counting = countingProvider(provider, reads);
+          const counting = countingWholeReads(provider, reads).provider;
           const apps = Array.from({ length: instances }, () => new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: DEFAULT_COALESCE_MS }, provider: counting, store, ...(sharing ? { sharedStates: shared } : {}), stateTtlMs: YEAR_MS }));
           const delivery = await deliverAcross(apps, makeEvents(EVENTS));
           const requests = reads.reduce((sum, subscription) => sum + Math.ceil((rowsOf.get(subscription) ?? 0) / 1000), 0);
@@ -101,15 +102,6 @@ export async function benchEvents(): Promise<string[]> {
 /** States here come from a snapshot captured at a fixed past time: trust them, as a fresh sweep's would be. */
 const YEAR_MS = 365 * 24 * 3600_000;
 
-/** The provider, counting whole-subscription reads. */
-function countingProvider(provider: SnapshotInventoryProvider, reads: string[]): SnapshotInventoryProvider {
-  const counting = Object.create(provider) as SnapshotInventoryProvider;
-  counting.readSubscriptions = (subscriptionIds: readonly string[]) => {
-    reads.push(...subscriptionIds);
-    return provider.readSubscriptions(subscriptionIds);
-  };
-  return counting;
-}
 
 /** Delivers events round-robin over instances, all at once. */
 async function deliverAcross(apps: readonly AuditorApp[], events: readonly Record<string, unknown>[]): Promise<Delivery> {

@@ -271,9 +271,7 @@ export class AuditorApp {
    * nothing).
    */
   async sweepSubscriptions(subscriptionIds: readonly string[], trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome[]> {
-    const keys = [...new Set(subscriptionIds.map((id) => id.toLowerCase()))];
-    const started = Date.now();
-    const parts = splitBySubscription(await this.readForSweep(keys, started), keys);
+    const { parts, started } = await this.readApart(subscriptionIds);
     const outcomes: SweepOutcome[] = [];
     const failures: string[] = [];
     for (const [key, part] of parts) {
@@ -285,7 +283,7 @@ export class AuditorApp {
         failures.push(`${key}: ${describe(error)}`);
       }
     }
-    if (failures.length > 0) throw new TransientError(`${failures.length} of ${keys.length} subscription sweep(s) failed (the batch is retried): ${failures.join('; ')}`);
+    if (failures.length > 0) throw new TransientError(`${failures.length} of ${parts.size} subscription sweep(s) failed (the batch is retried): ${failures.join('; ')}`);
     return outcomes;
   }
 
@@ -297,6 +295,13 @@ export class AuditorApp {
     } catch (error) {
       log.warn(`subscription ${key}: its state was not shared with other instances (they read it themselves): ${describe(error)}`);
     }
+  }
+
+  /** Reads subscriptions together (one Resource Graph query per table) and cuts the result into each one's own inventory. */
+  private async readApart(subscriptionIds: readonly string[]): Promise<{ readonly parts: ReadonlyMap<string, Inventory>; readonly started: number }> {
+    const keys = [...new Set(subscriptionIds.map((id) => id.toLowerCase()))];
+    const started = Date.now();
+    return { parts: splitBySubscription(await this.readForSweep(keys, started), keys), started };
   }
 
   private async readForSweep(keys: readonly string[], started: number): Promise<Inventory> {
@@ -372,9 +377,7 @@ export class AuditorApp {
     for (const subscriptionId of request.subscriptionIds) {
       if (!inScope(this.options.settings, subscriptionId)) throw new RequestError(`subscription ${subscriptionId} is out of the auditor's scope`);
     }
-    const keys = [...new Set(request.subscriptionIds.map((id) => id.toLowerCase()))];
-    const started = Date.now();
-    const parts = splitBySubscription(await this.readForSweep(keys, started), keys);
+    const { parts, started } = await this.readApart(request.subscriptionIds);
     for (const [key, inventory] of parts) {
       // Nothing read and nothing else missing: a subscription this auditor cannot see. No sweep record for it.
       if (!readAnything(key, inventory) && inventory.gaps.every((gap) => gap.reason === UNSEEN_SUBSCRIPTION)) {

@@ -14,6 +14,7 @@ import type { AppLog } from '../../src/app/service';
 import { AuditorApp } from '../../src/app/service';
 import { loadSnapshotFile, READ_TYPES_ONLY } from '../../src/inventory/snapshot';
 import { useAzurite } from '../support/azurite';
+import { countingWholeReads } from '../support/counting-reads';
 
 let azurite: RunningAzuriteBlob;
 let containerIndex = 0;
@@ -87,14 +88,7 @@ describe('BlobSharedStates on Azurite', () => {
 
 describe('SubscriptionStates with shared states: a cold instance reads no subscription whole', () => {
   function counted(): { readonly provider: SnapshotInventoryProvider; readonly reads: string[] } {
-    const provider = new SnapshotInventoryProvider(inventory('Deny', '2026-11-24T10:00:00.000Z'));
-    const reads: string[] = [];
-    const read = provider.readSubscriptions.bind(provider);
-    provider.readSubscriptions = (subscriptionIds: readonly string[]) => {
-      reads.push(...subscriptionIds);
-      return read(subscriptionIds);
-    };
-    return { provider, reads };
+    return countingWholeReads(new SnapshotInventoryProvider(inventory('Deny', '2026-11-24T10:00:00.000Z')));
   }
   const minutes = (iso: string, add: number): number => Date.parse(iso) + add * 60_000;
 
@@ -140,13 +134,7 @@ describe('the app: sweeps share, a cold instance judges an event from the shared
     await sweeper.sweepSubscription(PROD, 'timer', quiet);
     expect((await shared.read(PROD))?.inventory.resources.length).toBeGreaterThan(10);
 
-    const reads: string[] = [];
-    const provider = new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY));
-    const whole = provider.readSubscriptions.bind(provider);
-    provider.readSubscriptions = (subscriptionIds: readonly string[]) => {
-      reads.push(...subscriptionIds);
-      return whole(subscriptionIds);
-    };
+    const { provider, reads } = countingWholeReads(new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY)));
     const cold = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider, store, sharedStates: shared, stateTtlMs });
     const result = await cold.handleEvent(notificationEvent(storageRow('Allow', STORAGE_ID), at(1_000)), quiet);
     expect(result.outcome).toBe('judged');

@@ -4,6 +4,7 @@ import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from
 import { idKey } from '../../src/core/ids';
 import type { Inventory, ResourceRow } from '../../src/inventory/types';
 import { PROD, STORAGE_ID, storageRow } from './fixtures/events';
+import { countingWholeReads } from '../support/counting-reads';
 
 const inventory = (defaultAction: 'Allow' | 'Deny', capturedAt: string): Inventory => ({ capturedAt, resources: [storageRow(defaultAction)], warnings: [], gaps: [] });
 const actionOf = (row: unknown): string | undefined => (row as { properties?: { networkAcls?: { defaultAction?: string } } } | undefined)?.properties?.networkAcls?.defaultAction;
@@ -31,13 +32,7 @@ describe('SubscriptionStates: a bounded cache', () => {
   /** The snapshot provider over three subscriptions (`rowsEach` rows each), counting whole reads. */
   function provider(rowsEach: number): { readonly source: SnapshotInventoryProvider; readonly reads: string[] } {
     const resources = SUBSCRIPTIONS.flatMap((subscription) => Array.from({ length: rowsEach }, (_, index) => storageIn(subscription, index)));
-    const source = new SnapshotInventoryProvider({ capturedAt: '2026-11-24T10:00:00.000Z', resources, warnings: [], gaps: [] });
-    const reads: string[] = [];
-    const read = source.readSubscriptions.bind(source);
-    source.readSubscriptions = (subscriptionIds: readonly string[]) => {
-      reads.push(...subscriptionIds);
-      return read(subscriptionIds);
-    };
+    const { provider: source, reads } = countingWholeReads(new SnapshotInventoryProvider({ capturedAt: '2026-11-24T10:00:00.000Z', resources, warnings: [], gaps: [] }));
     return { source, reads };
   }
 
