@@ -59,6 +59,7 @@ import {
   rowType,
   sharedPrivateLinkResourcesOf,
   stringsOf,
+  viewWith,
   virtualNetworkRulesOf,
 } from './read';
 
@@ -168,11 +169,11 @@ export function buildEstate(inventory: Inventory): Estate {
         computes.add(readCompute(view, properties));
         break;
       case 'microsoft.network/virtualnetworks':
-        vnets.add({ ...view, addressPrefixes: addressPrefixesOf(pick(properties, 'addressSpace')), subnetKeys: [], dnsServers: stringsOf(pick(properties, 'dhcpOptions.dnsServers')) });
+        vnets.add(viewWith(view, { addressPrefixes: addressPrefixesOf(pick(properties, 'addressSpace')), subnetKeys: [], dnsServers: stringsOf(pick(properties, 'dhcpOptions.dnsServers')) }));
         for (const subnet of objectsOf(pick(properties, 'subnets'))) {
           const subnetId = refId(subnet);
           if (subnetId === undefined) continue;
-          const subnetView = readSubnet(baseView({ ...(subnet as object), id: subnetId }, 'microsoft.network/virtualnetworks/subnets'), subnet, view.id);
+          const subnetView = readSubnet(baseView(Object.assign({}, subnet, { id: subnetId }), 'microsoft.network/virtualnetworks/subnets'), subnet, view.id);
           if (!subnets.byKey.has(subnetView.key)) {
             subnets.add(subnetView);
           }
@@ -192,54 +193,49 @@ export function buildEstate(inventory: Inventory): Estate {
         break;
       case 'microsoft.network/privateendpoints': {
         const connections = [...objectsOf(pick(properties, 'privateLinkServiceConnections')), ...objectsOf(pick(properties, 'manualPrivateLinkServiceConnections'))].map(itemProperties);
-        privateEndpoints.add({
-          ...view,
+        privateEndpoints.add(viewWith(view, {
           subnetId: refId(pick(properties, 'subnet')),
           targetResourceIds: connections.map((connection) => asNonEmptyString(pick(connection, 'privateLinkServiceId'))).filter((id): id is string => id !== undefined),
           groupIds: [...new Set(connections.flatMap((connection) => stringsOf(pick(connection, 'groupIds')).map((group) => group.toLowerCase())))],
-        });
+        }));
         break;
       }
       case 'microsoft.network/privatednszones':
-        dnsZones.add({ ...view, zoneName: view.name.toLowerCase(), recordSetCount: asNumber(pick(properties, 'numberOfRecordSets')) });
+        dnsZones.add(viewWith(view, { zoneName: view.name.toLowerCase(), recordSetCount: asNumber(pick(properties, 'numberOfRecordSets')) }));
         break;
       case 'microsoft.network/privatednszones/virtualnetworklinks': {
         const zoneId = parentId(view.id) ?? '';
-        dnsLinks.add({ ...view, zoneId, zoneName: nameOf(zoneId).toLowerCase(), vnetId: refId(pick(properties, 'virtualNetwork')) });
+        dnsLinks.add(viewWith(view, { zoneId, zoneName: nameOf(zoneId).toLowerCase(), vnetId: refId(pick(properties, 'virtualNetwork')) }));
         break;
       }
       case 'microsoft.storage/storageaccounts':
-        storageAccounts.add({
-          ...readFirewalled(view, properties, 'networkAcls', pick(properties, 'networkAcls.bypass')),
+        storageAccounts.add(viewWith(readFirewalled(view, properties, 'networkAcls', pick(properties, 'networkAcls.bypass')), {
           kind: asNonEmptyString(row.kind),
           isHnsEnabled: asBoolean(pick(properties, 'isHnsEnabled')),
-        });
+        }));
         break;
       case 'microsoft.keyvault/vaults':
         keyVaults.add(readFirewalled(view, properties, 'networkAcls', pick(properties, 'networkAcls.bypass')));
         break;
       case 'microsoft.containerregistry/registries':
-        registries.add({
-          ...readFirewalled(view, properties, 'networkRuleSet', pick(properties, 'networkRuleBypassOptions')),
+        registries.add(viewWith(readFirewalled(view, properties, 'networkRuleSet', pick(properties, 'networkRuleBypassOptions')), {
           skuName: asNonEmptyString(pick(row.sku, 'name')),
-        });
+        }));
         break;
       case 'microsoft.containerservice/managedclusters':
         aksClusters.add(readAks(view, row));
         break;
       case 'microsoft.compute/virtualmachines':
-        vms.add({
-          ...view,
+        vms.add(viewWith(view, {
           nicIds: refIds(pick(properties, 'networkProfile.networkInterfaces')),
           imagePublisher: asNonEmptyString(pick(properties, 'storageProfile.imageReference.publisher')),
           imageOffer: asNonEmptyString(pick(properties, 'storageProfile.imageReference.offer')),
           imageSku: asNonEmptyString(pick(properties, 'storageProfile.imageReference.sku')),
           osType: asNonEmptyString(pick(properties, 'storageProfile.osDisk.osType')),
-        });
+        }));
         break;
       case 'microsoft.hdinsight/clusters':
-        hdInsight.add({
-          ...view,
+        hdInsight.add(viewWith(view, {
           subnetIds: [
             ...new Set(
               objectsOf(pick(properties, 'computeProfile.roles'))
@@ -247,34 +243,31 @@ export function buildEstate(inventory: Inventory): Estate {
                 .filter((id): id is string => id !== undefined),
             ),
           ],
-        });
+        }));
         break;
       case 'microsoft.databricks/workspaces':
-        databricks.add({
-          ...view,
+        databricks.add(viewWith(view, {
           vnetId: asNonEmptyString(pick(properties, 'parameters.customVirtualNetworkId.value')),
           publicSubnetName: asNonEmptyString(pick(properties, 'parameters.customPublicSubnetName.value')),
           privateSubnetName: asNonEmptyString(pick(properties, 'parameters.customPrivateSubnetName.value')),
-        });
+        }));
         break;
       case 'microsoft.authorization/roleassignments':
         {
-          const assignment: RoleAssignment = {
-          ...view,
+          const assignment: RoleAssignment = viewWith(view, {
           principalId: asNonEmptyString(pick(properties, 'principalId')),
           roleDefinitionId: asNonEmptyString(pick(properties, 'roleDefinitionId')),
           scope: asNonEmptyString(pick(properties, 'scope')),
-        };
+        });
           roleAssignments.push(assignment);
           all.set(assignment.key, assignment);
         }
         break;
       case 'microsoft.containerinstance/containergroups':
-        containerGroups.add({ ...view, subnetIds: refIds(pick(properties, 'subnetIds')) });
+        containerGroups.add(viewWith(view, { subnetIds: refIds(pick(properties, 'subnetIds')) }));
         break;
       case 'microsoft.network/azurefirewalls':
-        firewalls.add({
-          ...view,
+        firewalls.add(viewWith(view, {
           privateIpAddresses: [
             ...objectsOf(pick(properties, 'ipConfigurations'))
               .map((configuration) => asNonEmptyString(pick(itemProperties(configuration), 'privateIPAddress')))
@@ -283,7 +276,7 @@ export function buildEstate(inventory: Inventory): Estate {
           ],
           firewallPolicyId: refId(pick(properties, 'firewallPolicy')),
           classicRules: parseClassicFirewallRules(view.id, properties),
-        });
+        }));
         break;
       case 'microsoft.network/firewallpolicies': {
         // A policy names its rule collection groups by ID; some exports embed them whole.
@@ -315,7 +308,7 @@ export function buildEstate(inventory: Inventory): Estate {
         break;
       }
       case 'microsoft.network/ipgroups':
-        ipGroups.add({ ...view, ipAddresses: stringsOf(pick(properties, 'ipAddresses')) });
+        ipGroups.add(viewWith(view, { ipAddresses: stringsOf(pick(properties, 'ipAddresses')) }));
         break;
       default:
         break;
@@ -334,7 +327,7 @@ export function buildEstate(inventory: Inventory): Estate {
     const groups = [...policy.embedded];
     const held = new Set(groups.map((group) => idKey(group.id)));
     for (const group of groupsByPolicy.get(policy.view.key) ?? []) if (!held.has(idKey(group.id))) groups.push(group);
-    firewallPolicies.add({ ...policy.view, basePolicyId: policy.basePolicyId, referencedGroupIds: policy.referencedGroupIds, groups });
+    firewallPolicies.add(viewWith(policy.view, { basePolicyId: policy.basePolicyId, referencedGroupIds: policy.referencedGroupIds, groups }));
   }
 
   // Relations.
@@ -342,7 +335,7 @@ export function buildEstate(inventory: Inventory): Estate {
   for (const subnet of subnets.byKey.values()) pushTo(subnetsByVnet, idKey(subnet.vnetId), subnet);
   for (const [vnetKey, list] of subnetsByVnet) {
     const vnet = vnets.byKey.get(vnetKey);
-    if (vnet) vnets.byKey.set(vnetKey, { ...vnet, subnetKeys: list.map((subnet) => subnet.key) });
+    if (vnet) vnets.byKey.set(vnetKey, viewWith(vnet, { subnetKeys: list.map((subnet) => subnet.key) }));
   }
 
   const computesByWorkspace = new Map<string, Compute[]>();
@@ -474,8 +467,7 @@ export function buildEstate(inventory: Inventory): Estate {
 function readWorkspace(view: ResourceView, row: ResourceRow): Workspace {
   const properties = row.properties;
   const serverless = pick(properties, 'serverlessComputeSettings');
-  return {
-    ...view,
+  return viewWith(view, {
     storageAccountId: asNonEmptyString(pick(properties, 'storageAccount')),
     keyVaultId: asNonEmptyString(pick(properties, 'keyVault')),
     containerRegistryId: asNonEmptyString(pick(properties, 'containerRegistry')),
@@ -488,15 +480,14 @@ function readWorkspace(view: ResourceView, row: ResourceRow): Workspace {
     serverlessCompute: isObject(serverless)
       ? { subnetId: asNonEmptyString(pick(serverless, 'serverlessComputeCustomSubnet')), noPublicIp: asBoolean(pick(serverless, 'serverlessComputeNoPublicIP')) }
       : undefined,
-  };
+  });
 }
 
 function readCompute(view: ResourceView, properties: unknown): Compute {
   const computeTypeRaw = asNonEmptyString(pick(properties, 'computeType'));
   const inner = pick(properties, 'properties');
   const aks = pick(inner, 'aksNetworkingConfiguration');
-  return {
-    ...view,
+  return viewWith(view, {
     workspaceId: parentId(view.id) ?? '',
     computeType: (computeTypeRaw !== undefined ? COMPUTE_TYPES.get(computeTypeRaw.toLowerCase()) : undefined) ?? 'Other',
     computeTypeRaw,
@@ -514,14 +505,13 @@ function readCompute(view: ResourceView, properties: unknown): Compute {
           dockerBridgeCidr: asNonEmptyString(pick(aks, 'dockerBridgeCidr')),
         }
       : undefined,
-  };
+  });
 }
 
 function readSubnet(view: ResourceView, row: unknown, vnetId: string): Subnet {
   const properties = itemProperties(row);
   const ipConfigurations = pick(properties, 'ipConfigurations');
-  return {
-    ...view,
+  return viewWith(view, {
     vnetId,
     addressPrefixes: addressPrefixesOf(properties),
     nsgId: refId(pick(properties, 'networkSecurityGroup')),
@@ -535,18 +525,17 @@ function readSubnet(view: ResourceView, row: unknown, vnetId: string): Subnet {
     ipConfigurationCount: Array.isArray(ipConfigurations) ? ipConfigurations.length : undefined,
     natGatewayId: refId(pick(properties, 'natGateway')),
     defaultOutboundAccess: typeof pick(properties, 'defaultOutboundAccess') === 'boolean' ? (pick(properties, 'defaultOutboundAccess') as boolean) : undefined,
-  };
+  });
 }
 
 function readNic(view: ResourceView, properties: unknown): NetworkInterface {
   const configurations = objectsOf(pick(properties, 'ipConfigurations')).map(itemProperties);
-  return {
-    ...view,
+  return viewWith(view, {
     subnetIds: [...new Set(configurations.map((configuration) => refId(pick(configuration, 'subnet'))).filter((id): id is string => id !== undefined))],
     nsgId: refId(pick(properties, 'networkSecurityGroup')),
     virtualMachineId: refId(pick(properties, 'virtualMachine')),
     privateIpAddresses: configurations.map((configuration) => asNonEmptyString(pick(configuration, 'privateIPAddress'))).filter((ip): ip is string => ip !== undefined),
-  };
+  });
 }
 
 const ABSENT: Reading<never> = { kind: 'absent' };
@@ -565,8 +554,7 @@ function readingOf<T>(written: unknown, value: T | undefined, alsoAbsent: (writt
 function readFirewalled(view: ResourceView, properties: unknown, sectionName: string, bypass: unknown): FirewalledResource {
   const section = pick(properties, sectionName);
   const malformed = section !== undefined && section !== null && (!isObject(section) || (section.defaultAction !== undefined && typeof section.defaultAction !== 'string'));
-  return {
-    ...view,
+  return viewWith(view, {
     defaultAction: asNonEmptyString(pick(section, 'defaultAction')),
     publicNetworkAccess: asNonEmptyString(pick(properties, 'publicNetworkAccess')),
     bypass: asNonEmptyString(bypass),
@@ -575,13 +563,12 @@ function readFirewalled(view: ResourceView, properties: unknown, sectionName: st
     ipRules: ipRulesOf(section),
     privateEndpointConnections: privateEndpointConnectionsOf(properties),
     networkAclsMalformed: malformed,
-  };
+  });
 }
 
 function readAks(view: ResourceView, row: ResourceRow): AksCluster {
   const properties = row.properties;
-  return {
-    ...view,
+  return viewWith(view, {
     agentPools: agentPoolsOf(properties),
     serviceCidr: asNonEmptyString(pick(properties, 'networkProfile.serviceCidr')),
     dnsServiceIP: asNonEmptyString(pick(properties, 'networkProfile.dnsServiceIP')),
@@ -591,7 +578,7 @@ function readAks(view: ResourceView, row: ResourceRow): AksCluster {
     identityType: asNonEmptyString(pick(row.identity, 'type')),
     identityPrincipalIds: identityPrincipalIdsOf(row.identity),
     servicePrincipalClientId: asNonEmptyString(pick(properties, 'servicePrincipalProfile.clientId')),
-  };
+  });
 }
 
 interface AttachedIndexes {

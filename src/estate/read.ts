@@ -35,6 +35,17 @@ export function baseView(row: ResourceRow, type: string): ResourceView {
   };
 }
 
+/**
+ * A view with its type's fields: a copy of `view` and then `fields`. Not `{ ...view, ...}`: on
+ * Node 20 (V8 11.3) an object spread followed by more properties gives every object a hidden class
+ * of its own, so an estate paid ~600 bytes more per view and every rule's property reads went
+ * megamorphic. `Object.assign` onto a fresh object shares one hidden class per shape of view.
+ * test/estate/hidden-classes.test.ts holds the estate to that.
+ */
+export function viewWith<V extends ResourceView, F extends object>(view: V, fields: F): V & F {
+  return Object.assign({}, view, fields);
+}
+
 /** Items of an ARM array whose members may or may not wrap their fields in `properties`. */
 export function itemProperties(item: unknown): unknown {
   const inner = pick(item, 'properties');

@@ -23,33 +23,49 @@ export interface RowPlace {
  */
 export function fileBackedRow(row: ResourceRow, place: RowPlace, changed: () => Error): ResourceRow {
   if (row.properties === undefined) return row;
-  const backed: Record<string, unknown> = {};
-  // Only the ID is kept for the check: the closure must not hold the parsed row it replaces.
-  const id = row.id;
-  // An assigned value replaces the file's (rows are not written to, but a setter keeps it a plain row to code that does).
-  let properties: unknown;
-  let assigned = false;
+  const backed: Record<string | symbol, unknown> = {};
   // Defined in the row's own key order, so spreading or serialising it gives the same object back.
   for (const key of Object.keys(row)) {
     if (key !== 'properties') backed[key] = row[key];
-    else {
-      Object.defineProperty(backed, 'properties', {
-        enumerable: true,
-        configurable: true,
-        // Not kept once read: the reader (the estate's NSG parser) keeps what it needs, and the
-        // few later readers (remediation plans) pay one more read.
-        get(): unknown {
-          return assigned ? properties : readBack(id, place, changed);
-        },
-        set(value: unknown): void {
-          properties = value;
-          assigned = true;
-        },
-      });
-    }
+    else Object.defineProperty(backed, 'properties', PROPERTIES_IN_FILE);
   }
-  return backed as ResourceRow;
+  // Only the ID is kept for the check: the state must not hold the parsed row it replaces.
+  const state: BackedState = { id: row.id, place, changed, properties: undefined, assigned: false };
+  Object.defineProperty(backed, STATE, { value: state });
+  return backed as unknown as ResourceRow;
 }
+
+/** What a backed row knows of itself, out of sight of `Object.keys`, spreads and JSON. */
+interface BackedState {
+  readonly id: string;
+  readonly place: RowPlace;
+  readonly changed: () => Error;
+  /** An assigned value replaces the file's (rows are not written to, but a setter keeps it a plain row to code that does). */
+  properties: unknown;
+  assigned: boolean;
+}
+
+const STATE = Symbol('file-backed row');
+
+/**
+ * One getter and setter for every backed row, which find their row's state through `this`: an
+ * accessor of its own per row (a closure each) would give every row a hidden class of its own too.
+ */
+const PROPERTIES_IN_FILE: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  // Not kept once read: the reader (the estate's NSG parser) keeps what it needs, and the few
+  // later readers (remediation plans) pay one more read.
+  get(this: { readonly [STATE]: BackedState }): unknown {
+    const state = this[STATE];
+    return state.assigned ? state.properties : readBack(state.id, state.place, state.changed);
+  },
+  set(this: { readonly [STATE]: BackedState }, value: unknown): void {
+    const state = this[STATE];
+    state.properties = value;
+    state.assigned = true;
+  },
+};
 
 function readBack(id: string, place: RowPlace, changed: () => Error): unknown {
   let fd: number;
