@@ -93,7 +93,8 @@ class Index<T extends ResourceView> {
   add(view: T): void {
     this.byKey.set(view.key, view);
     this.all.set(view.key, view);
-    this.byAsked.clear();
+    // Clearing even an empty Map allocates it a new table: once per row, that was most of adding.
+    if (this.byAsked.size > 0) this.byAsked.clear();
   }
   get(id: string): T | undefined {
     const known = this.byAsked.get(id);

@@ -15,6 +15,7 @@ const PURE = ['src/core', 'src/inventory', 'src/network', 'src/estate', 'src/rul
 
 /** The text-keyed caches, each with the bound its file enforces before adding to it. */
 const BOUNDED: Readonly<Record<string, { readonly names: readonly string[]; readonly limit: string }>> = {
+  'src/core/json.ts': { names: ['pathKeyLists'], limit: 'PATH_LIMIT' },
   'src/engine/audit.ts': { names: ['templates'], limit: 'TEMPLATE_LIMIT' },
   'src/network/cidr.ts': { names: ['memo'], limit: 'MEMO_LIMIT' },
   'src/network/nsg.ts': { names: ['sharedSides', 'sharedPorts', 'localContexts', 'peersWithoutIndex'], limit: '_LIMIT' },
