@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../core/types';
 import { SEVERITIES, severityRank } from '../core/types';
-import type { AuditReport } from '../engine/audit';
+import type { AuditReport, FindingsReport } from '../engine/audit';
 import { selectRules } from '../engine/audit';
 import { FOR_ONE_AUDIT, loadSnapshotFile } from '../inventory/snapshot';
 import type { Inventory } from '../inventory/types';
@@ -17,7 +17,8 @@ import { flagOption, parseOptions, stringOption } from './args';
 import type { CliCommand, CliIo } from './io';
 import { CliError, EXIT, UsageError } from './io';
 import { loadRuleDocs, packageVersion } from './package-info';
-import { auditInventory } from './run-audit';
+import { auditInventory, auditInventoryFindings } from './run-audit';
+import type { AuditRunOptions } from './run-audit';
 
 export const FORMATS = ['table', 'json', 'csv', 'sarif'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
@@ -51,6 +52,8 @@ export interface AuditHook {
   readonly usage: string;
   /** Lines describing its options in `audit --help`. */
   readonly help?: readonly string[];
+  /** True when the parsed options ask for this hook: only then does the audit keep every evaluation, for it. */
+  selects(values: ParsedValues): boolean;
   afterAudit(report: AuditReport, values: ParsedValues, context: AuditContext): Promise<void>;
 }
 
@@ -68,7 +71,7 @@ export interface AuditCommandOptions {
   /** The report's timestamp (tests pin it). */
   readonly now?: () => Date;
   /** The exit status of a finished audit; exitCodeFor (docs/interfaces.md's 0/1) unless a caller decides otherwise. */
-  readonly exitCode?: (report: AuditReport, failOn: Severity) => number;
+  readonly exitCode?: (report: FindingsReport, failOn: Severity) => number;
 }
 
 /** `--snapshot FILE`: the offline inventory (docs/interfaces.md, "Snapshot file"). */
@@ -169,14 +172,18 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       };
       const loaded = await source.load(values, context);
       const large = loaded.inventory.resources.length >= 10_000;
-      const report = auditInventory(loaded.inventory, {
+      const runOptions: AuditRunOptions = {
         rules,
         profile,
         ...(config.now !== undefined ? { now: config.now() } : {}),
         onStage: (stage, detail) => {
           if (large) context.progress(stage === 'index' ? `indexing ${detail}` : `evaluating ${rules.length} rules over ${detail}`);
         },
-      });
+      };
+      // Only a hook (the store) needs every evaluation; a report alone keeps the findings and counts the rest.
+      const active = hooks.filter((hook) => hook.selects(values));
+      const whole = active.length > 0 ? auditInventory(loaded.inventory, runOptions) : undefined;
+      const report: FindingsReport = whole ?? auditInventoryFindings(loaded.inventory, runOptions);
       reportWarnings(report, io);
 
       const output = stringOption(values, 'output');
@@ -196,7 +203,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       } else {
         io.stdout.write(text);
       }
-      for (const hook of hooks) await hook.afterAudit(report, values, context);
+      if (whole !== undefined) for (const hook of active) await hook.afterAudit(whole, values, context);
       if (report.ruleErrors.length > 0) {
         // Results of these rules are missing, not passing: say so, and never exit as if the audit were whole.
         for (const error of report.ruleErrors) io.stderr.write(`aml-vnet-audit: error: rule ${error.ruleId} failed and judged nothing (${oneLine(error.reason)}); its findings are missing from this report. Please report this bug.\n`);
@@ -208,7 +215,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
 }
 
 /** Exit 1 when a `fail` (not an unknown) has at least the --fail-on severity. */
-export function exitCodeFor(report: AuditReport, failOn: Severity): number {
+export function exitCodeFor(report: FindingsReport, failOn: Severity): number {
   const threshold = severityRank(failOn);
   return report.findings.some((finding) => finding.status === 'fail' && severityRank(finding.severity) >= threshold) ? EXIT.findings : EXIT.ok;
 }
@@ -258,7 +265,7 @@ interface RenderOptions {
   readonly artifactUri: string | undefined;
 }
 
-function render(report: AuditReport, format: OutputFormat, options: RenderOptions): string {
+function render(report: FindingsReport, format: OutputFormat, options: RenderOptions): string {
   switch (format) {
     case 'json':
       return renderJson(report);
@@ -288,7 +295,7 @@ export function artifactUri(path: string, cwd: string): string {
 const WARNINGS_SHOWN = 10;
 
 /** Inventory and estate warnings go to stderr (docs/interfaces.md), never into stdout's document. */
-function reportWarnings(report: AuditReport, io: CliIo): void {
+function reportWarnings(report: FindingsReport, io: CliIo): void {
   for (const warning of report.warnings.slice(0, WARNINGS_SHOWN)) io.stderr.write(`aml-vnet-audit: warning: ${oneLine(warning)}\n`);
   if (report.warnings.length > WARNINGS_SHOWN) {
     io.stderr.write(`aml-vnet-audit: warning: ${report.warnings.length - WARNINGS_SHOWN} more warnings (in the json and sarif reports)\n`);

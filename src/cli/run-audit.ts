@@ -1,5 +1,6 @@
-import type { AuditOptions, AuditReport } from '../engine/audit';
-import { auditEstate } from '../engine/audit';
+import type { AuditFindings, AuditOptions, AuditReport, FindingsReport } from '../engine/audit';
+import { auditEstate, auditFindings } from '../engine/audit';
+import type { Estate } from '../estate';
 import { buildEstate } from '../estate';
 import type { Inventory } from '../inventory/types';
 
@@ -16,11 +17,20 @@ export interface AuditRunOptions extends AuditOptions {
  * bench) goes through here, so they agree on what a report holds.
  */
 export function auditInventory(inventory: Inventory, options: AuditRunOptions = {}): AuditReport {
+  return reportOf(inventory, options, auditEstate);
+}
+
+/** auditInventory for a caller that only shows the report: every verdict counted, only findings kept (auditFindings). */
+export function auditInventoryFindings(inventory: Inventory, options: AuditRunOptions = {}): FindingsReport {
+  return reportOf(inventory, options, auditFindings);
+}
+
+function reportOf<R extends AuditFindings>(inventory: Inventory, options: AuditRunOptions, audit: (estate: Estate, options: AuditOptions) => R): R & FindingsReport {
   options.onStage?.('index', `${inventory.resources.length} resources`);
   const estate = buildEstate(inventory);
   options.onStage?.('evaluate', `${estate.resourceCount} resources`);
   const { now, onStage, ...auditOptions } = options;
-  const result = auditEstate(estate, auditOptions);
+  const result = audit(estate, auditOptions);
   return {
     ...result,
     generatedAt: (now ?? new Date()).toISOString(),

@@ -371,6 +371,7 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
     options: { store: { type: 'string' } },
     usage: '--store [CONNECTION]',
     help: ['  --store      also record the run in the findings store (a sweep of every subscription it covered);', ...STORE_HELP.split('\n').map((line) => line.replace('  --store      where', '               where'))],
+    selects: (values) => values['store'] !== undefined,
     async afterAudit(report, values, context) {
       const store = stringOption(values, 'store');
       if (store === undefined) return;

@@ -27,15 +27,18 @@ export interface RuleError {
   readonly reason: string;
 }
 
-export interface AuditResult {
+/**
+ * What a run found: every verdict counted, the findings kept. It has no `evaluations` on purpose:
+ * a store resolves what a run judged passing, so only a result that holds every evaluation
+ * (AuditResult) may ever reach one.
+ */
+export interface AuditFindings {
   readonly summary: AuditSummary;
   /**
    * Rules that failed as a whole. Their subjects were not evaluated, so a caller must treat the run
    * as incomplete: nothing of these rules may be resolved because it is absent from `evaluations`.
    */
   readonly ruleErrors: readonly RuleError[];
-  /** Every evaluation, pass and not-applicable included. */
-  readonly evaluations: readonly Evaluation[];
   readonly findings: readonly Finding[];
   /** The rules that ran, in order: a store leaves the findings of other rules as they were. */
   readonly ruleIds: readonly string[];
@@ -43,12 +46,20 @@ export interface AuditResult {
   readonly profile: Profile;
 }
 
-export interface AuditReport extends AuditResult {
+export interface AuditResult extends AuditFindings {
+  /** Every evaluation, pass and not-applicable included. */
+  readonly evaluations: readonly Evaluation[];
+}
+
+/** What a report shows: the findings of a run, when, and what of the estate it could not read. */
+export interface FindingsReport extends AuditFindings {
   readonly generatedAt: string;
   /** Parts of the estate the inventory could not read; the audit is incomplete when non-empty. */
   readonly gaps: readonly InventoryGap[];
   readonly warnings: readonly string[];
 }
+
+export interface AuditReport extends AuditResult, FindingsReport {}
 
 /** Rules selected by `ruleIds`, or every rule of the profile. Throws on an unknown ID (a usage error). */
 export function selectRules(ruleIds: readonly string[] | undefined, registry: readonly AnyRule[] = allRules, profile: Profile = DEFAULT_PROFILE): readonly AnyRule[] {
@@ -70,10 +81,32 @@ export class UnknownRuleError extends Error {
 
 /** Runs the rules over the estate. Pure: the same estate and options give the same result. */
 export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditResult {
+  const evaluations: Evaluation[] = [];
+  const run = runRules(estate, options, (evaluation) => evaluations.push(evaluation), true);
+  return { summary: run.summary, ruleErrors: run.ruleErrors, evaluations, findings: evaluations.filter(isFinding), ruleIds: run.ruleIds, profile: run.profile };
+}
+
+/**
+ * auditEstate for a caller that only reports (the CLI without a store): passes and not-applicable
+ * verdicts are counted, never kept, and their messages never formatted. At 100k resources that
+ * is four evaluations in five, a tenth of the audit's memory.
+ */
+export function auditFindings(estate: Estate, options: AuditOptions = {}): AuditFindings {
+  const findings: Finding[] = [];
+  const run = runRules(estate, options, (evaluation) => findings.push(evaluation as Finding), false);
+  return { summary: run.summary, ruleErrors: run.ruleErrors, findings, ruleIds: run.ruleIds, profile: run.profile };
+}
+
+function runRules(
+  estate: Estate,
+  options: AuditOptions,
+  keep: (evaluation: Evaluation) => void,
+  keepEveryVerdict: boolean,
+): { readonly summary: AuditSummary; readonly ruleErrors: RuleError[]; readonly ruleIds: string[]; readonly profile: Profile } {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const rules = options.rules ?? selectRules(options.ruleIds, allRules, profile);
-  const evaluations: Evaluation[] = [];
   const ruleErrors: RuleError[] = [];
+  const counts = { evaluations: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
   for (const rule of rules) {
     const subjects = subjectsOf(rule, estate);
     if ('error' in subjects) {
@@ -82,11 +115,18 @@ export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditRe
     }
     for (const subject of subjects.list) {
       if (options.subjectKeys && !options.subjectKeys.has(subject.resourceId.toLowerCase())) continue;
-      evaluations.push(evaluate(rule, subject, estate));
+      const judged = judge(rule, subject, estate);
+      counts.evaluations += 1;
+      const status = judged.outcome.status;
+      if (status === 'pass') counts.pass += 1;
+      else if (status === 'fail') counts.fail += 1;
+      else if (status === 'unknown') counts.unknown += 1;
+      else counts.notApplicable += 1;
+      if (keepEveryVerdict || status === 'fail' || status === 'unknown') keep(evaluationOf(rule, subject, judged));
     }
   }
-  const findings = evaluations.filter(isFinding);
-  return { summary: summarize(estate.resourceCount, evaluations), ruleErrors, evaluations, findings, ruleIds: rules.map((rule) => rule.meta.id), profile };
+  const summary: AuditSummary = { resources: estate.resourceCount, ...counts };
+  return { summary, ruleErrors, ruleIds: rules.map((rule) => rule.meta.id), profile };
 }
 
 function subjectsOf(rule: AnyRule, estate: Estate): { readonly list: readonly RuleSubject<unknown>[] } | { readonly error: string } {
@@ -98,25 +138,35 @@ function subjectsOf(rule: AnyRule, estate: Estate): { readonly list: readonly Ru
   }
 }
 
-function evaluate(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate): Evaluation {
-  let outcome: CheckOutcome<string>;
-  let message: string;
+/** A rule's verdict on one subject, or the reason it could not give one. */
+interface Judged {
+  readonly outcome: CheckOutcome<string>;
+  /** The check's error: the verdict is unknown. */
+  readonly error?: string;
+}
+
+function judge(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate): Judged {
   try {
-    outcome = rule.check(subject, estate);
-    message = formatMessage(rule.meta.messages[outcome.messageId], outcome.data);
+    return { outcome: rule.check(subject, estate) };
   } catch (error) {
     // Malformed inventory must never crash an audit (docs/interfaces.md): the verdict is unknown, with the reason.
     const reason = error instanceof Error ? error.message : String(error);
-    outcome = { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } };
-    message = `The check could not be completed on this resource (${reason}); the inventory may hold malformed data.`;
+    return { outcome: { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } }, error: reason };
   }
+}
+
+function evaluationOf(rule: AnyRule, subject: RuleSubject<unknown>, judged: Judged): Evaluation {
+  const { outcome } = judged;
   return {
     ruleId: rule.meta.id,
     resourceId: subject.resourceId,
     status: outcome.status,
     severity: rule.meta.severity,
     title: rule.meta.title,
-    message,
+    message:
+      judged.error !== undefined
+        ? `The check could not be completed on this resource (${judged.error}); the inventory may hold malformed data.`
+        : formatMessage(rule.meta.messages[outcome.messageId], outcome.data),
     messageId: outcome.messageId,
     evidence: evidenceOf(outcome.evidence),
     workspaceIds: subject.workspaceIds,

@@ -1,5 +1,5 @@
 import { csvCell } from '../core/csv';
-import type { AuditReport } from '../engine/audit';
+import type { FindingsReport } from '../engine/audit';
 
 export { csvCell };
 
@@ -9,7 +9,7 @@ export const CSV_COLUMNS = ['ruleId', 'resourceId', 'status', 'severity', 'title
  * CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break,
  * quotes doubled), one row per finding. Evidence is its JSON; workspace IDs are joined by ';'.
  */
-export function renderCsv(report: AuditReport): string {
+export function renderCsv(report: FindingsReport): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const finding of report.findings) {
     lines.push(

@@ -1,4 +1,4 @@
-/** Renderers of an AuditReport: JSON (the contract's document), CSV, the terminal table, SARIF 2.1.0. */
+/** Renderers of a FindingsReport: JSON (the contract's document), CSV, the terminal table, SARIF 2.1.0. */
 export { renderJson, auditDocument, findingDocument } from './json';
 export type { AuditDocument, FindingDocument } from './json';
 export { renderCsv, csvCell, CSV_COLUMNS } from './csv';

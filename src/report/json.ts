@@ -1,5 +1,5 @@
 import type { Evidence, Finding, InventoryGap } from '../core/types';
-import type { AuditReport } from '../engine/audit';
+import type { FindingsReport } from '../engine/audit';
 import { DEFAULT_PROFILE } from '../rules/profiles';
 
 /** One finding as docs/interfaces.md's JSON output writes it (and the findings store extends). */
@@ -19,7 +19,7 @@ export interface AuditDocument {
   readonly generatedAt: string;
   /** Present when a profile other than the default (documented) chose the rules (src/rules/profiles.ts). */
   readonly profile?: string;
-  readonly summary: AuditReport['summary'];
+  readonly summary: FindingsReport['summary'];
   readonly findings: readonly FindingDocument[];
   readonly incomplete?: true;
   readonly gaps?: readonly InventoryGap[];
@@ -40,7 +40,7 @@ export function findingDocument(finding: Finding): FindingDocument {
   };
 }
 
-export function auditDocument(report: AuditReport): AuditDocument {
+export function auditDocument(report: FindingsReport): AuditDocument {
   return {
     generatedAt: report.generatedAt,
     ...(report.profile !== DEFAULT_PROFILE ? { profile: report.profile } : {}),
@@ -52,6 +52,6 @@ export function auditDocument(report: AuditReport): AuditDocument {
 }
 
 /** One JSON document and a newline. */
-export function renderJson(report: AuditReport): string {
+export function renderJson(report: FindingsReport): string {
   return `${JSON.stringify(auditDocument(report), null, 2)}\n`;
 }

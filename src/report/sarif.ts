@@ -2,7 +2,7 @@ import { sourcePage } from '../rules/sources';
 import { createHash } from 'node:crypto';
 import { idKey, nameOf } from '../core/ids';
 import type { Finding, Severity } from '../core/types';
-import type { AuditReport } from '../engine/audit';
+import type { FindingsReport } from '../engine/audit';
 import type { RuleMeta } from '../rules/types';
 
 /**
@@ -40,11 +40,11 @@ export function findingFingerprint(ruleId: string, resourceId: string): string {
   return createHash('sha256').update(`${ruleId}\n${idKey(resourceId)}`).digest('hex').slice(0, 32);
 }
 
-export function renderSarif(report: AuditReport, rules: readonly RuleLike[], options: SarifOptions = {}): string {
+export function renderSarif(report: FindingsReport, rules: readonly RuleLike[], options: SarifOptions = {}): string {
   return `${JSON.stringify(sarifLog(report, rules, options), null, 2)}\n`;
 }
 
-export function sarifLog(report: AuditReport, rules: readonly RuleLike[], options: SarifOptions = {}): Record<string, unknown> {
+export function sarifLog(report: FindingsReport, rules: readonly RuleLike[], options: SarifOptions = {}): Record<string, unknown> {
   const descriptors = new Map<string, Record<string, unknown>>();
   for (const rule of rules) descriptors.set(rule.meta.id, ruleDescriptor(rule.meta, options.ruleDocs?.get(rule.meta.id)));
   // A finding of a rule the caller did not list still needs a descriptor for ruleIndex.

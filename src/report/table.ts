@@ -1,7 +1,7 @@
 import { nameOf } from '../core/ids';
 import type { Finding, Severity } from '../core/types';
 import { SEVERITIES, severityRank } from '../core/types';
-import type { AuditReport } from '../engine/audit';
+import type { FindingsReport } from '../engine/audit';
 import { stripTerminalControls } from './sanitize';
 
 export interface TableOptions {
@@ -31,7 +31,7 @@ const LABEL_WIDTH = 8;
  * The human report: findings grouped by the workspaces they serve, most severe first, then a
  * summary line. Every string that came from the inventory goes through stripTerminalControls.
  */
-export function renderTable(report: AuditReport, options: TableOptions): string {
+export function renderTable(report: FindingsReport, options: TableOptions): string {
   const paint = (style: keyof typeof STYLE, text: string): string => (options.color ? `${STYLE[style]}${text}${RESET}` : text);
   const width = Math.max(40, Math.floor(options.width));
   const lines: string[] = [];
@@ -65,7 +65,7 @@ export function renderTable(report: AuditReport, options: TableOptions): string 
   return `${lines.join('\n')}\n`;
 }
 
-function summaryLine(report: AuditReport, paint: (style: keyof typeof STYLE, text: string) => string): string {
+function summaryLine(report: FindingsReport, paint: (style: keyof typeof STYLE, text: string) => string): string {
   const { summary } = report;
   const failsBySeverity = new Map<Severity, number>(SEVERITIES.map((severity) => [severity, 0]));
   for (const finding of report.findings) {

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_FAILED_MESSAGE_ID } from '../../src/core/types';
-import { auditEstate, formatMessage, MISSING_VALUE } from '../../src/engine/audit';
+import { auditEstate, auditFindings, formatMessage, MISSING_VALUE } from '../../src/engine/audit';
+import { buildEstate } from '../../src/estate';
+import { loadSnapshotFile } from '../../src/inventory/snapshot';
 import type { StorageAccount } from '../../src/estate';
 import { defineRule } from '../../src/rules/types';
 import { estateOf, storageAccount } from '../support/arm';
@@ -43,5 +46,36 @@ describe('auditEstate', () => {
   it('turns a check that throws into unknown with the reason, under the check-failed message', () => {
     expect(byName('stboom')).toMatchObject({ status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: 'unreadable properties' } });
     expect(byName('stboom')?.message).toContain('unreadable properties');
+  });
+});
+
+describe('auditFindings', () => {
+  const estate = estateOf([storageAccount({ name: 'stfull', defaultAction: 'Deny' }), storageAccount({ name: 'sthalf', defaultAction: 'Deny' }), storageAccount({ name: 'stboom', defaultAction: 'Deny' })]);
+
+  it('keeps the findings auditEstate keeps, counts every verdict as it does, and holds no evaluations a store could resolve by', () => {
+    const whole = auditEstate(estate, { rules: [careless] });
+    const findings = auditFindings(estate, { rules: [careless] });
+    expect(findings.findings).toEqual(whole.findings);
+    expect(findings.summary).toEqual(whole.summary);
+    expect(findings.summary).toMatchObject({ evaluations: 3, pass: 1, fail: 1, unknown: 1 });
+    expect('evaluations' in findings).toBe(false);
+  });
+
+  it('gives the sample estate the same report as auditEstate, rule errors included', async () => {
+    const sample = buildEstate(await loadSnapshotFile(join(__dirname, '..', '..', 'samples', 'sample-estate.json')));
+    const broken = defineRule<StorageAccount, 'named' | 'unnamed'>({
+      ...careless,
+      meta: { ...careless.meta, id: 'test.broken' },
+      subjects: () => {
+        throw new Error('cannot select');
+      },
+    });
+    const whole = auditEstate(sample, {});
+    const findings = auditFindings(sample, {});
+    expect(findings.findings).toEqual(whole.findings);
+    expect(findings.summary).toEqual(whole.summary);
+    expect(findings.ruleIds).toEqual(whole.ruleIds);
+    expect(whole.summary.pass).toBeGreaterThan(0);
+    expect(auditFindings(sample, { rules: [broken] }).ruleErrors).toEqual(auditEstate(sample, { rules: [broken] }).ruleErrors);
   });
 });

@@ -60,7 +60,7 @@ describe('hidden classes of the estate', () => {
   });
 
   it('network security groups left in the file share one hidden class', () => {
-    const groups = inventory.resources.filter((row) => row.type.toLowerCase() === 'microsoft.network/networksecuritygroups');
+    const groups = inventory.resources.filter((row) => String(row.type).toLowerCase() === 'microsoft.network/networksecuritygroups');
     expect(groups.length).toBeGreaterThan(20);
     expect(hiddenClasses(groups)).toBeLessThanOrEqual(2);
   });
