@@ -1,6 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import type { Severity } from '../core/types';
 import { SEVERITIES, severityRank } from '../core/types';
 import type { AuditReport, FindingsReport } from '../engine/audit';
@@ -61,6 +62,8 @@ export interface AuditContext {
   readonly io: CliIo;
   /** One progress line on stderr, only when stderr is a terminal. */
   progress(message: string): void;
+  /** How much JavaScript heap this process may use (V8's limit, which NODE_OPTIONS=--max-old-space-size sets). */
+  readonly heapLimitBytes: number;
 }
 
 export interface AuditCommandOptions {
@@ -70,8 +73,21 @@ export interface AuditCommandOptions {
   readonly registry?: readonly AnyRule[];
   /** The report's timestamp (tests pin it). */
   readonly now?: () => Date;
+  /** The heap limit memory advice is given against: V8's own unless a test passes one. */
+  readonly heapLimitBytes?: number;
   /** The exit status of a finished audit; exitCodeFor (docs/interfaces.md's 0/1) unless a caller decides otherwise. */
   readonly exitCode?: (report: FindingsReport, failOn: Severity) => number;
+}
+
+/** What a command gives the inventory sources and hooks it runs. */
+export function auditContext(io: CliIo, heapLimitBytes: number = getHeapStatistics().heap_size_limit): AuditContext {
+  return {
+    io,
+    progress: (message) => {
+      if (io.stderrIsTTY === true) io.stderr.write(`aml-vnet-audit: ${message}…\n`);
+    },
+    heapLimitBytes,
+  };
 }
 
 /** `--snapshot FILE`: the offline inventory (docs/interfaces.md, "Snapshot file"). */
@@ -82,7 +98,11 @@ export const snapshotInventorySource: InventorySource = {
   async load(values, context) {
     const path = stringOption(values, 'snapshot') ?? '';
     if (path === '') throw new UsageError("audit: --snapshot needs a file name");
-    if (await isLarge(path)) context.progress(`reading ${path}`);
+    const size = await sizeOf(path);
+    if (size >= LARGE_SNAPSHOT_BYTES) context.progress(`reading ${path}`);
+    // Said before reading, on any stderr: running out of memory ends the process with V8's own message, which names no remedy.
+    const advice = memoryAdvice(size, context.heapLimitBytes);
+    if (advice !== undefined) context.io.stderr.write(`aml-vnet-audit: warning: ${path}: ${advice}\n`);
     return { inventory: await loadSnapshotFile(path, FOR_ONE_AUDIT), artifactPath: path };
   },
 };
@@ -90,13 +110,32 @@ export const snapshotInventorySource: InventorySource = {
 /** Progress lines are for snapshots that take a moment to read (contract: stderr, terminals only). */
 export const LARGE_SNAPSHOT_BYTES = 8 * 2 ** 20;
 
-async function isLarge(path: string): Promise<boolean> {
+async function sizeOf(path: string): Promise<number> {
   try {
-    return (await stat(path)).size >= LARGE_SNAPSHOT_BYTES;
+    return (await stat(path)).size;
   } catch {
     // loadSnapshotFile reports the problem with the file in one line.
-    return false;
+    return 0;
   }
+}
+
+/**
+ * Auditing a snapshot holds about as much heap as the file has bytes (a million generated
+ * resources: a 2.9 GB file, a 3 GB peak; README, "Performance"). Past this share of the heap
+ * limit, the audit may run out of memory.
+ */
+const HEAP_SHARE_WARNED = 0.75;
+
+/** What to do before auditing a file this large with this heap limit; undefined when it fits. */
+export function memoryAdvice(fileBytes: number, heapLimitBytes: number): string | undefined {
+  if (heapLimitBytes <= 0 || fileBytes < heapLimitBytes * HEAP_SHARE_WARNED) return undefined;
+  const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GB`;
+  // Twice the file, in whole GiB: room for the file's worth of estate and the collector's headroom.
+  const suggestedMb = Math.ceil((2 * fileBytes) / 2 ** 30) * 1024;
+  return (
+    `the audit needs about as much memory as the file's size (${gib(fileBytes)}), and Node allows this process ${gib(heapLimitBytes)}; ` +
+    `if it runs out of memory, run it again with NODE_OPTIONS=--max-old-space-size=${suggestedMb} (on a machine with that much memory free), or audit the subscriptions in smaller snapshots`
+  );
 }
 
 const COMMON_OPTIONS: OptionsConfig = {
@@ -164,12 +203,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       if (selected.length > 1) throw new UsageError(`audit: choose one inventory source, not ${selected.map((source) => source.usage).join(' and ')}`);
       const source = selected[0] as InventorySource;
 
-      const context: AuditContext = {
-        io,
-        progress: (message) => {
-          if (io.stderrIsTTY === true) io.stderr.write(`aml-vnet-audit: ${message}…\n`);
-        },
-      };
+      const context = auditContext(io, config.heapLimitBytes);
       const loaded = await source.load(values, context);
       const large = loaded.inventory.resources.length >= 10_000;
       const runOptions: AuditRunOptions = {

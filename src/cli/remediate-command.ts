@@ -9,8 +9,8 @@ import type { PlanApplyReport, PlanDocument } from '../remediation';
 import { applyPlan, parsePlanDocument, PlanFileError, planRemediations, renderApplyTable, renderPlansTable, rollbackPlan } from '../remediation';
 import type { OptionsConfig } from './args';
 import { flagOption, parseOptions, stringOption } from './args';
-import type { AuditContext, InventorySource } from './audit-command';
-import { parseFailOn, parseProfile } from './audit-command';
+import type { InventorySource } from './audit-command';
+import { auditContext, parseFailOn, parseProfile } from './audit-command';
 import type { CliCommand, CliIo } from './io';
 import { CliError, EXIT, UsageError } from './io';
 import type { LiveCliDeps } from './live-commands';
@@ -231,12 +231,7 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
       const ruleIds = parseRules(stringOption(values, 'rules'));
       const profile = parseProfile(stringOption(values, 'profile'), 'remediate');
       if (selected.length !== 1) throw new UsageError(`remediate: name one inventory: ${sources.map((source) => source.usage).join(' | ')}, or --apply FILE (see 'remediate --help')`);
-      const context: AuditContext = {
-        io,
-        progress: (message) => {
-          if (io.stderrIsTTY === true) io.stderr.write(`aml-vnet-audit: ${message}…\n`);
-        },
-      };
+      const context = auditContext(io);
       const loaded = await (selected[0] as InventorySource).load(values, context);
       context.progress(`planning over ${loaded.inventory.resources.length} resources`);
       let lastProgress = 0;

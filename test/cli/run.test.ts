@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LARGE_SNAPSHOT_BYTES, createAuditCommand, snapshotInventorySource } from '../../src/cli/audit-command';
+import { LARGE_SNAPSHOT_BYTES, createAuditCommand, memoryAdvice, snapshotInventorySource } from '../../src/cli/audit-command';
 import { createRulesCommand } from '../../src/cli/rules-command';
 import { runCli } from '../../src/cli/run';
 import type { Severity } from '../../src/core/types';
@@ -261,6 +261,29 @@ describe('runCli audit: output', () => {
     expect((await run(['audit', '--snapshot', large, '--format', 'json'], { stderrIsTTY: true })).err).toContain('reading');
     expect((await run(['audit', '--snapshot', large, '--format', 'json'], { stderrIsTTY: false })).err).toBe('');
     expect((await run(['audit', '--snapshot', cleanFile], { stderrIsTTY: true })).err).toBe('');
+  });
+});
+
+describe('memory advice for a snapshot near the heap limit', () => {
+  it('says nothing while the file is well within the limit', () => {
+    expect(memoryAdvice(100 * 2 ** 20, 4 * 2 ** 30)).toBeUndefined();
+    expect(memoryAdvice(2.9 * 2 ** 30, 8 * 2 ** 30)).toBeUndefined();
+  });
+
+  it('names the sizes and the setting to raise, with twice the file in whole gigabytes', () => {
+    const advice = memoryAdvice(3.2 * 2 ** 30, 4 * 2 ** 30) ?? '';
+    expect(advice).toContain('3.2 GB');
+    expect(advice).toContain('4.0 GB');
+    expect(advice).toContain('NODE_OPTIONS=--max-old-space-size=7168');
+  });
+
+  it('is written once before the audit, on any stderr, and the audit still runs', async () => {
+    const io = captureIo({ stderrIsTTY: false });
+    const commands = [createAuditCommand({ sources: [snapshotInventorySource], registry: testRules, heapLimitBytes: 100 })];
+    const code = await runCli(['audit', '--snapshot', openFile, '--format', 'json'], io, commands);
+    expect(code).toBe(1);
+    expect(io.err().trimEnd().split('\n')).toEqual([expect.stringMatching(/^aml-vnet-audit: warning: .*open\.json: the audit needs about as much memory as the file's size .*NODE_OPTIONS=--max-old-space-size=1024/)]);
+    expect(JSON.parse(io.out()).findings.length).toBeGreaterThan(0);
   });
 });
 
