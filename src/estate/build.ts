@@ -7,6 +7,7 @@
  */
 import { idKey, nameOf, parentId } from '../core/ids';
 import { isObject } from '../core/json';
+import { embeddedRow, isReadBack } from '../inventory/file-backed-row';
 import { PROPERTIES_READ_LAZILY, READ_TYPES } from '../inventory/resource-types';
 import type { Inventory, ResourceRow } from '../inventory/types';
 import { buildServiceTagIndex, parseClassicFirewallRules, parseNsg, parseRouteTable, parseRuleCollectionGroup } from '../network';
@@ -169,17 +170,22 @@ export function buildEstate(inventory: Inventory): Estate {
       case 'microsoft.machinelearningservices/workspaces/computes':
         computes.add(readCompute(view, properties));
         break;
-      case 'microsoft.network/virtualnetworks':
+      case 'microsoft.network/virtualnetworks': {
+        const vnetInFile = isReadBack(row);
         vnets.add(viewWith(view, { addressPrefixes: addressPrefixesOf(pick(properties, 'addressSpace')), subnetKeys: [], dnsServers: stringsOf(pick(properties, 'dhcpOptions.dnsServers')) }));
         for (const subnet of objectsOf(pick(properties, 'subnets'))) {
           const subnetId = refId(subnet);
           if (subnetId === undefined) continue;
-          const subnetView = readSubnet(baseView(Object.assign({}, subnet, { id: subnetId }), 'microsoft.network/virtualnetworks/subnets'), subnet, view.id);
+          const subnetRow: ResourceRow = Object.assign({}, subnet, { id: subnetId });
+          // A VNet left in its file keeps its subnets there too: their rows find their properties in the VNet's when asked.
+          const subnetRaw = vnetInFile ? embeddedRow(subnetRow, row, (vnetProperties) => subnetPropertiesIn(vnetProperties, subnetId)) : subnetRow;
+          const subnetView = readSubnet(baseView(subnetRaw, 'microsoft.network/virtualnetworks/subnets'), subnet, view.id);
           if (!subnets.byKey.has(subnetView.key)) {
             subnets.add(subnetView);
           }
         }
         break;
+      }
       case 'microsoft.network/virtualnetworks/subnets':
         standaloneSubnetRows.push(row);
         break;
@@ -463,6 +469,14 @@ export function buildEstate(inventory: Inventory): Estate {
     privateDnsZone: (id) => dnsZones.get(id),
     privateDnsZoneCount: dnsZones.byKey.size,
   };
+}
+
+/** The properties of the subnet `subnetId` among a VNet's properties, as the VNet's row gave them. */
+function subnetPropertiesIn(vnetProperties: unknown, subnetId: string): unknown {
+  return pick(
+    objectsOf(pick(vnetProperties, 'subnets')).find((subnet) => refId(subnet) === subnetId),
+    'properties',
+  );
 }
 
 function readWorkspace(view: ResourceView, row: ResourceRow): Workspace {

@@ -91,3 +91,51 @@ function readBack(id: string, place: RowPlace, changed: () => Error): unknown {
     closeSync(fd);
   }
 }
+
+/** What an embedded row knows of itself: the row it is embedded in, and how to find its properties there. */
+interface EmbeddedState {
+  readonly parent: ResourceRow;
+  readonly find: (parentProperties: unknown) => unknown;
+  properties: unknown;
+  assigned: boolean;
+}
+
+const EMBEDDED = Symbol('embedded row');
+
+/** As PROPERTIES_IN_FILE: one accessor pair for every embedded row. */
+const PROPERTIES_IN_PARENT: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: { readonly [EMBEDDED]: EmbeddedState }): unknown {
+    const state = this[EMBEDDED];
+    return state.assigned ? state.properties : state.find(state.parent.properties);
+  },
+  set(this: { readonly [EMBEDDED]: EmbeddedState }, value: unknown): void {
+    const state = this[EMBEDDED];
+    state.properties = value;
+    state.assigned = true;
+  },
+};
+
+/**
+ * A row embedded in another row's properties (a subnet in its VNet's `subnets`) whose own
+ * properties are found in its parent's each time they are read: when the parent is a row left in
+ * the file, holding the embedded row whole would hold what leaving the parent there saved.
+ * `find` gets the parent's properties and answers the embedded row's.
+ */
+export function embeddedRow(row: ResourceRow, parent: ResourceRow, find: (parentProperties: unknown) => unknown): ResourceRow {
+  if (row.properties === undefined) return row;
+  const embedded: Record<string | symbol, unknown> = {};
+  for (const key of Object.keys(row)) {
+    if (key !== 'properties') embedded[key] = row[key];
+    else Object.defineProperty(embedded, 'properties', PROPERTIES_IN_PARENT);
+  }
+  const state: EmbeddedState = { parent, find, properties: undefined, assigned: false };
+  Object.defineProperty(embedded, EMBEDDED, { value: state });
+  return embedded as unknown as ResourceRow;
+}
+
+/** Whether a row's properties are read from somewhere else each time (its file, or the row it is embedded in). */
+export function isReadBack(row: ResourceRow): boolean {
+  return typeof Object.getOwnPropertyDescriptor(row, 'properties')?.get === 'function';
+}

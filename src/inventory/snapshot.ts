@@ -7,7 +7,7 @@ import type { RowArrayKey, RowSink } from './json-rows';
 import { locateJsonError, lineAndColumn } from './json-errors';
 import { fileBackedRow } from './file-backed-row';
 import type { RowPlace } from './file-backed-row';
-import { PROPERTIES_READ_LAZILY, READ_TYPES } from './resource-types';
+import { LEFT_IN_FILE_WHEN_LARGE, READ_TYPES } from './resource-types';
 import type { Inventory, ResourceRow, ServiceTagEntry } from './types';
 
 /**
@@ -51,8 +51,8 @@ export interface SnapshotReadOptions {
    */
   readonly exactErrorsUpToBytes?: number;
   /**
-   * Rows kept of the types the estate reads lazily, past a few kilobytes, keep only their place
-   * in the file until a rule reads their properties (file-backed-row.ts). Only loadSnapshotFile
+   * Rows kept of the types LEFT_IN_FILE_WHEN_LARGE names (resource-types.ts), past a few kilobytes,
+   * keep only their place in the file until their properties are read (file-backed-row.ts). Only loadSnapshotFile
    * does this, and only for a caller that audits the file once, right away (the CLI): a
    * long-running reader must not depend on the file staying as it was.
    */
@@ -198,7 +198,7 @@ class SnapshotReader implements RowSink {
     const row = value as ResourceRow;
     if (this.options.keepRow === undefined || this.options.keepRow(row)) {
       const file = this.file;
-      const inFile = file !== undefined && byteOffset !== undefined && byteLength !== undefined && byteLength >= FILE_BACKED_MIN_BYTES && typeof row.type === 'string' && PROPERTIES_READ_LAZILY.has(row.type.toLowerCase());
+      const inFile = file !== undefined && byteOffset !== undefined && byteLength !== undefined && byteLength >= FILE_BACKED_MIN_BYTES && typeof row.type === 'string' && LEFT_IN_FILE_WHEN_LARGE.has(row.type.toLowerCase());
       // A literal, not `{ ...file, … }`: a spread and more properties give each place a hidden class of its own on Node 20.
       rows.kept.push(inFile ? fileBackedRow(row, { path: file.path, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, byteOffset, byteLength }, this.fileChanged) : row);
       rows.fates.push(KEPT);

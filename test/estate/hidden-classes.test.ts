@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedSnapshot } from '../../bench/generate';
 import type { Estate } from '../../src/estate';
 import { buildEstate } from '../../src/estate';
+import { isReadBack } from '../../src/inventory/file-backed-row';
 import { FOR_ONE_AUDIT, loadSnapshotFile } from '../../src/inventory/snapshot';
 import type { Inventory } from '../../src/inventory/types';
 
@@ -59,9 +60,12 @@ describe('hidden classes of the estate', () => {
     expect(hiddenClasses(views)).toBeLessThanOrEqual(3);
   });
 
-  it('network security groups left in the file share one hidden class', () => {
+  it('rows left in the file, and the subnet rows that find their properties in them, share a few hidden classes', () => {
     const groups = inventory.resources.filter((row) => String(row.type).toLowerCase() === 'microsoft.network/networksecuritygroups');
     expect(groups.length).toBeGreaterThan(20);
     expect(hiddenClasses(groups)).toBeLessThanOrEqual(2);
+    const embedded = estate.subnets.map((subnet) => subnet.raw).filter(isReadBack);
+    expect(embedded.length).toBeGreaterThan(20);
+    expect(hiddenClasses(embedded)).toBeLessThanOrEqual(2);
   });
 });

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedSnapshot } from '../../bench/generate';
 import { auditEstate } from '../../src/engine/audit';
 import { buildEstate } from '../../src/estate';
-import { fileBackedRow } from '../../src/inventory/file-backed-row';
+import { embeddedRow, fileBackedRow, isReadBack } from '../../src/inventory/file-backed-row';
 import { FOR_ONE_AUDIT, loadSnapshotFile, READ_TYPES_ONLY, SnapshotError } from '../../src/inventory/snapshot';
 import type { ResourceRow } from '../../src/inventory/types';
+import { subnetIdOf, vnet } from '../support/arm';
 
 /**
  * FOR_ONE_AUDIT leaves large network security groups in the snapshot file until a rule reads
@@ -24,23 +25,43 @@ afterAll(async () => {
 
 const isBacked = (row: ResourceRow): boolean => Object.getOwnPropertyDescriptor(row, 'properties')?.get !== undefined;
 const NSG = 'microsoft.network/networksecuritygroups';
+const VNET = 'microsoft.network/virtualnetworks';
 
 describe('rows left in the snapshot file', () => {
-  it('judge a generated estate exactly as rows held whole, while only large groups stay in the file', async () => {
+  it('judge a generated estate exactly as rows held whole, while only large groups and VNets stay in the file', async () => {
     const path = join(dir, 'estate.json');
     await writeGeneratedSnapshot(path, { resources: 3000, seed: 20261201 });
     const whole = await loadSnapshotFile(path, READ_TYPES_ONLY);
     const backed = await loadSnapshotFile(path, FOR_ONE_AUDIT);
     const backedRows = backed.resources.filter(isBacked);
+    const backedTypes = new Set(backedRows.map((row) => String(row.type).toLowerCase()));
     expect(backedRows.length).toBeGreaterThan(100);
-    expect(backedRows.every((row) => String(row.type).toLowerCase() === NSG)).toBe(true);
+    expect([...backedTypes].sort()).toEqual([NSG, VNET]);
     // Read back, a row is the row: same keys in the same order, same values.
     expect(JSON.stringify(backed.resources)).toBe(JSON.stringify(whole.resources));
-    const expected = auditEstate(buildEstate(whole));
-    const actual = auditEstate(buildEstate(backed));
+    const built = buildEstate(whole);
+    const estate = buildEstate(backed);
+    const expected = auditEstate(built);
+    const actual = auditEstate(estate);
     expect(actual.evaluations.length).toBeGreaterThan(1000);
     expect(actual.evaluations).toEqual(expected.evaluations);
     expect(actual.ruleErrors).toEqual([]);
+    // The subnets of a VNet left in the file find their rows' properties in the VNet's (remediation plans read them).
+    const embedded = estate.subnets.filter((subnet) => isBacked(subnet.raw));
+    expect(embedded.length).toBeGreaterThan(50);
+    for (const subnet of embedded) expect(JSON.stringify(subnet.raw)).toBe(JSON.stringify(built.subnet(subnet.id)?.raw));
+  });
+
+  it('never read a subnet from a VNet whose file changed: a clear error', async () => {
+    const path = join(dir, 'vnet.json');
+    const subnets = Array.from({ length: 40 }, (_, index) => ({ name: `snet-${index}`, addressPrefix: `10.0.${index}.0/24` }));
+    const row = vnet({ name: 'vnet-large', addressPrefixes: ['10.0.0.0/16'], subnets });
+    await writeFile(path, JSON.stringify([row]));
+    const subnet = buildEstate(await loadSnapshotFile(path, FOR_ONE_AUDIT)).subnet(subnetIdOf(row, 'snet-7'));
+    expect(subnet !== undefined && isBacked(subnet.raw)).toBe(true);
+    expect(subnet?.raw.properties).toMatchObject({ addressPrefix: '10.0.7.0/24' });
+    await writeFile(path, JSON.stringify([{ ...row, name: 'renamed-meanwhile' }]));
+    expect(() => subnet?.raw.properties).toThrow(SnapshotError);
   });
 
   it('are placed by bytes, past a byte-order mark and characters of several bytes; a small group stays whole', async () => {
@@ -87,5 +108,28 @@ describe('rows left in the snapshot file', () => {
     const row = (await loadSnapshotFile(path, FOR_ONE_AUDIT)).resources.find(isBacked) as { properties: unknown };
     row.properties = { securityRules: [] };
     expect(row.properties).toEqual({ securityRules: [] });
+  });
+});
+
+describe('embedded rows', () => {
+  const parent: ResourceRow = { id: '/p', properties: { subnets: [{ id: '/p/subnets/a', name: 'a', properties: { addressPrefix: '10.0.0.0/24' } }] } };
+  const find = (properties: unknown): unknown => (properties as { subnets: { properties: unknown }[] }).subnets[0]?.properties;
+
+  it('read their properties from their parent each time, and read as the row they stand for', () => {
+    const plain: ResourceRow = { id: '/p/subnets/a', name: 'a', properties: { addressPrefix: '10.0.0.0/24' } };
+    const embedded = embeddedRow(plain, parent, find);
+    expect(isReadBack(embedded)).toBe(true);
+    expect(isReadBack(plain)).toBe(false);
+    expect(embedded.properties).toEqual(plain.properties);
+    expect(Object.keys(embedded)).toEqual(Object.keys(plain));
+    expect(JSON.stringify(embedded)).toBe(JSON.stringify(plain));
+  });
+
+  it('keep a value assigned to them, and leave a row without properties as it is', () => {
+    const embedded = embeddedRow({ id: '/p/subnets/a', properties: {} }, parent, find);
+    (embedded as { properties: unknown }).properties = { addressPrefix: '192.168.0.0/24' };
+    expect(embedded.properties).toEqual({ addressPrefix: '192.168.0.0/24' });
+    const bare: ResourceRow = { id: '/p/subnets/b' };
+    expect(embeddedRow(bare, parent, find)).toBe(bare);
   });
 });
