@@ -6,7 +6,7 @@ import type { Severity } from '../core/types';
 import { SEVERITIES, severityRank } from '../core/types';
 import type { AuditReport, FindingsReport } from '../engine/audit';
 import { selectRules } from '../engine/audit';
-import { FOR_ONE_AUDIT, loadSnapshotFile } from '../inventory/snapshot';
+import { FOR_ONE_AUDIT, loadSnapshotFile, READ_TYPES_ONLY } from '../inventory/snapshot';
 import type { Inventory } from '../inventory/types';
 import { renderCsv, renderJson, renderSarif, renderTable } from '../report';
 import { DEFAULT_PROFILE, isProfile, PROFILES } from '../rules/profiles';
@@ -64,6 +64,12 @@ export interface AuditContext {
   progress(message: string): void;
   /** How much JavaScript heap this process may use (V8's limit, which NODE_OPTIONS=--max-old-space-size sets). */
   readonly heapLimitBytes: number;
+  /**
+   * The command builds one estate from the rows and judges it once (`audit`), so a snapshot may
+   * leave large rows in its file (FOR_ONE_AUDIT). A command that builds estates again and again
+   * from the rows (`remediate` proves each plan on its own) needs them whole.
+   */
+  readonly judgesOnce: boolean;
 }
 
 export interface AuditCommandOptions {
@@ -80,9 +86,10 @@ export interface AuditCommandOptions {
 }
 
 /** What a command gives the inventory sources and hooks it runs. */
-export function auditContext(io: CliIo, heapLimitBytes: number = getHeapStatistics().heap_size_limit): AuditContext {
+export function auditContext(io: CliIo, judgesOnce: boolean, heapLimitBytes: number = getHeapStatistics().heap_size_limit): AuditContext {
   return {
     io,
+    judgesOnce,
     progress: (message) => {
       if (io.stderrIsTTY === true) io.stderr.write(`aml-vnet-audit: ${message}…\n`);
     },
@@ -103,7 +110,7 @@ export const snapshotInventorySource: InventorySource = {
     // Said before reading, on any stderr: running out of memory ends the process with V8's own message, which names no remedy.
     const advice = memoryAdvice(size, context.heapLimitBytes);
     if (advice !== undefined) context.io.stderr.write(`aml-vnet-audit: warning: ${path}: ${advice}\n`);
-    return { inventory: await loadSnapshotFile(path, FOR_ONE_AUDIT), artifactPath: path };
+    return { inventory: await loadSnapshotFile(path, context.judgesOnce ? FOR_ONE_AUDIT : READ_TYPES_ONLY), artifactPath: path };
   },
 };
 
@@ -203,7 +210,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       if (selected.length > 1) throw new UsageError(`audit: choose one inventory source, not ${selected.map((source) => source.usage).join(' and ')}`);
       const source = selected[0] as InventorySource;
 
-      const context = auditContext(io, config.heapLimitBytes);
+      const context = auditContext(io, true, config.heapLimitBytes);
       const loaded = await source.load(values, context);
       const large = loaded.inventory.resources.length >= 10_000;
       const runOptions: AuditRunOptions = {

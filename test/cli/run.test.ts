@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LARGE_SNAPSHOT_BYTES, createAuditCommand, memoryAdvice, snapshotInventorySource } from '../../src/cli/audit-command';
+import { LARGE_SNAPSHOT_BYTES, auditContext, createAuditCommand, memoryAdvice, snapshotInventorySource } from '../../src/cli/audit-command';
+import { isReadBack } from '../../src/inventory/file-backed-row';
+import { writeGeneratedSnapshot } from '../../bench/generate';
 import { createRulesCommand } from '../../src/cli/rules-command';
 import { runCli } from '../../src/cli/run';
 import type { Severity } from '../../src/core/types';
@@ -261,6 +263,18 @@ describe('runCli audit: output', () => {
     expect((await run(['audit', '--snapshot', large, '--format', 'json'], { stderrIsTTY: true })).err).toContain('reading');
     expect((await run(['audit', '--snapshot', large, '--format', 'json'], { stderrIsTTY: false })).err).toBe('');
     expect((await run(['audit', '--snapshot', cleanFile], { stderrIsTTY: true })).err).toBe('');
+  });
+});
+
+describe('the snapshot source', () => {
+  it('leaves large rows in the file for a command that judges once, and reads them whole for one that builds estates again (remediate)', async () => {
+    const path = join(dir, 'generated.json');
+    await writeGeneratedSnapshot(path, { resources: 1500, seed: 11 });
+    const once = await snapshotInventorySource.load({ snapshot: path }, auditContext(captureIo(), true));
+    const again = await snapshotInventorySource.load({ snapshot: path }, auditContext(captureIo(), false));
+    expect(once.inventory.resources.filter(isReadBack).length).toBeGreaterThan(20);
+    expect(again.inventory.resources.filter(isReadBack)).toEqual([]);
+    expect(JSON.stringify(again.inventory.resources)).toBe(JSON.stringify(once.inventory.resources));
   });
 });
 
