@@ -22,50 +22,75 @@ export interface RowPlace {
  * never trusted: reading the properties throws `changed()`'s error.
  */
 export function fileBackedRow(row: ResourceRow, place: RowPlace, changed: () => Error): ResourceRow {
-  if (row.properties === undefined) return row;
-  const backed: Record<string | symbol, unknown> = {};
-  // Defined in the row's own key order, so spreading or serialising it gives the same object back.
-  for (const key of Object.keys(row)) {
-    if (key !== 'properties') backed[key] = row[key];
-    else Object.defineProperty(backed, 'properties', PROPERTIES_IN_FILE);
-  }
   // Only the ID is kept for the check: the state must not hold the parsed row it replaces.
-  const state: BackedState = { id: row.id, place, changed, properties: undefined, assigned: false };
-  Object.defineProperty(backed, STATE, { value: state });
-  return backed as unknown as ResourceRow;
+  return readElsewhere(row, IN_FILE, { id: row.id, place, changed, properties: undefined, assigned: false });
 }
 
-/** What a backed row knows of itself, out of sight of `Object.keys`, spreads and JSON. */
-interface BackedState {
-  readonly id: string;
-  readonly place: RowPlace;
-  readonly changed: () => Error;
-  /** An assigned value replaces the file's (rows are not written to, but a setter keeps it a plain row to code that does). */
+/** What a row whose properties are read elsewhere knows of itself, out of sight of `Object.keys`, spreads and JSON. */
+interface ElsewhereState {
+  /** An assigned value replaces what is read (rows are not written to, but a setter keeps it a plain row to code that does). */
   properties: unknown;
   assigned: boolean;
 }
 
-const STATE = Symbol('file-backed row');
+interface FileState extends ElsewhereState {
+  readonly id: string;
+  readonly place: RowPlace;
+  readonly changed: () => Error;
+}
+
+interface ParentState extends ElsewhereState {
+  readonly parent: ResourceRow;
+  readonly find: (parentProperties: unknown) => unknown;
+}
+
+/** Where one kind of row reads its properties: the accessor every row of the kind shares, and the key of its state. */
+interface Elsewhere {
+  readonly state: symbol;
+  readonly properties: PropertyDescriptor;
+}
 
 /**
- * One getter and setter for every backed row, which find their row's state through `this`: an
+ * One getter and setter for every row of a kind, which find their row's state through `this`: an
  * accessor of its own per row (a closure each) would give every row a hidden class of its own too.
  */
-const PROPERTIES_IN_FILE: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  // Not kept once read: the reader (the estate's NSG parser) keeps what it needs, and the few
-  // later readers (remediation plans) pay one more read.
-  get(this: { readonly [STATE]: BackedState }): unknown {
-    const state = this[STATE];
-    return state.assigned ? state.properties : readBack(state.id, state.place, state.changed);
-  },
-  set(this: { readonly [STATE]: BackedState }, value: unknown): void {
-    const state = this[STATE];
-    state.properties = value;
-    state.assigned = true;
-  },
-};
+function elsewhere<S extends ElsewhereState>(name: string, read: (state: S) => unknown): Elsewhere {
+  const state = Symbol(name);
+  return {
+    state,
+    properties: {
+      enumerable: true,
+      configurable: true,
+      get(this: Record<symbol, S>): unknown {
+        const own = this[state] as S;
+        return own.assigned ? own.properties : read(own);
+      },
+      set(this: Record<symbol, S>, value: unknown): void {
+        const own = this[state] as S;
+        own.properties = value;
+        own.assigned = true;
+      },
+    },
+  };
+}
+
+// Not kept once read: the reader (the estate) keeps what it needs, and the few later readers
+// (remediation plans) pay one more read.
+const IN_FILE = elsewhere<FileState>('file-backed row', (state) => readBack(state.id, state.place, state.changed));
+const IN_PARENT = elsewhere<ParentState>('embedded row', (state) => state.find(state.parent.properties));
+
+/** A copy of `row` whose `properties` are read through `kind`; a row without properties stays as it is. */
+function readElsewhere<S extends ElsewhereState>(row: ResourceRow, kind: Elsewhere, state: S): ResourceRow {
+  if (row.properties === undefined) return row;
+  const copy: Record<string | symbol, unknown> = {};
+  // Defined in the row's own key order, so spreading or serialising it gives the same object back.
+  for (const key of Object.keys(row)) {
+    if (key !== 'properties') copy[key] = row[key];
+    else Object.defineProperty(copy, 'properties', kind.properties);
+  }
+  Object.defineProperty(copy, kind.state, { value: state });
+  return copy as unknown as ResourceRow;
+}
 
 function readBack(id: string, place: RowPlace, changed: () => Error): unknown {
   let fd: number;
@@ -92,31 +117,6 @@ function readBack(id: string, place: RowPlace, changed: () => Error): unknown {
   }
 }
 
-/** What an embedded row knows of itself: the row it is embedded in, and how to find its properties there. */
-interface EmbeddedState {
-  readonly parent: ResourceRow;
-  readonly find: (parentProperties: unknown) => unknown;
-  properties: unknown;
-  assigned: boolean;
-}
-
-const EMBEDDED = Symbol('embedded row');
-
-/** As PROPERTIES_IN_FILE: one accessor pair for every embedded row. */
-const PROPERTIES_IN_PARENT: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: { readonly [EMBEDDED]: EmbeddedState }): unknown {
-    const state = this[EMBEDDED];
-    return state.assigned ? state.properties : state.find(state.parent.properties);
-  },
-  set(this: { readonly [EMBEDDED]: EmbeddedState }, value: unknown): void {
-    const state = this[EMBEDDED];
-    state.properties = value;
-    state.assigned = true;
-  },
-};
-
 /**
  * A row embedded in another row's properties (a subnet in its VNet's `subnets`) whose own
  * properties are found in its parent's each time they are read: when the parent is a row left in
@@ -124,15 +124,7 @@ const PROPERTIES_IN_PARENT: PropertyDescriptor = {
  * `find` gets the parent's properties and answers the embedded row's.
  */
 export function embeddedRow(row: ResourceRow, parent: ResourceRow, find: (parentProperties: unknown) => unknown): ResourceRow {
-  if (row.properties === undefined) return row;
-  const embedded: Record<string | symbol, unknown> = {};
-  for (const key of Object.keys(row)) {
-    if (key !== 'properties') embedded[key] = row[key];
-    else Object.defineProperty(embedded, 'properties', PROPERTIES_IN_PARENT);
-  }
-  const state: EmbeddedState = { parent, find, properties: undefined, assigned: false };
-  Object.defineProperty(embedded, EMBEDDED, { value: state });
-  return embedded as unknown as ResourceRow;
+  return readElsewhere(row, IN_PARENT, { parent, find, properties: undefined, assigned: false });
 }
 
 /** Whether a row's properties are read from somewhere else each time (its file, or the row it is embedded in). */
