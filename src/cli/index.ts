@@ -6,5 +6,5 @@ export { commands, inventorySources, auditHooks } from './commands';
 export { createAuditCommand, snapshotInventorySource, exitCodeFor, artifactUri } from './audit-command';
 export type { AuditCommandOptions, AuditContext, AuditHook, InventorySource, LoadedInventory } from './audit-command';
 export { createRulesCommand } from './rules-command';
-export { auditInventory, auditInventoryFindings } from './run-audit';
+export { auditInventory } from './run-audit';
 export type { AuditRunOptions } from './run-audit';

@@ -81,9 +81,8 @@ export class UnknownRuleError extends Error {
 
 /** Runs the rules over the estate. Pure: the same estate and options give the same result. */
 export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditResult {
-  const evaluations: Evaluation[] = [];
-  const run = runRules(estate, options, (evaluation) => evaluations.push(evaluation), true);
-  return { summary: run.summary, ruleErrors: run.ruleErrors, evaluations, findings: evaluations.filter(isFinding), ruleIds: run.ruleIds, profile: run.profile };
+  const run = runRules(estate, options, true);
+  return { summary: run.summary, ruleErrors: run.ruleErrors, evaluations: run.kept, findings: run.kept.filter(isFinding), ruleIds: run.ruleIds, profile: run.profile };
 }
 
 /**
@@ -92,20 +91,20 @@ export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditRe
  * is four evaluations in five, a tenth of the audit's memory.
  */
 export function auditFindings(estate: Estate, options: AuditOptions = {}): AuditFindings {
-  const findings: Finding[] = [];
-  const run = runRules(estate, options, (evaluation) => findings.push(evaluation as Finding), false);
-  return { summary: run.summary, ruleErrors: run.ruleErrors, findings, ruleIds: run.ruleIds, profile: run.profile };
+  const run = runRules(estate, options, false);
+  return { summary: run.summary, ruleErrors: run.ruleErrors, findings: run.kept.filter(isFinding), ruleIds: run.ruleIds, profile: run.profile };
 }
 
+/** The rules' run over the estate: every verdict counted; kept, every evaluation or only the findings. */
 function runRules(
   estate: Estate,
   options: AuditOptions,
-  keep: (evaluation: Evaluation) => void,
   keepEveryVerdict: boolean,
-): { readonly summary: AuditSummary; readonly ruleErrors: RuleError[]; readonly ruleIds: string[]; readonly profile: Profile } {
+): { readonly summary: AuditSummary; readonly ruleErrors: RuleError[]; readonly kept: Evaluation[]; readonly ruleIds: string[]; readonly profile: Profile } {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const rules = options.rules ?? selectRules(options.ruleIds, allRules, profile);
   const ruleErrors: RuleError[] = [];
+  const kept: Evaluation[] = [];
   const counts = { evaluations: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
   for (const rule of rules) {
     const subjects = subjectsOf(rule, estate);
@@ -122,11 +121,11 @@ function runRules(
       else if (status === 'fail') counts.fail += 1;
       else if (status === 'unknown') counts.unknown += 1;
       else counts.notApplicable += 1;
-      if (keepEveryVerdict || status === 'fail' || status === 'unknown') keep(evaluationOf(rule, subject, judged));
+      if (keepEveryVerdict || status === 'fail' || status === 'unknown') kept.push(evaluationOf(rule, subject, judged));
     }
   }
   const summary: AuditSummary = { resources: estate.resourceCount, ...counts };
-  return { summary, ruleErrors, ruleIds: rules.map((rule) => rule.meta.id), profile };
+  return { summary, ruleErrors, kept, ruleIds: rules.map((rule) => rule.meta.id), profile };
 }
 
 function subjectsOf(rule: AnyRule, estate: Estate): { readonly list: readonly RuleSubject<unknown>[] } | { readonly error: string } {

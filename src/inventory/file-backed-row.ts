@@ -16,7 +16,8 @@ export interface RowPlace {
  * it. Network security groups are two thirds of a tenant's bytes (rules by the hundred), and the
  * estate parses one only when a rule asks about a subnet it guards (src/estate/build.ts): the
  * others cost a few hundred bytes here instead of tens of kilobytes of parsed rules each, which
- * the garbage collector would otherwise trace on every collection. Each read reads them back (the
+ * the garbage collector would otherwise trace on every collection. Large VNets are read once,
+ * while the estate is built (their subnets' rows are embeddedRow). Each read reads them back (the
  * properties `JSON.parse` of the row gave), so none is held longer than its reader holds it. A
  * file that changed since it was read (size, modification time, or the row's ID at its place) is
  * never trusted: reading the properties throws `changed()`'s error.

@@ -56,7 +56,7 @@ export interface SnapshotReadOptions {
    * does this, and only for a caller that audits the file once, right away (the CLI): a
    * long-running reader must not depend on the file staying as it was.
    */
-  readonly leaveLazyRowsInFile?: boolean;
+  readonly leaveLargeRowsInFile?: boolean;
 }
 
 /** Keeps the rows of the types the rules read (src/inventory/resource-types.ts): what an audit needs. */
@@ -64,8 +64,8 @@ export const READ_TYPES_ONLY: SnapshotReadOptions = {
   keepRow: (row) => typeof row.type === 'string' && READ_TYPES.has(row.type.toLowerCase()),
 };
 
-/** What one audit of a file needs: the rows the rules read, the large lazily read ones left in the file. */
-export const FOR_ONE_AUDIT: SnapshotReadOptions = { ...READ_TYPES_ONLY, leaveLazyRowsInFile: true };
+/** What one audit of a file needs: the rows the rules read, the large ones of LEFT_IN_FILE_WHEN_LARGE left in the file. */
+export const FOR_ONE_AUDIT: SnapshotReadOptions = { ...READ_TYPES_ONLY, leaveLargeRowsInFile: true };
 
 /** Below this, leaving a row in the file saves too little to pay for reading it back. */
 const FILE_BACKED_MIN_BYTES = 4096;
@@ -91,7 +91,7 @@ export async function loadSnapshotFile(path: string, options: SnapshotReadOption
     if (error instanceof SnapshotError) throw error;
     throw new SnapshotError(path, describeFsError(error));
   }
-  const reader = new SnapshotReader(path, options, options.leaveLazyRowsInFile === true ? { path, fileSize: size, fileMtimeMs: mtimeMs } : undefined);
+  const reader = new SnapshotReader(path, options, options.leaveLargeRowsInFile === true ? { path, fileSize: size, fileMtimeMs: mtimeMs } : undefined);
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) reader.write(chunk as Buffer);
     return reader.end();
@@ -176,7 +176,7 @@ class SnapshotReader implements RowSink {
   constructor(
     private readonly sourceName: string,
     private readonly options: SnapshotReadOptions,
-    /** The file rows may be left in (leaveLazyRowsInFile). */
+    /** The file rows may be left in (leaveLargeRowsInFile). */
     private readonly file?: Omit<RowPlace, 'byteOffset' | 'byteLength'>,
   ) {}
 
