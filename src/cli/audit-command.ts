@@ -110,9 +110,30 @@ export const snapshotInventorySource: InventorySource = {
     // Said before reading, on any stderr: running out of memory ends the process with V8's own message, which names no remedy.
     const advice = memoryAdvice(size, context.heapLimitBytes);
     if (advice !== undefined) context.io.stderr.write(`aml-vnet-audit: warning: ${path}: ${advice}\n`);
-    return { inventory: await loadSnapshotFile(path, context.judgesOnce ? FOR_ONE_AUDIT : READ_TYPES_ONLY), artifactPath: path };
+    const options = context.judgesOnce ? FOR_ONE_AUDIT : READ_TYPES_ONLY;
+    return { inventory: await loadSnapshotFile(path, { ...options, onProgress: readingProgress(path, (message) => context.progress(message)) }), artifactPath: path };
   },
 };
+
+/** From this size, reading a snapshot takes long enough (a million resources: a minute or more) to report it in tenths. */
+export const PROGRESS_IN_TENTHS_FROM_BYTES = 256 * 2 ** 20;
+
+/** A progress line each time another tenth of a large file has been read (not the last: indexing follows at once). */
+export function readingProgress(path: string, report: (message: string) => void): (bytesRead: number, totalBytes: number) => void {
+  let shown = 0;
+  return (bytesRead, totalBytes) => {
+    if (totalBytes < PROGRESS_IN_TENTHS_FROM_BYTES) return;
+    const tenth = Math.floor((bytesRead / totalBytes) * 10);
+    if (tenth <= shown || tenth >= 10) return;
+    shown = tenth;
+    report(`reading ${path}: ${tenth * 10} % (${sizeText(bytesRead)} of ${sizeText(totalBytes)})`);
+  };
+}
+
+/** A size as people read it: "291 MB", "2.9 GB". */
+function sizeText(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${Math.round(bytes / 2 ** 20)} MB`;
+}
 
 /** Progress lines are for snapshots that take a moment to read (contract: stderr, terminals only). */
 export const LARGE_SNAPSHOT_BYTES = 8 * 2 ** 20;
@@ -136,11 +157,10 @@ const HEAP_SHARE_WARNED = 0.75;
 /** What to do before auditing a file this large with this heap limit; undefined when it fits. */
 export function memoryAdvice(fileBytes: number, heapLimitBytes: number): string | undefined {
   if (heapLimitBytes <= 0 || fileBytes < heapLimitBytes * HEAP_SHARE_WARNED) return undefined;
-  const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GB`;
   // Twice the file, in whole GiB: room for the file's worth of estate and the collector's headroom.
   const suggestedMb = Math.ceil((2 * fileBytes) / 2 ** 30) * 1024;
   return (
-    `the audit needs about as much memory as the file's size (${gib(fileBytes)}), and Node allows this process ${gib(heapLimitBytes)}; ` +
+    `the audit needs about as much memory as the file's size (${sizeText(fileBytes)}), and Node allows this process ${sizeText(heapLimitBytes)}; ` +
     `if it runs out of memory, run it again with NODE_OPTIONS=--max-old-space-size=${suggestedMb} (on a machine with that much memory free), or audit the subscriptions in smaller snapshots`
   );
 }

@@ -57,6 +57,8 @@ export interface SnapshotReadOptions {
    * long-running reader must not depend on the file staying as it was.
    */
   readonly leaveLargeRowsInFile?: boolean;
+  /** Called after each chunk loadSnapshotFile reads: the bytes read so far, and the file's size. */
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
 /** Keeps the rows of the types the rules read (src/inventory/resource-types.ts): what an audit needs. */
@@ -93,7 +95,12 @@ export async function loadSnapshotFile(path: string, options: SnapshotReadOption
   }
   const reader = new SnapshotReader(path, options, options.leaveLargeRowsInFile === true ? { path, fileSize: size, fileMtimeMs: mtimeMs } : undefined);
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) reader.write(chunk as Buffer);
+    let bytesRead = 0;
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+      reader.write(chunk as Buffer);
+      bytesRead += (chunk as Buffer).length;
+      options.onProgress?.(bytesRead, size);
+    }
     return reader.end();
   } catch (error) {
     if (error instanceof SnapshotError) throw error;

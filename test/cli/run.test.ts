@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LARGE_SNAPSHOT_BYTES, auditContext, createAuditCommand, memoryAdvice, snapshotInventorySource } from '../../src/cli/audit-command';
+import { LARGE_SNAPSHOT_BYTES, PROGRESS_IN_TENTHS_FROM_BYTES, auditContext, createAuditCommand, memoryAdvice, readingProgress, snapshotInventorySource } from '../../src/cli/audit-command';
 import { isReadBack } from '../../src/inventory/file-backed-row';
 import { writeGeneratedSnapshot } from '../../bench/generate';
 import { createRulesCommand } from '../../src/cli/rules-command';
@@ -275,6 +275,24 @@ describe('the snapshot source', () => {
     expect(once.inventory.resources.filter(isReadBack).length).toBeGreaterThan(20);
     expect(again.inventory.resources.filter(isReadBack)).toEqual([]);
     expect(JSON.stringify(again.inventory.resources)).toBe(JSON.stringify(once.inventory.resources));
+  });
+});
+
+describe('reading progress', () => {
+  it('reports a large file in tenths, each once, and not the end (indexing follows)', () => {
+    const lines: string[] = [];
+    const onProgress = readingProgress('big.json', (line) => lines.push(line));
+    const total = 2 * 2 ** 30;
+    for (const share of [0.05, 0.15, 0.16, 0.35, 0.99, 1]) onProgress(Math.round(total * share), total);
+    expect(lines).toEqual(['reading big.json: 10 % (307 MB of 2.0 GB)', 'reading big.json: 30 % (717 MB of 2.0 GB)', 'reading big.json: 90 % (2.0 GB of 2.0 GB)']);
+  });
+
+  it('says nothing of a file read in a moment', () => {
+    const lines: string[] = [];
+    const onProgress = readingProgress('small.json', (line) => lines.push(line));
+    const total = PROGRESS_IN_TENTHS_FROM_BYTES - 1;
+    for (const share of [0.2, 0.5, 1]) onProgress(Math.round(total * share), total);
+    expect(lines).toEqual([]);
   });
 });
 

@@ -107,6 +107,19 @@ describe('loadSnapshotFile (streamed)', () => {
     expect(audited.omittedRows).toBe(1);
   });
 
+  it('reports the bytes read after each chunk, up to the whole file', async () => {
+    const padding = 'x'.repeat(2 ** 20);
+    const text = JSON.stringify({ resources: Array.from({ length: 10 }, (_, index) => ({ ...(rows[0] as object), id: `/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v${index}`, tags: { padding } })) });
+    const path = write('progress.json', text);
+    const seen: [number, number][] = [];
+    await loadSnapshotFile(path, { onProgress: (bytesRead, totalBytes) => seen.push([bytesRead, totalBytes]) });
+    const size = Buffer.byteLength(text);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every(([, total]) => total === size)).toBe(true);
+    expect(seen.map(([read]) => read)).toEqual([...seen.map(([read]) => read)].sort((a, b) => a - b));
+    expect(seen.at(-1)?.[0]).toBe(size);
+  });
+
   it('places invalid JSON at its line and column, by re-reading the text or, past the string limit, by counting lines', async () => {
     const text = `{\n  "resources": [\n    {"id": "a"},\n    {"id": "b",, "x": 1}\n  ]\n}\n`;
     const path = write('broken.json', text);
