@@ -86,7 +86,7 @@ export interface AuditCommandOptions {
 }
 
 /** What a command gives the inventory sources and hooks it runs. */
-export function auditContext(io: CliIo, judgesOnce: boolean, heapLimitBytes: number = getHeapStatistics().heap_size_limit): AuditContext {
+export function auditContext(io: CliIo, { judgesOnce, heapLimitBytes = getHeapStatistics().heap_size_limit }: { readonly judgesOnce: boolean; readonly heapLimitBytes?: number | undefined }): AuditContext {
   return {
     io,
     judgesOnce,
@@ -230,7 +230,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       if (selected.length > 1) throw new UsageError(`audit: choose one inventory source, not ${selected.map((source) => source.usage).join(' and ')}`);
       const source = selected[0] as InventorySource;
 
-      const context = auditContext(io, true, config.heapLimitBytes);
+      const context = auditContext(io, { judgesOnce: true, heapLimitBytes: config.heapLimitBytes });
       const loaded = await source.load(values, context);
       const large = loaded.inventory.resources.length >= 10_000;
       const runOptions: AuditRunOptions = {

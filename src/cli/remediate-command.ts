@@ -232,7 +232,7 @@ export function createRemediateCommand(sources: readonly InventorySource[], deps
       const profile = parseProfile(stringOption(values, 'profile'), 'remediate');
       if (selected.length !== 1) throw new UsageError(`remediate: name one inventory: ${sources.map((source) => source.usage).join(' | ')}, or --apply FILE (see 'remediate --help')`);
       // Each plan is proven on an estate built again from the rows: they are read whole, not left in the file.
-      const context = auditContext(io, false);
+      const context = auditContext(io, { judgesOnce: false });
       const loaded = await (selected[0] as InventorySource).load(values, context);
       context.progress(`planning over ${loaded.inventory.resources.length} resources`);
       let lastProgress = 0;

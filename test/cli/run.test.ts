@@ -270,8 +270,8 @@ describe('the snapshot source', () => {
   it('leaves large rows in the file for a command that judges once, and reads them whole for one that builds estates again (remediate)', async () => {
     const path = join(dir, 'generated.json');
     await writeGeneratedSnapshot(path, { resources: 1500, seed: 11 });
-    const once = await snapshotInventorySource.load({ snapshot: path }, auditContext(captureIo(), true));
-    const again = await snapshotInventorySource.load({ snapshot: path }, auditContext(captureIo(), false));
+    const once = await snapshotInventorySource.load({ snapshot: path }, auditContext(captureIo(), { judgesOnce: true }));
+    const again = await snapshotInventorySource.load({ snapshot: path }, auditContext(captureIo(), { judgesOnce: false }));
     expect(once.inventory.resources.filter(isReadBack).length).toBeGreaterThan(20);
     expect(again.inventory.resources.filter(isReadBack)).toEqual([]);
     expect(JSON.stringify(again.inventory.resources)).toBe(JSON.stringify(once.inventory.resources));
