@@ -84,8 +84,8 @@ export class JsonRowSplitter {
   /** Bytes of the row being read when it spans chunks. */
   private rowPieces: Buffer[] = [];
   private rowStart = -1;
-  /** Skeleton text outside rows, as pieces. */
-  private readonly skeleton: Buffer[] = [];
+  /** Skeleton text outside rows: one growing buffer, not a piece per row (a million rows made a million small buffers). */
+  private skeleton = Buffer.allocUnsafe(SKELETON_START_BYTES);
   private skeletonBytes = 0;
   /** After each `{}` placeholder: its end in the skeleton, and how many more bytes the input had by then. */
   private readonly anchorEnds: number[] = [];
@@ -214,7 +214,7 @@ export class JsonRowSplitter {
       // Unterminated: let the skeleton (and the row pieces, put back) say where, as JSON.parse would.
       throw new JsonRowsError(this.offset, 'unexpected end of input');
     }
-    const text = Buffer.concat(this.skeleton, this.skeletonBytes).toString('utf8');
+    const text = this.skeletonText();
     try {
       return { skeleton: JSON.parse(text) as unknown, bytes: this.offset };
     } catch {
@@ -224,7 +224,7 @@ export class JsonRowSplitter {
 
   /** The skeleton's text (rows as `{}`), for locating an error in it. */
   skeletonText(): string {
-    return Buffer.concat(this.skeleton, this.skeletonBytes).toString('utf8');
+    return this.skeleton.toString('utf8', 0, this.skeletonBytes);
   }
 
   /** The input's byte offset of a byte offset in the skeleton. */
@@ -247,10 +247,15 @@ export class JsonRowSplitter {
 
   private pushSkeleton(bytes: Buffer): void {
     if (bytes.length === 0) return;
-    // Slices of a chunk are views on a buffer the reader reuses: keep a copy.
-    const copy = bytes === EMPTY_OBJECT ? bytes : Buffer.from(bytes);
-    this.skeleton.push(copy);
-    this.skeletonBytes += copy.length;
+    const needed = this.skeletonBytes + bytes.length;
+    if (needed > this.skeleton.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.skeleton.length * 2));
+      this.skeleton.copy(grown, 0, 0, this.skeletonBytes);
+      this.skeleton = grown;
+    }
+    // Copied: slices of a chunk are views on a buffer the reader reuses.
+    bytes.copy(this.skeleton, this.skeletonBytes);
+    this.skeletonBytes = needed;
   }
 
   private emitRow(chunk: Buffer, from: number, to: number): void {
@@ -291,6 +296,7 @@ export class JsonRowSplitter {
 }
 
 const EMPTY_OBJECT = Buffer.from('{}');
+const SKELETON_START_BYTES = 4096;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Counts lines up to a byte offset of chunks fed in order: 1-based line and column (in bytes). */

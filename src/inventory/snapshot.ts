@@ -159,6 +159,14 @@ export function parseSnapshot(text: string, sourceName: string, options: Snapsho
   }
 }
 
+/**
+ * Made apart from the reader: every row left in the file holds this function for the whole audit,
+ * and a closure over the reader would keep its splitter (the skeleton, a place per row) alive too.
+ */
+function fileChangedError(path: string): () => Error {
+  return () => new SnapshotError(path, 'changed while it was being audited; run the audit again on a file that is not being written');
+}
+
 /** One array of rows as read: the kept rows in order, and what became of each object element. */
 interface RowArray {
   readonly kept: ResourceRow[];
@@ -185,10 +193,12 @@ class SnapshotReader implements RowSink {
     private readonly options: SnapshotReadOptions,
     /** The file rows may be left in (leaveLargeRowsInFile). */
     private readonly file?: Omit<RowPlace, 'byteOffset' | 'byteLength'>,
-  ) {}
+  ) {
+    this.fileChanged = fileChangedError(file?.path ?? sourceName);
+  }
 
   /** The one error of every row left in the file, made when a read finds the file changed. */
-  private readonly fileChanged = (): Error => new SnapshotError(this.file?.path ?? this.sourceName, 'changed while it was being audited; run the audit again on a file that is not being written');
+  private readonly fileChanged: () => Error;
 
   write(chunk: Buffer): void {
     if (!this.sawContent && chunk.some((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf)) this.sawContent = true;
