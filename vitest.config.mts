@@ -12,6 +12,7 @@ export default defineConfig({
     pool: 'forks',
     // Rule test files: every message a rule declares must be produced by its tests.
     setupFiles: ['test/support/rule-messages.ts'],
+    globalSetup: ['test/support/temp-root.ts'],
     reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
   },
 });
