@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { isObject } from '../core/json';
 import type { ResourceRow } from './types';
 
@@ -9,6 +10,12 @@ export interface RowPlace {
   readonly byteLength: number;
   readonly fileSize: number;
   readonly fileMtimeMs: number;
+  /**
+   * CRC-32 of the row's bytes as read: a file rewritten with the same size within the modification
+   * time's granularity (a second or two on some file systems), the same ID at the same place but
+   * other content, is still refused.
+   */
+  readonly checksum: number;
 }
 
 /**
@@ -19,7 +26,7 @@ export interface RowPlace {
  * the garbage collector would otherwise trace on every collection. Large VNets are read once,
  * while the estate is built (their subnets' rows are embeddedRow). Each read reads them back (the
  * properties `JSON.parse` of the row gave), so none is held longer than its reader holds it. A
- * file that changed since it was read (size, modification time, or the row's ID at its place) is
+ * file that changed since it was read (size, modification time, the row's bytes at its place) is
  * never trusted: reading the properties throws `changed()`'s error.
  */
 export function fileBackedRow(row: ResourceRow, place: RowPlace, changed: () => Error): ResourceRow {
@@ -104,7 +111,7 @@ function readBack(id: string, place: RowPlace, changed: () => Error): unknown {
     const info = fstatSync(fd);
     if (info.size !== place.fileSize || info.mtimeMs !== place.fileMtimeMs) throw changed();
     const bytes = Buffer.allocUnsafe(place.byteLength);
-    if (readSync(fd, bytes, 0, place.byteLength, place.byteOffset) !== place.byteLength) throw changed();
+    if (readSync(fd, bytes, 0, place.byteLength, place.byteOffset) !== place.byteLength || crc32(bytes) !== place.checksum) throw changed();
     let value: unknown;
     try {
       value = JSON.parse(bytes.toString('utf8'));

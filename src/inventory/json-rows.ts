@@ -14,6 +14,8 @@
  * decides nothing about JSON values; JSON.parse does.
  */
 
+import { crc32 } from 'node:zlib';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -31,8 +33,12 @@ const ROW_ARRAY_KEYS: ReadonlySet<string> = new Set(['resources', 'data']);
 export type RowArrayKey = string;
 
 export interface RowSink {
-  /** One object element of a row array, already parsed; it is `byteLength` bytes from `byteOffset` in the input. */
-  row(value: unknown, array: RowArrayKey, byteOffset: number, byteLength: number): void;
+  /**
+   * One object element of a row array, already parsed; it is `byteLength` bytes from `byteOffset`
+   * in the input. `checksum` is the CRC-32 of those bytes, computed only if called, and only
+   * during this call (the bytes are gone after it).
+   */
+  row(value: unknown, array: RowArrayKey, byteOffset: number, byteLength: number, checksum: () => number): void;
 }
 
 /** The first thing wrong with the input's JSON, as a byte offset (the caller turns it into a line and column). */
@@ -95,6 +101,13 @@ export class JsonRowSplitter {
   private keyPieces: Buffer[] | undefined;
   private keyStart = -1;
   private afterColon = false;
+
+  /** The bytes of the row being handed to the sink, for `rowChecksum`. */
+  private rowBytes: Buffer = EMPTY_OBJECT;
+  private rowBytesFrom = 0;
+  private rowBytesTo = 0;
+  /** One function for every row, not a closure per row. */
+  private readonly rowChecksum = (): number => crc32(this.rowBytes.subarray(this.rowBytesFrom, this.rowBytesTo));
 
   constructor(private readonly sink: RowSink) {}
 
@@ -259,13 +272,18 @@ export class JsonRowSplitter {
   }
 
   private emitRow(chunk: Buffer, from: number, to: number): void {
-    let text: string;
-    if (this.rowPieces.length === 0) text = chunk.toString('utf8', from, to);
-    else {
+    if (this.rowPieces.length === 0) {
+      this.rowBytes = chunk;
+      this.rowBytesFrom = from;
+      this.rowBytesTo = to;
+    } else {
       this.rowPieces.push(chunk.subarray(0, to));
-      text = Buffer.concat(this.rowPieces).toString('utf8');
+      this.rowBytes = Buffer.concat(this.rowPieces);
+      this.rowBytesFrom = 0;
+      this.rowBytesTo = this.rowBytes.length;
       this.rowPieces = [];
     }
+    const text = this.rowBytes.toString('utf8', this.rowBytesFrom, this.rowBytesTo);
     const start = this.rowStart;
     this.rowStart = -1;
     const previous = this.anchorExtras.length > 0 ? (this.anchorExtras[this.anchorExtras.length - 1] as number) : 0;
@@ -277,7 +295,9 @@ export class JsonRowSplitter {
     } catch {
       throw new JsonRowError(start, text);
     }
-    this.sink.row(value, this.rowArrayKey, start, this.offset + to - start);
+    this.sink.row(value, this.rowArrayKey, start, this.offset + to - start, this.rowChecksum);
+    // Neither the chunk (the reader reuses it) nor a joined row is held past its row.
+    this.rowBytes = EMPTY_OBJECT;
   }
 
   private finishKey(chunk: Buffer, end: number): void {

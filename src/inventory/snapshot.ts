@@ -192,7 +192,7 @@ class SnapshotReader implements RowSink {
     private readonly sourceName: string,
     private readonly options: SnapshotReadOptions,
     /** The file rows may be left in (leaveLargeRowsInFile). */
-    private readonly file?: Omit<RowPlace, 'byteOffset' | 'byteLength'>,
+    private readonly file?: Omit<RowPlace, 'byteOffset' | 'byteLength' | 'checksum'>,
   ) {
     this.fileChanged = fileChangedError(file?.path ?? sourceName);
   }
@@ -205,7 +205,8 @@ class SnapshotReader implements RowSink {
     this.splitter.write(chunk);
   }
 
-  row(value: unknown, array: RowArrayKey, byteOffset?: number, byteLength?: number): void {
+  /** Rows of a `data` object keyed "0", "1"… come without a place: they are not split from the input. */
+  row(value: unknown, array: RowArrayKey, byteOffset?: number, byteLength?: number, checksum?: () => number): void {
     let rows = this.arrays.get(array);
     if (rows === undefined) this.arrays.set(array, (rows = { kept: [], fates: [] }));
     if (!isObject(value) || typeof value['id'] !== 'string' || value['id'].trim() === '') {
@@ -215,9 +216,9 @@ class SnapshotReader implements RowSink {
     const row = value as ResourceRow;
     if (this.options.keepRow === undefined || this.options.keepRow(row)) {
       const file = this.file;
-      const inFile = file !== undefined && byteOffset !== undefined && byteLength !== undefined && byteLength >= FILE_BACKED_MIN_BYTES && typeof row.type === 'string' && LEFT_IN_FILE_WHEN_LARGE.has(row.type.toLowerCase());
+      const inFile = file !== undefined && byteOffset !== undefined && byteLength !== undefined && checksum !== undefined && byteLength >= FILE_BACKED_MIN_BYTES && typeof row.type === 'string' && LEFT_IN_FILE_WHEN_LARGE.has(row.type.toLowerCase());
       // A literal, not `{ ...file, … }`: a spread and more properties give each place a hidden class of its own on Node 20.
-      rows.kept.push(inFile ? fileBackedRow(row, { path: file.path, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, byteOffset, byteLength }, this.fileChanged) : row);
+      rows.kept.push(inFile ? fileBackedRow(row, { path: file.path, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, byteOffset, byteLength, checksum: checksum() }, this.fileChanged) : row);
       rows.fates.push(KEPT);
     } else rows.fates.push(OMITTED);
   }

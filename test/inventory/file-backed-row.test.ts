@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFile, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryObjects } from 'node:v8';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGeneratedSnapshot } from '../../bench/generate';
 import { auditEstate } from '../../src/engine/audit';
@@ -97,11 +98,33 @@ describe('rows left in the snapshot file', () => {
     await writeFile(path, text);
     const info = statSync(path);
     const first = text.indexOf('{', text.indexOf('['));
-    const other = fileBackedRow({ id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/not-this', properties: {} }, { path, byteOffset: first, byteLength: text.indexOf('},{"id"', first) + 1 - first, fileSize: info.size, fileMtimeMs: info.mtimeMs }, () => new Error('refused'));
+    const byteLength = text.indexOf('},{"id"', first) + 1 - first;
+    const checksum = crc32(Buffer.from(text).subarray(first, first + byteLength));
+    const other = fileBackedRow({ id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/not-this', properties: {} }, { path, byteOffset: first, byteLength, fileSize: info.size, fileMtimeMs: info.mtimeMs, checksum }, () => new Error('refused'));
     expect(() => other.properties).toThrow('refused');
 
     await rm(path);
     expect(() => row?.properties).toThrow(SnapshotError);
+  });
+
+  it('are refused when the file was rewritten with the same size and modification time, and the same ID at their place', async () => {
+    const path = join(dir, 'same-time.json');
+    await writeGeneratedSnapshot(path, { resources: 500, seed: 10 });
+    // A file system that keeps whole seconds (or a copy that keeps times) cannot tell the two files apart by time.
+    const time = new Date('2026-11-30T12:00:00Z');
+    await utimes(path, time, time);
+    const inventory = await loadSnapshotFile(path, FOR_ONE_AUDIT);
+    const row = inventory.resources.find((candidate) => isBacked(candidate) && String(candidate.type).toLowerCase() === NSG);
+    const text = await readFile(path, 'utf8');
+    const start = text.indexOf(`{"id":${JSON.stringify(row?.id)}`);
+    const allow = text.indexOf('"Allow"', start);
+    expect(start).toBeGreaterThan(0);
+    expect(allow).toBeGreaterThan(start);
+    // Inside the row: a rule that allowed now denies; same length, same ID.
+    await writeFile(path, `${text.slice(0, allow)}"Deny" ${text.slice(allow + '"Allow"'.length)}`);
+    await utimes(path, time, time);
+    expect(statSync(path).size).toBe(Buffer.byteLength(text));
+    expect(() => row?.properties).toThrow(/changed while it was being audited/);
   });
 
   it('hold nothing of the reader that placed them: its splitter (the skeleton, a place per row) is collected', async () => {
