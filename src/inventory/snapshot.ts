@@ -187,6 +187,8 @@ class SnapshotReader implements RowSink {
   private readonly splitter = new JsonRowSplitter(this);
   private readonly arrays = new Map<RowArrayKey, RowArray>();
   private sawContent = false;
+  /** The one error of every row left in the file, made when a read finds the file changed. */
+  private readonly fileChanged: () => Error;
 
   constructor(
     private readonly sourceName: string,
@@ -196,9 +198,6 @@ class SnapshotReader implements RowSink {
   ) {
     this.fileChanged = fileChangedError(file?.path ?? sourceName);
   }
-
-  /** The one error of every row left in the file, made when a read finds the file changed. */
-  private readonly fileChanged: () => Error;
 
   write(chunk: Buffer): void {
     if (!this.sawContent && chunk.some((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf)) this.sawContent = true;
