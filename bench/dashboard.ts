@@ -3,7 +3,7 @@ import type { LocalServer } from '../src/local/start';
 import { startLocalServer } from '../src/local/start';
 import { allRules } from '../src/rules/registry';
 import { launchChromium } from '../test/support/chromium';
-import { scaled } from './scale';
+import { benchRuns, median, scaled } from './scale';
 
 /**
  * `npm run bench`, dashboard section: how long the dashboard takes to show 10k findings in
@@ -60,13 +60,6 @@ async function seed(server: LocalServer, count: number): Promise<void> {
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
 /** One page load and a few interactions, timed inside the page (until the next frame is painted). */
 async function measureOnce(server: LocalServer, findings: number): Promise<DashboardMeasurement> {
   const chromium = await launchChromium({ viewport: { width: 1366, height: 768 } });
@@ -118,7 +111,7 @@ async function measureOnce(server: LocalServer, findings: number): Promise<Dashb
   }
 }
 
-export async function measureDashboard(findings: number = FINDINGS, runs: number = Number(process.env['BENCH_RUNS'] ?? '3')): Promise<DashboardMeasurement> {
+export async function measureDashboard(findings: number = FINDINGS, runs: number = benchRuns()): Promise<DashboardMeasurement> {
   const server = await startLocalServer({ port: 0, env: {}, initialSweep: false, verbose: false, log: () => undefined });
   try {
     await seed(server, findings);
@@ -137,7 +130,7 @@ const ms = (value: number): string => `${Math.round(value).toLocaleString('en-US
 export async function benchDashboard(): Promise<string[]> {
   const result = await measureDashboard();
   return [
-    `dashboard: ${result.findings.toLocaleString('en-US')} open findings, npm start server (Azurite in process), headless Chromium 1366×768, median of ${Number(process.env['BENCH_RUNS'] ?? '3')} loads`,
+    `dashboard: ${result.findings.toLocaleString('en-US')} open findings, npm start server (Azurite in process), headless Chromium 1366×768, median of ${benchRuns()} loads`,
     `  first rows on screen ${ms(result.firstRowsMs)}; all ${result.findings.toLocaleString('en-US')} loaded and rendered ${ms(result.readyMs)} (${result.apiPages} pages of GET /api/findings?top=1000&order=key)`,
     `  then, over all of them: severity filter ${ms(result.filterMs)}, sort by rule ${ms(result.sortMs)}, text search ${ms(result.searchMs)} (+120 ms debounce), next page ${ms(result.pageMs)}`,
   ];

@@ -8,7 +8,7 @@ import type { Estate } from '../src/estate';
 import { parseSnapshot } from '../src/inventory/snapshot';
 import { allRules } from '../src/rules/registry';
 import { generateEstate } from './generate';
-import { scaled } from './scale';
+import { benchRuns, median, scaled } from './scale';
 
 /**
  * `npm run bench`: a list of sections, each printing its own lines. The estate section measures
@@ -62,18 +62,6 @@ function sizes(): number[] {
     .map((value) => Number(value.trim()))
     .filter((value) => Number.isInteger(value) && value > 0);
   return fromEnv.length > 0 ? fromEnv : [scaled(10_000, 500), scaled(100_000, 1_000)];
-}
-
-function runs(): number {
-  const value = Number(process.env['BENCH_RUNS'] ?? String(scaled(3, 1)));
-  return Number.isInteger(value) && value > 0 ? value : scaled(3, 1);
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function collectGarbage(): void {
@@ -143,7 +131,7 @@ function hasTaskset(): boolean {
 }
 
 function measureInChild(path: string): EstateMeasurement {
-  const node = [process.execPath, '--expose-gc', '--max-old-space-size=8192', __filename, '--measure', path, String(runs())];
+  const node = [process.execPath, '--expose-gc', '--max-old-space-size=8192', __filename, '--measure', path, String(benchRuns())];
   const [command, ...args] = hasTaskset() ? ['taskset', '-c', '0', ...node] : node;
   const child = spawnSync(command as string, args, { encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
   if (child.status !== 0) throw new Error(`measuring ${path} failed (exit ${child.status}): ${child.stderr.trim().split('\n').slice(-3).join(' ')}`);
@@ -163,7 +151,7 @@ export const estateSection: BenchSection = {
         const generated = generateEstate({ resources: size, seed: 20261124 });
         const path = join(dir, `estate-${size}.json`);
         writeFileSync(path, JSON.stringify({ capturedAt: '2026-11-24T00:00:00.000Z', resources: generated.resources, serviceTags: generated.serviceTags }));
-        progress(`measuring ${size} resources (${runs()} runs)`);
+        progress(`measuring ${size} resources (${benchRuns()} runs)`);
         measurements.push(measureInChild(path));
         rmSync(path, { force: true });
       }
@@ -176,7 +164,7 @@ export const estateSection: BenchSection = {
     const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ');
     const largest = measurements.reduce<EstateMeasurement | undefined>((best, m) => (best === undefined || m.resources > best.resources ? m : best), undefined);
     return [
-      `estate: offline audit, ${allRules.length} rules, median of ${runs()} runs, one process per size${hasTaskset() ? ' pinned to one core' : ''}`,
+      `estate: offline audit, ${allRules.length} rules, median of ${benchRuns()} runs, one process per size${hasTaskset() ? ' pinned to one core' : ''}`,
       line(header),
       ...rows.map(line),
       ...(largest !== undefined

@@ -7,7 +7,7 @@ import { buildEstate } from '../src/estate';
 import { JsonRowSplitter } from '../src/inventory/json-rows';
 import { FOR_ONE_AUDIT, loadSnapshotFile } from '../src/inventory/snapshot';
 import { writeGeneratedSnapshot } from './generate';
-import { scaled } from './scale';
+import { benchRuns, median, scaled } from './scale';
 
 /**
  * `npm run bench`, section "stream": snapshot files read as a stream (src/inventory/json-rows.ts)
@@ -76,8 +76,18 @@ function inChild(kind: 'floor' | 'audit', path: string): StreamMeasurement {
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as StreamMeasurement;
 }
 
+interface WholeProcess {
+  readonly ms: number;
+  readonly peakRssMb: number | undefined;
+}
+
+function medianOf(runs: readonly WholeProcess[]): WholeProcess {
+  const peaks = runs.map((run) => run.peakRssMb).filter((peak): peak is number => peak !== undefined);
+  return { ms: median(runs.map((run) => run.ms)), peakRssMb: peaks.length > 0 ? median(peaks) : undefined };
+}
+
 /** A whole process, wall time and peak RSS (GNU time when present). */
-function wholeProcess(args: readonly string[]): { ms: number; peakRssMb: number | undefined } {
+function wholeProcess(args: readonly string[]): WholeProcess {
   const time = spawnSync('/usr/bin/time', ['--version'], { stdio: 'ignore' }).status === 0;
   const [command, rest] = pinned(time ? ['/usr/bin/time', '-f', 'maxrss_kb=%M', ...args] : [...args]);
   const start = process.hrtime.bigint();
@@ -121,10 +131,17 @@ export async function benchStream(): Promise<string[]> {
     const path = join(dir, `cli-${cliSize}.json`);
     await writeGeneratedSnapshot(path, { resources: cliSize, seed: 20261124 });
     const main = join(__dirname, '..', 'src', 'cli', 'main.js');
-    const parse = wholeProcess([process.execPath, '-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(path)}, 'utf8'))`]);
-    const cli = wholeProcess([process.execPath, main, 'audit', '--snapshot', path, '--format', 'json', '--output', join(dir, 'out.json')]);
+    // One after the other, several times: a single pair on a shared machine swings the ratio by ±0.5.
+    const parses: WholeProcess[] = [];
+    const clis: WholeProcess[] = [];
+    for (let run = 0; run < benchRuns(); run++) {
+      parses.push(wholeProcess([process.execPath, '-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(path)}, 'utf8'))`]));
+      clis.push(wholeProcess([process.execPath, main, 'audit', '--snapshot', path, '--format', 'json', '--output', join(dir, 'out.json')]));
+    }
+    const parse = medianOf(parses);
+    const cli = medianOf(clis);
     lines.push(
-      `cli: ${cliSize} resources, whole process: aml-vnet-audit audit --format json ${fixed(cli.ms)} ms (peak ${fixed(cli.peakRssMb)} MB), node -e JSON.parse ${fixed(parse.ms)} ms (peak ${fixed(parse.peakRssMb)} MB), ratio ${fixed(cli.ms / parse.ms, 2)}`,
+      `cli: ${cliSize} resources, whole process, median of ${clis.length}: aml-vnet-audit audit --format json ${fixed(cli.ms)} ms (peak ${fixed(cli.peakRssMb)} MB), node -e JSON.parse ${fixed(parse.ms)} ms (peak ${fixed(parse.peakRssMb)} MB), ratio ${fixed(cli.ms / parse.ms, 2)}`,
     );
     if (last !== undefined) lines.push(`bench: resources=${last.resources} peak_rss_mb=${fixed(last.peak)} ratio=${fixed(last.ratio, 2)}`);
   } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateEstate, seededRandom } from '../../bench/generate';
-import { median } from '../../bench/run';
+import { median } from '../../bench/scale';
 import { buildEstate } from '../../src/estate';
 import { parseSnapshot } from '../../src/inventory/snapshot';
 

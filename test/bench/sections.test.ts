@@ -38,6 +38,8 @@ describe('npm run bench at small sizes', () => {
     const requests = lines.filter((line) => line.includes('a message')).map((line) => Number(/(\d+) Resource Graph requests/.exec(line)?.[1]));
     expect(requests).toHaveLength(2);
     expect(requests[1]).toBeLessThan(requests[0] as number);
+    // The whole CLI against a bare parse: medians of runs taken one after the other.
+    expect(lines.find((line) => line.startsWith('cli:'))).toMatch(/^cli: \d+ resources, whole process, median of \d+: .* ms .* ms .*ratio \d+\.\d\d$/);
     expect(lines.filter((line) => line.trim() !== '').pop()).toMatch(/^bench: resources=\d+ peak_rss_mb=\d+ ratio=\d+\.\d\d$/);
   }, 700_000);
 });
