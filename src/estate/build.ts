@@ -342,7 +342,7 @@ export function buildEstate(inventory: Inventory): Estate {
   for (const subnet of subnets.byKey.values()) pushTo(subnetsByVnet, idKey(subnet.vnetId), subnet);
   for (const [vnetKey, list] of subnetsByVnet) {
     const vnet = vnets.byKey.get(vnetKey);
-    if (vnet) vnets.byKey.set(vnetKey, viewWith(vnet, { subnetKeys: list.map((subnet) => subnet.key) }));
+    if (vnet) vnets.add(viewWith(vnet, { subnetKeys: list.map((subnet) => subnet.key) }));
   }
 
   const computesByWorkspace = new Map<string, Compute[]>();

@@ -33,6 +33,10 @@ describe('buildEstate', () => {
     expect(subnet).toMatchObject({ vnetId: ids.vnet, addressPrefixes: ['10.0.1.0/24'], nsgId: ids.trainingNsg, ipConfigurationCount: 3 });
     expect(subnet?.serviceEndpoints).toEqual(['Microsoft.Storage', 'Microsoft.KeyVault']);
     expect(estate.subnetsOf(ids.vnet).map((s) => s.name)).toEqual(['training', 'aks', 'endpoints']);
+    // One view per VNet, whichever way it is asked for: the one that knows its subnets.
+    const vnetView = estate.virtualNetwork(ids.vnet);
+    expect(vnetView?.subnetKeys).toHaveLength(3);
+    expect(estate.resource(ids.vnet)).toBe(vnetView);
   });
 
   it('derives compute subnets: clusters, instances and the AKS agent pools', () => {
