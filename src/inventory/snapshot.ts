@@ -59,6 +59,8 @@ export interface SnapshotReadOptions {
   readonly leaveLargeRowsInFile?: boolean;
   /** Called after each chunk loadSnapshotFile reads: the bytes read so far, and the file's size. */
   readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Bytes loadSnapshotFile reads at a time (default 4 MiB): smaller in tests, so rows span chunks. */
+  readonly chunkBytes?: number;
 }
 
 /** Keeps the rows of the types the rules read (src/inventory/resource-types.ts): what an audit needs. */
@@ -96,7 +98,7 @@ export async function loadSnapshotFile(path: string, options: SnapshotReadOption
   const reader = new SnapshotReader(path, options, options.leaveLargeRowsInFile === true ? { path, fileSize: size, fileMtimeMs: mtimeMs } : undefined);
   try {
     let bytesRead = 0;
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+    for await (const chunk of createReadStream(path, { highWaterMark: options.chunkBytes ?? CHUNK_BYTES })) {
       reader.write(chunk as Buffer);
       bytesRead += (chunk as Buffer).length;
       options.onProgress?.(bytesRead, size);
