@@ -1,4 +1,6 @@
 /**
+ * Sizes and repetitions of the bench's figures.
+ *
  * `BENCH_SCALE=small`: every section at a size CI can afford, to prove that `npm run bench` runs
  * from end to end (test/bench/sections.test.ts), not to measure anything. The figures in the
  * README come from the full sizes.
