@@ -105,7 +105,8 @@ function runRules(
   const rules = options.rules ?? selectRules(options.ruleIds, allRules, profile);
   const ruleErrors: RuleError[] = [];
   const kept: Evaluation[] = [];
-  const counts = { evaluations: 0, pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
+  const tally = new VerdictTally();
+  let evaluated = 0;
   for (const rule of rules) {
     const subjects = subjectsOf(rule, estate);
     if ('error' in subjects) {
@@ -115,16 +116,13 @@ function runRules(
     for (const subject of subjects.list) {
       if (options.subjectKeys && !options.subjectKeys.has(subject.resourceId.toLowerCase())) continue;
       const judged = judge(rule, subject, estate);
-      counts.evaluations += 1;
       const status = judged.outcome.status;
-      if (status === 'pass') counts.pass += 1;
-      else if (status === 'fail') counts.fail += 1;
-      else if (status === 'unknown') counts.unknown += 1;
-      else counts.notApplicable += 1;
+      evaluated += 1;
+      tally.add(status);
       if (keepEveryVerdict || status === 'fail' || status === 'unknown') kept.push(evaluationOf(rule, subject, judged));
     }
   }
-  const summary: AuditSummary = { resources: estate.resourceCount, ...counts };
+  const summary: AuditSummary = { resources: estate.resourceCount, evaluations: evaluated, ...tally.counts() };
   return { summary, ruleErrors, kept, ruleIds: rules.map((rule) => rule.meta.id), profile };
 }
 
@@ -237,18 +235,29 @@ export interface VerdictCounts {
   readonly notApplicable: number;
 }
 
-export function countVerdicts(evaluations: Iterable<Pick<Evaluation, 'status'>>): VerdictCounts {
-  let pass = 0;
-  let fail = 0;
-  let unknown = 0;
-  let notApplicable = 0;
-  for (const evaluation of evaluations) {
-    if (evaluation.status === 'pass') pass++;
-    else if (evaluation.status === 'fail') fail++;
-    else if (evaluation.status === 'unknown') unknown++;
-    else notApplicable++;
+/** Verdicts counted one at a time: countVerdicts, and a run that does not keep them all (auditFindings). */
+class VerdictTally {
+  private pass = 0;
+  private fail = 0;
+  private unknown = 0;
+  private notApplicable = 0;
+
+  add(status: Evaluation['status']): void {
+    if (status === 'pass') this.pass++;
+    else if (status === 'fail') this.fail++;
+    else if (status === 'unknown') this.unknown++;
+    else this.notApplicable++;
   }
-  return { pass, fail, unknown, notApplicable };
+
+  counts(): VerdictCounts {
+    return { pass: this.pass, fail: this.fail, unknown: this.unknown, notApplicable: this.notApplicable };
+  }
+}
+
+export function countVerdicts(evaluations: Iterable<Pick<Evaluation, 'status'>>): VerdictCounts {
+  const tally = new VerdictTally();
+  for (const evaluation of evaluations) tally.add(evaluation.status);
+  return tally.counts();
 }
 
 export function summarize(resources: number, evaluations: readonly Evaluation[]): AuditSummary {
