@@ -102,7 +102,6 @@ export async function benchEvents(): Promise<string[]> {
 /** States here come from a snapshot captured at a fixed past time: trust them, as a fresh sweep's would be. */
 const YEAR_MS = 365 * 24 * 3600_000;
 
-
 /** Delivers events round-robin over instances, all at once. */
 async function deliverAcross(apps: readonly AuditorApp[], events: readonly Record<string, unknown>[]): Promise<Delivery> {
   const groups = apps.map(() => [] as Record<string, unknown>[]);
