@@ -7,7 +7,8 @@ import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
 import type { AppliedChange, InventoryProvider } from './inventory';
 import { affectedSubjectKeys } from '../estate';
-import type { FindingChange, FindingsStore } from '../store';
+import { PartitionMovedError } from '../store';
+import type { ChangeNotice, FindingChange, FindingsStore, PartitionSync } from '../store';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
 import { maxTime, withRows } from './subscription-state';
@@ -37,6 +38,10 @@ export interface BatchOutcome {
   readonly ruleErrors: readonly { readonly ruleId: string; readonly reason: string }[];
   /** Changed resources that could not be read: not applied, not judged. Transient ones fail their events (Event Grid retries). */
   readonly unreadable: readonly UnreadableChange[];
+  /** Resources other instances changed (their change notices), read again before judging. */
+  readonly noticed: number;
+  /** Times the batch was judged again because another writer wrote to the partition first. */
+  readonly rejudged: number;
 }
 
 export interface UnreadableChange {
@@ -49,7 +54,7 @@ export interface UnreadableChange {
 export interface ProcessorOptions {
   readonly provider: InventoryProvider;
   readonly states: SubscriptionStates;
-  readonly store: Pick<FindingsStore, 'recordEvaluations'>;
+  readonly store: Pick<FindingsStore, 'recordEvaluations' | 'syncPartition'>;
   /** Events of one subscription arriving within this many ms are judged as one batch. */
   readonly coalesceMs: number;
   readonly onBatch?: (outcome: BatchOutcome) => void;
@@ -64,6 +69,16 @@ export interface ProcessorOptions {
 }
 
 export const DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS = 150;
+
+/** Judgements of one batch before its events fail (Event Grid delivers them again) while other writers keep winning the partition. */
+export const MAX_JUDGEMENTS_PER_BATCH = 8;
+
+/**
+ * How far before its state's capture a batch reads change notices: a whole read (Resource Graph,
+ * or a sweep's shared state) may not show a change made shortly before it, as Resource Graph
+ * indexes with a lag.
+ */
+export const NOTICE_LAG_MS = 10 * 60_000;
 
 interface Waiter {
   readonly eventIds: ReadonlySet<string>;
@@ -148,8 +163,30 @@ export class ChangeProcessor {
     );
   }
 
-  /** Judges one batch: patch the state, re-evaluate the neighbourhood, store, then commit the state. */
+  /**
+   * Judges one batch until it stores on a partition nobody wrote to since it read it (another
+   * instance's batch, whose changes it then reads: src/store/change-notices.ts).
+   */
   private async judge(subscriptionId: string, changes: readonly ResourceChange[]): Promise<BatchOutcome> {
+    const committed: FindingChange[] = [];
+    for (let judgement = 1; ; judgement++) {
+      try {
+        const outcome = await this.judgeOnce(subscriptionId, changes);
+        return { ...outcome, changes: [...committed, ...outcome.changes], rejudged: judgement - 1 };
+      } catch (error) {
+        if (!(error instanceof PartitionMovedError)) throw error;
+        // Findings a batch of many transactions wrote before the partition moved stand (and are reported once).
+        committed.push(...error.committed);
+        if (judgement >= MAX_JUDGEMENTS_PER_BATCH) {
+          throw new TransientError(`the findings of subscription ${subscriptionId} kept being written by other instances (${judgement} judgements); the events will be delivered again`, { cause: error });
+        }
+        await pause(judgement);
+      }
+    }
+  }
+
+  /** One judgement of a batch: read what others changed, patch the state, re-evaluate the neighbourhood, store, then commit the state. */
+  private async judgeOnce(subscriptionId: string, ownChanges: readonly ResourceChange[]): Promise<Omit<BatchOutcome, 'rejudged'>> {
     const { states, provider, store } = this.options;
     let state: SubscriptionState;
     try {
@@ -157,6 +194,15 @@ export class ChangeProcessor {
     } catch (error) {
       throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
     }
+    // What other instances changed since this state was read, before judging: the partition's marker, then their notices.
+    let partition: PartitionSync;
+    try {
+      partition = await store.syncPartition(subscriptionId, new Date(Date.parse(state.capturedAt) - NOTICE_LAG_MS).toISOString());
+    } catch (error) {
+      throw new TransientError(`cannot read the findings store: ${describe(error)}`, { cause: error });
+    }
+    const noticed = partition.notices.filter((notice) => notice.version > (state.versions.get(idKey(notice.resourceId)) ?? state.capturedAt)).map((notice) => noticeChange(notice, subscriptionId));
+    const changes = noticed.length > 0 ? [...ownChanges, ...noticed] : ownChanges;
 
     // One change per resource read: the newest; ties broken by event ID so any delivery order gives the same result.
     const carriesState = (change: ResourceChange): boolean =>
@@ -175,6 +221,7 @@ export class ChangeProcessor {
       if (change.eventTime < version) outdated++;
       else current.push({ key, change });
     }
+    const noticedKeys = new Set(current.filter(({ change }) => isNotice(change)).map(({ key }) => key));
 
     const rows = new Map(state.rows);
     const versions = new Map(state.versions);
@@ -216,6 +263,8 @@ export class ChangeProcessor {
       const failures = new Map(read.failures.map((failure) => [idKey(failure.id), failure]));
       for (const { key, change, id } of refresh) {
         const failure = failures.get(key);
+        // Judged without another instance's change, this batch would overwrite that instance's newer verdicts.
+        if (failure !== undefined && isNotice(change)) throw new TransientError(`cannot read ${id}, which another instance changed: ${failure.reason}`);
         if (failure !== undefined) {
           // Not read, so not applied and not judged: its findings stay as they were.
           unreadable.push({ eventId: change.eventId, resourceId: id, reason: failure.reason, transient: failure.transient });
@@ -239,7 +288,9 @@ export class ChangeProcessor {
       for (const [rowKey, row] of rows) if (rowKey.startsWith(prefix) && (versions.get(rowKey) ?? '') <= change.time) remove(rowKey, row.id, change.time);
     }
 
-    const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), state.stateTime);
+    // Never before a batch whose notices were read: this one has seen its changes, so it may overwrite its verdicts.
+    const noticedAt = partition.notices.reduce((time, notice) => maxTime(time, notice.at), state.stateTime);
+    const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), noticedAt);
     const next = applied.length > 0 ? withRows({ ...state, versions, stateTime }, rows) : { ...state, versions, stateTime };
 
     const subjectKeys = new Set<string>();
@@ -254,15 +305,19 @@ export class ChangeProcessor {
     const complete = next.gaps.length === 0 && result.ruleErrors.length === 0;
     const wide = wideCandidate && complete;
     const evaluations = wide || !wideCandidate ? result.evaluations : result.evaluations.filter((evaluation) => subjectKeys.has(idKey(evaluation.resourceId)));
+    // What this batch changed, for the instances that judge after it; what it read of theirs has its notice already.
+    const notices: ChangeNotice[] = [];
+    for (const change of applied) if (!noticedKeys.has(idKey(change.kind === 'upsert' ? change.row.id : change.resourceId))) notices.push({ resourceId: change.kind === 'upsert' ? change.row.id : change.resourceId, version: change.time, at: stateTime });
+    const sync = { subscriptionId, partition, notices };
     let recorded;
     try {
       // A wide batch re-judges the whole subscription but never claims its partition: only sweeps do
       // (an event's time is the sender's clock and must not make later sweeps look stale).
       recorded = wide
-        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete: true, ruleIds: result.ruleIds })
-        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete, ruleIds: result.ruleIds });
+        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete: true, ruleIds: result.ruleIds, sync })
+        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete, ruleIds: result.ruleIds, sync });
     } catch (error) {
-      throw error instanceof TransientError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
+      throw error instanceof TransientError || error instanceof PartitionMovedError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
     }
     const storedAt = Date.now();
     // Only now does the state move: a failed store leaves it as it was, so the retried event re-judges the same neighbourhood.
@@ -270,7 +325,7 @@ export class ChangeProcessor {
     for (const change of applied) provider.applyChange(change);
     return {
       subscriptionId,
-      events: changes.length,
+      events: ownChanges.length,
       applied: applied.length,
       outdated,
       subjects: subjectKeys.size,
@@ -284,8 +339,26 @@ export class ChangeProcessor {
       complete,
       ruleErrors: result.ruleErrors,
       unreadable,
+      noticed: noticed.length,
     };
   }
+}
+
+const NOTICE_EVENT_PREFIX = 'notice:';
+
+/** Another instance's change, as a change to read from the source of truth (no row: notices carry none). */
+function noticeChange(notice: ChangeNotice, subscriptionId: string): ResourceChange {
+  return { eventId: `${NOTICE_EVENT_PREFIX}${notice.resourceId}`, eventType: 'change notice', schema: 'eventgrid', kind: 'upsert', resourceId: notice.resourceId, subscriptionId, eventTime: notice.version };
+}
+
+function isNotice(change: ResourceChange): boolean {
+  return change.eventType === 'change notice' && change.eventId.startsWith(NOTICE_EVENT_PREFIX);
+}
+
+function pause(attempt: number): Promise<void> {
+  // Jittered, so instances that lost to one another do not collide again in lockstep.
+  const ms = Math.min(1_000, 20 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function compareChanges(a: ResourceChange, b: ResourceChange): number {

@@ -2,6 +2,9 @@
  * The findings store over Azure Table Storage: the only code that talks to Tables. This file
  * routes each job: writes of evaluations (the partition write protocol, ./partition-writer.ts),
  * reads of findings with paging, sweep records and suppressions.
+ *
+ * Longer than 500 lines: it is the one door to the tables, every store call routed to its module
+ * with the clients they share; each method is short.
  */
 import type { TableEntityResult } from '@azure/data-tables';
 import { odata, TableClient } from '@azure/data-tables';
@@ -12,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
-import { statusOf, StoreInputError, storeFailure } from './errors';
+import { readNotices } from './change-notices';
+import { PartitionMovedError, statusOf, StoreInputError, storeFailure } from './errors';
 import {
   FIRST_FINDING_ROW_KEY,
   partitionKeyOfResource,
@@ -35,12 +39,14 @@ import { inParallel, MAX_CLOCK_SKEW_MS, PARTITION_CONCURRENCY } from './concurre
 import { pruneHistory, repairFutureTimes } from './maintenance';
 import type { StoreTables } from './maintenance';
 import { PartitionWriter, scanTable } from './partition-writer';
+import type { PartitionWork } from './partition-writer';
 import { addTally, confirmationOf, emptySweepCounts, newTally, rulesOf, sweepEntity, sweepFromEntity, sweepRecordOf } from './sweep-records';
-import type { LatestSweep } from './sweep-records';
+import type { LatestSweep, Tally } from './sweep-records';
 import type {
   FindingFilter,
   FindingPage,
   FindingsStore,
+  PartitionSync,
   RecordEvaluationsInput,
   RecordEvaluationsResult,
   PruneResult,
@@ -158,7 +164,25 @@ class TableFindingsStore implements FindingsStore {
     return this.io('listing remediations', () => readRemediations(this.remediations, filter));
   }
 
+  async syncPartition(subscriptionId: string, since: string | undefined): Promise<PartitionSync> {
+    const partitionKey = partitionKeyOfSubscription(subscriptionId);
+    // The marker first: a batch that writes after someone else's notices were written finds it moved.
+    const marker = await this.writer.readMarker(partitionKey);
+    return { marker, notices: await readNotices(this.findings, this.endpoint, partitionKey, since) };
+  }
+
   async recordEvaluations(input: RecordEvaluationsInput): Promise<RecordEvaluationsResult> {
+    const total = newTally();
+    try {
+      return await this.recordInto(input, total);
+    } catch (error) {
+      // What the batch committed before its partition moved stands: its caller reports it.
+      if (error instanceof PartitionMovedError) error.committed = [...total.changes];
+      throw error;
+    }
+  }
+
+  private async recordInto(input: RecordEvaluationsInput, total: Tally): Promise<RecordEvaluationsResult> {
     const started = Date.now();
     const at = input.evaluatedAt.toISOString();
     const seenAt = (input.observedAt ?? input.evaluatedAt).toISOString();
@@ -170,7 +194,9 @@ class TableFindingsStore implements FindingsStore {
     }
     const suppressions = (await this.listSuppressions()).filter((suppression) => isActive(suppression, now));
     const ruleIds = input.ruleIds === undefined ? undefined : new Set(input.ruleIds);
-    const total = newTally();
+    const syncKey = input.sync !== undefined ? partitionKeyOfSubscription(input.sync.subscriptionId) : undefined;
+    const syncOf = (partitionKey: string): Pick<PartitionWork, 'sync'> =>
+      input.sync !== undefined && partitionKey === syncKey ? { sync: { marker: input.sync.partition.marker, notices: input.sync.notices } } : {};
     let outOfScope = 0;
     let recordedSweepId: string | null = null;
 
@@ -201,6 +227,7 @@ class TableFindingsStore implements FindingsStore {
             resolveAbsent: complete,
             claim: complete && claims ? { sweepId } : undefined,
             ...(ruleIds !== undefined ? { ruleIds } : {}),
+            ...syncOf(partitionKey),
           },
           at,
           suppressions,
@@ -233,10 +260,12 @@ class TableFindingsStore implements FindingsStore {
         if (entry === undefined || !entry.resources.has(idKey(evaluation.resourceId))) outOfScope++;
         else entry.evaluations.push(evaluation);
       }
+      // A batch's notices are written even when none of its subjects is in its own partition.
+      if (syncKey !== undefined && !byPartition.has(syncKey)) byPartition.set(syncKey, { evaluations: [], resources: new Map() });
       for (const [partitionKey, entry] of byPartition) {
         await this.writer.apply(
           // With an incomplete inventory, a subject missing from the evaluations may just be unread: resolve nothing by absence.
-          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete, claim: undefined, ...(ruleIds !== undefined ? { ruleIds } : {}) },
+          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete, claim: undefined, ...(ruleIds !== undefined ? { ruleIds } : {}), ...syncOf(partitionKey) },
           at,
           suppressions,
           now,

@@ -10,7 +10,7 @@ export type { OpenStoreOptions } from './findings-store';
 export { openStoreAt, resolveStoreLocation, TABLE_PREFIX_ENV } from './connection';
 export type { OpenedStore, StoreLocation } from './connection';
 export { renderFindingsCsv, renderFindingsJson, renderFindingsTable, renderSuppressionsTable } from './render';
-export { StoreError, StoreInputError, StoreUnavailableError } from './errors';
+export { PartitionMovedError, StoreError, StoreInputError, StoreUnavailableError } from './errors';
 export { FilterError, parseFindingFilter } from './filter';
 export type { FilterField, FindingFilterInput } from './filter';
 export { decide } from './lifecycle';
@@ -21,6 +21,7 @@ export { MAX_PROPERTY_CHARS } from './record';
 export { FINDING_STATES } from './types';
 export type {
   ChangeKind,
+  ChangeNotice,
   EvaluationScope,
   FindingChange,
   FindingFilter,
@@ -28,6 +29,8 @@ export type {
   FindingsStore,
   FindingState,
   Lifecycle,
+  PartitionMarker,
+  PartitionSync,
   RecordEvaluationsInput,
   RecordEvaluationsResult,
   PruneResult,

@@ -9,6 +9,7 @@ import { asString } from '../core/json';
 import { isWriteConflict, statusOf, StoreInputError, storeFailure } from './errors';
 import type { TransactionAction } from '@azure/data-tables';
 import { deleteTombstones, indexActions, indexEntity, indexRowKey, isIndexRowKey, markIndexed, REGISTRY_PARTITION, registeredPartitions, tombstone, tombstoneLeft } from './change-index';
+import { isNoticeRowKey } from './change-notices';
 import { FIRST_FINDING_ROW_KEY, MARKER_ROW_KEY } from './keys';
 import { NEW_FINDINGS_PER_TRANSACTION, scanTable } from './partition-writer';
 import { fromEntity } from './record';
@@ -37,8 +38,8 @@ export async function repairFutureTimes(tables: StoreTables, now: Date, options:
     (entity) => {
       const partitionKey = entity.partitionKey ?? '';
       const rowKey = entity.rowKey ?? '';
-      // The registry and the change index are bookkeeping of the findings, not findings.
-      if (partitionKey === REGISTRY_PARTITION || isIndexRowKey(rowKey)) return;
+      // The registry, the change index and the change notices are bookkeeping of the findings, not findings.
+      if (partitionKey === REGISTRY_PARTITION || isIndexRowKey(rowKey) || isNoticeRowKey(rowKey)) return;
       if (rowKey === MARKER_ROW_KEY) {
         const sweptAt = asString(entity.sweptAt) ?? '';
         if (sweptAt > limit) markers.push({ partitionKey, etag: entity.etag });

@@ -15,13 +15,19 @@
  * - An evaluation older than a finding's stored evaluatedAt never overwrites it.
  * - A sweep record is written after its partition's findings: a sweep that fails halfway leaves
  *   no record, and nothing derived from sweep records claims it happened.
+ * - An event batch brings the marker it read before judging, with the change notices it read
+ *   (change-notices.ts), and writes its own notices first. Every write of the batch is
+ *   conditional on that marker: a conflict means someone wrote since the batch read the
+ *   partition, possibly a change the batch has not seen, so nothing is decided again here; the
+ *   batch gets PartitionMovedError and judges again on what it then reads.
  */
-import type { TableEntityResult, TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableEntityResult, TableClient, TableTransactionResponse, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
 import { deleteTombstones, indexActions, registerPartition, tombstoneLeft } from './change-index';
-import { isWriteConflict, statusOf, StoreError, storeFailure } from './errors';
+import { noticeActions } from './change-notices';
+import { isWriteConflict, PartitionMovedError, statusOf, StoreError, storeFailure } from './errors';
 import { FIRST_FINDING_ROW_KEY, MARKER_ROW_KEY, resourceRowKeyRange } from './keys';
 import type { Decision } from './lifecycle';
 import { decide } from './lifecycle';
@@ -30,17 +36,13 @@ import { fromEntity, toEntityProperties } from './record';
 import type { Tally } from './sweep-records';
 import { storedFindingOf } from './stored-finding';
 import { matchSuppression } from './suppression';
-import type { FindingChange, Suppression } from './types';
+import type { ChangeNotice, FindingChange, PartitionMarker, Suppression } from './types';
 
 const OPERATION_OVERHEAD_BYTES = 1024;
 
 const MAX_CONFLICT_RETRIES = 12;
 
-export interface Marker {
-  readonly etag: string;
-  readonly sweptAt: string;
-  readonly sweepId: string;
-}
+export type Marker = PartitionMarker;
 
 export interface Loaded {
   readonly record: FindingRecord | undefined;
@@ -66,6 +68,8 @@ export interface PartitionWork {
   readonly claim: { readonly sweepId: string } | undefined;
   /** The rules judged; stored findings of others are not in play. Undefined: every rule. */
   readonly ruleIds?: ReadonlySet<string>;
+  /** An event batch: the marker it read before judging, and the notices of what it changed (see the top of this file). */
+  readonly sync?: { readonly marker: Marker | undefined; readonly notices: readonly ChangeNotice[] };
 }
 
 /** The finding write and its change-index writes (see change-index.ts): one transaction holds them all. */
@@ -137,10 +141,11 @@ export class PartitionWriter {
       }
       marker = claimed;
     } else {
-      marker = await this.readMarker(partitionKey);
+      marker = work.sync !== undefined ? work.sync.marker : await this.readMarker(partitionKey);
       floor = marker?.sweptAt || undefined;
       await this.register(partitionKey, marker === undefined);
     }
+    if (work.sync !== undefined) marker = await this.writeNotices(partitionKey, work.sync.notices, marker, at, tally);
 
     const loaded = await this.loadForWork(work);
     const rowKeys = new Set<string>(work.evaluations.keys());
@@ -166,7 +171,12 @@ export class PartitionWriter {
         actions.push(marker === undefined ? ['create', { ...markerEntity, sweptAt: '', sweepId: '' }] : ['update', markerEntity, 'Merge', { etag: marker.etag }]);
         try {
           const response = await this.findings.submitTransaction(actions);
-          const markerEtag = response.subResponses.find((sub) => sub.rowKey === MARKER_ROW_KEY)?.etag;
+          const markerEtag = markerEtagOf(response, actions.length - 1);
+          if (markerEtag === undefined && work.sync !== undefined) {
+            // Read again, the marker would hide a write by someone else: what is left of the batch is judged again.
+            for (const write of current) this.commit(write, suppressions, now, tally);
+            throw new PartitionMovedError(partitionKey);
+          }
           marker = markerEtag === undefined ? await this.readMarker(partitionKey) : { etag: markerEtag, sweptAt: marker?.sweptAt ?? '', sweepId: marker?.sweepId ?? '' };
           for (const write of current) this.commit(write, suppressions, now, tally);
           tally.bookkeepingWrites++;
@@ -176,6 +186,12 @@ export class PartitionWriter {
           break;
         } catch (error) {
           if (!isWriteConflict(error)) throw storeFailure(error, this.endpoint, `writing findings of partition ${partitionKey}`);
+          if (work.sync !== undefined) {
+            // A missing index row (a partition written before the index) is ours to mend; anything else moved the partition.
+            if (statusOf(error) !== 404 || tombstones) throw new PartitionMovedError(partitionKey, { cause: error });
+            tombstones = true;
+            continue;
+          }
           if (statusOf(error) === 404) tombstones = true;
           attempt++;
           if (attempt > MAX_CONFLICT_RETRIES) {
@@ -205,6 +221,33 @@ export class PartitionWriter {
         }
       }
     }
+  }
+
+  /**
+   * An event batch's notices, before its findings, each transaction conditional on the marker the
+   * batch read (or creating it): a conflict is PartitionMovedError. Answers the marker as written.
+   */
+  private async writeNotices(partitionKey: string, notices: readonly ChangeNotice[], marker: Marker | undefined, at: string, tally: Tally): Promise<Marker | undefined> {
+    const actions = noticeActions(partitionKey, notices);
+    let current = marker;
+    for (let start = 0; start < actions.length; start += OPERATIONS_PER_TRANSACTION) {
+      const markerEntity = { partitionKey, rowKey: MARKER_ROW_KEY, touchedAt: at };
+      const markerAction: TransactionAction = current === undefined ? ['create', { ...markerEntity, sweptAt: '', sweepId: '' }] : ['update', markerEntity, 'Merge', { etag: current.etag }];
+      const transaction = [...actions.slice(start, start + OPERATIONS_PER_TRANSACTION), markerAction];
+      let response;
+      try {
+        response = await this.findings.submitTransaction(transaction);
+      } catch (error) {
+        if (isWriteConflict(error)) throw new PartitionMovedError(partitionKey, { cause: error });
+        throw storeFailure(error, this.endpoint, `writing the change notices of partition ${partitionKey}`);
+      }
+      tally.bookkeepingWrites++;
+      const etag = markerEtagOf(response, transaction.length - 1);
+      // Without the marker's new ETag nothing later can be conditional on this write: the batch starts again.
+      if (etag === undefined) throw new PartitionMovedError(partitionKey);
+      current = { etag, sweptAt: current?.sweptAt ?? '', sweepId: current?.sweepId ?? '' };
+    }
+    return current;
   }
 
   /** Registers the partition before its first finding is written; `isNew` when it has no marker yet. */
@@ -308,6 +351,17 @@ export class PartitionWriter {
     return loaded;
   }
 
+}
+
+/**
+ * The marker's new ETag from a transaction's answer. Sub-responses come in the order of the
+ * operations; only a create names its row (an update's answer carries no Location), so the
+ * marker's is found by its place, then by its key.
+ */
+function markerEtagOf(response: TableTransactionResponse, markerIndex: number): string | undefined {
+  const byPlace = response.subResponses.length > markerIndex ? response.subResponses[markerIndex] : undefined;
+  if (byPlace !== undefined && (byPlace.rowKey === undefined || byPlace.rowKey === MARKER_ROW_KEY)) return byPlace.etag;
+  return response.subResponses.find((sub) => sub.rowKey === MARKER_ROW_KEY)?.etag;
 }
 
 /** Every entity of `client` that `filter` selects, visited as the service pages them. */

@@ -113,6 +113,41 @@ export interface RecordEvaluationsInput {
   readonly ruleIds?: readonly string[];
   /** Time the caller spent before persisting (inventory + evaluation), added to the sweep record's duration. */
   readonly durationMs?: number;
+  /**
+   * An event batch's hold on its subscription's partition (syncPartition, read before judging) and
+   * the notices of what the batch changed (src/store/change-notices.ts). The notices are written
+   * first, and every write is conditional on the partition's marker as `sync.partition` read it:
+   * if anyone wrote to the partition since, recordEvaluations throws PartitionMovedError and the
+   * batch must sync and judge again.
+   */
+  readonly sync?: {
+    readonly subscriptionId: string;
+    readonly partition: PartitionSync;
+    readonly notices: readonly ChangeNotice[];
+  };
+}
+
+/** A resource an event batch changed, as its partition's notice row says (src/store/change-notices.ts). */
+export interface ChangeNotice {
+  readonly resourceId: string;
+  /** ISO time of the resource's state the batch judged (its event time): newer than what a reader holds means re-read it. */
+  readonly version: string;
+  /** ISO evaluatedAt of the batch: a batch that has read the notice judges no earlier than this. */
+  readonly at: string;
+}
+
+/** The partition's marker as read (undefined: no marker yet). Opaque to callers: they hand it back. */
+export interface PartitionMarker {
+  readonly etag: string;
+  readonly sweptAt: string;
+  readonly sweepId: string;
+}
+
+/** What an event batch reads of its partition before judging: the marker first, then the notices. */
+export interface PartitionSync {
+  readonly marker: PartitionMarker | undefined;
+  /** Notices of batches evaluated after the `since` asked for. */
+  readonly notices: readonly ChangeNotice[];
 }
 
 export interface RecordEvaluationsResult {
@@ -219,6 +254,12 @@ export interface Suppression {
 
 export interface FindingsStore {
   recordEvaluations(input: RecordEvaluationsInput): Promise<RecordEvaluationsResult>;
+  /**
+   * An event batch's first read of its subscription's partition: the marker, then the change
+   * notices of batches evaluated after `since` (every notice when undefined). Hand it back in
+   * RecordEvaluationsInput.sync.
+   */
+  syncPartition(subscriptionId: string, since: string | undefined): Promise<PartitionSync>;
   listFindings(filter?: FindingFilter): Promise<FindingPage>;
   getFinding(ruleId: string, resourceId: string): Promise<StoredFinding | undefined>;
   /** Records a sweep that produced no evaluations (e.g. its inventory failed). */

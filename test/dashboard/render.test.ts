@@ -62,6 +62,7 @@ function sweepStore(records: readonly SweepRecord[] | Error): FindingsStore {
       return records;
     },
     recordEvaluations: refuse,
+    syncPartition: refuse,
     listFindings: refuse,
     getFinding: refuse,
     recordSweep: refuse,

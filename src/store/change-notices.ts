@@ -1,0 +1,58 @@
+/**
+ * Change notices: what lets several instances judge events of one subscription without one of
+ * them overwriting another's verdict from a state that has not seen the other's change.
+ *
+ * Each instance holds its own state of a subscription (src/app/subscription-state.ts). When an
+ * event batch records its evaluations, the partition also gets one notice row per resource the
+ * batch changed: the resource's ID, the time of the state it judged (`version`) and the batch's
+ * evaluatedAt (`at`). Before judging, a batch reads the partition's marker and then the notices
+ * newer than what its state already reflects, re-reads the resources they name from the source
+ * of truth, and judges on that. Its writes carry the marker's ETag as it was read before the
+ * notices: if anyone wrote to the partition since (another batch, with notices this one has not
+ * read), the first write fails and the batch reads, judges and writes again. So event batches of
+ * one subscription commit in an order in which each has seen every change committed before it,
+ * and its evaluatedAt (never below the `at` of a notice it read) lets it overwrite them.
+ *
+ * One row per resource (the newest notice replaces the last), so notices are bounded by the
+ * resources events ever changed in the subscription; row keys sort after the change index and
+ * before every finding row key ('.n' < '0'), so no reader of findings or of the index meets them.
+ */
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import { asString } from '../core/json';
+import { storeFailure } from './errors';
+import { resourceHash } from './keys';
+import type { ChangeNotice } from './types';
+
+const NOTICE_PREFIX = '.n';
+const NOTICE_END = '.o';
+
+export function isNoticeRowKey(rowKey: string): boolean {
+  return rowKey.startsWith(NOTICE_PREFIX) && rowKey < NOTICE_END;
+}
+
+/** The upserts of a batch's notices: one row per resource, replacing that resource's last notice. */
+export function noticeActions(partitionKey: string, notices: readonly ChangeNotice[]): TransactionAction[] {
+  const byRow = new Map<string, ChangeNotice>();
+  for (const notice of notices) byRow.set(`${NOTICE_PREFIX}${resourceHash(notice.resourceId)}`, notice);
+  return [...byRow].map(([rowKey, notice]) => ['upsert', { partitionKey, rowKey, resourceId: notice.resourceId, version: notice.version, at: notice.at }, 'Replace']);
+}
+
+/** Notices of a partition whose batch evaluated after `since` (every notice when undefined). */
+export async function readNotices(findings: TableClient, endpoint: string, partitionKey: string, since: string | undefined): Promise<ChangeNotice[]> {
+  const notices: ChangeNotice[] = [];
+  const range = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END}`;
+  const filter = since === undefined ? range : `${range} and ${odata`at gt ${since}`}`;
+  try {
+    for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const resourceId = asString(entity['resourceId']);
+      const version = asString(entity['version']);
+      const at = asString(entity['at']);
+      // A row this code did not write is no notice: it names nothing to re-read.
+      if (resourceId !== undefined && resourceId !== '' && version !== undefined && at !== undefined) notices.push({ resourceId, version, at });
+    }
+  } catch (error) {
+    throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
+  }
+  return notices;
+}

@@ -1,0 +1,167 @@
+/**
+ * Several instances judging events of one subscription (Flex Consumption scales the event
+ * function out to many): each holds its own state of the subscription, so one may not have seen
+ * what another has just judged. A verdict judged on such a state must never overwrite the other's
+ * (src/store/change-notices.ts): the batch reads what the others changed before it judges, and
+ * judges again if someone wrote to the partition in between. On Azurite, Tables and Blobs.
+ */
+import { BlobServiceClient } from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppliedChange, InventoryProvider, ResourcesRead } from '../../src/app/inventory';
+import { SnapshotInventoryProvider } from '../../src/app/inventory';
+import { TransientError } from '../../src/app/ports';
+import type { AppLog } from '../../src/app/service';
+import { AuditorApp } from '../../src/app/service';
+import { BlobSharedStates } from '../../src/app/shared-state';
+import { startAzuriteBlob } from '../../src/azurite';
+import type { RunningAzuriteBlob } from '../../src/azurite';
+import { loadSnapshotFile, READ_TYPES_ONLY } from '../../src/inventory/snapshot';
+import type { Inventory, ResourceRow } from '../../src/inventory/types';
+import type { FindingsStore } from '../../src/store';
+import { useAzurite } from '../support/azurite';
+import { at, notificationEvent, PROD, SAMPLE_PATH, sampleRow, STORAGE_ID, storageRow } from './fixtures/events';
+
+const tables = useAzurite();
+const quiet: AppLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const KEY_VAULT_ID = `/subscriptions/${PROD}/resourceGroups/rg-ml-prod/providers/Microsoft.KeyVault/vaults/kv-ml-prod-01`;
+// The sample was captured days ago: states that old are trusted here, as a fresh sweep's would be.
+const STATE_TTL_MS = 365 * 24 * 3600_000;
+const settings = { scopeSubscriptions: [], coalesceMs: 5 };
+
+let blobs: RunningAzuriteBlob;
+let containers = 0;
+beforeAll(async () => {
+  blobs = await startAzuriteBlob({ inMemory: true });
+});
+afterAll(async () => {
+  await blobs.stop();
+});
+
+function sharedStates(): BlobSharedStates {
+  return new BlobSharedStates(BlobServiceClient.fromConnectionString(blobs.connectionString).getContainerClient(`instances-${containers++}`));
+}
+
+/** kv-ml-prod-01 with its firewall default action set (Deny as in the sample; Allow = opened to all networks). */
+function keyVaultRow(defaultAction: 'Allow' | 'Deny'): ResourceRow {
+  const row = sampleRow(KEY_VAULT_ID);
+  (row.properties as { networkAcls: { defaultAction: string } }).networkAcls.defaultAction = defaultAction;
+  return row;
+}
+
+async function source(): Promise<SnapshotInventoryProvider> {
+  return new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY));
+}
+
+describe('instances judging events of one subscription', () => {
+  it.each([
+    ['holds the state it read before the change', false],
+    ['is cold and loads the state the sweep shared, from before the change', true],
+  ])("an instance that %s leaves the other's verdict on it as it was judged", async (_, cold) => {
+    const store = await tables.freshStore();
+    const truth = await source();
+    const shared = sharedStates();
+    const first = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+    const second = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+    await first.sweepSubscription(PROD, 'timer', quiet);
+    // Warm: the second instance reads the subscription now, before the first one's event.
+    if (!cold) expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
+
+    // The first instance sees the storage account opened to all networks: its finding opens.
+    expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+
+    // A later change to the workspace's key vault reaches the second instance, which re-judges every
+    // subject serving the workspace, the storage account among them. Its own state still says Deny.
+    const result = await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet);
+    expect(result).toMatchObject({ outcome: 'judged', batch: { noticed: 1 } });
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    // It read the storage account again, so its own state now has it as it is.
+    const storage = second.states.peek(PROD)?.estate.storageAccount(STORAGE_ID);
+    expect(storage?.defaultAction).toBe('Allow');
+  });
+
+  it("an instance that read the partition before another's batch was stored judges again, with that batch's change", async () => {
+    const store = await tables.freshStore();
+    const truth = await source();
+    const shared = sharedStates();
+    const first = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+    await first.sweepSubscription(PROD, 'timer', quiet);
+    expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).not.toBe('open');
+
+    // The second instance's first store waits until the first instance has stored its own batch:
+    // it has read the partition, and judged, before that batch existed.
+    let judged!: () => void;
+    const judgedBeforeTheOther = new Promise<void>((resolve) => (judged = resolve));
+    let stored!: () => void;
+    const otherStored = new Promise<void>((resolve) => (stored = resolve));
+    let records = 0;
+    const held = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'recordEvaluations') return Reflect.get(target, property, receiver) as unknown;
+        return async (input: Parameters<FindingsStore['recordEvaluations']>[0]) => {
+          if (records++ === 0) {
+            judged();
+            await otherStored;
+          }
+          return target.recordEvaluations(input);
+        };
+      },
+    });
+    const second = new AuditorApp({ settings, provider: truth, store: held, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+
+    const late = second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(2_000)), quiet);
+    await judgedBeforeTheOther;
+    expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
+    stored();
+    expect(await late).toMatchObject({ outcome: 'judged', batch: { rejudged: 1, noticed: 1 } });
+    expect(records).toBe(2);
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).toBe('open');
+  });
+
+  it("fails its events (Event Grid delivers them again) when it cannot read what another instance changed, and stores nothing", async () => {
+    const store = await tables.freshStore();
+    const truth = await source();
+    const first = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
+    const blind = new UnreadableStorage(truth);
+    const second = new AuditorApp({ settings, provider: blind, store, stateTtlMs: STATE_TTL_MS });
+    await first.sweepSubscription(PROD, 'timer', quiet);
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
+    expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
+
+    await expect(second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(3_000)), quiet)).rejects.toBeInstanceOf(TransientError);
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).not.toBe('open');
+    // Readable again, the redelivered event is judged with both changes.
+    blind.readable = true;
+    expect((await second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(3_000)), quiet)).outcome).toBe('judged');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).toBe('open');
+  });
+});
+
+/** The sample as the source of truth, except that reading the storage account by ID fails (throttled) until told otherwise. */
+class UnreadableStorage implements InventoryProvider {
+  readonly kind = 'snapshot' as const;
+  readonly readsAreCurrent = false;
+  readable = false;
+  constructor(private readonly inner: SnapshotInventoryProvider) {}
+  listSubscriptions(): Promise<readonly string[]> {
+    return this.inner.listSubscriptions();
+  }
+  readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory> {
+    return this.inner.readSubscriptions(subscriptionIds);
+  }
+  countRows(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.inner.countRows(subscriptionIds);
+  }
+  async readByIds(ids: readonly string[]): Promise<ResourcesRead> {
+    const read = await this.inner.readByIds(ids);
+    if (this.readable) return read;
+    const storage = (id: string): boolean => id.toLowerCase() === STORAGE_ID.toLowerCase();
+    return { ...read, resources: read.resources.filter((row) => !storage(row.id)), failures: [...read.failures, ...ids.filter(storage).map((id) => ({ id, reason: 'HTTP 429', transient: true }))] };
+  }
+  applyChange(change: AppliedChange): void {
+    this.inner.applyChange(change);
+  }
+}
