@@ -2,7 +2,7 @@ import { idKey, resourceToReadFor, typeFromId } from '../core/ids';
 import type { AuditSummary } from '../core/types';
 import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
 import type { Profile } from '../engine/audit';
-import type { ResourceRow } from '../inventory/types';
+import type { Inventory, ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
 import type { AppliedChange, InventoryProvider } from './inventory';
@@ -185,6 +185,15 @@ export class ChangeProcessor {
     }
   }
 
+  /** The partition's marker, then the change notices of batches that judged since shortly before the state was captured. */
+  private async sync(subscriptionId: string, state: SubscriptionState): Promise<PartitionSync> {
+    try {
+      return await this.options.store.syncPartition(subscriptionId, noticesSince(state.capturedAt));
+    } catch (error) {
+      throw new TransientError(`cannot read the findings store: ${describe(error)}`, { cause: error });
+    }
+  }
+
   /** One judgement of a batch: read what others changed, patch the state, re-evaluate the neighbourhood, store, then commit the state. */
   private async judgeOnce(subscriptionId: string, ownChanges: readonly ResourceChange[]): Promise<Omit<BatchOutcome, 'rejudged'>> {
     const { states, provider, store } = this.options;
@@ -195,11 +204,16 @@ export class ChangeProcessor {
       throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
     }
     // What other instances changed since this state was read, before judging: the partition's marker, then their notices.
-    let partition: PartitionSync;
-    try {
-      partition = await store.syncPartition(subscriptionId, new Date(Date.parse(state.capturedAt) - NOTICE_LAG_MS).toISOString());
-    } catch (error) {
-      throw new TransientError(`cannot read the findings store: ${describe(error)}`, { cause: error });
+    let partition = await this.sync(subscriptionId, state);
+    const sweptAt = partition.marker?.sweptAt ?? '';
+    if (sweptAt > state.capturedAt) {
+      // A complete sweep judged after this state was read: what it saw (a change whose event never came) is not judged over with older rows.
+      try {
+        state = await states.refresh(subscriptionId, sweptAt);
+      } catch (error) {
+        throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
+      }
+      partition = await this.sync(subscriptionId, state);
     }
     const noticed = partition.notices.filter((notice) => notice.version > (state.versions.get(idKey(notice.resourceId)) ?? state.capturedAt)).map((notice) => noticeChange(notice, subscriptionId));
     const changes = noticed.length > 0 ? [...ownChanges, ...noticed] : ownChanges;
@@ -288,9 +302,9 @@ export class ChangeProcessor {
       for (const [rowKey, row] of rows) if (rowKey.startsWith(prefix) && (versions.get(rowKey) ?? '') <= change.time) remove(rowKey, row.id, change.time);
     }
 
-    // Never before a batch whose notices were read: this one has seen its changes, so it may overwrite its verdicts.
-    const noticedAt = partition.notices.reduce((time, notice) => maxTime(time, notice.at), state.stateTime);
-    const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), noticedAt);
+    // Later than every batch stored before this one read the partition: it has seen their changes, so where both write, its verdicts win.
+    const syncedAt = maxTime(state.stateTime, justAfter(partition.marker?.eventAt));
+    const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), syncedAt);
     const next = applied.length > 0 ? withRows({ ...state, versions, stateTime }, rows) : { ...state, versions, stateTime };
 
     const subjectKeys = new Set<string>();
@@ -342,6 +356,49 @@ export class ChangeProcessor {
       noticed: noticed.length,
     };
   }
+}
+
+/** A millisecond after an ISO time ('' for none, or for what is not a time). */
+function justAfter(time: string | undefined): string {
+  const parsed = time === undefined ? Number.NaN : Date.parse(time);
+  return Number.isNaN(parsed) ? '' : new Date(parsed + 1).toISOString();
+}
+
+/** The `since` of a notice read for a state or inventory captured at `capturedAt` (every notice when it is not a time). */
+function noticesSince(capturedAt: string): string | undefined {
+  const captured = Date.parse(capturedAt);
+  return Number.isNaN(captured) ? undefined : new Date(captured - NOTICE_LAG_MS).toISOString();
+}
+
+/**
+ * A sweep's inventory with the resources event batches changed shortly before its capture (or
+ * since) read again from the source of truth: Resource Graph indexes with a lag, and a sweep
+ * judged on its answer would overwrite those batches' newer verdicts with the old state. A
+ * resource that cannot be read for a passing reason fails the sweep (its message is retried);
+ * one that cannot be read at all (403) keeps what the whole read gave.
+ */
+export async function withNoticedChanges(
+  provider: InventoryProvider,
+  store: Pick<FindingsStore, 'syncPartition'>,
+  subscriptionId: string,
+  inventory: Inventory,
+  capturedAt: string,
+): Promise<{ readonly inventory: Inventory; readonly noticed: number }> {
+  const { notices } = await store.syncPartition(subscriptionId, noticesSince(capturedAt));
+  if (notices.length === 0) return { inventory, noticed: 0 };
+  const ids = [...new Map(notices.map((notice) => [idKey(resourceToReadFor(notice.resourceId)), resourceToReadFor(notice.resourceId)])).values()];
+  let read;
+  try {
+    read = await provider.readByIds(ids);
+  } catch (error) {
+    throw new TransientError(`cannot read ${ids.length} resource(s) events changed: ${describe(error)}`, { cause: error });
+  }
+  const failure = read.failures.find((item) => item.transient);
+  if (failure !== undefined) throw new TransientError(`cannot read ${failure.id}, which an event changed: ${failure.reason}`);
+  const rows = new Map(inventory.resources.map((row) => [idKey(row.id), row]));
+  for (const row of read.resources) rows.set(idKey(row.id), row);
+  for (const id of read.missing) rows.delete(idKey(id));
+  return { inventory: { ...inventory, resources: [...rows.values()] }, noticed: ids.length };
 }
 
 const NOTICE_EVENT_PREFIX = 'notice:';

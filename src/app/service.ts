@@ -13,7 +13,7 @@ import type { FindingChange, FindingsStore, PruneResult } from '../store';
 import type { FindingChangePublisher } from './ports';
 import { TransientError } from './ports';
 import type { BatchOutcome } from './processor';
-import { ChangeProcessor, describe } from './processor';
+import { ChangeProcessor, describe, withNoticedChanges } from './processor';
 import type { Settings } from './settings';
 import { DEFAULT_RETENTION_DAYS, DEFAULT_RUN_ROLE, inScope } from './settings';
 import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
@@ -204,7 +204,7 @@ export class AuditorApp {
     if (!batch.complete) log.warn(`resourceChanged: batch of ${batch.events} event(s) judged on an incomplete state (inventory gaps or failed rules): nothing was resolved by absence`);
     for (const error of batch.ruleErrors) log.error(`resourceChanged: rule ${error.ruleId} failed and judged nothing: ${error.reason}`);
     log.info(
-      `resourceChanged: ${change.eventType} ${change.resourceId} judged in a batch of ${batch.events} event(s): ${batch.subjects} subject(s), ${batch.evaluations} evaluation(s), ${batch.changes.length} finding change(s)${batch.outdated > 0 ? `, ${batch.outdated} outdated change(s) ignored` : ''}`,
+      `resourceChanged: ${change.eventType} ${change.resourceId} judged in a batch of ${batch.events} event(s): ${batch.subjects} subject(s), ${batch.evaluations} evaluation(s), ${batch.changes.length} finding change(s)${batch.outdated > 0 ? `, ${batch.outdated} outdated change(s) ignored` : ''}${batch.noticed > 0 ? `, ${batch.noticed} resource(s) other instances changed read again (noticed)` : ''}${batch.rejudged > 0 ? `, judged again ${batch.rejudged} time(s) after other instances stored first` : ''}`,
     );
     return { outcome: 'judged', eventId: change.eventId, batch };
   }
@@ -315,7 +315,10 @@ export class AuditorApp {
     }
   }
 
-  private async judgeSubscription(key: string, inventory: Inventory, started: number, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
+  private async judgeSubscription(key: string, whole: Inventory, started: number, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
+    // What events changed shortly before the read may be missing from it (Resource Graph lags): read again.
+    const { inventory, noticed } = await this.noticed(key, whole, whole.capturedAt ?? new Date(started).toISOString());
+    if (noticed > 0) log.info(`sweep ${key} (${trigger}): read ${noticed} resource(s) events changed again, over the whole read`);
     const state = stateFromInventory(key, inventory, Date.now(), this.states.peek(key));
     const result = auditEstate(state.estate, { profile: this.options.settings.profile });
     // A rule that failed judged none of its subjects: resolving its findings by absence would be a lie.
@@ -352,7 +355,8 @@ export class AuditorApp {
       const subscriptionId = subscriptionOf(request.workspaceId);
       if (subscriptionId === undefined) throw new RequestError(`workspaceId '${request.workspaceId}' is not an Azure resource ID`);
       if (!inScope(this.options.settings, subscriptionId)) throw new RequestError(`subscription ${subscriptionId} is out of the auditor's scope`);
-      const inventory = await this.readForAudit(subscriptionId);
+      const whole = await this.readForAudit(subscriptionId);
+      const { inventory } = await this.noticed(subscriptionId, whole, whole.capturedAt ?? generatedAt);
       const state = stateFromInventory(subscriptionId, inventory, Date.now(), this.states.peek(subscriptionId));
       if (state.estate.workspace(request.workspaceId) === undefined && inventory.gaps.length === 0) {
         throw new NotFoundError(`workspace '${request.workspaceId}' is not in the inventory`);
@@ -400,6 +404,15 @@ export class AuditorApp {
       return await this.options.provider.readSubscriptions([subscriptionId]);
     } catch (error) {
       throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  /** A whole read with what events changed shortly before it read again (withNoticedChanges). */
+  private async noticed(subscriptionId: string, whole: Inventory, capturedAt: string): Promise<{ readonly inventory: Inventory; readonly noticed: number }> {
+    try {
+      return await withNoticedChanges(this.options.provider, this.options.store, subscriptionId, whole, capturedAt);
+    } catch (error) {
+      throw error instanceof TransientError ? error : new TransientError(`cannot read what events changed in subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
     }
   }
 

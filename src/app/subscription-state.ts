@@ -100,9 +100,25 @@ export class SubscriptionStates {
       this.keep(key, current);
       return current;
     }
+    return this.load(key, current);
+  }
+
+  /**
+   * The state, read again unless it was captured at `notBefore` or later: a complete sweep judged
+   * the subscription after this instance read it, so what the sweep saw (a change whose event
+   * never came) must not be judged over with the older state.
+   */
+  async refresh(subscriptionId: string, notBefore: string): Promise<SubscriptionState> {
+    const key = subscriptionId.toLowerCase();
+    const current = this.states.get(key);
+    if (current !== undefined && current.capturedAt >= notBefore) return current;
+    return this.load(key, current, notBefore);
+  }
+
+  private load(key: string, current: SubscriptionState | undefined, notBefore?: string): Promise<SubscriptionState> {
     const pending = this.loading.get(key);
     if (pending) return pending;
-    const load = this.inventoryOf(key)
+    const load = this.inventoryOf(key, notBefore)
       .then((inventory) => {
         const state = stateFromInventory(key, inventory, this.now(), current);
         this.keep(key, state);
@@ -115,13 +131,13 @@ export class SubscriptionStates {
 
   /**
    * A subscription's inventory: the state a sweep shared, when there is one no older than the
-   * cache's TTL (the same trust an instance gives its own reads); else a whole read. A shared state
+   * cache's TTL (the same trust an instance gives its own reads) nor than `notBefore`; else a whole read. A shared state
    * that cannot be read is no reason to fail: the subscription is read as it was before.
    */
-  private async inventoryOf(key: string): Promise<Inventory> {
+  private async inventoryOf(key: string, notBefore: string | undefined): Promise<Inventory> {
     if (this.shared !== undefined) {
       const found = await this.shared.read(key).catch(() => undefined);
-      if (found !== undefined && this.now() - Date.parse(found.inventory.capturedAt) < this.ttlMs) {
+      if (found !== undefined && this.now() - Date.parse(found.inventory.capturedAt) < this.ttlMs && (notBefore === undefined || found.inventory.capturedAt >= notBefore)) {
         this.loads.shared++;
         return found.inventory;
       }

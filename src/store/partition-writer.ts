@@ -15,11 +15,14 @@
  * - An evaluation older than a finding's stored evaluatedAt never overwrites it.
  * - A sweep record is written after its partition's findings: a sweep that fails halfway leaves
  *   no record, and nothing derived from sweep records claims it happened.
- * - An event batch brings the marker it read before judging, with the change notices it read
- *   (change-notices.ts), and writes its own notices first. Every write of the batch is
- *   conditional on that marker: a conflict means someone wrote since the batch read the
- *   partition, possibly a change the batch has not seen, so nothing is decided again here; the
- *   batch gets PartitionMovedError and judges again on what it then reads.
+ * - An event batch brings the marker it read before judging (change-notices.ts) and writes its
+ *   own notices first, conditional on that marker: a conflict there, or on its first findings
+ *   write when it has no notices, means someone wrote since the batch read the partition,
+ *   possibly a change the batch has not seen, so nothing is decided again here: the batch gets
+ *   PartitionMovedError and judges again on what it then reads. Once that first write is in,
+ *   every later writer has read it (its own first write is conditional on a marker read after)
+ *   and judges later than this batch (the marker's eventAt), so a later conflict is decided
+ *   again as for any writer: where the other wrote, its newer verdict stays.
  */
 import type { TableEntityResult, TableClient, TableTransactionResponse, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
@@ -145,6 +148,8 @@ export class PartitionWriter {
       floor = marker?.sweptAt || undefined;
       await this.register(partitionKey, marker === undefined);
     }
+    // Until an event batch's first write is in, a conflict means it may have judged without someone's change.
+    let firstWriteIn = work.sync === undefined || work.sync.notices.length > 0;
     if (work.sync !== undefined) marker = await this.writeNotices(partitionKey, work.sync.notices, marker, at, tally);
 
     const loaded = await this.loadForWork(work);
@@ -167,17 +172,12 @@ export class PartitionWriter {
       let tombstones = false;
       while (current.length > 0) {
         const actions: TransactionAction[] = current.flatMap((write) => actionsOf(write, partitionKey, tombstones));
-        const markerEntity = { partitionKey, rowKey: MARKER_ROW_KEY, touchedAt: at };
-        actions.push(marker === undefined ? ['create', { ...markerEntity, sweptAt: '', sweepId: '' }] : ['update', markerEntity, 'Merge', { etag: marker.etag }]);
+        actions.push(markerAction(partitionKey, marker, at, work.sync !== undefined));
         try {
           const response = await this.findings.submitTransaction(actions);
           const markerEtag = markerEtagOf(response, actions.length - 1);
-          if (markerEtag === undefined && work.sync !== undefined) {
-            // Read again, the marker would hide a write by someone else: what is left of the batch is judged again.
-            for (const write of current) this.commit(write, suppressions, now, tally);
-            throw new PartitionMovedError(partitionKey);
-          }
-          marker = markerEtag === undefined ? await this.readMarker(partitionKey) : { etag: markerEtag, sweptAt: marker?.sweptAt ?? '', sweepId: marker?.sweepId ?? '' };
+          firstWriteIn = true;
+          marker = markerEtag === undefined ? await this.readMarker(partitionKey) : afterWrite(marker, markerEtag, at, work.sync !== undefined);
           for (const write of current) this.commit(write, suppressions, now, tally);
           tally.bookkeepingWrites++;
           if (tombstones) {
@@ -186,7 +186,7 @@ export class PartitionWriter {
           break;
         } catch (error) {
           if (!isWriteConflict(error)) throw storeFailure(error, this.endpoint, `writing findings of partition ${partitionKey}`);
-          if (work.sync !== undefined) {
+          if (!firstWriteIn) {
             // A missing index row (a partition written before the index) is ours to mend; anything else moved the partition.
             if (statusOf(error) !== 404 || tombstones) throw new PartitionMovedError(partitionKey, { cause: error });
             tombstones = true;
@@ -231,9 +231,7 @@ export class PartitionWriter {
     const actions = noticeActions(partitionKey, notices);
     let current = marker;
     for (let start = 0; start < actions.length; start += OPERATIONS_PER_TRANSACTION) {
-      const markerEntity = { partitionKey, rowKey: MARKER_ROW_KEY, touchedAt: at };
-      const markerAction: TransactionAction = current === undefined ? ['create', { ...markerEntity, sweptAt: '', sweepId: '' }] : ['update', markerEntity, 'Merge', { etag: current.etag }];
-      const transaction = [...actions.slice(start, start + OPERATIONS_PER_TRANSACTION), markerAction];
+      const transaction = [...actions.slice(start, start + OPERATIONS_PER_TRANSACTION), markerAction(partitionKey, current, at, true)];
       let response;
       try {
         response = await this.findings.submitTransaction(transaction);
@@ -245,7 +243,7 @@ export class PartitionWriter {
       const etag = markerEtagOf(response, transaction.length - 1);
       // Without the marker's new ETag nothing later can be conditional on this write: the batch starts again.
       if (etag === undefined) throw new PartitionMovedError(partitionKey);
-      current = { etag, sweptAt: current?.sweptAt ?? '', sweepId: current?.sweepId ?? '' };
+      current = afterWrite(current, etag, at, true);
     }
     return current;
   }
@@ -293,7 +291,7 @@ export class PartitionWriter {
       try {
         const response = await (marker === undefined ? this.findings.createEntity(entity) : this.findings.updateEntity(entity, 'Merge', { etag: marker.etag }));
         tally.bookkeepingWrites++;
-        if (response.etag !== undefined) return { etag: response.etag, sweptAt: at, sweepId };
+        if (response.etag !== undefined) return { etag: response.etag, sweptAt: at, sweepId, eventAt: marker?.eventAt ?? '' };
         const reread = await this.readMarker(partitionKey);
         if (reread === undefined) throw new StoreError(`findings store: the marker of partition ${partitionKey} vanished`);
         return reread;
@@ -308,7 +306,7 @@ export class PartitionWriter {
   async readMarker(partitionKey: string): Promise<Marker | undefined> {
     try {
       const entity = await this.findings.getEntity(partitionKey, MARKER_ROW_KEY);
-      return { etag: entity.etag, sweptAt: asString(entity.sweptAt) ?? '', sweepId: asString(entity.sweepId) ?? '' };
+      return { etag: entity.etag, sweptAt: asString(entity.sweptAt) ?? '', sweepId: asString(entity.sweepId) ?? '', eventAt: asString(entity.eventAt) ?? '' };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw storeFailure(error, this.endpoint, `reading partition ${partitionKey}`);
@@ -351,6 +349,25 @@ export class PartitionWriter {
     return loaded;
   }
 
+}
+
+/**
+ * The marker's write in a transaction: created when the partition has none, else merged under the
+ * ETag read. An event batch's (`eventClock`) also moves the partition's eventAt up to its time.
+ */
+function markerAction(partitionKey: string, marker: Marker | undefined, at: string, eventClock: boolean): TransactionAction {
+  const entity = { partitionKey, rowKey: MARKER_ROW_KEY, touchedAt: at, ...(eventClock ? { eventAt: maxOf(marker?.eventAt ?? '', at) } : {}) };
+  return marker === undefined ? ['create', { eventAt: '', ...entity, sweptAt: '', sweepId: '' }] : ['update', entity, 'Merge', { etag: marker.etag }];
+}
+
+/** The marker as a transaction with markerAction left it. */
+function afterWrite(marker: Marker | undefined, etag: string, at: string, eventClock: boolean): Marker {
+  const eventAt = marker?.eventAt ?? '';
+  return { etag, sweptAt: marker?.sweptAt ?? '', sweepId: marker?.sweepId ?? '', eventAt: eventClock ? maxOf(eventAt, at) : eventAt };
+}
+
+function maxOf(a: string, b: string): string {
+  return a > b ? a : b;
 }
 
 /**

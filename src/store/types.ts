@@ -136,11 +136,17 @@ export interface ChangeNotice {
   readonly at: string;
 }
 
-/** The partition's marker as read (undefined: no marker yet). Opaque to callers: they hand it back. */
+/** The partition's marker as read (undefined: no marker yet). Callers hand it back unchanged. */
 export interface PartitionMarker {
   readonly etag: string;
   readonly sweptAt: string;
   readonly sweepId: string;
+  /**
+   * The latest evaluatedAt of an event batch stored in the partition ('' before any): a batch that
+   * read the marker judges no earlier, so that what it stores after the batches it has seen wins
+   * over them even when its own events are older.
+   */
+  readonly eventAt: string;
 }
 
 /** What an event batch reads of its partition before judging: the marker first, then the notices. */

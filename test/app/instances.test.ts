@@ -119,6 +119,61 @@ describe('instances judging events of one subscription', () => {
     expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).toBe('open');
   });
 
+  it('an instance whose state predates the latest complete sweep judges on what the sweep saw: a change whose event never came', async () => {
+    const store = await tables.freshStore();
+    const truth = await source();
+    const shared = sharedStates();
+    const sweeper = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+    const second = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+    await sweeper.sweepSubscription(PROD, 'timer', quiet);
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
+
+    // The storage account is opened to all networks, and its event is lost; the next sweep sees it.
+    truth.applyChange({ kind: 'upsert', row: storageRow('Allow'), time: at(2_000) });
+    await sweeper.sweepSubscription(PROD, 'timer', quiet);
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet)).outcome).toBe('judged');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    expect(second.states.peek(PROD)?.estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Allow');
+    // From the state the sweep shared, not a whole read.
+    expect(second.states.loadCounts()).toEqual({ shared: 2, inventory: 0 });
+  });
+
+  it("a sweep whose whole read lags behind an event reads that event's resource again, and leaves its finding open", async () => {
+    const store = await tables.freshStore();
+    const truth = await source();
+    const lagging = new LaggingWholeRead(truth);
+    const sweeper = new AuditorApp({ settings, provider: lagging, store, stateTtlMs: STATE_TTL_MS });
+    const second = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
+    await sweeper.sweepSubscription(PROD, 'timer', quiet);
+    expect((await second.handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+
+    // Resource Graph still answers the storage account as it was, a second after the event: the sweep must not resolve the finding on that.
+    lagging.capturedAfterMs = 2_000;
+    const lines: string[] = [];
+    await sweeper.sweepSubscription(PROD, 'timer', { ...quiet, info: (line) => lines.push(line) });
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    expect(lines.join('\n')).toMatch(/read 1 resource\(s\) events changed again/);
+  });
+
+  it("a batch of older events judged after another instance's newer batch was stored is dated later than it", async () => {
+    const store = await tables.freshStore();
+    const truth = await source();
+    const first = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
+    const second = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
+    await first.sweepSubscription(PROD, 'timer', quiet);
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(500)), quiet)).outcome).toBe('judged');
+    const newer = await first.handleEvent(notificationEvent(storageRow('Allow'), at(3_000)), quiet);
+    // Delivered late: the key vault's event is older than the batch the first instance stored.
+    const older = await second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(1_000)), quiet);
+    if (newer.outcome !== 'judged' || older.outcome !== 'judged') throw new Error('both events should be judged');
+    expect(older.batch.evaluatedAt > newer.batch.evaluatedAt).toBe(true);
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).toBe('open');
+  });
+
   it("fails its events (Event Grid delivers them again) when it cannot read what another instance changed, and stores nothing", async () => {
     const store = await tables.freshStore();
     const truth = await source();
@@ -160,6 +215,31 @@ class UnreadableStorage implements InventoryProvider {
     if (this.readable) return read;
     const storage = (id: string): boolean => id.toLowerCase() === STORAGE_ID.toLowerCase();
     return { ...read, resources: read.resources.filter((row) => !storage(row.id)), failures: [...read.failures, ...ids.filter(storage).map((id) => ({ id, reason: 'HTTP 429', transient: true }))] };
+  }
+  applyChange(change: AppliedChange): void {
+    this.inner.applyChange(change);
+  }
+}
+
+/** The sample as the source of truth, read whole as Resource Graph may answer shortly after a change: the storage account as it was, captured now (plus `capturedAfterMs`). */
+class LaggingWholeRead implements InventoryProvider {
+  readonly kind = 'snapshot' as const;
+  readonly readsAreCurrent = false;
+  capturedAfterMs = 0;
+  constructor(private readonly inner: SnapshotInventoryProvider) {}
+  listSubscriptions(): Promise<readonly string[]> {
+    return this.inner.listSubscriptions();
+  }
+  async readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory> {
+    const whole = await this.inner.readSubscriptions(subscriptionIds);
+    const resources = whole.resources.map((row) => (row.id.toLowerCase() === STORAGE_ID.toLowerCase() ? storageRow('Deny') : row));
+    return { ...whole, resources, capturedAt: at(this.capturedAfterMs) };
+  }
+  countRows(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.inner.countRows(subscriptionIds);
+  }
+  readByIds(ids: readonly string[]): Promise<ResourcesRead> {
+    return this.inner.readByIds(ids);
   }
   applyChange(change: AppliedChange): void {
     this.inner.applyChange(change);

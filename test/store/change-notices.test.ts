@@ -36,6 +36,22 @@ describe('change notices', () => {
     expect(await store.repairFutureTimes({ dryRun: true })).toMatchObject({ findings: 0, markers: [] });
   });
 
+  test("the marker keeps the latest time an event batch was stored at: older batches and sweeps do not lower it", async () => {
+    const store = await azurite.freshStore();
+    const record = async (name: string, minute: number): Promise<void> => {
+      const partition = await store.syncPartition(SUB_A, undefined);
+      await store.recordEvaluations({ scope: event(name), evaluations: [evaluation(subnetId(name), 'fail')], evaluatedAt: at(minute), complete: true, sync: { subscriptionId: SUB_A, partition, notices: [] } });
+    };
+    await record('a', 3);
+    expect((await store.syncPartition(SUB_A, undefined)).marker?.eventAt).toBe(at(3).toISOString());
+    await record('b', 1);
+    expect((await store.syncPartition(SUB_A, undefined)).marker?.eventAt).toBe(at(3).toISOString());
+    await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: [evaluation(subnetId('c'), 'fail')], evaluatedAt: at(4), complete: true });
+    expect((await store.syncPartition(SUB_A, undefined)).marker).toMatchObject({ sweptAt: at(4).toISOString(), eventAt: at(3).toISOString() });
+    await record('d', 5);
+    expect((await store.syncPartition(SUB_A, undefined)).marker).toMatchObject({ sweptAt: at(4).toISOString(), eventAt: at(5).toISOString() });
+  });
+
   test('a batch whose partition was written since it synced writes nothing, notices included, and says so', async () => {
     const store = await azurite.freshStore();
     await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: [evaluation(subnetId('a'), 'fail')], evaluatedAt: at(0), complete: true });
