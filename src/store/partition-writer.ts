@@ -149,8 +149,11 @@ export class PartitionWriter {
       await this.register(partitionKey, marker === undefined);
     }
     // Until an event batch's first write is in, a conflict means it may have judged without someone's change.
-    let firstWriteIn = work.sync === undefined || work.sync.notices.length > 0;
-    if (work.sync !== undefined) marker = await this.writeNotices(partitionKey, work.sync.notices, marker, at, tally);
+    let firstWriteIn = work.sync === undefined;
+    if (work.sync !== undefined && work.sync.notices.length > 0) {
+      marker = await this.writeNotices(partitionKey, work.sync.notices, marker, at, tally);
+      firstWriteIn = true;
+    }
 
     const loaded = await this.loadForWork(work);
     const rowKeys = new Set<string>(work.evaluations.keys());

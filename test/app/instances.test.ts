@@ -7,7 +7,7 @@
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppliedChange, InventoryProvider, ResourcesRead } from '../../src/app/inventory';
+import type { ResourcesRead } from '../../src/app/inventory';
 import { SnapshotInventoryProvider } from '../../src/app/inventory';
 import { TransientError } from '../../src/app/ports';
 import type { AppLog } from '../../src/app/service';
@@ -143,8 +143,8 @@ describe('instances judging events of one subscription', () => {
   it("a sweep whose whole read lags behind an event reads that event's resource again, and leaves its finding open", async () => {
     const store = await tables.freshStore();
     const truth = await source();
-    const lagging = new LaggingWholeRead(truth);
-    const sweeper = new AuditorApp({ settings, provider: lagging, store, stateTtlMs: STATE_TTL_MS });
+    const lagging = laggingWholeRead(truth);
+    const sweeper = new AuditorApp({ settings, provider: lagging.provider, store, stateTtlMs: STATE_TTL_MS });
     const second = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
     await sweeper.sweepSubscription(PROD, 'timer', quiet);
     expect((await second.handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
@@ -178,8 +178,8 @@ describe('instances judging events of one subscription', () => {
     const store = await tables.freshStore();
     const truth = await source();
     const first = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
-    const blind = new UnreadableStorage(truth);
-    const second = new AuditorApp({ settings, provider: blind, store, stateTtlMs: STATE_TTL_MS });
+    const blind = unreadableStorage(truth);
+    const second = new AuditorApp({ settings, provider: blind.provider, store, stateTtlMs: STATE_TTL_MS });
     await first.sweepSubscription(PROD, 'timer', quiet);
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
     expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
@@ -195,53 +195,28 @@ describe('instances judging events of one subscription', () => {
   });
 });
 
-/** The sample as the source of truth, except that reading the storage account by ID fails (throttled) until told otherwise. */
-class UnreadableStorage implements InventoryProvider {
-  readonly kind = 'snapshot' as const;
-  readonly readsAreCurrent = false;
-  readable = false;
-  constructor(private readonly inner: SnapshotInventoryProvider) {}
-  listSubscriptions(): Promise<readonly string[]> {
-    return this.inner.listSubscriptions();
-  }
-  readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory> {
-    return this.inner.readSubscriptions(subscriptionIds);
-  }
-  countRows(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    return this.inner.countRows(subscriptionIds);
-  }
-  async readByIds(ids: readonly string[]): Promise<ResourcesRead> {
-    const read = await this.inner.readByIds(ids);
-    if (this.readable) return read;
+/** The source of truth, on a new object whose reads by ID fail for the storage account (throttled) until `readable` is set. */
+function unreadableStorage(truth: SnapshotInventoryProvider): { readonly provider: SnapshotInventoryProvider; readable: boolean } {
+  const blind = { provider: Object.create(truth) as SnapshotInventoryProvider, readable: false };
+  blind.provider.readByIds = async (ids: readonly string[]): Promise<ResourcesRead> => {
+    const read = await truth.readByIds(ids);
+    if (blind.readable) return read;
     const storage = (id: string): boolean => id.toLowerCase() === STORAGE_ID.toLowerCase();
     return { ...read, resources: read.resources.filter((row) => !storage(row.id)), failures: [...read.failures, ...ids.filter(storage).map((id) => ({ id, reason: 'HTTP 429', transient: true }))] };
-  }
-  applyChange(change: AppliedChange): void {
-    this.inner.applyChange(change);
-  }
+  };
+  return blind;
 }
 
-/** The sample as the source of truth, read whole as Resource Graph may answer shortly after a change: the storage account as it was, captured now (plus `capturedAfterMs`). */
-class LaggingWholeRead implements InventoryProvider {
-  readonly kind = 'snapshot' as const;
-  readonly readsAreCurrent = false;
-  capturedAfterMs = 0;
-  constructor(private readonly inner: SnapshotInventoryProvider) {}
-  listSubscriptions(): Promise<readonly string[]> {
-    return this.inner.listSubscriptions();
-  }
-  async readSubscriptions(subscriptionIds: readonly string[]): Promise<Inventory> {
-    const whole = await this.inner.readSubscriptions(subscriptionIds);
+/**
+ * The source of truth, on a new object read whole as Resource Graph may answer shortly after a
+ * change: the storage account as it was, captured now plus `capturedAfterMs`.
+ */
+function laggingWholeRead(truth: SnapshotInventoryProvider): { readonly provider: SnapshotInventoryProvider; capturedAfterMs: number } {
+  const lagging = { provider: Object.create(truth) as SnapshotInventoryProvider, capturedAfterMs: 0 };
+  lagging.provider.readSubscriptions = async (subscriptionIds: readonly string[]): Promise<Inventory> => {
+    const whole = await truth.readSubscriptions(subscriptionIds);
     const resources = whole.resources.map((row) => (row.id.toLowerCase() === STORAGE_ID.toLowerCase() ? storageRow('Deny') : row));
-    return { ...whole, resources, capturedAt: at(this.capturedAfterMs) };
-  }
-  countRows(subscriptionIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    return this.inner.countRows(subscriptionIds);
-  }
-  readByIds(ids: readonly string[]): Promise<ResourcesRead> {
-    return this.inner.readByIds(ids);
-  }
-  applyChange(change: AppliedChange): void {
-    this.inner.applyChange(change);
-  }
+    return { ...whole, resources, capturedAt: at(lagging.capturedAfterMs) };
+  };
+  return lagging;
 }
