@@ -40,8 +40,8 @@ export interface BatchOutcome {
   readonly unreadable: readonly UnreadableChange[];
   /** Resources other instances changed (their change notices), read again before judging. */
   readonly noticed: number;
-  /** Times the batch was judged again because another writer wrote to the partition first. */
-  readonly rejudged: number;
+  /** Times the batch read the partition again because another batch announced its changes first. */
+  readonly rereads: number;
 }
 
 export interface UnreadableChange {
@@ -54,7 +54,7 @@ export interface UnreadableChange {
 export interface ProcessorOptions {
   readonly provider: InventoryProvider;
   readonly states: SubscriptionStates;
-  readonly store: Pick<FindingsStore, 'recordEvaluations' | 'syncPartition'>;
+  readonly store: Pick<FindingsStore, 'recordEvaluations' | 'syncPartition' | 'announceChanges'>;
   /** Events of one subscription arriving within this many ms are judged as one batch. */
   readonly coalesceMs: number;
   readonly onBatch?: (outcome: BatchOutcome) => void;
@@ -70,8 +70,8 @@ export interface ProcessorOptions {
 
 export const DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS = 150;
 
-/** Judgements of one batch before its events fail (Event Grid delivers them again) while other writers keep winning the partition. */
-export const MAX_JUDGEMENTS_PER_BATCH = 8;
+/** Reads of one batch's partition before its events fail (Event Grid delivers them again) while other batches keep announcing first. */
+export const MAX_READS_PER_BATCH = 8;
 
 /**
  * How far before its state's capture a batch reads change notices: a whole read (Resource Graph,
@@ -164,28 +164,76 @@ export class ChangeProcessor {
   }
 
   /**
-   * Judges one batch until it stores on a partition nobody wrote to since it read it (another
-   * instance's batch, whose changes it then reads: src/store/change-notices.ts).
+   * Judges one batch: reads what other instances changed and announces its own changes
+   * (src/store/change-notices.ts), again while another batch announces first; then re-evaluates
+   * the neighbourhood of its own changes, stores, and only then commits the state.
    */
   private async judge(subscriptionId: string, changes: readonly ResourceChange[]): Promise<BatchOutcome> {
-    const committed: FindingChange[] = [];
-    for (let judgement = 1; ; judgement++) {
+    const { states, provider, store } = this.options;
+    let batch: PreparedBatch | undefined;
+    let reads = 0;
+    while (batch === undefined) {
+      reads++;
       try {
-        const outcome = await this.judgeOnce(subscriptionId, changes);
-        return { ...outcome, changes: [...committed, ...outcome.changes], rejudged: judgement - 1 };
+        batch = await this.prepare(subscriptionId, changes);
       } catch (error) {
         if (!(error instanceof PartitionMovedError)) throw error;
-        // Findings a batch of many transactions wrote before the partition moved stand (and are reported once).
-        committed.push(...error.committed);
-        if (judgement >= MAX_JUDGEMENTS_PER_BATCH) {
-          throw new TransientError(`the findings of subscription ${subscriptionId} kept being written by other instances (${judgement} judgements); the events will be delivered again`, { cause: error });
+        if (reads >= MAX_READS_PER_BATCH) {
+          throw new TransientError(`other instances kept announcing changes to subscription ${subscriptionId} first (${reads} times); the events will be delivered again`, { cause: error });
         }
-        await pause(judgement);
+        await pause(reads);
       }
     }
+    const { state, next, stateTime } = batch;
+
+    const subjectKeys = new Set<string>();
+    for (const id of batch.ownChangedIds) {
+      for (const key of affectedSubjectKeys(state.estate, id)) subjectKeys.add(key);
+      for (const key of affectedSubjectKeys(next.estate, id)) subjectKeys.add(key);
+    }
+    const wideCandidate = subjectKeys.size > (this.options.maxNeighbourhoodSubjects ?? DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS);
+    const profile = this.options.profile ?? DEFAULT_PROFILE;
+    const result = wideCandidate ? auditEstate(next.estate, { profile }) : auditEstate(next.estate, { subjectKeys, profile });
+    // Never resolve what was not judged: a state read with gaps, or a rule that failed, records nothing as absent.
+    const complete = next.gaps.length === 0 && result.ruleErrors.length === 0;
+    const wide = wideCandidate && complete;
+    const evaluations = wide || !wideCandidate ? result.evaluations : result.evaluations.filter((evaluation) => subjectKeys.has(idKey(evaluation.resourceId)));
+    let recorded;
+    try {
+      // A wide batch re-judges the whole subscription but never claims its partition: only sweeps do
+      // (an event's time is the sender's clock and must not make later sweeps look stale).
+      recorded = wide
+        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete: true, ruleIds: result.ruleIds })
+        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete, ruleIds: result.ruleIds });
+    } catch (error) {
+      throw error instanceof TransientError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
+    }
+    const storedAt = Date.now();
+    // Only now does the state move: a failed store leaves it as it was, so the retried event re-judges the same neighbourhood.
+    states.set(next);
+    for (const change of batch.applied) provider.applyChange(change);
+    return {
+      subscriptionId,
+      events: changes.length,
+      applied: batch.applied.length,
+      outdated: batch.outdated,
+      subjects: subjectKeys.size,
+      evaluations: evaluations.length,
+      summary: result.summary,
+      changes: recorded.changes,
+      stale: recorded.stale,
+      evaluatedAt: stateTime,
+      mode: wide ? 'subscription' : 'neighbourhood',
+      storedAt,
+      complete,
+      ruleErrors: result.ruleErrors,
+      unreadable: batch.unreadable,
+      noticed: batch.noticed,
+      rereads: reads - 1,
+    };
   }
 
-  /** The partition's marker, then the change notices of batches that judged since shortly before the state was captured. */
+  /** The partition's marker, then the change notices of batches that announced since shortly before the state was captured. */
   private async sync(subscriptionId: string, state: SubscriptionState): Promise<PartitionSync> {
     try {
       return await this.options.store.syncPartition(subscriptionId, noticesSince(state.capturedAt));
@@ -194,8 +242,12 @@ export class ChangeProcessor {
     }
   }
 
-  /** One judgement of a batch: read what others changed, patch the state, re-evaluate the neighbourhood, store, then commit the state. */
-  private async judgeOnce(subscriptionId: string, ownChanges: readonly ResourceChange[]): Promise<Omit<BatchOutcome, 'rejudged'>> {
+  /**
+   * The state a batch judges: what other instances changed (their notices) read again, then the
+   * batch's own changes; announced before it is judged. PartitionMovedError when another batch
+   * announced first: what it changed may be missing here.
+   */
+  private async prepare(subscriptionId: string, ownChanges: readonly ResourceChange[]): Promise<PreparedBatch> {
     const { states, provider, store } = this.options;
     let state: SubscriptionState;
     try {
@@ -203,7 +255,6 @@ export class ChangeProcessor {
     } catch (error) {
       throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
     }
-    // What other instances changed since this state was read, before judging: the partition's marker, then their notices.
     let partition = await this.sync(subscriptionId, state);
     const sweptAt = partition.marker?.sweptAt ?? '';
     if (sweptAt > state.capturedAt) {
@@ -302,60 +353,47 @@ export class ChangeProcessor {
       for (const [rowKey, row] of rows) if (rowKey.startsWith(prefix) && (versions.get(rowKey) ?? '') <= change.time) remove(rowKey, row.id, change.time);
     }
 
-    // Later than every batch stored before this one read the partition: it has seen their changes, so where both write, its verdicts win.
+    // Later than every batch announced before this one read the partition: it has seen their changes, so where both write, its verdicts win.
     const syncedAt = maxTime(state.stateTime, justAfter(partition.marker?.eventAt));
     const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), syncedAt);
     const next = applied.length > 0 ? withRows({ ...state, versions, stateTime }, rows) : { ...state, versions, stateTime };
 
-    const subjectKeys = new Set<string>();
-    for (const id of changedIds) {
-      for (const key of affectedSubjectKeys(state.estate, id)) subjectKeys.add(key);
-      for (const key of affectedSubjectKeys(next.estate, id)) subjectKeys.add(key);
-    }
-    const wideCandidate = subjectKeys.size > (this.options.maxNeighbourhoodSubjects ?? DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS);
-    const profile = this.options.profile ?? DEFAULT_PROFILE;
-    const result = wideCandidate ? auditEstate(next.estate, { profile }) : auditEstate(next.estate, { subjectKeys, profile });
-    // Never resolve what was not judged: a state read with gaps, or a rule that failed, records nothing as absent.
-    const complete = next.gaps.length === 0 && result.ruleErrors.length === 0;
-    const wide = wideCandidate && complete;
-    const evaluations = wide || !wideCandidate ? result.evaluations : result.evaluations.filter((evaluation) => subjectKeys.has(idKey(evaluation.resourceId)));
     // What this batch changed, for the instances that judge after it; what it read of theirs has its notice already.
-    const notices: ChangeNotice[] = [];
-    for (const change of applied) if (!noticedKeys.has(idKey(change.kind === 'upsert' ? change.row.id : change.resourceId))) notices.push({ resourceId: change.kind === 'upsert' ? change.row.id : change.resourceId, version: change.time, at: stateTime });
-    const sync = { subscriptionId, partition, notices };
-    let recorded;
-    try {
-      // A wide batch re-judges the whole subscription but never claims its partition: only sweeps do
-      // (an event's time is the sender's clock and must not make later sweeps look stale).
-      recorded = wide
-        ? await store.recordEvaluations({ scope: { subscriptionIds: [subscriptionId], claim: false }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete: true, ruleIds: result.ruleIds, sync })
-        : await store.recordEvaluations({ scope: { resourceKeys: subjectKeys }, evaluations, evaluatedAt: new Date(stateTime), observedAt: new Date(), complete, ruleIds: result.ruleIds, sync });
-    } catch (error) {
-      throw error instanceof TransientError || error instanceof PartitionMovedError ? error : new TransientError(`cannot store findings: ${describe(error)}`, { cause: error });
+    const keyOfApplied = (change: AppliedChange): string => idKey(change.kind === 'upsert' ? change.row.id : change.resourceId);
+    const notices: ChangeNotice[] = applied
+      .filter((change) => !noticedKeys.has(keyOfApplied(change)))
+      .map((change) => ({ resourceId: change.kind === 'upsert' ? change.row.id : change.resourceId, version: change.time, at: stateTime }));
+    if (notices.length > 0) {
+      try {
+        await store.announceChanges(subscriptionId, partition, notices, new Date(stateTime));
+      } catch (error) {
+        throw error instanceof PartitionMovedError ? error : new TransientError(`cannot announce changes to subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
+      }
     }
-    const storedAt = Date.now();
-    // Only now does the state move: a failed store leaves it as it was, so the retried event re-judges the same neighbourhood.
-    states.set(next);
-    for (const change of applied) provider.applyChange(change);
     return {
-      subscriptionId,
-      events: ownChanges.length,
-      applied: applied.length,
+      state,
+      next,
+      stateTime,
+      applied,
+      // Others' changes were judged by their batches: this one judges the neighbourhood of its own.
+      ownChangedIds: changedIds.filter((id) => !noticedKeys.has(idKey(id))),
       outdated,
-      subjects: subjectKeys.size,
-      evaluations: evaluations.length,
-      summary: result.summary,
-      changes: recorded.changes,
-      stale: recorded.stale,
-      evaluatedAt: stateTime,
-      mode: wide ? 'subscription' : 'neighbourhood',
-      storedAt,
-      complete,
-      ruleErrors: result.ruleErrors,
       unreadable,
       noticed: noticed.length,
     };
   }
+}
+
+/** A batch's state, read and announced (ChangeProcessor.prepare), ready to be judged. */
+interface PreparedBatch {
+  readonly state: SubscriptionState;
+  readonly next: SubscriptionState;
+  readonly stateTime: string;
+  readonly applied: readonly AppliedChange[];
+  readonly ownChangedIds: readonly string[];
+  readonly outdated: number;
+  readonly unreadable: readonly UnreadableChange[];
+  readonly noticed: number;
 }
 
 /** A millisecond after an ISO time ('' for none, or for what is not a time). */

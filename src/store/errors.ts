@@ -1,5 +1,4 @@
 /** Errors of the findings store. Messages are one line a user can act on (the CLI prints them as is). */
-import type { FindingChange } from './types';
 
 export class StoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -25,19 +24,16 @@ export class StoreInputError extends StoreError {
 }
 
 /**
- * An event batch's partition was written by someone else since the batch read its marker and
- * change notices (src/store/change-notices.ts): nothing of the batch was written after that, and
- * the batch must read the notices, judge and write again.
+ * Another event batch announced its changes since this batch read the partition's marker and
+ * change notices (src/store/change-notices.ts): nothing of this batch was written, and it must
+ * read the notices again before it judges.
  */
 export class PartitionMovedError extends StoreError {
-  /** Finding changes the batch had committed before the conflict (a batch of many transactions): they stand. */
-  committed: readonly FindingChange[] = [];
-
   constructor(
     readonly partitionKey: string,
     options?: { cause?: unknown },
   ) {
-    super(`findings store: partition ${partitionKey} was written by another writer since this batch read it; read its changes and judge again`, options);
+    super(`findings store: partition ${partitionKey} was written by another writer since this batch read it; read its changes again`, options);
     this.name = 'PartitionMovedError';
   }
 }

@@ -16,7 +16,7 @@ import { idKey } from '../core/ids';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
 import { readNotices } from './change-notices';
-import { PartitionMovedError, statusOf, StoreInputError, storeFailure } from './errors';
+import { statusOf, StoreInputError, storeFailure } from './errors';
 import {
   FIRST_FINDING_ROW_KEY,
   partitionKeyOfResource,
@@ -39,12 +39,12 @@ import { inParallel, MAX_CLOCK_SKEW_MS, PARTITION_CONCURRENCY } from './concurre
 import { pruneHistory, repairFutureTimes } from './maintenance';
 import type { StoreTables } from './maintenance';
 import { PartitionWriter, scanTable } from './partition-writer';
-import type { PartitionWork } from './partition-writer';
 import { addTally, confirmationOf, emptySweepCounts, newTally, rulesOf, sweepEntity, sweepFromEntity, sweepRecordOf } from './sweep-records';
-import type { LatestSweep, Tally } from './sweep-records';
+import type { LatestSweep } from './sweep-records';
 import type {
   FindingFilter,
   FindingPage,
+  ChangeNotice,
   FindingsStore,
   PartitionSync,
   RecordEvaluationsInput,
@@ -171,18 +171,13 @@ class TableFindingsStore implements FindingsStore {
     return { marker, notices: await readNotices(this.findings, this.endpoint, partitionKey, since) };
   }
 
-  async recordEvaluations(input: RecordEvaluationsInput): Promise<RecordEvaluationsResult> {
-    const total = newTally();
-    try {
-      return await this.recordInto(input, total);
-    } catch (error) {
-      // What the batch committed before its partition moved stands: its caller reports it.
-      if (error instanceof PartitionMovedError) error.committed = [...total.changes];
-      throw error;
-    }
+  async announceChanges(subscriptionId: string, partition: PartitionSync, notices: readonly ChangeNotice[], at: Date): Promise<void> {
+    if (Number.isNaN(at.getTime())) throw new StoreInputError('announceChanges: at is not a valid date');
+    if (at.getTime() > this.now().getTime() + MAX_CLOCK_SKEW_MS) throw new StoreInputError(`announceChanges: ${at.toISOString()} is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of this clock`);
+    await this.writer.announce(partitionKeyOfSubscription(subscriptionId), notices, partition.marker, at.toISOString());
   }
 
-  private async recordInto(input: RecordEvaluationsInput, total: Tally): Promise<RecordEvaluationsResult> {
+  async recordEvaluations(input: RecordEvaluationsInput): Promise<RecordEvaluationsResult> {
     const started = Date.now();
     const at = input.evaluatedAt.toISOString();
     const seenAt = (input.observedAt ?? input.evaluatedAt).toISOString();
@@ -194,9 +189,7 @@ class TableFindingsStore implements FindingsStore {
     }
     const suppressions = (await this.listSuppressions()).filter((suppression) => isActive(suppression, now));
     const ruleIds = input.ruleIds === undefined ? undefined : new Set(input.ruleIds);
-    const syncKey = input.sync !== undefined ? partitionKeyOfSubscription(input.sync.subscriptionId) : undefined;
-    const syncOf = (partitionKey: string): Pick<PartitionWork, 'sync'> =>
-      input.sync !== undefined && partitionKey === syncKey ? { sync: { marker: input.sync.partition.marker, notices: input.sync.notices } } : {};
+    const total = newTally();
     let outOfScope = 0;
     let recordedSweepId: string | null = null;
 
@@ -227,7 +220,6 @@ class TableFindingsStore implements FindingsStore {
             resolveAbsent: complete,
             claim: complete && claims ? { sweepId } : undefined,
             ...(ruleIds !== undefined ? { ruleIds } : {}),
-            ...syncOf(partitionKey),
           },
           at,
           suppressions,
@@ -260,12 +252,10 @@ class TableFindingsStore implements FindingsStore {
         if (entry === undefined || !entry.resources.has(idKey(evaluation.resourceId))) outOfScope++;
         else entry.evaluations.push(evaluation);
       }
-      // A batch's notices are written even when none of its subjects is in its own partition.
-      if (syncKey !== undefined && !byPartition.has(syncKey)) byPartition.set(syncKey, { evaluations: [], resources: new Map() });
       for (const [partitionKey, entry] of byPartition) {
         await this.writer.apply(
           // With an incomplete inventory, a subject missing from the evaluations may just be unread: resolve nothing by absence.
-          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete, claim: undefined, ...(ruleIds !== undefined ? { ruleIds } : {}), ...syncOf(partitionKey) },
+          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete, claim: undefined, ...(ruleIds !== undefined ? { ruleIds } : {}) },
           at,
           suppressions,
           now,

@@ -15,14 +15,13 @@
  * - An evaluation older than a finding's stored evaluatedAt never overwrites it.
  * - A sweep record is written after its partition's findings: a sweep that fails halfway leaves
  *   no record, and nothing derived from sweep records claims it happened.
- * - An event batch brings the marker it read before judging (change-notices.ts) and writes its
- *   own notices first, conditional on that marker: a conflict there, or on its first findings
- *   write when it has no notices, means someone wrote since the batch read the partition,
- *   possibly a change the batch has not seen, so nothing is decided again here: the batch gets
- *   PartitionMovedError and judges again on what it then reads. Once that first write is in,
- *   every later writer has read it (its own first write is conditional on a marker read after)
- *   and judges later than this batch (the marker's eventAt), so a later conflict is decided
- *   again as for any writer: where the other wrote, its newer verdict stays.
+ * - An event batch announces what it changed before it judges (change-notices.ts): its notices,
+ *   and the partition's eventAt moved to its time, in writes conditional on the marker it read
+ *   with the notices of others. A conflict there means someone announced since, possibly a change
+ *   the batch has not seen: PartitionMovedError, and the batch reads again. Once its announcement
+ *   is in, every later batch reads it (its own is conditional on a marker read after) and judges
+ *   later than this one, so the batch's findings are written as anyone's: where a later batch
+ *   wrote, its newer verdict, which has seen this batch's changes, stays.
  */
 import type { TableEntityResult, TableClient, TableTransactionResponse, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
@@ -71,8 +70,6 @@ export interface PartitionWork {
   readonly claim: { readonly sweepId: string } | undefined;
   /** The rules judged; stored findings of others are not in play. Undefined: every rule. */
   readonly ruleIds?: ReadonlySet<string>;
-  /** An event batch: the marker it read before judging, and the notices of what it changed (see the top of this file). */
-  readonly sync?: { readonly marker: Marker | undefined; readonly notices: readonly ChangeNotice[] };
 }
 
 /** The finding write and its change-index writes (see change-index.ts): one transaction holds them all. */
@@ -144,15 +141,9 @@ export class PartitionWriter {
       }
       marker = claimed;
     } else {
-      marker = work.sync !== undefined ? work.sync.marker : await this.readMarker(partitionKey);
+      marker = await this.readMarker(partitionKey);
       floor = marker?.sweptAt || undefined;
       await this.register(partitionKey, marker === undefined);
-    }
-    // Until an event batch's first write is in, a conflict means it may have judged without someone's change.
-    let firstWriteIn = work.sync === undefined;
-    if (work.sync !== undefined && work.sync.notices.length > 0) {
-      marker = await this.writeNotices(partitionKey, work.sync.notices, marker, at, tally);
-      firstWriteIn = true;
     }
 
     const loaded = await this.loadForWork(work);
@@ -175,12 +166,11 @@ export class PartitionWriter {
       let tombstones = false;
       while (current.length > 0) {
         const actions: TransactionAction[] = current.flatMap((write) => actionsOf(write, partitionKey, tombstones));
-        actions.push(markerAction(partitionKey, marker, at, work.sync !== undefined));
+        actions.push(markerAction(partitionKey, marker, at, false));
         try {
           const response = await this.findings.submitTransaction(actions);
           const markerEtag = markerEtagOf(response, actions.length - 1);
-          firstWriteIn = true;
-          marker = markerEtag === undefined ? await this.readMarker(partitionKey) : afterWrite(marker, markerEtag, at, work.sync !== undefined);
+          marker = markerEtag === undefined ? await this.readMarker(partitionKey) : afterWrite(marker, markerEtag, at, false);
           for (const write of current) this.commit(write, suppressions, now, tally);
           tally.bookkeepingWrites++;
           if (tombstones) {
@@ -189,12 +179,6 @@ export class PartitionWriter {
           break;
         } catch (error) {
           if (!isWriteConflict(error)) throw storeFailure(error, this.endpoint, `writing findings of partition ${partitionKey}`);
-          if (!firstWriteIn) {
-            // A missing index row (a partition written before the index) is ours to mend; anything else moved the partition.
-            if (statusOf(error) !== 404 || tombstones) throw new PartitionMovedError(partitionKey, { cause: error });
-            tombstones = true;
-            continue;
-          }
           if (statusOf(error) === 404) tombstones = true;
           attempt++;
           if (attempt > MAX_CONFLICT_RETRIES) {
@@ -227,10 +211,12 @@ export class PartitionWriter {
   }
 
   /**
-   * An event batch's notices, before its findings, each transaction conditional on the marker the
-   * batch read (or creating it): a conflict is PartitionMovedError. Answers the marker as written.
+   * An event batch's announcement (see the top of this file): its notices, and eventAt moved to
+   * `at`, each transaction conditional on the marker the batch read (or creating it). A conflict
+   * is PartitionMovedError.
    */
-  private async writeNotices(partitionKey: string, notices: readonly ChangeNotice[], marker: Marker | undefined, at: string, tally: Tally): Promise<Marker | undefined> {
+  async announce(partitionKey: string, notices: readonly ChangeNotice[], marker: Marker | undefined, at: string): Promise<void> {
+    await this.register(partitionKey, marker === undefined);
     const actions = noticeActions(partitionKey, notices);
     let current = marker;
     for (let start = 0; start < actions.length; start += OPERATIONS_PER_TRANSACTION) {
@@ -242,13 +228,11 @@ export class PartitionWriter {
         if (isWriteConflict(error)) throw new PartitionMovedError(partitionKey, { cause: error });
         throw storeFailure(error, this.endpoint, `writing the change notices of partition ${partitionKey}`);
       }
-      tally.bookkeepingWrites++;
       const etag = markerEtagOf(response, transaction.length - 1);
-      // Without the marker's new ETag nothing later can be conditional on this write: the batch starts again.
+      // Without the marker's new ETag the rest cannot be conditional on this write: the batch starts again.
       if (etag === undefined) throw new PartitionMovedError(partitionKey);
       current = afterWrite(current, etag, at, true);
     }
-    return current;
   }
 
   /** Registers the partition before its first finding is written; `isNew` when it has no marker yet. */

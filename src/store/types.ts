@@ -113,18 +113,6 @@ export interface RecordEvaluationsInput {
   readonly ruleIds?: readonly string[];
   /** Time the caller spent before persisting (inventory + evaluation), added to the sweep record's duration. */
   readonly durationMs?: number;
-  /**
-   * An event batch's hold on its subscription's partition (syncPartition, read before judging) and
-   * the notices of what the batch changed (src/store/change-notices.ts). The notices are written
-   * first, and every write is conditional on the partition's marker as `sync.partition` read it:
-   * if anyone wrote to the partition since, recordEvaluations throws PartitionMovedError and the
-   * batch must sync and judge again.
-   */
-  readonly sync?: {
-    readonly subscriptionId: string;
-    readonly partition: PartitionSync;
-    readonly notices: readonly ChangeNotice[];
-  };
 }
 
 /** A resource an event batch changed, as its partition's notice row says (src/store/change-notices.ts). */
@@ -149,7 +137,7 @@ export interface PartitionMarker {
   readonly eventAt: string;
 }
 
-/** What an event batch reads of its partition before judging: the marker first, then the notices. */
+/** What an event batch reads of its partition before it announces and judges: the marker first, then the notices. */
 export interface PartitionSync {
   readonly marker: PartitionMarker | undefined;
   /** Notices of batches evaluated after the `since` asked for. */
@@ -266,6 +254,13 @@ export interface FindingsStore {
    * RecordEvaluationsInput.sync.
    */
   syncPartition(subscriptionId: string, since: string | undefined): Promise<PartitionSync>;
+  /**
+   * An event batch's announcement, before it judges (src/store/change-notices.ts): a notice per
+   * resource it changed, and the partition's eventAt moved to `at` (its evaluatedAt), written only
+   * if the partition's marker is still as `partition` read it; else PartitionMovedError, and the
+   * batch must sync again.
+   */
+  announceChanges(subscriptionId: string, partition: PartitionSync, notices: readonly ChangeNotice[], at: Date): Promise<void>;
   listFindings(filter?: FindingFilter): Promise<FindingPage>;
   getFinding(ruleId: string, resourceId: string): Promise<StoredFinding | undefined>;
   /** Records a sweep that produced no evaluations (e.g. its inventory failed). */

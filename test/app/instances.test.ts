@@ -80,7 +80,10 @@ describe('instances judging events of one subscription', () => {
     expect(storage?.defaultAction).toBe('Allow');
   });
 
-  it("an instance that read the partition before another's batch was stored judges again, with that batch's change", async () => {
+  it.each([
+    ['announces its own (after reading the partition): it reads again, and judges with the other\'s change', 'announceChanges', 1, 1],
+    ['stores its findings (after announcing): the other, which judged with its change, keeps the newer verdicts', 'recordEvaluations', 0, 0],
+  ] as const)("an instance whose batch is held while another instance's batch is stored, until it %s", async (_, held, rereads, noticed) => {
     const store = await tables.freshStore();
     const truth = await source();
     const shared = sharedStates();
@@ -88,33 +91,13 @@ describe('instances judging events of one subscription', () => {
     await first.sweepSubscription(PROD, 'timer', quiet);
     expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).not.toBe('open');
 
-    // The second instance's first store waits until the first instance has stored its own batch:
-    // it has read the partition, and judged, before that batch existed.
-    let judged!: () => void;
-    const judgedBeforeTheOther = new Promise<void>((resolve) => (judged = resolve));
-    let stored!: () => void;
-    const otherStored = new Promise<void>((resolve) => (stored = resolve));
-    let records = 0;
-    const held = new Proxy(store, {
-      get(target, property, receiver) {
-        if (property !== 'recordEvaluations') return Reflect.get(target, property, receiver) as unknown;
-        return async (input: Parameters<FindingsStore['recordEvaluations']>[0]) => {
-          if (records++ === 0) {
-            judged();
-            await otherStored;
-          }
-          return target.recordEvaluations(input);
-        };
-      },
-    });
-    const second = new AuditorApp({ settings, provider: truth, store: held, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
-
+    const gate = heldOnce(store, held);
+    const second = new AuditorApp({ settings, provider: truth, store: gate.store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
     const late = second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(2_000)), quiet);
-    await judgedBeforeTheOther;
+    await gate.reached;
     expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
-    stored();
-    expect(await late).toMatchObject({ outcome: 'judged', batch: { rejudged: 1, noticed: 1 } });
-    expect(records).toBe(2);
+    gate.release();
+    expect(await late).toMatchObject({ outcome: 'judged', batch: { rereads, noticed } });
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
     expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).toBe('open');
   });
@@ -219,4 +202,23 @@ function laggingWholeRead(truth: SnapshotInventoryProvider): { readonly provider
     return { ...whole, resources, capturedAt: at(lagging.capturedAfterMs) };
   };
   return lagging;
+}
+
+/** The store, on a new object whose first call of `method` waits (after `reached`) until `release()`. */
+function heldOnce(store: FindingsStore, method: 'announceChanges' | 'recordEvaluations'): { readonly store: FindingsStore; readonly reached: Promise<void>; release(): void } {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  const held = Object.create(store) as FindingsStore;
+  const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
+  (held as unknown as Record<string, unknown>)[method] = async (...args: unknown[]): Promise<unknown> => {
+    if (calls++ === 0) {
+      reach();
+      await released;
+    }
+    return original(...args);
+  };
+  return { store: held, reached, release };
 }

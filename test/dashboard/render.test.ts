@@ -63,6 +63,7 @@ function sweepStore(records: readonly SweepRecord[] | Error): FindingsStore {
     },
     recordEvaluations: refuse,
     syncPartition: refuse,
+    announceChanges: refuse,
     listFindings: refuse,
     getFinding: refuse,
     recordSweep: refuse,
