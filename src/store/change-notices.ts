@@ -2,16 +2,15 @@
  * Change notices: what lets several instances judge events of one subscription without one of
  * them overwriting another's verdict from a state that has not seen the other's change.
  *
- * Each instance holds its own state of a subscription (src/app/subscription-state.ts). When an
- * event batch records its evaluations, the partition also gets one notice row per resource the
- * batch changed: the resource's ID, the time of the state it judged (`version`) and the batch's
- * evaluatedAt (`at`). Before judging, a batch reads the partition's marker and then the notices
- * newer than what its state already reflects, re-reads the resources they name from the source
- * of truth, and judges on that. Its writes carry the marker's ETag as it was read before the
- * notices: if anyone wrote to the partition since (another batch, with notices this one has not
- * read), the first write fails and the batch reads, judges and writes again. So event batches of
- * one subscription commit in an order in which each has seen every change committed before it,
- * and its evaluatedAt (never below the `at` of a notice it read) lets it overwrite them.
+ * Each instance holds its own state of a subscription (src/app/subscription-state.ts). An event
+ * batch first reads the partition's marker and then the notices newer than what its state
+ * reflects, and re-reads the resources they name from the source of truth. Then it announces its
+ * own changes: one notice row per resource it changed (the resource's ID, the time of its state,
+ * `version`, and the batch's evaluatedAt, `at`) and the marker's eventAt moved to its time, in
+ * writes conditional on the marker as it read it. If another batch announced in between, nothing
+ * is written and the batch reads again. So announcements of one subscription form one order in
+ * which each batch has read every change announced before it; a batch judges after it announces,
+ * a millisecond after the marker's eventAt, so where a later batch writes, its verdict wins.
  *
  * One row per resource (the newest notice replaces the last), so notices are bounded by the
  * resources events ever changed in the subscription; row keys sort after the change index and
