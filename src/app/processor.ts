@@ -71,7 +71,7 @@ export interface ProcessorOptions {
 export const DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS = 150;
 
 /** Reads of one batch's partition before its events fail (Event Grid delivers them again) while other batches keep announcing first. */
-export const MAX_READS_PER_BATCH = 8;
+export const MAX_READS_PER_BATCH = 16;
 
 /**
  * How far before its state's capture a batch reads change notices: a whole read (Resource Graph,
@@ -356,7 +356,6 @@ export class ChangeProcessor {
     // Later than every batch announced before this one read the partition: it has seen their changes, so where both write, its verdicts win.
     const syncedAt = maxTime(state.stateTime, justAfter(partition.marker?.eventAt));
     const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), syncedAt);
-    const next = applied.length > 0 ? withRows({ ...state, versions, stateTime }, rows) : { ...state, versions, stateTime };
 
     // What this batch changed, for the instances that judge after it; what it read of theirs has its notice already.
     const keyOfApplied = (change: AppliedChange): string => idKey(change.kind === 'upsert' ? change.row.id : change.resourceId);
@@ -370,6 +369,8 @@ export class ChangeProcessor {
         throw error instanceof PartitionMovedError ? error : new TransientError(`cannot announce changes to subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
       }
     }
+    // Built once announced: another batch announcing while it was built would make the build a waste.
+    const next = applied.length > 0 ? withRows({ ...state, versions, stateTime }, rows) : { ...state, versions, stateTime };
     return {
       state,
       next,
@@ -452,12 +453,15 @@ function isNotice(change: ResourceChange): boolean {
 
 function pause(attempt: number): Promise<void> {
   // Jittered, so instances that lost to one another do not collide again in lockstep.
-  const ms = Math.min(1_000, 20 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random());
+  const ms = Math.min(2_000, 20 * 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function compareChanges(a: ResourceChange, b: ResourceChange): number {
   if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime ? -1 : 1;
+  // A batch's own event wins over a notice of the same state: the notice may be its own, left by a
+  // delivery that announced and then failed to store, and what is its own it judges.
+  if (isNotice(a) !== isNotice(b)) return isNotice(a) ? -1 : 1;
   return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
 }
 

@@ -157,6 +157,25 @@ describe('instances judging events of one subscription', () => {
     expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).toBe('open');
   });
 
+  it('an event delivered again after its batch announced its change and failed to store is judged', async () => {
+    const store = await tables.freshStore();
+    const truth = await source();
+    await new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS }).sweepSubscription(PROD, 'timer', quiet);
+    const failing = Object.create(store) as FindingsStore;
+    let down = true;
+    failing.recordEvaluations = async (input) => {
+      if (down) throw new Error('the table endpoint did not answer');
+      return store.recordEvaluations(input);
+    };
+    const app = new AuditorApp({ settings, provider: truth, store: failing, stateTtlMs: STATE_TTL_MS });
+    const event = notificationEvent(storageRow('Allow'), at(1_000));
+    await expect(app.handleEvent(event, quiet)).rejects.toBeInstanceOf(TransientError);
+    expect((await store.syncPartition(PROD, undefined)).notices.map((notice) => notice.resourceId)).toEqual([STORAGE_ID]);
+    down = false;
+    expect(await app.handleEvent(event, quiet)).toMatchObject({ outcome: 'judged' });
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+  });
+
   it("fails its events (Event Grid delivers them again) when it cannot read what another instance changed, and stores nothing", async () => {
     const store = await tables.freshStore();
     const truth = await source();
