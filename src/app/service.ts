@@ -13,7 +13,7 @@ import type { FindingChange, FindingsStore, PruneResult } from '../store';
 import type { FindingChangePublisher } from './ports';
 import { TransientError } from './ports';
 import type { BatchOutcome } from './processor';
-import { ChangeProcessor, describe, withNoticedChanges } from './processor';
+import { ChangeProcessor, describe, NOTICE_LAG_MS, withNoticedChanges } from './processor';
 import type { Settings } from './settings';
 import { DEFAULT_RETENTION_DAYS, DEFAULT_RUN_ROLE, inScope } from './settings';
 import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
@@ -335,6 +335,8 @@ export class AuditorApp {
         durationMs: Date.now() - started,
         // Rules outside the profile were not judged: their findings are left as they were.
         ruleIds: result.ruleIds,
+        // What events announced shortly before the read was read again above; what came earlier is in the read.
+        noticesReflectedBefore: new Date(Date.parse(evaluatedAt) - NOTICE_LAG_MS),
       }),
     );
     if (complete) this.states.set(state);

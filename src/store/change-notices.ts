@@ -19,7 +19,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { asString } from '../core/json';
-import { storeFailure } from './errors';
+import { statusOf, storeFailure } from './errors';
 import { resourceHash } from './keys';
 import type { ChangeNotice } from './types';
 
@@ -54,4 +54,26 @@ export async function readNotices(findings: TableClient, endpoint: string, parti
     throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
   }
   return notices;
+}
+
+/**
+ * Deletes the notices of batches announced before `before`, each under the ETag it was read with:
+ * one a newer announcement replaced meanwhile stays.
+ */
+export async function deleteNoticesBefore(findings: TableClient, endpoint: string, partitionKey: string, before: string): Promise<void> {
+  const old: { readonly rowKey: string; readonly etag: string }[] = [];
+  try {
+    const filter = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END} and at lt ${before}`;
+    for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) old.push({ rowKey: entity.rowKey ?? '', etag: entity.etag });
+  } catch (error) {
+    throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
+  }
+  for (const notice of old) {
+    try {
+      await findings.deleteEntity(partitionKey, notice.rowKey, { etag: notice.etag });
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== 404 && status !== 412) throw storeFailure(error, endpoint, `deleting a change notice of partition ${partitionKey}`);
+    }
+  }
 }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
-import { readNotices } from './change-notices';
+import { deleteNoticesBefore, readNotices } from './change-notices';
 import { statusOf, StoreInputError, storeFailure } from './errors';
 import {
   FIRST_FINDING_ROW_KEY,
@@ -235,6 +235,9 @@ class TableFindingsStore implements FindingsStore {
           this.sweeps.upsertEntity({ partitionKey, rowKey: sweepRowKey(input.evaluatedAt, sweepId), ...sweepEntity(record) }, 'Replace'),
         );
         tally.bookkeepingWrites++;
+        if (complete && !tally.superseded && input.noticesReflectedBefore !== undefined && !Number.isNaN(input.noticesReflectedBefore.getTime())) {
+          await deleteNoticesBefore(this.findings, this.endpoint, partitionKey, input.noticesReflectedBefore.toISOString());
+        }
         return tally;
       });
       for (const tally of tallies) addTally(total, tally);

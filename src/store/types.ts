@@ -113,6 +113,12 @@ export interface RecordEvaluationsInput {
   readonly ruleIds?: readonly string[];
   /** Time the caller spent before persisting (inventory + evaluation), added to the sweep record's duration. */
   readonly durationMs?: number;
+  /**
+   * A sweep's: change notices of event batches announced before this time are reflected in what it
+   * read (src/store/change-notices.ts). Once the sweep is recorded complete, they are deleted: an
+   * instance whose state is older than the sweep reads the sweep's state before judging.
+   */
+  readonly noticesReflectedBefore?: Date;
 }
 
 /** A resource an event batch changed, as its partition's notice row says (src/store/change-notices.ts). */

@@ -176,6 +176,26 @@ describe('instances judging events of one subscription', () => {
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
   });
 
+  it('an instance older than a complete sweep needs no notice the sweep deleted: it reads the state the sweep shared', async () => {
+    const store = await tables.freshStore();
+    const truth = await source();
+    const shared = sharedStates();
+    const first = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+    const second = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+    await first.sweepSubscription(PROD, 'timer', quiet);
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(-30 * 60_000)), quiet)).outcome).toBe('judged');
+    expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(-20 * 60_000)), quiet)).outcome).toBe('judged');
+
+    // A sweep reads the estate now, the storage account's change in it, and deletes the notices older than ten minutes.
+    const current = Object.create(truth) as SnapshotInventoryProvider;
+    current.readSubscriptions = async (subscriptionIds) => ({ ...(await truth.readSubscriptions(subscriptionIds)), capturedAt: at(0) });
+    await new AuditorApp({ settings, provider: current, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS }).sweepSubscription(PROD, 'timer', quiet);
+    expect((await store.syncPartition(PROD, undefined)).notices).toEqual([]);
+
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+  });
+
   it("fails its events (Event Grid delivers them again) when it cannot read what another instance changed, and stores nothing", async () => {
     const store = await tables.freshStore();
     const truth = await source();

@@ -66,4 +66,15 @@ describe('change notices', () => {
     await announce(store, [notice('d', 5)], 5);
     expect((await store.syncPartition(SUB_A, undefined)).marker).toMatchObject({ sweptAt: at(4).toISOString(), eventAt: at(5).toISOString() });
   });
+
+  test('a complete sweep deletes the notices its read reflects; an incomplete one leaves them', async () => {
+    const store = await azurite.freshStore();
+    await announce(store, [notice('a', 1)], 1);
+    await announce(store, [notice('b', 15)], 15);
+    const sweep = { subscriptionIds: [SUB_A], incompleteSubscriptionIds: [SUB_A] };
+    await store.recordEvaluations({ scope: sweep, evaluations: [], evaluatedAt: at(20), complete: false, noticesReflectedBefore: at(10) });
+    expect((await store.syncPartition(SUB_A, undefined)).notices).toHaveLength(2);
+    await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: [], evaluatedAt: at(20), complete: true, noticesReflectedBefore: at(10) });
+    expect((await store.syncPartition(SUB_A, undefined)).notices).toEqual([notice('b', 15)]);
+  });
 });
