@@ -117,22 +117,30 @@ export class SubscriptionStates {
 
   private load(key: string, current: SubscriptionState | undefined, notBefore?: string): Promise<SubscriptionState> {
     const pending = this.loading.get(key);
-    if (pending) return pending;
+    // A load already under way may read a state older than `notBefore`: a refresh reads its own.
+    if (pending && notBefore === undefined) return pending;
     const load = this.inventoryOf(key, notBefore)
       .then((inventory) => {
-        const state = stateFromInventory(key, inventory, this.now(), current);
+        // What is held now may be newer than what was held when the read began (another read, a batch's changes).
+        const held = this.states.get(key) ?? current;
+        const state = stateFromInventory(key, inventory, this.now(), held);
+        // A read that began earlier and ended later never replaces a newer one.
+        if (held !== undefined && held !== current && held.capturedAt > state.capturedAt) return held;
         this.keep(key, state);
         return state;
       })
-      .finally(() => this.loading.delete(key));
+      .finally(() => {
+        if (this.loading.get(key) === load) this.loading.delete(key);
+      });
     this.loading.set(key, load);
     return load;
   }
 
   /**
    * A subscription's inventory: the state a sweep shared, when there is one no older than the
-   * cache's TTL (the same trust an instance gives its own reads) nor than `notBefore`; else a whole read. A shared state
-   * that cannot be read is no reason to fail: the subscription is read as it was before.
+   * cache's TTL (the same trust an instance gives its own reads) nor than `notBefore`; else a
+   * whole read. A shared state that cannot be read is no reason to fail: the subscription is read
+   * as it was before.
    */
   private async inventoryOf(key: string, notBefore: string | undefined): Promise<Inventory> {
     if (this.shared !== undefined) {

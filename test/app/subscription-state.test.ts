@@ -77,3 +77,29 @@ describe('SubscriptionStates: a bounded cache', () => {
     expect(DEFAULT_STATE_CACHE_ROWS).toBe(50_000);
   });
 });
+
+describe('SubscriptionStates.refresh: a state no older than a sweep', () => {
+  it('reads again a state captured before the time asked, even while an older read is under way, and keeps one that is not', async () => {
+    const captures = ['2026-11-24T10:00:00.000Z', '2026-11-24T10:30:00.000Z', '2026-11-24T11:00:00.000Z'];
+    const source = new SnapshotInventoryProvider(inventory('Deny', captures[0] as string));
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const timed = Object.create(source) as SnapshotInventoryProvider;
+    timed.readSubscriptions = async (ids) => {
+      const capturedAt = captures[reads++] as string;
+      if (reads === 1) await slow;
+      return { ...(await source.readSubscriptions(ids)), capturedAt };
+    };
+    const states = new SubscriptionStates(timed, 3600_000 * 24 * 365);
+    const first = states.get(PROD);
+    const refreshed = await states.refresh(PROD, '2026-11-24T10:15:00.000Z');
+    expect(refreshed.capturedAt).toBe(captures[1]);
+    // The older read, ended last, answers the newer state and does not replace it.
+    release();
+    expect((await first).capturedAt).toBe(captures[1]);
+    // Held and new enough: kept without a read.
+    expect(await states.refresh(PROD, '2026-11-24T10:00:00.000Z')).toMatchObject({ capturedAt: captures[1] });
+    expect(reads).toBe(2);
+  });
+});
