@@ -48,8 +48,26 @@ function keyVaultRow(defaultAction: 'Allow' | 'Deny'): ResourceRow {
   return row;
 }
 
-async function source(): Promise<SnapshotInventoryProvider> {
-  return new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY));
+interface AfterASweep {
+  readonly store: FindingsStore;
+  /** The sample as the source of truth: what Azure Resource Manager would answer. */
+  readonly truth: SnapshotInventoryProvider;
+  /** The instance that swept. */
+  readonly first: AuditorApp;
+  /** Another instance on the same store and shared states, reading `provider` (default: the truth). */
+  readonly instance: (overrides?: { readonly provider?: SnapshotInventoryProvider; readonly store?: FindingsStore }) => AuditorApp;
+}
+
+/** A fresh store and shared states over the sample, swept by a first instance reading `sweepWith(truth)` (default: the truth). */
+async function afterASweep(sweepWith: (truth: SnapshotInventoryProvider) => SnapshotInventoryProvider = (truth) => truth): Promise<AfterASweep> {
+  const store = await tables.freshStore();
+  const truth = new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY));
+  const shared = sharedStates();
+  const instance = (overrides: { readonly provider?: SnapshotInventoryProvider; readonly store?: FindingsStore } = {}): AuditorApp =>
+    new AuditorApp({ settings, provider: overrides.provider ?? truth, store: overrides.store ?? store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+  const first = instance({ provider: sweepWith(truth) });
+  await first.sweepSubscription(PROD, 'timer', quiet);
+  return { store, truth, first, instance };
 }
 
 describe('instances judging events of one subscription', () => {
@@ -57,12 +75,8 @@ describe('instances judging events of one subscription', () => {
     ['holds the state it read before the change', false],
     ['is cold and loads the state the sweep shared, from before the change', true],
   ])("an instance that %s leaves the other's verdict on it as it was judged", async (_, cold) => {
-    const store = await tables.freshStore();
-    const truth = await source();
-    const shared = sharedStates();
-    const first = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
-    const second = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
-    await first.sweepSubscription(PROD, 'timer', quiet);
+    const { store, first, instance } = await afterASweep();
+    const second = instance();
     // Warm: the second instance reads the subscription now, before the first one's event.
     if (!cold) expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
 
@@ -84,15 +98,11 @@ describe('instances judging events of one subscription', () => {
     ['announces its own (after reading the partition): it reads again, and judges with the other\'s change', 'announceChanges', 1, 1],
     ['stores its findings (after announcing): the other, which judged with its change, keeps the newer verdicts', 'recordEvaluations', 0, 0],
   ] as const)("an instance whose batch is held while another instance's batch is stored, until it %s", async (_, held, rereads, noticed) => {
-    const store = await tables.freshStore();
-    const truth = await source();
-    const shared = sharedStates();
-    const first = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
-    await first.sweepSubscription(PROD, 'timer', quiet);
+    const { store, first, instance } = await afterASweep();
     expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).not.toBe('open');
 
     const gate = heldOnce(store, held);
-    const second = new AuditorApp({ settings, provider: truth, store: gate.store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
+    const second = instance({ store: gate.store });
     const late = second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(2_000)), quiet);
     await gate.reached;
     expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
@@ -103,12 +113,8 @@ describe('instances judging events of one subscription', () => {
   });
 
   it('an instance whose state predates the latest complete sweep judges on what the sweep saw: a change whose event never came', async () => {
-    const store = await tables.freshStore();
-    const truth = await source();
-    const shared = sharedStates();
-    const sweeper = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
-    const second = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
-    await sweeper.sweepSubscription(PROD, 'timer', quiet);
+    const { store, truth, first: sweeper, instance } = await afterASweep();
+    const second = instance();
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
 
     // The storage account is opened to all networks, and its event is lost; the next sweep sees it.
@@ -124,12 +130,9 @@ describe('instances judging events of one subscription', () => {
   });
 
   it("a sweep whose whole read lags behind an event reads that event's resource again, and leaves its finding open", async () => {
-    const store = await tables.freshStore();
-    const truth = await source();
-    const lagging = laggingWholeRead(truth);
-    const sweeper = new AuditorApp({ settings, provider: lagging.provider, store, stateTtlMs: STATE_TTL_MS });
-    const second = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
-    await sweeper.sweepSubscription(PROD, 'timer', quiet);
+    let lagging!: ReturnType<typeof laggingWholeRead>;
+    const { store, first: sweeper, instance } = await afterASweep((truth) => (lagging = laggingWholeRead(truth)).provider);
+    const second = instance();
     expect((await second.handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
 
@@ -142,11 +145,8 @@ describe('instances judging events of one subscription', () => {
   });
 
   it("a batch of older events judged after another instance's newer batch was stored is dated later than it", async () => {
-    const store = await tables.freshStore();
-    const truth = await source();
-    const first = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
-    const second = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
-    await first.sweepSubscription(PROD, 'timer', quiet);
+    const { store, first, instance } = await afterASweep();
+    const second = instance();
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(500)), quiet)).outcome).toBe('judged');
     const newer = await first.handleEvent(notificationEvent(storageRow('Allow'), at(3_000)), quiet);
     // Delivered late: the key vault's event is older than the batch the first instance stored.
@@ -158,16 +158,14 @@ describe('instances judging events of one subscription', () => {
   });
 
   it('an event delivered again after its batch announced its change and failed to store is judged', async () => {
-    const store = await tables.freshStore();
-    const truth = await source();
-    await new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS }).sweepSubscription(PROD, 'timer', quiet);
+    const { store, instance } = await afterASweep();
     const failing = Object.create(store) as FindingsStore;
     let down = true;
     failing.recordEvaluations = async (input) => {
       if (down) throw new Error('the table endpoint did not answer');
       return store.recordEvaluations(input);
     };
-    const app = new AuditorApp({ settings, provider: truth, store: failing, stateTtlMs: STATE_TTL_MS });
+    const app = instance({ store: failing });
     const event = notificationEvent(storageRow('Allow'), at(1_000));
     await expect(app.handleEvent(event, quiet)).rejects.toBeInstanceOf(TransientError);
     expect((await store.syncPartition(PROD, undefined)).notices.map((notice) => notice.resourceId)).toEqual([STORAGE_ID]);
@@ -177,19 +175,15 @@ describe('instances judging events of one subscription', () => {
   });
 
   it('an instance older than a complete sweep needs no notice the sweep deleted: it reads the state the sweep shared', async () => {
-    const store = await tables.freshStore();
-    const truth = await source();
-    const shared = sharedStates();
-    const first = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
-    const second = new AuditorApp({ settings, provider: truth, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
-    await first.sweepSubscription(PROD, 'timer', quiet);
+    const { store, truth, first, instance } = await afterASweep();
+    const second = instance();
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(-30 * 60_000)), quiet)).outcome).toBe('judged');
     expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(-20 * 60_000)), quiet)).outcome).toBe('judged');
 
     // A sweep reads the estate now, the storage account's change in it, and deletes the notices older than ten minutes.
     const current = Object.create(truth) as SnapshotInventoryProvider;
     current.readSubscriptions = async (subscriptionIds) => ({ ...(await truth.readSubscriptions(subscriptionIds)), capturedAt: at(0) });
-    await new AuditorApp({ settings, provider: current, store, sharedStates: shared, stateTtlMs: STATE_TTL_MS }).sweepSubscription(PROD, 'timer', quiet);
+    await instance({ provider: current }).sweepSubscription(PROD, 'timer', quiet);
     expect((await store.syncPartition(PROD, undefined)).notices).toEqual([]);
 
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
@@ -197,12 +191,9 @@ describe('instances judging events of one subscription', () => {
   });
 
   it("fails its events (Event Grid delivers them again) when it cannot read what another instance changed, and stores nothing", async () => {
-    const store = await tables.freshStore();
-    const truth = await source();
-    const first = new AuditorApp({ settings, provider: truth, store, stateTtlMs: STATE_TTL_MS });
+    const { store, truth, first, instance } = await afterASweep();
     const blind = unreadableStorage(truth);
-    const second = new AuditorApp({ settings, provider: blind.provider, store, stateTtlMs: STATE_TTL_MS });
-    await first.sweepSubscription(PROD, 'timer', quiet);
+    const second = instance({ provider: blind.provider });
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
     expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
 
