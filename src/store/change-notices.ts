@@ -12,11 +12,12 @@
  * which each batch has read every change announced before it; a batch judges after it announces,
  * a millisecond after the marker's eventAt, so where a later batch writes, its verdict wins.
  *
- * One row per resource (the newest notice replaces the last), so notices are bounded by the
- * resources events ever changed in the subscription; row keys sort after the change index and
- * before every finding row key ('.n' < '0'), so no reader of findings or of the index meets them.
+ * One row per resource (the newest notice replaces the last), and a complete sweep deletes those
+ * its read reflects, so notices are bounded by the resources events changed since the last sweep;
+ * row keys sort after the change index and before every finding row key ('.n' < '0'), so no
+ * reader of findings or of the index meets them.
  */
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { asString } from '../core/json';
 import { statusOf, storeFailure } from './errors';
@@ -37,21 +38,27 @@ export function noticeActions(partitionKey: string, notices: readonly ChangeNoti
   return [...byRow].map(([rowKey, notice]) => ['upsert', { partitionKey, rowKey, resourceId: notice.resourceId, version: notice.version, at: notice.at }, 'Replace']);
 }
 
+/** The notice rows of a partition, those `at` selects (an OData clause on `at`) when given. */
+async function noticeRows(findings: TableClient, endpoint: string, partitionKey: string, at: string | undefined): Promise<TableEntityResult<Record<string, unknown>>[]> {
+  const range = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END}`;
+  const rows: TableEntityResult<Record<string, unknown>>[] = [];
+  try {
+    for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter: at === undefined ? range : `${range} and ${at}` } })) rows.push(entity);
+  } catch (error) {
+    throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
+  }
+  return rows;
+}
+
 /** Notices of a partition whose batch evaluated after `since` (every notice when undefined). */
 export async function readNotices(findings: TableClient, endpoint: string, partitionKey: string, since: string | undefined): Promise<ChangeNotice[]> {
   const notices: ChangeNotice[] = [];
-  const range = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END}`;
-  const filter = since === undefined ? range : `${range} and ${odata`at gt ${since}`}`;
-  try {
-    for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-      const resourceId = asString(entity['resourceId']);
-      const version = asString(entity['version']);
-      const at = asString(entity['at']);
-      // A row this code did not write is no notice: it names nothing to re-read.
-      if (resourceId !== undefined && resourceId !== '' && version !== undefined && at !== undefined) notices.push({ resourceId, version, at });
-    }
-  } catch (error) {
-    throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
+  for (const entity of await noticeRows(findings, endpoint, partitionKey, since === undefined ? undefined : odata`at gt ${since}`)) {
+    const resourceId = asString(entity['resourceId']);
+    const version = asString(entity['version']);
+    const at = asString(entity['at']);
+    // A row this code did not write is no notice: it names nothing to re-read.
+    if (resourceId !== undefined && resourceId !== '' && version !== undefined && at !== undefined) notices.push({ resourceId, version, at });
   }
   return notices;
 }
@@ -61,16 +68,9 @@ export async function readNotices(findings: TableClient, endpoint: string, parti
  * one a newer announcement replaced meanwhile stays.
  */
 export async function deleteNoticesBefore(findings: TableClient, endpoint: string, partitionKey: string, before: string): Promise<void> {
-  const old: { readonly rowKey: string; readonly etag: string }[] = [];
-  try {
-    const filter = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END} and at lt ${before}`;
-    for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) old.push({ rowKey: entity.rowKey ?? '', etag: entity.etag });
-  } catch (error) {
-    throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
-  }
-  for (const notice of old) {
+  for (const notice of await noticeRows(findings, endpoint, partitionKey, odata`at lt ${before}`)) {
     try {
-      await findings.deleteEntity(partitionKey, notice.rowKey, { etag: notice.etag });
+      await findings.deleteEntity(partitionKey, notice.rowKey ?? '', { etag: notice.etag });
     } catch (error) {
       const status = statusOf(error);
       if (status !== 404 && status !== 412) throw storeFailure(error, endpoint, `deleting a change notice of partition ${partitionKey}`);
