@@ -1,4 +1,5 @@
 import { idKey, resourceToReadFor, typeFromId } from '../core/ids';
+import { maxTime } from '../core/time';
 import type { AuditSummary } from '../core/types';
 import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
 import type { Profile } from '../engine/audit';
@@ -11,7 +12,7 @@ import { PartitionMovedError } from '../store';
 import type { ChangeNotice, FindingChange, FindingsStore, PartitionSync } from '../store';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
-import { maxTime, withRows } from './subscription-state';
+import { withRows } from './subscription-state';
 
 /** What one batch of changes to one subscription did. */
 export interface BatchOutcome {
@@ -358,10 +359,9 @@ export class ChangeProcessor {
     const stateTime = current.reduce((time, { change }) => maxTime(time, change.eventTime), syncedAt);
 
     // What this batch changed, for the instances that judge after it; what it read of theirs has its notice already.
-    const keyOfApplied = (change: AppliedChange): string => idKey(change.kind === 'upsert' ? change.row.id : change.resourceId);
     const notices: ChangeNotice[] = applied
-      .filter((change) => !noticedKeys.has(keyOfApplied(change)))
-      .map((change) => ({ resourceId: change.kind === 'upsert' ? change.row.id : change.resourceId, version: change.time, at: stateTime }));
+      .map((change) => ({ resourceId: change.kind === 'upsert' ? change.row.id : change.resourceId, version: change.time, at: stateTime }))
+      .filter((notice) => !noticedKeys.has(idKey(notice.resourceId)));
     if (notices.length > 0) {
       try {
         await store.announceChanges(subscriptionId, partition, notices, new Date(stateTime));

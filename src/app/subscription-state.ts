@@ -1,4 +1,5 @@
 import { idKey } from '../core/ids';
+import { maxTime } from '../core/time';
 import type { InventoryGap } from '../core/types';
 import { buildEstate } from '../estate';
 import type { Estate } from '../estate';
@@ -49,10 +50,6 @@ export function stateFromInventory(subscriptionId: string, inventory: Inventory,
 export function withRows(state: Omit<SubscriptionState, 'estate'>, rows: ReadonlyMap<string, ResourceRow>): SubscriptionState {
   const inventory: Inventory = { resources: [...rows.values()], ...(state.serviceTags !== undefined ? { serviceTags: state.serviceTags } : {}), warnings: state.warnings, gaps: state.gaps };
   return { ...state, rows, estate: buildEstate(inventory) };
-}
-
-export function maxTime(a: string | undefined, b: string): string {
-  return a !== undefined && a > b ? a : b;
 }
 
 /**

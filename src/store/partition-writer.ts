@@ -26,6 +26,7 @@
 import type { TableEntityResult, TableClient, TableTransactionResponse, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import { asString } from '../core/json';
+import { maxTime } from '../core/time';
 import type { Evaluation } from '../core/types';
 import { deleteTombstones, indexActions, registerPartition, tombstoneLeft } from './change-index';
 import { noticeActions } from './change-notices';
@@ -166,11 +167,11 @@ export class PartitionWriter {
       let tombstones = false;
       while (current.length > 0) {
         const actions: TransactionAction[] = current.flatMap((write) => actionsOf(write, partitionKey, tombstones));
-        actions.push(markerAction(partitionKey, marker, at, false));
+        actions.push(markerAction(partitionKey, marker, at));
         try {
           const response = await this.findings.submitTransaction(actions);
           const markerEtag = markerEtagOf(response, actions.length - 1);
-          marker = markerEtag === undefined ? await this.readMarker(partitionKey) : afterWrite(marker, markerEtag, at, false);
+          marker = markerEtag === undefined ? await this.readMarker(partitionKey) : afterWrite(marker, markerEtag);
           for (const write of current) this.commit(write, suppressions, now, tally);
           tally.bookkeepingWrites++;
           if (tombstones) {
@@ -220,7 +221,7 @@ export class PartitionWriter {
     const actions = noticeActions(partitionKey, notices);
     let current = marker;
     for (let start = 0; start < actions.length; start += OPERATIONS_PER_TRANSACTION) {
-      const transaction = [...actions.slice(start, start + OPERATIONS_PER_TRANSACTION), markerAction(partitionKey, current, at, true)];
+      const transaction = [...actions.slice(start, start + OPERATIONS_PER_TRANSACTION), markerAction(partitionKey, current, at, maxTime(current?.eventAt, at))];
       let response;
       try {
         response = await this.findings.submitTransaction(transaction);
@@ -231,7 +232,7 @@ export class PartitionWriter {
       const etag = markerEtagOf(response, transaction.length - 1);
       // Without the marker's new ETag the rest cannot be conditional on this write: the batch starts again.
       if (etag === undefined) throw new PartitionMovedError(partitionKey);
-      current = afterWrite(current, etag, at, true);
+      current = afterWrite(current, etag, maxTime(current?.eventAt, at));
     }
   }
 
@@ -340,21 +341,16 @@ export class PartitionWriter {
 
 /**
  * The marker's write in a transaction: created when the partition has none, else merged under the
- * ETag read. An event batch's (`eventClock`) also moves the partition's eventAt up to its time.
+ * ETag read. An event batch's announcement also sets the partition's eventAt.
  */
-function markerAction(partitionKey: string, marker: Marker | undefined, at: string, eventClock: boolean): TransactionAction {
-  const entity = { partitionKey, rowKey: MARKER_ROW_KEY, touchedAt: at, ...(eventClock ? { eventAt: maxOf(marker?.eventAt ?? '', at) } : {}) };
+function markerAction(partitionKey: string, marker: Marker | undefined, at: string, eventAt?: string): TransactionAction {
+  const entity = { partitionKey, rowKey: MARKER_ROW_KEY, touchedAt: at, ...(eventAt !== undefined ? { eventAt } : {}) };
   return marker === undefined ? ['create', { eventAt: '', ...entity, sweptAt: '', sweepId: '' }] : ['update', entity, 'Merge', { etag: marker.etag }];
 }
 
 /** The marker as a transaction with markerAction left it. */
-function afterWrite(marker: Marker | undefined, etag: string, at: string, eventClock: boolean): Marker {
-  const eventAt = marker?.eventAt ?? '';
-  return { etag, sweptAt: marker?.sweptAt ?? '', sweepId: marker?.sweepId ?? '', eventAt: eventClock ? maxOf(eventAt, at) : eventAt };
-}
-
-function maxOf(a: string, b: string): string {
-  return a > b ? a : b;
+function afterWrite(marker: Marker | undefined, etag: string, eventAt: string = marker?.eventAt ?? ''): Marker {
+  return { etag, sweptAt: marker?.sweptAt ?? '', sweepId: marker?.sweepId ?? '', eventAt };
 }
 
 /**
