@@ -5,20 +5,17 @@
  * (src/store/change-notices.ts): the batch reads what the others changed before it judges, and
  * judges again if someone wrote to the partition in between. On Azurite, Tables and Blobs.
  */
-import { BlobServiceClient } from '@azure/storage-blob';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResourcesRead } from '../../src/app/inventory';
 import { SnapshotInventoryProvider } from '../../src/app/inventory';
 import { TransientError } from '../../src/app/ports';
 import type { AppLog } from '../../src/app/service';
 import { AuditorApp } from '../../src/app/service';
 import { BlobSharedStates } from '../../src/app/shared-state';
-import { startAzuriteBlob } from '../../src/azurite';
-import type { RunningAzuriteBlob } from '../../src/azurite';
 import { loadSnapshotFile, READ_TYPES_ONLY } from '../../src/inventory/snapshot';
 import type { Inventory, ResourceRow } from '../../src/inventory/types';
 import type { FindingsStore } from '../../src/store';
-import { useAzurite } from '../support/azurite';
+import { useAzurite, useAzuriteBlob } from '../support/azurite';
 import { at, notificationEvent, PROD, SAMPLE_PATH, sampleRow, STORAGE_ID, storageRow } from './fixtures/events';
 
 const tables = useAzurite();
@@ -28,18 +25,7 @@ const KEY_VAULT_ID = `/subscriptions/${PROD}/resourceGroups/rg-ml-prod/providers
 const STATE_TTL_MS = 365 * 24 * 3600_000;
 const settings = { scopeSubscriptions: [], coalesceMs: 5 };
 
-let blobs: RunningAzuriteBlob;
-let containers = 0;
-beforeAll(async () => {
-  blobs = await startAzuriteBlob({ inMemory: true });
-});
-afterAll(async () => {
-  await blobs.stop();
-});
-
-function sharedStates(): BlobSharedStates {
-  return new BlobSharedStates(BlobServiceClient.fromConnectionString(blobs.connectionString).getContainerClient(`instances-${containers++}`));
-}
+const blobs = useAzuriteBlob();
 
 /** kv-ml-prod-01 with its firewall default action set (Deny as in the sample; Allow = opened to all networks). */
 function keyVaultRow(defaultAction: 'Allow' | 'Deny'): ResourceRow {
@@ -62,7 +48,7 @@ interface AfterASweep {
 async function afterASweep(sweepWith: (truth: SnapshotInventoryProvider) => SnapshotInventoryProvider = (truth) => truth): Promise<AfterASweep> {
   const store = await tables.freshStore();
   const truth = new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY));
-  const shared = sharedStates();
+  const shared = new BlobSharedStates(blobs.container());
   const instance = (overrides: { readonly provider?: SnapshotInventoryProvider; readonly store?: FindingsStore } = {}): AuditorApp =>
     new AuditorApp({ settings, provider: overrides.provider ?? truth, store: overrides.store ?? store, sharedStates: shared, stateTtlMs: STATE_TTL_MS });
   const first = instance({ provider: sweepWith(truth) });

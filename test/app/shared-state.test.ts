@@ -1,34 +1,22 @@
 import { gzipSync } from 'node:zlib';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { ContainerClient } from '@azure/storage-blob';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSharedStates } from '../../src/app/azure';
 import { SnapshotInventoryProvider } from '../../src/app/inventory';
 import { BlobSharedStates, encodeState, STATE_FORMAT } from '../../src/app/shared-state';
 import { SubscriptionStates } from '../../src/app/subscription-state';
-import { startAzuriteBlob } from '../../src/azurite';
-import type { RunningAzuriteBlob } from '../../src/azurite';
 import type { Inventory } from '../../src/inventory/types';
 import { at, notificationEvent, PROD, SAMPLE_PATH, STORAGE_ID, storageRow } from './fixtures/events';
 import type { AppLog } from '../../src/app/service';
 import { AuditorApp } from '../../src/app/service';
 import { loadSnapshotFile, READ_TYPES_ONLY } from '../../src/inventory/snapshot';
-import { useAzurite } from '../support/azurite';
+import { useAzurite, useAzuriteBlob } from '../support/azurite';
 import { countingWholeReads } from '../support/counting-reads';
 
-let azurite: RunningAzuriteBlob;
-let containerIndex = 0;
-beforeAll(async () => {
-  azurite = await startAzuriteBlob({ inMemory: true });
-});
-afterAll(async () => {
-  await azurite.stop();
-});
-
+const blobs = useAzuriteBlob();
 /** A fresh container per test, on the Azurite Blob service (loopback). */
-function container(): ContainerClient {
-  return BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(`states-${containerIndex++}`);
-}
+const container = (): ContainerClient => blobs.container();
 
 const inventory = (defaultAction: 'Allow' | 'Deny', capturedAt: string, gaps: Inventory['gaps'] = []): Inventory => ({ capturedAt, resources: [storageRow(defaultAction)], warnings: [], gaps });
 const actionOf = (value: Inventory | undefined): unknown => (value?.resources[0] as { properties?: { networkAcls?: { defaultAction?: string } } } | undefined)?.properties?.networkAcls?.defaultAction;
@@ -114,7 +102,7 @@ describe('SubscriptionStates with shared states: a cold instance reads no subscr
     expect((await stale.get(PROD)).estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Deny');
     const empty = new SubscriptionStates(provider, 30 * 60_000, () => minutes('2026-11-24T10:00:00.000Z', 1), 50_000, new BlobSharedStates(container()));
     await empty.get(PROD);
-    const unreachable = new BlobSharedStates(BlobServiceClient.fromConnectionString(azurite.connectionString.replace(/:\d+\//, ':1/'), { retryOptions: { maxTries: 1 } }).getContainerClient('states'));
+    const unreachable = new BlobSharedStates(BlobServiceClient.fromConnectionString(blobs.connectionString().replace(/:\d+\//, ':1/'), { retryOptions: { maxTries: 1 } }).getContainerClient('states'));
     const offline = new SubscriptionStates(provider, 30 * 60_000, () => minutes('2026-11-24T10:00:00.000Z', 1), 50_000, unreachable);
     await offline.get(PROD);
     expect(reads).toEqual([PROD, PROD, PROD]);
@@ -148,7 +136,7 @@ describe('openSharedStates', () => {
   const settingsWith = (storage: { kind: 'connection-string'; connectionString: string } | { kind: 'account-url'; url: string }) => ({ storage }) as Parameters<typeof openSharedStates>[0];
 
   it("uses the connection string's blob endpoint", () => {
-    expect(openSharedStates(settingsWith({ kind: 'connection-string', connectionString: azurite.connectionString }))).toBeInstanceOf(BlobSharedStates);
+    expect(openSharedStates(settingsWith({ kind: 'connection-string', connectionString: blobs.connectionString() }))).toBeInstanceOf(BlobSharedStates);
   });
 
   it('guesses no blob endpoint for a connection string that names only a table endpoint (an emulator on a chosen port)', () => {

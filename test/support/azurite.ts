@@ -7,8 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import type { AzuriteOptions, RunningAzuriteTable } from '../../src/azurite';
-import { startAzuriteTable } from '../../src/azurite';
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { AzuriteOptions, RunningAzuriteBlob, RunningAzuriteTable } from '../../src/azurite';
+import { startAzuriteBlob, startAzuriteTable } from '../../src/azurite';
 import type { FindingsStore, OpenStoreOptions } from '../../src/store';
 import { openFindingsStore } from '../../src/store';
 
@@ -41,4 +43,27 @@ export function useAzurite(options: AzuriteOptions = {}): AzuriteForTests {
     freshStore: (storeOptions = {}) =>
       openFindingsStore({ retryOptions: FAST_RETRY, tablePrefix: uniqueTablePrefix(), ...storeOptions, connectionString: server().connectionString }),
   };
+}
+
+export interface AzuriteBlobForTests {
+  readonly connectionString: () => string;
+  /** A fresh container, so tests never see each other's blobs. */
+  container(): ContainerClient;
+}
+
+/** Azurite's Blob service for one test file (beforeAll/afterAll inside), and a fresh container per call. */
+export function useAzuriteBlob(): AzuriteBlobForTests {
+  let running: RunningAzuriteBlob | undefined;
+  let containers = 0;
+  beforeAll(async () => {
+    running = await startAzuriteBlob({ inMemory: true });
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  const connectionString = (): string => {
+    if (running === undefined) throw new Error('Azurite Blob is not running (call useAzuriteBlob() at the top of the test file)');
+    return running.connectionString;
+  };
+  return { connectionString, container: () => BlobServiceClient.fromConnectionString(connectionString()).getContainerClient(`container-${containers++}`) };
 }
