@@ -55,7 +55,8 @@ export interface AuditHook {
   readonly help?: readonly string[];
   /** True when the parsed options ask for this hook: only then does the audit keep every evaluation, for it. */
   selects(values: ParsedValues): boolean;
-  afterAudit(report: AuditReport, values: ParsedValues, context: AuditContext): Promise<void>;
+  /** `loaded`: what was judged (its capturedAt is the time of the state the report describes). */
+  afterAudit(report: AuditReport, values: ParsedValues, context: AuditContext, loaded: LoadedInventory): Promise<void>;
 }
 
 export interface AuditContext {
@@ -264,7 +265,7 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       } else {
         io.stdout.write(text);
       }
-      if (whole !== undefined) for (const hook of active) await hook.afterAudit(whole, values, context);
+      if (whole !== undefined) for (const hook of active) await hook.afterAudit(whole, values, context, loaded);
       if (report.ruleErrors.length > 0) {
         // Results of these rules are missing, not passing: say so, and never exit as if the audit were whole.
         for (const error of report.ruleErrors) io.stderr.write(`aml-vnet-audit: error: rule ${error.ruleId} failed and judged nothing (${oneLine(error.reason)}); its findings are missing from this report. Please report this bug.\n`);

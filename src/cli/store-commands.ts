@@ -3,7 +3,7 @@
  * Wired into the dispatcher at src/cli/commands.ts (auditHooks, commands). Every failure a user
  * can fix prints one line and exits 2; nothing here prints a stack trace.
  */
-import type { AuditHook } from './audit-command';
+import type { AuditHook, LoadedInventory } from './audit-command';
 import type { OptionsConfig, ParsedValues } from './args';
 import { flagOption, parseOptions, stringListOption, stringOption } from './args';
 import type { CliCommand, CliIo } from './io';
@@ -327,7 +327,10 @@ export interface PersistOptions {
   readonly io: CliIo;
   /** Subscriptions the audit covered; those seen in the evaluations are added. */
   readonly subscriptionIds?: readonly string[];
-  /** Sweep time; the report's generatedAt when absent. */
+  /**
+   * The time of the state judged (the inventory's capturedAt): the sweep's time, and when its
+   * findings were last seen. The report's generatedAt when absent (tests of the store alone).
+   */
   readonly evaluatedAt?: Date;
   readonly deps?: StoreCliDeps;
 }
@@ -351,7 +354,7 @@ export async function persistAuditResult(report: AuditReport, options: PersistOp
       scope: { subscriptionIds: [...subscriptions], incompleteSubscriptionIds: gapSubscriptions.filter((id): id is string => id !== undefined) },
       evaluations: report.evaluations,
       evaluatedAt: options.evaluatedAt ?? new Date(report.generatedAt),
-      observedAt: new Date(report.generatedAt),
+      observedAt: options.evaluatedAt ?? new Date(report.generatedAt),
       complete,
       // The rules that ran (--rules, --profile): the findings of others are left as they were.
       ruleIds: report.ruleIds,
@@ -370,13 +373,14 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
   return {
     options: { store: { type: 'string' } },
     usage: '--store [CONNECTION]',
-    help: ['  --store      also record the run in the findings store (a sweep of every subscription it covered);', ...STORE_HELP.split('\n').map((line) => line.replace('  --store      where', '               where'))],
+    help: ['  --store      also record the run in the findings store (a sweep of every subscription it covered,', '               as of the inventory\'s capturedAt; a snapshot without one is not stored);', ...STORE_HELP.split('\n').map((line) => line.replace('  --store      where', '               where'))],
     selects: (values) => values['store'] !== undefined,
-    async afterAudit(report, values, context) {
+    async afterAudit(report, values, context, loaded) {
       const store = stringOption(values, 'store');
       if (store === undefined) return;
+      const evaluatedAt = stateTime(loaded);
       try {
-        await persistAuditResult(report, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), deps });
+        await persistAuditResult(report, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), evaluatedAt, deps });
       } catch (error) {
         // The report is already out; the store failure still decides the exit (2, one line).
         if (error instanceof (await loadStore()).StoreError) throw new CliError(error.message.replace(/\s*\n\s*/g, ' '));
@@ -384,6 +388,22 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
       }
     },
   };
+}
+
+/**
+ * When the judged state was read: a run is stored as of then, as the app stores a sweep, so that a
+ * snapshot older than what the store holds (a verdict an event gave since) leaves it as it was
+ * instead of resolving it. A snapshot that does not say when it was read is not stored at all.
+ */
+function stateTime(loaded: LoadedInventory): Date {
+  const capturedAt = loaded.inventory.capturedAt;
+  const time = capturedAt === undefined ? Number.NaN : Date.parse(capturedAt);
+  if (!Number.isNaN(time)) return new Date(time);
+  const what = loaded.artifactPath !== undefined ? `snapshot ${loaded.artifactPath}` : 'the inventory';
+  throw new CliError(
+    `${what} has no capturedAt, so the age of its state is unknown: its findings are not stored (an older state would overwrite newer verdicts). ` +
+      `Store a file of the shape { "capturedAt": "<when it was read>", "resources": [...] }, as 'aml-vnet-audit snapshot' writes.`,
+  );
 }
 
 export function createFindingsCommand(deps: StoreCliDeps = {}): CliCommand {

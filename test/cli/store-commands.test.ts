@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -245,6 +245,41 @@ describe('audit --store and the embedded default', () => {
     const help = io(environment);
     expect(await runCli(['suppress', '--help'], help, commands)).toBe(0);
     expect(help.out()).toContain('suppress add --rule');
+  });
+
+  test('a snapshot is stored as of its capturedAt: what was judged after it is left as it was', { timeout: 60_000 }, async () => {
+    const environment = env();
+    const sample = join(__dirname, '../../samples/sample-estate.json');
+    const workspace = '/subscriptions/3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-compliant';
+    // Judged at 10:00 (an event, say), after the sample's capture at 09:30, where the rule passes for this workspace.
+    await persistAuditResult(report([evaluation(workspace, 'fail', { ruleId: 'acr.image-build-compute', workspaceIds: [workspace] })], at(0)), { io: io(environment) });
+    const commands = [withBareStoreFlag(createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook()] })), createFindingsCommand()];
+    const audit = io(environment);
+    expect([0, 1]).toContain(await runCli(['audit', '--snapshot', sample, '--store', '--format', 'json'], audit, commands));
+    expect(audit.err()).toMatch(/stale \(a newer evaluation is stored\)/);
+    const listed = io(environment);
+    expect(await runCli(['findings', 'list', '--rule', 'acr.image-build-compute', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
+    const stored = (JSON.parse(listed.out()) as { findings: { resourceId: string; state: string; lastSeen: string }[] }).findings;
+    expect(stored.find((finding) => finding.resourceId === workspace)).toMatchObject({ state: 'open', lastSeen: at(0).toISOString() });
+    // What the sample opened is seen at its capture, not at the time the command ran.
+    expect(stored.filter((finding) => finding.resourceId !== workspace).map((finding) => finding.lastSeen)).toContain('2026-11-24T09:30:00.000Z');
+  });
+
+  test('a snapshot without capturedAt is not stored: its age is unknown; exit 2 after the report', { timeout: 60_000 }, async () => {
+    const environment = env();
+    const folder = mkdtempSync(join(tmpdir(), 'aml-store-cli-'));
+    folders.push(folder);
+    const rows = (JSON.parse(readFileSync(join(__dirname, '../../samples/sample-estate.json'), 'utf8')) as { resources: unknown[] }).resources;
+    const bare = join(folder, 'rows.json');
+    writeFileSync(bare, JSON.stringify(rows));
+    const commands = [withBareStoreFlag(createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook()] })), createFindingsCommand()];
+    const audit = io(environment);
+    expect(await runCli(['audit', '--snapshot', bare, '--store', '--format', 'json'], audit, commands)).toBe(2);
+    expect(JSON.parse(audit.out())).toHaveProperty('findings');
+    expect(audit.err()).toMatch(/^aml-vnet-audit: .*rows\.json.* no capturedAt.*not stored.*\n$/m);
+    const listed = io(environment);
+    expect(await runCli(['findings', 'list', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
+    expect((JSON.parse(listed.out()) as { findings: unknown[] }).findings).toEqual([]);
   });
 
   test('the audit hook reports an unreachable store as one line, exit 2, after the report', { timeout: 60_000 }, async () => {
