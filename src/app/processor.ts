@@ -3,12 +3,13 @@ import { maxTime } from '../core/time';
 import type { AuditSummary } from '../core/types';
 import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
 import type { Profile } from '../engine/audit';
+import { withResourcesReadAgain } from '../inventory/read-again';
 import type { Inventory, ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
 import type { AppliedChange, InventoryProvider } from './inventory';
 import { affectedSubjectKeys } from '../estate';
-import { PartitionMovedError } from '../store';
+import { noticesSince, PartitionMovedError, resourcesToReadAgain } from '../store';
 import type { ChangeNotice, FindingChange, FindingsStore, PartitionSync } from '../store';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
@@ -74,12 +75,6 @@ export const DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS = 150;
 /** Reads of one batch's partition before its events fail (Event Grid delivers them again) while other batches keep announcing first. */
 export const MAX_READS_PER_BATCH = 16;
 
-/**
- * How far before its state's capture a batch reads change notices: a whole read (Resource Graph,
- * or a sweep's shared state) may not show a change made shortly before it, as Resource Graph
- * indexes with a lag.
- */
-export const NOTICE_LAG_MS = 10 * 60_000;
 
 interface Waiter {
   readonly eventIds: ReadonlySet<string>;
@@ -403,12 +398,6 @@ function justAfter(time: string | undefined): string {
   return Number.isNaN(parsed) ? '' : new Date(parsed + 1).toISOString();
 }
 
-/** The `since` of a notice read for a state or inventory captured at `capturedAt` (every notice when it is not a time). */
-function noticesSince(capturedAt: string): string | undefined {
-  const captured = Date.parse(capturedAt);
-  return Number.isNaN(captured) ? undefined : new Date(captured - NOTICE_LAG_MS).toISOString();
-}
-
 /**
  * A sweep's inventory with the resources event batches changed shortly before its capture (or
  * since) read again from the source of truth: Resource Graph indexes with a lag, and a sweep
@@ -425,7 +414,7 @@ export async function withNoticedChanges(
 ): Promise<{ readonly inventory: Inventory; readonly noticed: number }> {
   const { notices } = await store.syncPartition(subscriptionId, noticesSince(capturedAt));
   if (notices.length === 0) return { inventory, noticed: 0 };
-  const ids = [...new Map(notices.map((notice) => [idKey(resourceToReadFor(notice.resourceId)), resourceToReadFor(notice.resourceId)])).values()];
+  const ids = resourcesToReadAgain(notices);
   let read;
   try {
     read = await provider.readByIds(ids);
@@ -434,10 +423,7 @@ export async function withNoticedChanges(
   }
   const failure = read.failures.find((item) => item.transient);
   if (failure !== undefined) throw new TransientError(`cannot read ${failure.id}, which an event changed: ${failure.reason}`);
-  const rows = new Map(inventory.resources.map((row) => [idKey(row.id), row]));
-  for (const row of read.resources) rows.set(idKey(row.id), row);
-  for (const id of read.missing) rows.delete(idKey(id));
-  return { inventory: { ...inventory, resources: [...rows.values()] }, noticed: ids.length };
+  return { inventory: withResourcesReadAgain(inventory, read), noticed: ids.length };
 }
 
 const NOTICE_EVENT_PREFIX = 'notice:';

@@ -8,6 +8,7 @@ import type { AuditReport, FindingsReport } from '../engine/audit';
 import { selectRules } from '../engine/audit';
 import { FOR_ONE_AUDIT, loadSnapshotFile, READ_TYPES_ONLY } from '../inventory/snapshot';
 import type { Inventory } from '../inventory/types';
+import type { ResourcesReadAgain } from '../inventory/read-again';
 import { renderCsv, renderJson, renderSarif, renderTable } from '../report';
 import { DEFAULT_PROFILE, isProfile, PROFILES } from '../rules/profiles';
 import type { Profile } from '../rules/profiles';
@@ -29,6 +30,17 @@ export interface LoadedInventory {
   readonly inventory: Inventory;
   /** The file the inventory came from, for SARIF's physical location (code scanning needs one). */
   readonly artifactPath?: string;
+  /**
+   * Reads resources again by ID from the source of truth, past the lag of the whole read (a live
+   * source: Azure Resource Manager behind Resource Graph). A file has no source to ask.
+   */
+  readonly readAgain?: (ids: readonly string[]) => Promise<ReadAgainResult>;
+}
+
+/** Resources read again, each on its own: one that cannot be read does not fail the others. */
+export interface ReadAgainResult extends ResourcesReadAgain {
+  /** `transient`: throttling, a server or network fault (the same read may work later); else it will fail the same way. */
+  readonly failures: readonly { readonly id: string; readonly reason: string; readonly transient: boolean }[];
 }
 
 /**
@@ -55,6 +67,8 @@ export interface AuditHook {
   readonly help?: readonly string[];
   /** True when the parsed options ask for this hook: only then does the audit keep every evaluation, for it. */
   selects(values: ParsedValues): boolean;
+  /** Before the audit: what is judged may be amended (./store-commands.ts reads again what events changed). */
+  beforeAudit?(loaded: LoadedInventory, values: ParsedValues, context: AuditContext): Promise<LoadedInventory>;
   /** `loaded`: what was judged (its capturedAt is the time of the state the report describes). */
   afterAudit(report: AuditReport, values: ParsedValues, context: AuditContext, loaded: LoadedInventory): Promise<void>;
 }
@@ -232,7 +246,10 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
       const source = selected[0] as InventorySource;
 
       const context = auditContext(io, { judgesOnce: true, heapLimitBytes: config.heapLimitBytes });
-      const loaded = await source.load(values, context);
+      // Only a hook (the store) needs every evaluation; a report alone keeps the findings and counts the rest.
+      const active = hooks.filter((hook) => hook.selects(values));
+      let loaded = await source.load(values, context);
+      for (const hook of active) if (hook.beforeAudit !== undefined) loaded = await hook.beforeAudit(loaded, values, context);
       const large = loaded.inventory.resources.length >= 10_000;
       const runOptions: AuditRunOptions = {
         rules,
@@ -242,8 +259,6 @@ export function createAuditCommand(config: AuditCommandOptions): CliCommand {
           if (large) context.progress(stage === 'index' ? `indexing ${detail}` : `evaluating ${rules.length} rules over ${detail}`);
         },
       };
-      // Only a hook (the store) needs every evaluation; a report alone keeps the findings and counts the rest.
-      const active = hooks.filter((hook) => hook.selects(values));
       const whole = active.length > 0 ? auditInventory(loaded.inventory, runOptions) : undefined;
       const report: FindingsReport = whole ?? auditInventoryFindings(loaded.inventory, runOptions);
       reportWarnings(report, io);

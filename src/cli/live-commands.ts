@@ -75,25 +75,33 @@ export async function parseCloud(value: string | undefined): Promise<CloudName> 
 
 /** Reads the live inventory the audit arguments name. Throws LiveUsageError (exit 2) for bad arguments; Azure failures become gaps. */
 export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo, deps: LiveCliDeps = {}): Promise<Inventory> {
-  const { LiveUsageError, readLiveInventory, resolveCredential, UNSEEN_SUBSCRIPTION } = await loadLive();
+  return (await openLiveSource(values, io, deps)).inventory;
+}
+
+/** The live inventory the arguments name, and a reader of single resources from ARM with the same sign-in and endpoint. */
+async function openLiveSource(values: LiveArgs, io: LiveCliIo, deps: LiveCliDeps): Promise<{ readonly inventory: Inventory; readonly readAgain: (ids: readonly string[]) => Promise<Live.ResourcesByIdResult> }> {
+  const { LiveUsageError, readLiveInventory, readResourcesByIds, resolveCredential, UNSEEN_SUBSCRIPTION } = await loadLive();
   const cloud = await parseCloud(values.cloud);
   const armEndpoint = await parseEndpoint(values.armEndpoint);
   const pageSize = await parsePageSize(values.pageSize);
   const credential = deps.credential ?? resolveCredential(io.env ?? process.env, cloud);
   const progress = io.isTTY ? progressLine(io.stderr) : undefined;
+  const reading: Live.LiveReadOptions = {
+    credential,
+    cloud,
+    ...(armEndpoint !== undefined ? { armEndpoint } : {}),
+    ...(pageSize !== undefined ? { pageSize } : {}),
+    ...(deps.tlsOptions ? { tlsOptions: deps.tlsOptions } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  };
   let inventory: Inventory;
   try {
     inventory = await readLiveInventory({
+      ...reading,
       ...(values.subscription !== undefined ? { subscriptionIds: values.subscription } : {}),
       ...(values.managementGroup !== undefined ? { managementGroupId: values.managementGroup } : {}),
-      credential,
-      cloud,
-      ...(armEndpoint !== undefined ? { armEndpoint } : {}),
-      ...(pageSize !== undefined ? { pageSize } : {}),
       ...(values.serviceTags === false ? { serviceTags: false } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
-      ...(deps.tlsOptions ? { tlsOptions: deps.tlsOptions } : {}),
-      ...(deps.retry ? { retry: deps.retry } : {}),
     });
   } finally {
     progress?.end();
@@ -103,7 +111,7 @@ export async function loadLiveInventoryFromArgs(values: LiveArgs, io: LiveCliIo,
     const scope = values.managementGroup !== undefined ? `management group ${values.managementGroup}` : `subscription(s) ${(values.subscription ?? []).join(', ')}`;
     throw new LiveUsageError(`nothing was read from ${scope}: check the IDs, and that the signed-in identity has Reader on them`);
   }
-  return inventory;
+  return { inventory, readAgain: (ids) => readResourcesByIds(ids, reading) };
 }
 
 const SNAPSHOT_USAGE = 'usage: aml-vnet-audit snapshot (--subscription ID… | --management-group ID) [--output FILE] [--cloud NAME] [--arm-endpoint URL] [--page-size N] [--no-service-tags] [--verbose]';
@@ -258,7 +266,8 @@ export function createLiveInventorySource(deps: LiveCliDeps = {}): InventorySour
         ...(typeof values['page-size'] === 'string' ? { pageSize: values['page-size'] } : {}),
       };
       try {
-        return { inventory: await loadLiveInventoryFromArgs(args, liveIoOf(context.io), deps) };
+        const { inventory, readAgain } = await openLiveSource(args, liveIoOf(context.io), deps);
+        return { inventory, readAgain };
       } catch (error) {
         if (error instanceof (await loadLive()).LiveUsageError) throw new UsageError(`audit: ${error.message}`);
         throw error;

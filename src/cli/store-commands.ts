@@ -10,9 +10,10 @@ import type { CliCommand, CliIo } from './io';
 import { CliError, EXIT, UsageError } from './io';
 import { subscriptionOf } from '../core/ids';
 import type { AuditReport } from '../engine/audit';
+import { withResourcesReadAgain } from '../inventory/read-again';
 import { ruleById } from '../rules/registry';
 import type * as Store from '../store';
-import type { FilterField, FindingFilter, OpenedStore, RecordEvaluationsResult } from '../store';
+import type { ChangeNotice, FilterField, FindingFilter, OpenedStore, RecordEvaluationsResult } from '../store';
 
 /** src/store and the Tables SDK take ~0.3 s to load: only a command that opens the store loads them. */
 function loadStore(): Promise<typeof Store> {
@@ -375,6 +376,16 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
     usage: '--store [CONNECTION]',
     help: ['  --store      also record the run in the findings store (a sweep of every subscription it covered,', '               as of the inventory\'s capturedAt; a snapshot without one is not stored);', ...STORE_HELP.split('\n').map((line) => line.replace('  --store      where', '               where'))],
     selects: (values) => values['store'] !== undefined,
+    async beforeAudit(loaded, values, context) {
+      const store = stringOption(values, 'store');
+      if (store === undefined) return loaded;
+      try {
+        return await withNoticedChanges(loaded, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), deps });
+      } catch (error) {
+        if (error instanceof (await loadStore()).StoreError) throw new CliError(error.message.replace(/\s*\n\s*/g, ' '));
+        throw error;
+      }
+    },
     async afterAudit(report, values, context, loaded) {
       const store = stringOption(values, 'store');
       if (store === undefined) return;
@@ -388,6 +399,38 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
       }
     },
   };
+}
+
+/**
+ * A live read with the resources events changed shortly before it (or since) read again from
+ * Azure Resource Manager, as the app's sweeps do: Resource Graph indexes changes with a lag, and
+ * a run stored from a row that still shows the old state would resolve the finding the event
+ * opened. The events' batches leave a change notice per resource in the store (src/store/change-notices.ts).
+ * A file cannot be read again; a resource that cannot be read for a passing reason stops the run.
+ */
+async function withNoticedChanges(loaded: LoadedInventory, options: PersistOptions): Promise<LoadedInventory> {
+  const { readAgain } = loaded;
+  const capturedAt = loaded.inventory.capturedAt;
+  if (readAgain === undefined || capturedAt === undefined) return loaded;
+  const subscriptions = new Set((options.subscriptionIds ?? []).map((id) => id.trim().toLowerCase()).filter((id) => id !== ''));
+  for (const row of loaded.inventory.resources) {
+    const subscription = subscriptionOf(row.id);
+    if (subscription !== undefined) subscriptions.add(subscription);
+  }
+  const { noticesSince, resourcesToReadAgain } = await loadStore();
+  const notices = await withStore(options.deps ?? {}, options.store, options.io, async ({ store }) => {
+    const found: ChangeNotice[] = [];
+    for (const subscription of subscriptions) found.push(...(await store.syncPartition(subscription, noticesSince(capturedAt))).notices);
+    return found;
+  });
+  if (notices.length === 0) return loaded;
+  const ids = resourcesToReadAgain(notices);
+  const read = await readAgain(ids);
+  const failure = read.failures.find((item) => item.transient);
+  if (failure !== undefined) {
+    throw new CliError(`audit --store: cannot read ${failure.id}, which an event changed shortly before this read, again (${failure.reason}); nothing was reported or stored: run the audit again`);
+  }
+  return { ...loaded, inventory: withResourcesReadAgain(loaded.inventory, read) };
 }
 
 /**

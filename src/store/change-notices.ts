@@ -19,10 +19,29 @@
  */
 import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
+import { idKey, resourceToReadFor } from '../core/ids';
 import { asString } from '../core/json';
 import { statusOf, storeFailure } from './errors';
 import { resourceHash } from './keys';
 import type { ChangeNotice } from './types';
+
+/**
+ * How far before a whole read's capture its reader reads change notices: Resource Graph indexes
+ * changes with a lag (most within seconds, with no upper bound), so a whole read (or a sweep's
+ * shared state) may not show a change made shortly before it.
+ */
+export const NOTICE_LAG_MS = 10 * 60_000;
+
+/** The `since` of a notice read for a state or inventory captured at `capturedAt` (every notice when it is not a time). */
+export function noticesSince(capturedAt: string): string | undefined {
+  const captured = Date.parse(capturedAt);
+  return Number.isNaN(captured) ? undefined : new Date(captured - NOTICE_LAG_MS).toISOString();
+}
+
+/** What a reader of notices reads again: each noticed resource as the estate reads it (a subnet through its VNet), once. */
+export function resourcesToReadAgain(notices: readonly ChangeNotice[]): string[] {
+  return [...new Map(notices.map((notice) => [idKey(resourceToReadFor(notice.resourceId)), resourceToReadFor(notice.resourceId)])).values()];
+}
 
 const NOTICE_PREFIX = '.n';
 const NOTICE_END = '.o';

@@ -11,6 +11,7 @@ export { openStoreAt, resolveStoreLocation, TABLE_PREFIX_ENV } from './connectio
 export type { OpenedStore, StoreLocation } from './connection';
 export { renderFindingsCsv, renderFindingsJson, renderFindingsTable, renderSuppressionsTable } from './render';
 export { PartitionMovedError, StoreError, StoreInputError, StoreUnavailableError } from './errors';
+export { NOTICE_LAG_MS, noticesSince, resourcesToReadAgain } from './change-notices';
 export { FilterError, parseFindingFilter } from './filter';
 export type { FilterField, FindingFilterInput } from './filter';
 export { decide } from './lifecycle';

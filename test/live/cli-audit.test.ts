@@ -7,8 +7,14 @@ import { createAuditCommand, runCli } from '../../src/cli';
 import type { CliIo } from '../../src/cli';
 import { clearServiceTagCache } from '../../src/live';
 import { createLiveInventorySource, createSnapshotCommand } from '../../src/cli/live-commands';
+import { createFindingsCommand, createStoreAuditHook, persistAuditResult, withBareStoreFlag } from '../../src/cli/store-commands';
+import { summarize } from '../../src/engine/audit';
+import type { AuditReport } from '../../src/engine/audit';
+import { allRules } from '../../src/rules/registry';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
+import { uniqueTablePrefix, useAzurite } from '../support/azurite';
+import { evaluation } from '../store/fixtures';
 import { buildTestEstate, SERVICE_TAGS, SUB_A, SUB_B, SUB_C } from './estate';
 import { RecordingCredential, recordedRetry } from './helpers';
 
@@ -19,7 +25,9 @@ afterEach(async () => {
   clearServiceTagCache();
 });
 
-function cliIo(): CliIo & { out: () => string; err: () => string } {
+const azurite = useAzurite();
+
+function cliIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
   return {
@@ -27,7 +35,7 @@ function cliIo(): CliIo & { out: () => string; err: () => string } {
     stderr: { write: (text: string) => err.push(text) },
     stdoutIsTTY: false,
     stderrIsTTY: false,
-    env: {},
+    env,
     out: () => out.join(''),
     err: () => err.join(''),
   };
@@ -82,4 +90,51 @@ it('refuses to audit when not signed in: one line, exit 2, no findings printed',
   expect(io.out()).toBe('');
   expect(io.err().trimEnd().split('\n')).toHaveLength(1);
   expect(io.err()).toMatch(/^aml-vnet-audit: audit: not signed in to Azure: run 'az login'/);
+});
+
+it('audit --store reads again from ARM what an event changed that Resource Graph does not show yet, and keeps its finding', { timeout: 60_000 }, async () => {
+  server = await startArmServer({ rows: buildTestEstate(0), serviceTags: SERVICE_TAGS, graphLags: true });
+  const storage = server.store.rows.find((row) => String(row.id).endsWith('/storageAccounts/stalpha'));
+  const storageId = String(storage?.id);
+  // The storage account was opened to every network a minute ago: ARM says so, Resource Graph has not indexed it yet.
+  (storage?.properties as { networkAcls: { defaultAction: string } }).networkAcls.defaultAction = 'Allow';
+  const eventTime = new Date(Date.now() - 60_000);
+  const env = { AML_AUDITOR_STORAGE_CONNECTION: azurite.server().connectionString, AML_AUDITOR_TABLE_PREFIX: uniqueTablePrefix() };
+  // The event's batch judged it (storage.default-deny fails) and left its change notice, as the app does.
+  const judged = evaluation(storageId, 'fail', { ruleId: 'storage.default-deny' });
+  const eventReport: AuditReport = { generatedAt: eventTime.toISOString(), summary: summarize(1, [judged]), ruleErrors: [], evaluations: [judged], findings: [], gaps: [], warnings: [], ruleIds: ['storage.default-deny'], profile: 'documented' };
+  await persistAuditResult(eventReport, { io: cliIo(env), subscriptionIds: [SUB_A] });
+  const store = await azurite.freshStore({ tablePrefix: env.AML_AUDITOR_TABLE_PREFIX });
+  await store.announceChanges(SUB_A, await store.syncPartition(SUB_A, undefined), [{ resourceId: storageId, version: eventTime.toISOString(), at: eventTime.toISOString() }], eventTime);
+
+  const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
+  const commands = [withBareStoreFlag(createAuditCommand({ sources: [createLiveInventorySource(deps)], hooks: [createStoreAuditHook()], registry: allRules })), createFindingsCommand()];
+  const io = cliIo(env);
+  const code = await runCli(['audit', '--subscription', SUB_A, '--arm-endpoint', server.endpoint, '--store', '--format', 'json'], io, commands);
+  expect([0, 1, 4]).toContain(code);
+  const reported = (JSON.parse(io.out()) as { findings: { ruleId: string; resourceId: string; status: string }[] }).findings;
+  // Judged on ARM's state: the report says what is true now.
+  expect(reported.find((finding) => finding.ruleId === 'storage.default-deny' && finding.resourceId === storageId)?.status).toBe('fail');
+  expect(server.requestsOf('resource').some((request) => request.path.toLowerCase() === storageId.toLowerCase())).toBe(true);
+  const listed = cliIo(env);
+  expect(await runCli(['findings', 'list', '--rule', 'storage.default-deny', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
+  expect((JSON.parse(listed.out()) as { findings: { resourceId: string; state: string }[] }).findings.find((finding) => finding.resourceId === storageId)?.state).toBe('open');
+});
+
+it('audit --store stops, reporting and storing nothing, when a resource an event changed cannot be read again for now', { timeout: 60_000 }, async () => {
+  server = await startArmServer({ rows: buildTestEstate(0), serviceTags: SERVICE_TAGS, graphLags: true, faults: [{ when: (request) => request.kind === 'resource', status: 503 }] });
+  const storageId = String(server.store.rows.find((row) => String(row.id).endsWith('/storageAccounts/stalpha'))?.id);
+  const env = { AML_AUDITOR_STORAGE_CONNECTION: azurite.server().connectionString, AML_AUDITOR_TABLE_PREFIX: uniqueTablePrefix() };
+  const store = await azurite.freshStore({ tablePrefix: env.AML_AUDITOR_TABLE_PREFIX });
+  const eventTime = new Date(Date.now() - 60_000).toISOString();
+  await store.announceChanges(SUB_A, await store.syncPartition(SUB_A, undefined), [{ resourceId: storageId, version: eventTime, at: eventTime }], new Date(eventTime));
+  const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
+  const commands = [withBareStoreFlag(createAuditCommand({ sources: [createLiveInventorySource(deps)], hooks: [createStoreAuditHook()] })), createFindingsCommand()];
+  const io = cliIo(env);
+  expect(await runCli(['audit', '--subscription', SUB_A, '--arm-endpoint', server.endpoint, '--store', '--format', 'json'], io, commands)).toBe(2);
+  expect(io.out()).toBe('');
+  expect(io.err()).toMatch(/^aml-vnet-audit: audit --store: cannot read \/subscriptions\/.*stalpha, which an event changed shortly before this read, again \(.*\); nothing was reported or stored: run the audit again\n$/);
+  const listed = cliIo(env);
+  expect(await runCli(['findings', 'list', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
+  expect((JSON.parse(listed.out()) as { findings: unknown[] }).findings).toEqual([]);
 });

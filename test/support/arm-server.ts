@@ -125,6 +125,13 @@ export interface ArmServerOptions {
   readonly quota?: (graphIndex: number) => QuotaHeaders | undefined;
   /** Polls of a long-running write that answer "still running" before it ends (default 1). */
   readonly pollsBeforeDone?: number;
+  /**
+   * Resource Graph answers from an index that Azure brings up to date after ARM, with a lag (most
+   * changes within seconds, with no upper bound): with `graphLags`, what ARM holds (writes, and
+   * changes to `store`) reaches Graph's answers only when the test calls `indexGraph()`. Default
+   * false: Graph answers what ARM holds at once.
+   */
+  readonly graphLags?: boolean;
 }
 
 export interface ArmServer {
@@ -139,8 +146,10 @@ export interface ArmServer {
   readonly requests: LoggedRequest[];
   /** Requests of one kind. */
   requestsOf(kind: RequestKind): LoggedRequest[];
-  /** The resources as they are now (writes included): what Resource Graph and ARM both answer from. */
+  /** The resources as they are now (writes included): what ARM answers from, and Resource Graph (at once unless `graphLags`). */
   readonly store: ArmStore;
+  /** With `graphLags`: Resource Graph indexes what ARM holds now. */
+  indexGraph(): void;
   stop(): Promise<void>;
 }
 
@@ -174,6 +183,7 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
   const serverPageSize = options.pageSize ?? 1000;
   const store = new ArmStore(options.rows, options.pollsBeforeDone ?? 1);
   const rows = store.rows;
+  let indexed: readonly ServerRow[] = options.graphLags === true ? structuredClone(rows) : rows;
   let graphIndex = 0;
   let endpoint = '';
 
@@ -260,7 +270,7 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
         if (members.some((member) => scopeSubscriptions.has(member.toLowerCase())) || (logged.managementGroups ?? []).includes(group)) inheritedGroups.add(group.toLowerCase());
       }
     }
-    let selected = selectRows(query, logged.table ?? '', rows, options.graphIndexesComputes ?? false, options.managementGroups ?? {}, options.emptySubscriptions ?? []);
+    let selected = selectRows(query, logged.table ?? '', indexed, options.graphIndexesComputes ?? false, options.managementGroups ?? {}, options.emptySubscriptions ?? []);
     if (selected === undefined) {
       send(res, logged, 400, { error: { code: 'BadRequest', message: 'The test server does not understand this query' } }, headers);
       return;
@@ -336,6 +346,9 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
     requests,
     requestsOf: (kind) => requests.filter((request) => request.kind === kind),
     store,
+    indexGraph: () => {
+      if (options.graphLags === true) indexed = structuredClone(rows);
+    },
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
