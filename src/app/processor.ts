@@ -13,7 +13,7 @@ import { noticesSince, PartitionMovedError, resourcesToReadAgain } from '../stor
 import type { ChangeNotice, FindingChange, FindingsStore, PartitionSync } from '../store';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
-import { withRows } from './subscription-state';
+import { reflectedBy, wholeReadLagMs, withRows } from './subscription-state';
 
 /** What one batch of changes to one subscription did. */
 export interface BatchOutcome {
@@ -262,7 +262,10 @@ export class ChangeProcessor {
       }
       partition = await this.sync(subscriptionId, state);
     }
-    const noticed = partition.notices.filter((notice) => notice.version > (state.versions.get(idKey(notice.resourceId)) ?? state.capturedAt)).map((notice) => noticeChange(notice, subscriptionId));
+    // A whole read from a lagging source (Resource Graph) may miss a change made shortly before it:
+    // such a change is read again, by ID, from the source of truth, never taken as already in the read.
+    const reflected = reflectedBy(state.capturedAt, wholeReadLagMs(provider));
+    const noticed = partition.notices.filter((notice) => notice.version > (state.versions.get(idKey(notice.resourceId)) ?? reflected)).map((notice) => noticeChange(notice, subscriptionId));
     const changes = noticed.length > 0 ? [...ownChanges, ...noticed] : ownChanges;
 
     // One change per resource read: the newest; ties broken by event ID so any delivery order gives the same result.
@@ -278,7 +281,7 @@ export class ChangeProcessor {
     let outdated = 0;
     const current: { key: string; change: ResourceChange }[] = [];
     for (const [key, change] of latest) {
-      const version = state.versions.get(key) ?? state.capturedAt;
+      const version = state.versions.get(key) ?? reflected;
       if (change.eventTime < version) outdated++;
       else current.push({ key, change });
     }

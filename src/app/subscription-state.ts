@@ -4,6 +4,7 @@ import type { InventoryGap } from '../core/types';
 import { buildEstate } from '../estate';
 import type { Estate } from '../estate';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
+import { NOTICE_LAG_MS } from '../store';
 import type { InventoryProvider } from './inventory';
 import type { SharedStates } from './shared-state';
 
@@ -28,14 +29,20 @@ export interface SubscriptionState {
   readonly loadedAt: number;
 }
 
-export function stateFromInventory(subscriptionId: string, inventory: Inventory, loadedAt: number, previous?: SubscriptionState): SubscriptionState {
+/**
+ * `lagMs`: how far behind its capture a whole read may be (Resource Graph indexes with a lag:
+ * wholeReadLagMs); 0 for a read that reflects every change up to its capture, or whose lagging
+ * rows were read again already (a sweep's, over the change notices).
+ */
+export function stateFromInventory(subscriptionId: string, inventory: Inventory, loadedAt: number, previous?: SubscriptionState, lagMs = 0): SubscriptionState {
   const rows = new Map<string, ResourceRow>();
   for (const row of inventory.resources) rows.set(idKey(row.id), row);
   const capturedAt = inventory.capturedAt ?? new Date(loadedAt).toISOString();
-  // Changes that events applied after this read began are newer than what it returned (Resource
-  // Graph indexes with a lag): keep them, so a sweep or refresh never rolls an event back.
+  const reflectedUntil = reflectedBy(capturedAt, lagMs);
+  // Changes that events applied after what this read surely reflects are newer than what it
+  // returned (Resource Graph indexes with a lag): keep them, so a refresh never rolls an event back.
   for (const [key, version] of previous?.versions ?? []) {
-    if (version <= capturedAt) continue;
+    if (version <= reflectedUntil) continue;
     const held = previous?.rows.get(key);
     if (held !== undefined) rows.set(key, held);
     else rows.delete(key);
@@ -44,6 +51,24 @@ export function stateFromInventory(subscriptionId: string, inventory: Inventory,
     { subscriptionId, rows, versions: new Map(previous?.versions ?? []), serviceTags: inventory.serviceTags, warnings: inventory.warnings, gaps: inventory.gaps, capturedAt, stateTime: maxTime(previous?.stateTime, capturedAt), loadedAt },
     rows,
   );
+}
+
+/**
+ * The time up to which a whole read captured at `capturedAt` surely reflects every change: its
+ * capture, less the lag of its source.
+ */
+export function reflectedBy(capturedAt: string, lagMs: number): string {
+  const captured = Date.parse(capturedAt);
+  return lagMs <= 0 || Number.isNaN(captured) ? capturedAt : new Date(captured - lagMs).toISOString();
+}
+
+/**
+ * How far a provider's whole reads may lag behind changes: Resource Graph's (a provider whose reads
+ * by ID are current reads whole through it) by up to the change notices' window; an in-memory
+ * snapshot's not at all.
+ */
+export function wholeReadLagMs(provider: Pick<InventoryProvider, 'readsAreCurrent'>): number {
+  return provider.readsAreCurrent ? NOTICE_LAG_MS : 0;
 }
 
 /** A state with new rows: the estate graph is rebuilt (linear in the subscription's size). */
@@ -120,7 +145,8 @@ export class SubscriptionStates {
       .then((inventory) => {
         // What is held now may be newer than what was held when the read began (another read, a batch's changes).
         const held = this.states.get(key) ?? current;
-        const state = stateFromInventory(key, inventory, this.now(), held);
+        // No change notice is read here: rows events changed within the read's lag stay as held.
+        const state = stateFromInventory(key, inventory, this.now(), held, wholeReadLagMs(this.provider));
         // A read that began earlier and ended later never replaces a newer one.
         if (held !== undefined && held !== current && held.capturedAt > state.capturedAt) return held;
         this.keep(key, state);

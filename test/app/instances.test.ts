@@ -130,6 +130,28 @@ describe('instances judging events of one subscription', () => {
     expect(lines.join('\n')).toMatch(/read 1 resource\(s\) events changed again/);
   });
 
+  it.each([
+    ['a cold instance, whose whole read begins after the event', 'cold'],
+    ['an instance whose state a sweep replaced after the event', 'swept'],
+  ] as const)("%s judges the event's change when the read lags behind it, and opens its finding", async (_, how) => {
+    const store = await tables.freshStore();
+    const truth = new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY));
+    // As in Azure: reads by ID (ARM) are current; whole reads (Resource Graph) lag.
+    const azure = laggingWholeRead(truth, { current: true });
+    const app = new AuditorApp({ settings, provider: azure.provider, store, stateTtlMs: STATE_TTL_MS });
+    if (how === 'swept') {
+      azure.capturedAfterMs = -60_000;
+      expect((await app.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(-30_000)), quiet)).outcome).toBe('judged');
+    }
+    truth.applyChange({ kind: 'upsert', row: storageRow('Allow'), time: at(1_000) });
+    // Resource Graph, read two seconds after the change (by the instance itself, or by a sweep), still shows the storage account closed.
+    azure.capturedAfterMs = 2_000;
+    if (how === 'swept') await app.sweepSubscription(PROD, 'timer', quiet);
+    expect(await app.handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).toMatchObject({ outcome: 'judged' });
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    expect(app.states.peek(PROD)?.estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Allow');
+  });
+
   it("a batch of older events judged after another instance's newer batch was stored is dated later than it", async () => {
     const { store, first, instance } = await afterASweep();
     const second = instance();
@@ -208,10 +230,12 @@ function unreadableStorage(truth: SnapshotInventoryProvider): { readonly provide
 
 /**
  * The source of truth, on a new object read whole as Resource Graph may answer shortly after a
- * change: the storage account as it was, captured now plus `capturedAfterMs`.
+ * change: the storage account closed (as it was), captured now plus `capturedAfterMs`.
  */
-function laggingWholeRead(truth: SnapshotInventoryProvider): { readonly provider: SnapshotInventoryProvider; capturedAfterMs: number } {
+function laggingWholeRead(truth: SnapshotInventoryProvider, options: { readonly current?: boolean } = {}): { readonly provider: SnapshotInventoryProvider; capturedAfterMs: number } {
   const lagging = { provider: Object.create(truth) as SnapshotInventoryProvider, capturedAfterMs: 0 };
+  // `current`: its reads by ID answer the truth as it is now, as Azure Resource Manager does (the truth moves by applyChange).
+  if (options.current === true) Object.defineProperty(lagging.provider, 'readsAreCurrent', { value: true });
   lagging.provider.readSubscriptions = async (subscriptionIds: readonly string[]): Promise<Inventory> => {
     const whole = await truth.readSubscriptions(subscriptionIds);
     const resources = whole.resources.map((row) => (row.id.toLowerCase() === STORAGE_ID.toLowerCase() ? storageRow('Deny') : row));

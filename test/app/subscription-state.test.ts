@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotInventoryProvider } from '../../src/app/inventory';
-import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from '../../src/app/subscription-state';
+import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates, wholeReadLagMs } from '../../src/app/subscription-state';
+import { NOTICE_LAG_MS } from '../../src/store';
 import { idKey } from '../../src/core/ids';
 import type { Inventory, ResourceRow } from '../../src/inventory/types';
 import { PROD, STORAGE_ID, storageRow } from './fixtures/events';
@@ -21,6 +22,17 @@ describe('stateFromInventory', () => {
     // A read at 10:06 is newer than the event: the read wins.
     const freshRead = stateFromInventory(PROD, inventory('Deny', '2026-11-24T10:06:00.000Z'), 2, afterEvent);
     expect(actionOf(freshRead.rows.get(idKey(STORAGE_ID)))).toBe('Deny');
+  });
+
+  it("from a source that lags by up to `lagMs`, takes the read only for changes older than its capture less the lag", () => {
+    const loaded = stateFromInventory(PROD, inventory('Deny', '2026-11-24T10:00:00.000Z'), 0);
+    const afterEvent = { ...loaded, rows: new Map([[idKey(STORAGE_ID), storageRow('Allow')]]), versions: new Map([[idKey(STORAGE_ID), '2026-11-24T10:05:00.000Z']]) };
+    // Resource Graph read at 10:06 may not show a change of 10:05 yet: the event's state stays.
+    expect(actionOf(stateFromInventory(PROD, inventory('Deny', '2026-11-24T10:06:00.000Z'), 1, afterEvent, NOTICE_LAG_MS).rows.get(idKey(STORAGE_ID)))).toBe('Allow');
+    // Read at 10:16, past the lag, it shows what is true.
+    expect(actionOf(stateFromInventory(PROD, inventory('Deny', '2026-11-24T10:16:00.000Z'), 2, afterEvent, NOTICE_LAG_MS).rows.get(idKey(STORAGE_ID)))).toBe('Deny');
+    expect(wholeReadLagMs({ readsAreCurrent: true })).toBe(NOTICE_LAG_MS);
+    expect(wholeReadLagMs({ readsAreCurrent: false })).toBe(0);
   });
 });
 
