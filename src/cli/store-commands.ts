@@ -389,7 +389,7 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
     async afterAudit(report, values, context, loaded) {
       const store = stringOption(values, 'store');
       if (store === undefined) return;
-      const evaluatedAt = stateTime(loaded);
+      const evaluatedAt = stateTime(loaded, (await loadStore()).NOTICE_LAG_MS);
       try {
         await persistAuditResult(report, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), evaluatedAt, deps });
       } catch (error) {
@@ -436,12 +436,15 @@ async function withNoticedChanges(loaded: LoadedInventory, options: PersistOptio
 /**
  * When the judged state was read: a run is stored as of then, as the app stores a sweep, so that a
  * snapshot older than what the store holds (a verdict an event gave since) leaves it as it was
- * instead of resolving it. A snapshot that does not say when it was read is not stored at all.
+ * instead of resolving it. A file's rows may lag its capture as Resource Graph lags changes, and
+ * nothing can read them again: its run is stored as of its capture less that lag, so a verdict an
+ * event gave in those minutes stays too. A live read has read those changes again
+ * (withNoticedChanges). A snapshot that does not say when it was read is not stored at all.
  */
-function stateTime(loaded: LoadedInventory): Date {
+function stateTime(loaded: LoadedInventory, lagMs: number): Date {
   const capturedAt = loaded.inventory.capturedAt;
   const time = capturedAt === undefined ? Number.NaN : Date.parse(capturedAt);
-  if (!Number.isNaN(time)) return new Date(time);
+  if (!Number.isNaN(time)) return new Date(loaded.readAgain !== undefined ? time : time - lagMs);
   const what = loaded.artifactPath !== undefined ? `snapshot ${loaded.artifactPath}` : 'the inventory';
   throw new CliError(
     `${what} has no capturedAt, so the age of its state is unknown: its findings are not stored (an older state would overwrite newer verdicts). ` +

@@ -261,8 +261,21 @@ describe('audit --store and the embedded default', () => {
     expect(await runCli(['findings', 'list', '--rule', 'acr.image-build-compute', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
     const stored = (JSON.parse(listed.out()) as { findings: { resourceId: string; state: string; lastSeen: string }[] }).findings;
     expect(stored.find((finding) => finding.resourceId === workspace)).toMatchObject({ state: 'open', lastSeen: at(0).toISOString() });
-    // What the sample opened is seen at its capture, not at the time the command ran.
-    expect(stored.filter((finding) => finding.resourceId !== workspace).map((finding) => finding.lastSeen)).toContain('2026-11-24T09:30:00.000Z');
+    // What the sample opened is seen as of its capture (less the ten minutes its rows may lag), not at the time the command ran.
+    expect(stored.filter((finding) => finding.resourceId !== workspace).map((finding) => finding.lastSeen)).toContain('2026-11-24T09:20:00.000Z');
+  });
+
+  test('a snapshot is stored as of ten minutes before its capture: a verdict an event gave just before it, which its rows may not show, stays', { timeout: 60_000 }, async () => {
+    const environment = env();
+    const sample = join(__dirname, '../../samples/sample-estate.json');
+    const workspace = '/subscriptions/3f2b8c1d-7e4a-4b9c-a1d2-5e6f7a8b9c0d/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-compliant';
+    // Judged at 09:25 by an event, five minutes before the sample's capture at 09:30: Resource Graph may not have shown that change yet.
+    await persistAuditResult(report([evaluation(workspace, 'fail', { ruleId: 'acr.image-build-compute', workspaceIds: [workspace] })], new Date('2026-11-24T09:25:00.000Z')), { io: io(environment) });
+    const commands = [withBareStoreFlag(createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook()] })), createFindingsCommand()];
+    expect([0, 1]).toContain(await runCli(['audit', '--snapshot', sample, '--store', '--format', 'json'], io(environment), commands));
+    const listed = io(environment);
+    expect(await runCli(['findings', 'list', '--rule', 'acr.image-build-compute', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
+    expect((JSON.parse(listed.out()) as { findings: { resourceId: string; state: string }[] }).findings.find((finding) => finding.resourceId === workspace)?.state).toBe('open');
   });
 
   test('a snapshot without capturedAt is not stored: its age is unknown; exit 2 after the report', { timeout: 60_000 }, async () => {
