@@ -3,7 +3,7 @@ import { maxTime } from '../core/time';
 import type { AuditSummary } from '../core/types';
 import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
 import type { Profile } from '../engine/audit';
-import { withResourcesReadAgain } from '../inventory/read-again';
+import { ReadAgainError, withResourcesReadAgain } from '../inventory/read-again';
 import type { Inventory, ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
@@ -416,17 +416,13 @@ export async function withNoticedChanges(
   capturedAt: string,
 ): Promise<{ readonly inventory: Inventory; readonly noticed: number }> {
   const { notices } = await store.syncPartition(subscriptionId, noticesSince(capturedAt));
-  if (notices.length === 0) return { inventory, noticed: 0 };
   const ids = resourcesToReadAgain(notices);
-  let read;
   try {
-    read = await provider.readByIds(ids);
+    return { inventory: await withResourcesReadAgain(inventory, ids, (wanted) => provider.readByIds(wanted)), noticed: ids.length };
   } catch (error) {
+    if (error instanceof ReadAgainError) throw new TransientError(`cannot read ${error.resourceId}, which an event changed: ${error.reason}`);
     throw new TransientError(`cannot read ${ids.length} resource(s) events changed: ${describe(error)}`, { cause: error });
   }
-  const failure = read.failures.find((item) => item.transient);
-  if (failure !== undefined) throw new TransientError(`cannot read ${failure.id}, which an event changed: ${failure.reason}`);
-  return { inventory: withResourcesReadAgain(inventory, read), noticed: ids.length };
 }
 
 const NOTICE_EVENT_PREFIX = 'notice:';

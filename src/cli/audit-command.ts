@@ -34,13 +34,7 @@ export interface LoadedInventory {
    * Reads resources again by ID from the source of truth, past the lag of the whole read (a live
    * source: Azure Resource Manager behind Resource Graph). A file has no source to ask.
    */
-  readonly readAgain?: (ids: readonly string[]) => Promise<ReadAgainResult>;
-}
-
-/** Resources read again, each on its own: one that cannot be read does not fail the others. */
-export interface ReadAgainResult extends ResourcesReadAgain {
-  /** `transient`: throttling, a server or network fault (the same read may work later); else it will fail the same way. */
-  readonly failures: readonly { readonly id: string; readonly reason: string; readonly transient: boolean }[];
+  readonly readAgain?: (ids: readonly string[]) => Promise<ResourcesReadAgain>;
 }
 
 /**

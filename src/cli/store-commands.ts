@@ -10,7 +10,7 @@ import type { CliCommand, CliIo } from './io';
 import { CliError, EXIT, UsageError } from './io';
 import { subscriptionOf } from '../core/ids';
 import type { AuditReport } from '../engine/audit';
-import { withResourcesReadAgain } from '../inventory/read-again';
+import { ReadAgainError, withResourcesReadAgain } from '../inventory/read-again';
 import { ruleById } from '../rules/registry';
 import type * as Store from '../store';
 import type { ChangeNotice, FilterField, FindingFilter, OpenedStore, RecordEvaluationsResult } from '../store';
@@ -329,7 +329,7 @@ export interface PersistOptions {
   /** Subscriptions the audit covered; those seen in the evaluations are added. */
   readonly subscriptionIds?: readonly string[];
   /**
-   * The time of the state judged (the inventory's capturedAt): the sweep's time, and when its
+   * The time of the state judged (stateTime: the inventory's capturedAt, a file's less Resource Graph's lag): the sweep's time, and when its
    * findings were last seen. The report's generatedAt when absent (tests of the store alone).
    */
   readonly evaluatedAt?: Date;
@@ -374,7 +374,7 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
   return {
     options: { store: { type: 'string' } },
     usage: '--store [CONNECTION]',
-    help: ['  --store      also record the run in the findings store (a sweep of every subscription it covered,', '               as of the inventory\'s capturedAt; a snapshot without one is not stored);', ...STORE_HELP.split('\n').map((line) => line.replace('  --store      where', '               where'))],
+    help: ['  --store      also record the run in the findings store (a sweep of every subscription it covered,', '               as of the time of the state judged; a snapshot without capturedAt is not stored);', ...STORE_HELP.split('\n').map((line) => line.replace('  --store      where', '               where'))],
     selects: (values) => values['store'] !== undefined,
     async beforeAudit(loaded, values, context) {
       const store = stringOption(values, 'store');
@@ -423,14 +423,13 @@ async function withNoticedChanges(loaded: LoadedInventory, options: PersistOptio
     for (const subscription of subscriptions) found.push(...(await store.syncPartition(subscription, noticesSince(capturedAt))).notices);
     return found;
   });
-  if (notices.length === 0) return loaded;
   const ids = resourcesToReadAgain(notices);
-  const read = await readAgain(ids);
-  const failure = read.failures.find((item) => item.transient);
-  if (failure !== undefined) {
-    throw new CliError(`audit --store: cannot read ${failure.id}, which an event changed shortly before this read, again (${failure.reason}); nothing was reported or stored: run the audit again`);
+  try {
+    return { ...loaded, inventory: await withResourcesReadAgain(loaded.inventory, ids, readAgain) };
+  } catch (error) {
+    if (!(error instanceof ReadAgainError)) throw error;
+    throw new CliError(`audit --store: cannot read ${error.resourceId}, which an event changed shortly before this read, again (${error.reason}); nothing was reported or stored: run the audit again`);
   }
-  return { ...loaded, inventory: withResourcesReadAgain(loaded.inventory, read) };
 }
 
 /**
