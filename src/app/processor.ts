@@ -414,11 +414,11 @@ export async function withNoticedChanges(
   subscriptionId: string,
   inventory: Inventory,
   capturedAt: string,
-): Promise<{ readonly inventory: Inventory; readonly noticed: number }> {
+): Promise<{ readonly inventory: Inventory; readonly noticed: number; readonly notices: readonly ChangeNotice[] }> {
   const { notices } = await store.syncPartition(subscriptionId, noticesSince(capturedAt));
   const ids = resourcesToReadAgain(notices);
   try {
-    return { inventory: await withResourcesReadAgain(inventory, ids, (wanted) => provider.readByIds(wanted)), noticed: ids.length };
+    return { inventory: await withResourcesReadAgain(inventory, ids, (wanted) => provider.readByIds(wanted)), noticed: ids.length, notices };
   } catch (error) {
     if (error instanceof ReadAgainError) throw new TransientError(`cannot read ${error.resourceId}, which an event changed: ${error.reason}`);
     throw new TransientError(`cannot read ${ids.length} resource(s) events changed: ${describe(error)}`, { cause: error });
@@ -430,6 +430,19 @@ const NOTICE_EVENT_PREFIX = 'notice:';
 /** Another instance's change, as a change to read from the source of truth (no row: notices carry none). */
 function noticeChange(notice: ChangeNotice, subscriptionId: string): ResourceChange {
   return { eventId: `${NOTICE_EVENT_PREFIX}${notice.resourceId}`, eventType: 'change notice', schema: 'eventgrid', kind: 'upsert', resourceId: notice.resourceId, subscriptionId, eventTime: notice.version };
+}
+
+/**
+ * Changes announced after a whole read's reader (a sweep, POST /api/audit) read the notices,
+ * about states up to its capture: the whole read may lack them (Resource Graph lags), and its
+ * verdicts, stored as of its capture, prevail over their batches' older ones. Read again and
+ * judged through the event path, they are judged after it.
+ */
+export function announcedAfterRead(before: readonly ChangeNotice[], after: readonly ChangeNotice[], subscriptionId: string, capturedAt: string): ResourceChange[] {
+  const read = new Set(before.map((notice) => `${idKey(notice.resourceId)}|${notice.version}`));
+  return after
+    .filter((notice) => notice.version <= capturedAt && !read.has(`${idKey(notice.resourceId)}|${notice.version}`))
+    .map((notice) => ({ eventId: `announced:${notice.resourceId}@${notice.version}`, eventType: 'announced after a whole read', schema: 'eventgrid', kind: 'upsert', resourceId: notice.resourceId, subscriptionId, eventTime: notice.version }));
 }
 
 function isNotice(change: ResourceChange): boolean {

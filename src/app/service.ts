@@ -9,12 +9,12 @@ import type { Inventory } from '../inventory/types';
 import { splitBySubscription } from '../inventory/split';
 import { affectedSubjectKeys } from '../estate';
 import type { Estate } from '../estate';
-import type { FindingChange, FindingsStore, PruneResult } from '../store';
-import { NOTICE_LAG_MS } from '../store';
+import type { ChangeNotice, FindingChange, FindingsStore, PruneResult } from '../store';
+import { NOTICE_LAG_MS, noticesSince } from '../store';
 import type { FindingChangePublisher } from './ports';
 import { TransientError } from './ports';
 import type { BatchOutcome } from './processor';
-import { ChangeProcessor, describe, withNoticedChanges } from './processor';
+import { announcedAfterRead, ChangeProcessor, describe, withNoticedChanges } from './processor';
 import type { Settings } from './settings';
 import { DEFAULT_RETENTION_DAYS, DEFAULT_RUN_ROLE, inScope } from './settings';
 import { DEFAULT_STATE_CACHE_ROWS, stateFromInventory, SubscriptionStates } from './subscription-state';
@@ -318,7 +318,7 @@ export class AuditorApp {
 
   private async judgeSubscription(key: string, whole: Inventory, started: number, trigger: 'timer' | 'http' | 'startup', log: AppLog): Promise<SweepOutcome> {
     // What events changed shortly before the read may be missing from it (Resource Graph lags): read again.
-    const { inventory, noticed } = await this.noticed(key, whole, whole.capturedAt ?? new Date(started).toISOString());
+    const { inventory, noticed, notices } = await this.noticed(key, whole, whole.capturedAt ?? new Date(started).toISOString());
     if (noticed > 0) log.info(`sweep ${key} (${trigger}): read ${noticed} resource(s) events changed again, over the whole read`);
     const state = stateFromInventory(key, inventory, Date.now(), this.states.peek(key));
     const result = auditEstate(state.estate, { profile: this.options.settings.profile });
@@ -343,6 +343,7 @@ export class AuditorApp {
     if (complete) this.states.set(state);
     await this.publish(recorded.changes, log);
     await this.remediate(key, judgedStateOf(state), recorded.changes, log);
+    await this.judgeAnnouncedAfterRead(key, notices, evaluatedAt, trigger, log);
     for (const gap of inventory.gaps) log.warn(`sweep ${key} (${trigger}): could not read ${gap.scope}: ${gap.reason}`);
     for (const error of result.ruleErrors) log.error(`sweep ${key} (${trigger}): rule ${error.ruleId} failed and judged nothing (its findings were left as they were): ${error.reason}`);
     log.info(
@@ -359,7 +360,7 @@ export class AuditorApp {
       if (subscriptionId === undefined) throw new RequestError(`workspaceId '${request.workspaceId}' is not an Azure resource ID`);
       if (!inScope(this.options.settings, subscriptionId)) throw new RequestError(`subscription ${subscriptionId} is out of the auditor's scope`);
       const whole = await this.readForAudit(subscriptionId);
-      const { inventory } = await this.noticed(subscriptionId, whole, whole.capturedAt ?? generatedAt);
+      const { inventory, notices } = await this.noticed(subscriptionId, whole, whole.capturedAt ?? generatedAt);
       const state = stateFromInventory(subscriptionId, inventory, Date.now(), this.states.peek(subscriptionId));
       if (state.estate.workspace(request.workspaceId) === undefined && inventory.gaps.length === 0) {
         throw new NotFoundError(`workspace '${request.workspaceId}' is not in the inventory`);
@@ -378,6 +379,7 @@ export class AuditorApp {
         }),
       );
       await this.publish(recorded.changes, log);
+      await this.judgeAnnouncedAfterRead(subscriptionId, notices, inventory.capturedAt ?? generatedAt, 'http', log);
       return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: [...inventory.gaps, ...ruleGaps(result.ruleErrors)], summary: result.summary, changes: recorded.changes };
     }
     const outcomes: SweepOutcome[] = [];
@@ -410,8 +412,29 @@ export class AuditorApp {
     }
   }
 
+  /**
+   * What batches announced between a whole read's read of the notices and its store write, about
+   * states up to its capture (announcedAfterRead), judged again now through the event path: the
+   * write prevailed over those batches' older verdicts, and the read may lack their changes.
+   */
+  private async judgeAnnouncedAfterRead(key: string, before: readonly ChangeNotice[], evaluatedAt: string, trigger: string, log: AppLog): Promise<void> {
+    let after: readonly ChangeNotice[];
+    try {
+      ({ notices: after } = await this.options.store.syncPartition(key, noticesSince(evaluatedAt)));
+    } catch (error) {
+      throw new TransientError(`cannot read the findings store: ${describe(error)}`, { cause: error });
+    }
+    const late = announcedAfterRead(before, after, key, evaluatedAt);
+    if (late.length === 0) return;
+    log.info(`sweep ${key} (${trigger}): ${late.length} change(s) announced while it judged, judged again after it`);
+    for (const outcome of await this.processor.submit(late)) {
+      await this.publish(outcome.changes, log);
+      await this.remediate(outcome.subscriptionId, undefined, outcome.changes, log);
+    }
+  }
+
   /** A whole read with what events changed shortly before it read again (withNoticedChanges). */
-  private async noticed(subscriptionId: string, whole: Inventory, capturedAt: string): Promise<{ readonly inventory: Inventory; readonly noticed: number }> {
+  private async noticed(subscriptionId: string, whole: Inventory, capturedAt: string): Promise<{ readonly inventory: Inventory; readonly noticed: number; readonly notices: readonly ChangeNotice[] }> {
     try {
       return await withNoticedChanges(this.options.provider, this.options.store, subscriptionId, whole, capturedAt);
     } catch (error) {

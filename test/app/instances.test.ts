@@ -152,6 +152,24 @@ describe('instances judging events of one subscription', () => {
     expect(app.states.peek(PROD)?.estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Allow');
   });
 
+  it("a sweep that lags behind an event announced between its read of the notices and its claim judges that change again after the claim", async () => {
+    const { store, truth, instance } = await afterASweep();
+    // As in Azure: reads by ID (ARM) are current; the sweep's whole read (Resource Graph) lags.
+    const azure = laggingWholeRead(truth, { current: true });
+    azure.capturedAfterMs = 2_000;
+    const gate = heldOnce(store, 'recordEvaluations');
+    const sweeper = instance({ provider: azure.provider, store: gate.store });
+    const sweep = sweeper.sweepSubscription(PROD, 'timer', quiet);
+    await gate.reached;
+    // The sweep has read the notices (none), judged and shared its state; before it claims the partition, another instance judges the storage account opened.
+    truth.applyChange({ kind: 'upsert', row: storageRow('Allow'), time: at(1_000) });
+    expect((await instance({ provider: azure.provider }).handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    gate.release();
+    await sweep;
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+  });
+
   it("a batch of older events judged after another instance's newer batch was stored is dated later than it", async () => {
     const { store, first, instance } = await afterASweep();
     const second = instance();
