@@ -418,13 +418,10 @@ export class AuditorApp {
    * write prevailed over those batches' older verdicts, and the read may lack their changes.
    */
   private async judgeAnnouncedAfterRead(key: string, before: readonly ChangeNotice[], evaluatedAt: string, trigger: string, log: AppLog): Promise<void> {
-    let after: readonly ChangeNotice[];
-    try {
-      ({ notices: after } = await this.options.store.syncPartition(key, noticesSince(evaluatedAt)));
-    } catch (error) {
+    const after = await this.options.store.syncPartition(key, noticesSince(evaluatedAt)).catch((error: unknown) => {
       throw new TransientError(`cannot read the findings store: ${describe(error)}`, { cause: error });
-    }
-    const late = announcedAfterRead(before, after, key, evaluatedAt);
+    });
+    const late = announcedAfterRead(before, after.notices, key, evaluatedAt);
     if (late.length === 0) return;
     log.info(`sweep ${key} (${trigger}): ${late.length} change(s) announced while it judged, judged again after it`);
     for (const outcome of await this.processor.submit(late)) {
