@@ -433,17 +433,17 @@ async function withNoticedChanges(loaded: LoadedInventory, options: PersistOptio
 }
 
 /**
- * When the judged state was read: a run is stored as of then, as the app stores a sweep, so that a
- * snapshot older than what the store holds (a verdict an event gave since) leaves it as it was
- * instead of resolving it. A file's rows may lag its capture as Resource Graph lags changes, and
- * nothing can read them again: its run is stored as of its capture less that lag, so a verdict an
- * event gave in those minutes stays too. A live read has read those changes again
- * (withNoticedChanges). A snapshot that does not say when it was read is not stored at all.
+ * As of when a run is stored: when the judged state was read, so that a snapshot older than what
+ * the store holds (a verdict an event gave since) leaves it as it was instead of resolving it; less
+ * Resource Graph's lag, as the rows may not show a change made in the minutes before, so a verdict
+ * an event gave then stays too (a file cannot be read again; a live read has read again only what
+ * was announced before it read the notices, and the CLI takes no part in the event path's order of
+ * announcements). A snapshot that does not say when it was read is not stored at all.
  */
 function stateTime(loaded: LoadedInventory, lagMs: number): Date {
   const capturedAt = loaded.inventory.capturedAt;
   const time = capturedAt === undefined ? Number.NaN : Date.parse(capturedAt);
-  if (!Number.isNaN(time)) return new Date(loaded.readAgain !== undefined ? time : time - lagMs);
+  if (!Number.isNaN(time)) return new Date(time - lagMs);
   const what = loaded.artifactPath !== undefined ? `snapshot ${loaded.artifactPath}` : 'the inventory';
   throw new CliError(
     `${what} has no capturedAt, so the age of its state is unknown: its findings are not stored (an older state would overwrite newer verdicts). ` +

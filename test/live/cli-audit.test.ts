@@ -15,6 +15,7 @@ import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
 import { uniqueTablePrefix, useAzurite } from '../support/azurite';
 import { evaluation } from '../store/fixtures';
+import type { OpenedStore } from '../../src/store';
 import { buildTestEstate, SERVICE_TAGS, SUB_A, SUB_B, SUB_C } from './estate';
 import { RecordingCredential, recordedRetry } from './helpers';
 
@@ -137,4 +138,30 @@ it('audit --store stops, reporting and storing nothing, when a resource an event
   const listed = cliIo(env);
   expect(await runCli(['findings', 'list', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
   expect((JSON.parse(listed.out()) as { findings: unknown[] }).findings).toEqual([]);
+});
+
+it("audit --store leaves as it was the verdict of a batch that announced after the audit read the notices, and before it stored", { timeout: 60_000 }, async () => {
+  server = await startArmServer({ rows: buildTestEstate(0), serviceTags: SERVICE_TAGS, graphLags: true });
+  const storage = server.store.rows.find((row) => String(row.id).endsWith('/storageAccounts/stalpha'));
+  const storageId = String(storage?.id);
+  const env = { AML_AUDITOR_STORAGE_CONNECTION: azurite.server().connectionString, AML_AUDITOR_TABLE_PREFIX: uniqueTablePrefix() };
+  const store = await azurite.freshStore({ tablePrefix: env.AML_AUDITOR_TABLE_PREFIX });
+  let opened = 0;
+  const open = async (): Promise<OpenedStore> => {
+    // The second opening is the audit's write: just before it, an event's batch opens the storage account (a minute ago) and judges it.
+    if (++opened === 2) {
+      (storage?.properties as { networkAcls: { defaultAction: string } }).networkAcls.defaultAction = 'Allow';
+      const eventTime = new Date(Date.now() - 60_000);
+      await store.announceChanges(SUB_A, await store.syncPartition(SUB_A, undefined), [{ resourceId: storageId, version: eventTime.toISOString(), at: eventTime.toISOString() }], eventTime);
+      const judged = evaluation(storageId, 'fail', { ruleId: 'storage.default-deny' });
+      const eventReport: AuditReport = { generatedAt: eventTime.toISOString(), summary: summarize(1, [judged]), ruleErrors: [], evaluations: [judged], findings: [], gaps: [], warnings: [], ruleIds: ['storage.default-deny'], profile: 'documented' };
+      await persistAuditResult(eventReport, { io: cliIo(env), subscriptionIds: [SUB_A] });
+    }
+    return { store, close: async () => undefined };
+  };
+  const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
+  const commands = [withBareStoreFlag(createAuditCommand({ sources: [createLiveInventorySource(deps)], hooks: [createStoreAuditHook({ open })] }))];
+  expect([0, 1, 4]).toContain(await runCli(['audit', '--subscription', SUB_A, '--arm-endpoint', server.endpoint, '--store'], cliIo(env), commands));
+  expect(opened).toBe(2);
+  expect((await store.getFinding('storage.default-deny', storageId))?.state).toBe('open');
 });
