@@ -389,7 +389,8 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
     async afterAudit(report, values, context, loaded) {
       const store = stringOption(values, 'store');
       if (store === undefined) return;
-      const evaluatedAt = stateTime(loaded, (await loadStore()).NOTICE_LAG_MS);
+      const { MAX_CLOCK_SKEW_MS, NOTICE_LAG_MS } = await loadStore();
+      const evaluatedAt = stateTime(loaded, NOTICE_LAG_MS, MAX_CLOCK_SKEW_MS, deps.now?.() ?? new Date());
       try {
         await persistAuditResult(report, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), evaluatedAt, deps });
       } catch (error) {
@@ -440,11 +441,14 @@ async function withNoticedChanges(loaded: LoadedInventory, options: PersistOptio
  * was announced before it read the notices, and the CLI takes no part in the event path's order of
  * announcements). A snapshot that does not say when it was read is not stored at all.
  */
-function stateTime(loaded: LoadedInventory, lagMs: number): Date {
+function stateTime(loaded: LoadedInventory, lagMs: number, maxSkewMs: number, now: Date): Date {
   const capturedAt = loaded.inventory.capturedAt;
   const time = capturedAt === undefined ? Number.NaN : Date.parse(capturedAt);
-  if (!Number.isNaN(time)) return new Date(time - lagMs);
   const what = loaded.artifactPath !== undefined ? `snapshot ${loaded.artifactPath}` : 'the inventory';
+  if (time > now.getTime() + maxSkewMs) {
+    throw new CliError(`${what} says it was captured at ${capturedAt ?? ''}, after this clock's ${now.toISOString()}: its findings are not stored (they would outrank every later verdict). Correct its capturedAt, or this machine's clock.`);
+  }
+  if (!Number.isNaN(time)) return new Date(time - lagMs);
   throw new CliError(
     `${what} has no capturedAt, so the age of its state is unknown: its findings are not stored (an older state would overwrite newer verdicts). ` +
       `Store a file of the shape { "capturedAt": "<when it was read>", "resources": [...] }, as 'aml-vnet-audit snapshot' writes.`,

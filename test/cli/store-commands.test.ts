@@ -278,6 +278,23 @@ describe('audit --store and the embedded default', () => {
     expect((JSON.parse(listed.out()) as { findings: { resourceId: string; state: string }[] }).findings.find((finding) => finding.resourceId === workspace)?.state).toBe('open');
   });
 
+  test('a snapshot captured in the future is not stored: one line naming its capturedAt, exit 2 after the report', { timeout: 60_000 }, async () => {
+    const environment = env();
+    const folder = mkdtempSync(join(tmpdir(), 'aml-store-cli-'));
+    folders.push(folder);
+    const future = join(folder, 'future.json');
+    const document = JSON.parse(readFileSync(join(__dirname, '../../samples/sample-estate.json'), 'utf8')) as { capturedAt: string };
+    writeFileSync(future, JSON.stringify({ ...document, capturedAt: '2027-06-01T00:00:00.000Z' }));
+    const commands = [withBareStoreFlag(createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook({ now: () => at(0) })] })), createFindingsCommand()];
+    const audit = io(environment);
+    expect(await runCli(['audit', '--snapshot', future, '--store', '--format', 'json'], audit, commands)).toBe(2);
+    expect(JSON.parse(audit.out())).toHaveProperty('findings');
+    expect(audit.err()).toMatch(/^aml-vnet-audit: snapshot .*future\.json says it was captured at 2027-06-01T00:00:00\.000Z, after this clock's 2026-11-24T10:00:00\.000Z: its findings are not stored .*\n$/m);
+    const listed = io(environment);
+    expect(await runCli(['findings', 'list', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
+    expect((JSON.parse(listed.out()) as { findings: unknown[] }).findings).toEqual([]);
+  });
+
   test('a snapshot without capturedAt is not stored: its age is unknown; exit 2 after the report', { timeout: 60_000 }, async () => {
     const environment = env();
     const folder = mkdtempSync(join(tmpdir(), 'aml-store-cli-'));
