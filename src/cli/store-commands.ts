@@ -446,7 +446,7 @@ function stateTime(loaded: LoadedInventory, lagMs: number, maxSkewMs: number, no
   const time = capturedAt === undefined ? Number.NaN : Date.parse(capturedAt);
   const what = loaded.artifactPath !== undefined ? `snapshot ${loaded.artifactPath}` : 'the inventory';
   if (time > now.getTime() + maxSkewMs) {
-    throw new CliError(`${what} says it was captured at ${capturedAt ?? ''}, after this clock's ${now.toISOString()}: its findings are not stored (they would outrank every later verdict). Correct its capturedAt, or this machine's clock.`);
+    throw new CliError(`${what} says it was captured at ${capturedAt ?? ''}, after this clock's ${now.toISOString()}: its findings are not stored (they would outrank every later verdict). Correct its capturedAt, or the system clock.`);
   }
   if (!Number.isNaN(time)) return new Date(time - lagMs);
   throw new CliError(
