@@ -8,14 +8,14 @@ import type { CliIo } from '../../src/cli';
 import { clearServiceTagCache } from '../../src/live';
 import { createLiveInventorySource, createSnapshotCommand } from '../../src/cli/live-commands';
 import { createFindingsCommand, createStoreAuditHook, persistAuditResult, withBareStoreFlag } from '../../src/cli/store-commands';
+import type { StoreCliDeps } from '../../src/cli/store-commands';
 import { summarize } from '../../src/engine/audit';
 import type { AuditReport } from '../../src/engine/audit';
-import { allRules } from '../../src/rules/registry';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
 import { uniqueTablePrefix, useAzurite } from '../support/azurite';
 import { evaluation } from '../store/fixtures';
-import type { OpenedStore } from '../../src/store';
+import type { FindingsStore, OpenedStore } from '../../src/store';
 import { buildTestEstate, SERVICE_TAGS, SUB_A, SUB_B, SUB_C } from './estate';
 import { RecordingCredential, recordedRetry } from './helpers';
 
@@ -93,46 +93,64 @@ it('refuses to audit when not signed in: one line, exit 2, no findings printed',
   expect(io.err()).toMatch(/^aml-vnet-audit: audit: not signed in to Azure: run 'az login'/);
 });
 
+/** A findings store on Azurite, and the environment that points the CLI at it. */
+async function findingsStore(): Promise<{ readonly env: Record<string, string>; readonly store: FindingsStore }> {
+  const env = { AML_AUDITOR_STORAGE_CONNECTION: azurite.server().connectionString, AML_AUDITOR_TABLE_PREFIX: uniqueTablePrefix() };
+  return { env, store: await azurite.freshStore({ tablePrefix: env.AML_AUDITOR_TABLE_PREFIX }) };
+}
+
+/**
+ * What an event's batch in the app leaves of a change to `resourceId` a minute ago: its change
+ * notice, and (`judged`) its verdict, storage.default-deny failing.
+ */
+async function anEventBatch(store: FindingsStore, env: Record<string, string>, resourceId: string, judged: boolean): Promise<void> {
+  const eventTime = new Date(Date.now() - 60_000);
+  await store.announceChanges(SUB_A, await store.syncPartition(SUB_A, undefined), [{ resourceId, version: eventTime.toISOString(), at: eventTime.toISOString() }], eventTime);
+  if (!judged) return;
+  const failing = evaluation(resourceId, 'fail', { ruleId: 'storage.default-deny' });
+  const report: AuditReport = { generatedAt: eventTime.toISOString(), summary: summarize(1, [failing]), ruleErrors: [], evaluations: [failing], findings: [], gaps: [], warnings: [], ruleIds: ['storage.default-deny'], profile: 'documented' };
+  await persistAuditResult(report, { io: cliIo(env), subscriptionIds: [SUB_A] });
+}
+
+/** The stalpha storage account of the test estate: its ID, and a way to open it to all networks in ARM (Resource Graph lags). */
+function storageAccountOf(on: ArmServer): { readonly id: string; open(): void } {
+  const row = on.store.rows.find((candidate) => String(candidate.id).endsWith('/storageAccounts/stalpha'));
+  return { id: String(row?.id), open: () => void ((row?.properties as { networkAcls: { defaultAction: string } }).networkAcls.defaultAction = 'Allow') };
+}
+
+/** `audit` with the live source and the store hook, and `findings`. */
+function storeCommands(on: ArmServer, storeDeps: StoreCliDeps = {}) {
+  const deps = { credential: new RecordingCredential(), tlsOptions: on.tlsOptions, retry: recordedRetry().retry };
+  return [withBareStoreFlag(createAuditCommand({ sources: [createLiveInventorySource(deps)], hooks: [createStoreAuditHook(storeDeps)] })), createFindingsCommand()];
+}
+
+const auditStored = ['audit', '--subscription', SUB_A, '--store', '--format', 'json'];
+
 it('audit --store reads again from ARM what an event changed that Resource Graph does not show yet, and keeps its finding', { timeout: 60_000 }, async () => {
   server = await startArmServer({ rows: buildTestEstate(0), serviceTags: SERVICE_TAGS, graphLags: true });
-  const storage = server.store.rows.find((row) => String(row.id).endsWith('/storageAccounts/stalpha'));
-  const storageId = String(storage?.id);
-  // The storage account was opened to every network a minute ago: ARM says so, Resource Graph has not indexed it yet.
-  (storage?.properties as { networkAcls: { defaultAction: string } }).networkAcls.defaultAction = 'Allow';
-  const eventTime = new Date(Date.now() - 60_000);
-  const env = { AML_AUDITOR_STORAGE_CONNECTION: azurite.server().connectionString, AML_AUDITOR_TABLE_PREFIX: uniqueTablePrefix() };
-  // The event's batch judged it (storage.default-deny fails) and left its change notice, as the app does.
-  const judged = evaluation(storageId, 'fail', { ruleId: 'storage.default-deny' });
-  const eventReport: AuditReport = { generatedAt: eventTime.toISOString(), summary: summarize(1, [judged]), ruleErrors: [], evaluations: [judged], findings: [], gaps: [], warnings: [], ruleIds: ['storage.default-deny'], profile: 'documented' };
-  await persistAuditResult(eventReport, { io: cliIo(env), subscriptionIds: [SUB_A] });
-  const store = await azurite.freshStore({ tablePrefix: env.AML_AUDITOR_TABLE_PREFIX });
-  await store.announceChanges(SUB_A, await store.syncPartition(SUB_A, undefined), [{ resourceId: storageId, version: eventTime.toISOString(), at: eventTime.toISOString() }], eventTime);
+  const storage = storageAccountOf(server);
+  // The storage account was opened to every network a minute ago: ARM says so, Resource Graph has not indexed it yet; the event's batch judged it.
+  storage.open();
+  const { env, store } = await findingsStore();
+  await anEventBatch(store, env, storage.id, true);
 
-  const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
-  const commands = [withBareStoreFlag(createAuditCommand({ sources: [createLiveInventorySource(deps)], hooks: [createStoreAuditHook()], registry: allRules })), createFindingsCommand()];
+  const commands = storeCommands(server);
   const io = cliIo(env);
-  const code = await runCli(['audit', '--subscription', SUB_A, '--arm-endpoint', server.endpoint, '--store', '--format', 'json'], io, commands);
-  expect([0, 1, 4]).toContain(code);
+  expect([0, 1, 4]).toContain(await runCli([...auditStored, '--arm-endpoint', server.endpoint], io, commands));
   const reported = (JSON.parse(io.out()) as { findings: { ruleId: string; resourceId: string; status: string }[] }).findings;
   // Judged on ARM's state: the report says what is true now.
-  expect(reported.find((finding) => finding.ruleId === 'storage.default-deny' && finding.resourceId === storageId)?.status).toBe('fail');
-  expect(server.requestsOf('resource').some((request) => request.path.toLowerCase() === storageId.toLowerCase())).toBe(true);
-  const listed = cliIo(env);
-  expect(await runCli(['findings', 'list', '--rule', 'storage.default-deny', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
-  expect((JSON.parse(listed.out()) as { findings: { resourceId: string; state: string }[] }).findings.find((finding) => finding.resourceId === storageId)?.state).toBe('open');
+  expect(reported.find((finding) => finding.ruleId === 'storage.default-deny' && finding.resourceId === storage.id)?.status).toBe('fail');
+  expect(server.requestsOf('resource').some((request) => request.path.toLowerCase() === storage.id.toLowerCase())).toBe(true);
+  expect((await store.getFinding('storage.default-deny', storage.id))?.state).toBe('open');
 });
 
 it('audit --store stops, reporting and storing nothing, when a resource an event changed cannot be read again for now', { timeout: 60_000 }, async () => {
   server = await startArmServer({ rows: buildTestEstate(0), serviceTags: SERVICE_TAGS, graphLags: true, faults: [{ when: (request) => request.kind === 'resource', status: 503 }] });
-  const storageId = String(server.store.rows.find((row) => String(row.id).endsWith('/storageAccounts/stalpha'))?.id);
-  const env = { AML_AUDITOR_STORAGE_CONNECTION: azurite.server().connectionString, AML_AUDITOR_TABLE_PREFIX: uniqueTablePrefix() };
-  const store = await azurite.freshStore({ tablePrefix: env.AML_AUDITOR_TABLE_PREFIX });
-  const eventTime = new Date(Date.now() - 60_000).toISOString();
-  await store.announceChanges(SUB_A, await store.syncPartition(SUB_A, undefined), [{ resourceId: storageId, version: eventTime, at: eventTime }], new Date(eventTime));
-  const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
-  const commands = [withBareStoreFlag(createAuditCommand({ sources: [createLiveInventorySource(deps)], hooks: [createStoreAuditHook()] })), createFindingsCommand()];
+  const { env, store } = await findingsStore();
+  await anEventBatch(store, env, storageAccountOf(server).id, false);
+  const commands = storeCommands(server);
   const io = cliIo(env);
-  expect(await runCli(['audit', '--subscription', SUB_A, '--arm-endpoint', server.endpoint, '--store', '--format', 'json'], io, commands)).toBe(2);
+  expect(await runCli([...auditStored, '--arm-endpoint', server.endpoint], io, commands)).toBe(2);
   expect(io.out()).toBe('');
   expect(io.err()).toMatch(/^aml-vnet-audit: audit --store: cannot read \/subscriptions\/.*stalpha, which an event changed shortly before this read, again \(.*\); nothing was reported or stored: run the audit again\n$/);
   const listed = cliIo(env);
@@ -142,26 +160,18 @@ it('audit --store stops, reporting and storing nothing, when a resource an event
 
 it("audit --store leaves as it was the verdict of a batch that announced after the audit read the notices, and before it stored", { timeout: 60_000 }, async () => {
   server = await startArmServer({ rows: buildTestEstate(0), serviceTags: SERVICE_TAGS, graphLags: true });
-  const storage = server.store.rows.find((row) => String(row.id).endsWith('/storageAccounts/stalpha'));
-  const storageId = String(storage?.id);
-  const env = { AML_AUDITOR_STORAGE_CONNECTION: azurite.server().connectionString, AML_AUDITOR_TABLE_PREFIX: uniqueTablePrefix() };
-  const store = await azurite.freshStore({ tablePrefix: env.AML_AUDITOR_TABLE_PREFIX });
+  const storage = storageAccountOf(server);
+  const { env, store } = await findingsStore();
   let opened = 0;
   const open = async (): Promise<OpenedStore> => {
-    // The second opening is the audit's write: just before it, an event's batch opens the storage account (a minute ago) and judges it.
+    // The second opening is the audit's write: just before it, an event's batch judges the storage account opened a minute ago.
     if (++opened === 2) {
-      (storage?.properties as { networkAcls: { defaultAction: string } }).networkAcls.defaultAction = 'Allow';
-      const eventTime = new Date(Date.now() - 60_000);
-      await store.announceChanges(SUB_A, await store.syncPartition(SUB_A, undefined), [{ resourceId: storageId, version: eventTime.toISOString(), at: eventTime.toISOString() }], eventTime);
-      const judged = evaluation(storageId, 'fail', { ruleId: 'storage.default-deny' });
-      const eventReport: AuditReport = { generatedAt: eventTime.toISOString(), summary: summarize(1, [judged]), ruleErrors: [], evaluations: [judged], findings: [], gaps: [], warnings: [], ruleIds: ['storage.default-deny'], profile: 'documented' };
-      await persistAuditResult(eventReport, { io: cliIo(env), subscriptionIds: [SUB_A] });
+      storage.open();
+      await anEventBatch(store, env, storage.id, true);
     }
     return { store, close: async () => undefined };
   };
-  const deps = { credential: new RecordingCredential(), tlsOptions: server.tlsOptions, retry: recordedRetry().retry };
-  const commands = [withBareStoreFlag(createAuditCommand({ sources: [createLiveInventorySource(deps)], hooks: [createStoreAuditHook({ open })] }))];
-  expect([0, 1, 4]).toContain(await runCli(['audit', '--subscription', SUB_A, '--arm-endpoint', server.endpoint, '--store'], cliIo(env), commands));
+  expect([0, 1, 4]).toContain(await runCli([...auditStored, '--arm-endpoint', server.endpoint], cliIo(env), storeCommands(server, { open })));
   expect(opened).toBe(2);
-  expect((await store.getFinding('storage.default-deny', storageId))?.state).toBe('open');
+  expect((await store.getFinding('storage.default-deny', storage.id))?.state).toBe('open');
 });
