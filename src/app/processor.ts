@@ -1,5 +1,5 @@
 import { idKey, resourceToReadFor, typeFromId } from '../core/ids';
-import { maxTime } from '../core/time';
+import { earlierBy, maxTime } from '../core/time';
 import type { AuditSummary } from '../core/types';
 import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
 import type { Profile } from '../engine/audit';
@@ -13,7 +13,7 @@ import { noticesSince, PartitionMovedError, resourcesToReadAgain } from '../stor
 import type { ChangeNotice, FindingChange, FindingsStore, PartitionSync } from '../store';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
-import { reflectedBy, wholeReadLagMs, withRows } from './subscription-state';
+import { wholeReadLagMs, withRows } from './subscription-state';
 
 /** What one batch of changes to one subscription did. */
 export interface BatchOutcome {
@@ -264,7 +264,7 @@ export class ChangeProcessor {
     }
     // A whole read from a lagging source (Resource Graph) may miss a change made shortly before it:
     // such a change is read again, by ID, from the source of truth, never taken as already in the read.
-    const reflected = reflectedBy(state.capturedAt, wholeReadLagMs(provider));
+    const reflected = earlierBy(state.capturedAt, wholeReadLagMs(provider)) ?? state.capturedAt;
     const noticed = partition.notices.filter((notice) => notice.version > (state.versions.get(idKey(notice.resourceId)) ?? reflected)).map((notice) => noticeChange(notice, subscriptionId));
     const changes = noticed.length > 0 ? [...ownChanges, ...noticed] : ownChanges;
 

@@ -1,5 +1,5 @@
 import { idKey } from '../core/ids';
-import { maxTime } from '../core/time';
+import { earlierBy, maxTime } from '../core/time';
 import type { InventoryGap } from '../core/types';
 import { buildEstate } from '../estate';
 import type { Estate } from '../estate';
@@ -38,7 +38,7 @@ export function stateFromInventory(subscriptionId: string, inventory: Inventory,
   const rows = new Map<string, ResourceRow>();
   for (const row of inventory.resources) rows.set(idKey(row.id), row);
   const capturedAt = inventory.capturedAt ?? new Date(loadedAt).toISOString();
-  const reflectedUntil = reflectedBy(capturedAt, lagMs);
+  const reflectedUntil = earlierBy(capturedAt, lagMs) ?? capturedAt;
   // Changes that events applied after what this read surely reflects are newer than what it
   // returned (Resource Graph indexes with a lag): keep them, so a refresh never rolls an event back.
   for (const [key, version] of previous?.versions ?? []) {
@@ -51,15 +51,6 @@ export function stateFromInventory(subscriptionId: string, inventory: Inventory,
     { subscriptionId, rows, versions: new Map(previous?.versions ?? []), serviceTags: inventory.serviceTags, warnings: inventory.warnings, gaps: inventory.gaps, capturedAt, stateTime: maxTime(previous?.stateTime, capturedAt), loadedAt },
     rows,
   );
-}
-
-/**
- * The time up to which a whole read captured at `capturedAt` surely reflects every change: its
- * capture, less the lag of its source.
- */
-export function reflectedBy(capturedAt: string, lagMs: number): string {
-  const captured = Date.parse(capturedAt);
-  return lagMs <= 0 || Number.isNaN(captured) ? capturedAt : new Date(captured - lagMs).toISOString();
 }
 
 /**

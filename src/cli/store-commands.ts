@@ -342,11 +342,7 @@ export interface PersistOptions {
  * a gap that names no subscription makes the whole run incomplete.
  */
 export async function persistAuditResult(report: AuditReport, options: PersistOptions): Promise<RecordEvaluationsResult> {
-  const subscriptions = new Set((options.subscriptionIds ?? []).map((id) => id.trim().toLowerCase()).filter((id) => id !== ''));
-  for (const evaluation of report.evaluations) {
-    const subscription = subscriptionOf(evaluation.resourceId);
-    if (subscription !== undefined) subscriptions.add(subscription);
-  }
+  const subscriptions = subscriptionsOf(options.subscriptionIds, report.evaluations.map((evaluation) => evaluation.resourceId));
   const gapSubscriptions = report.gaps.map((gap) => subscriptionOf(gap.scope) ?? /\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i.exec(gap.scope)?.[1]?.toLowerCase());
   const complete = gapSubscriptions.every((subscription) => subscription !== undefined);
   const deps = options.deps ?? {};
@@ -369,6 +365,16 @@ export async function persistAuditResult(report: AuditReport, options: PersistOp
   });
 }
 
+/** The subscriptions a run covers: those named (--subscription), and those of the resources it read or judged, lowercased. */
+function subscriptionsOf(named: readonly string[] | undefined, resourceIds: readonly string[]): Set<string> {
+  const subscriptions = new Set((named ?? []).map((id) => id.trim().toLowerCase()).filter((id) => id !== ''));
+  for (const id of resourceIds) {
+    const subscription = subscriptionOf(id);
+    if (subscription !== undefined) subscriptions.add(subscription);
+  }
+  return subscriptions;
+}
+
 /** The `audit` hook: `--store [CONNECTION]` (apply expandBareStoreFlag to argv first). */
 export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
   return {
@@ -380,7 +386,7 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
       const store = stringOption(values, 'store');
       if (store === undefined) return loaded;
       try {
-        return await withNoticedChanges(loaded, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), deps });
+        return await readNoticedAgain(loaded, { store, io: context.io, subscriptionIds: stringListOption(values, 'subscription'), deps });
       } catch (error) {
         if (error instanceof (await loadStore()).StoreError) throw new CliError(error.message.replace(/\s*\n\s*/g, ' '));
         throw error;
@@ -409,15 +415,11 @@ export function createStoreAuditHook(deps: StoreCliDeps = {}): AuditHook {
  * opened. The events' batches leave a change notice per resource in the store (src/store/change-notices.ts).
  * A file cannot be read again; a resource that cannot be read for a passing reason stops the run.
  */
-async function withNoticedChanges(loaded: LoadedInventory, options: PersistOptions): Promise<LoadedInventory> {
+async function readNoticedAgain(loaded: LoadedInventory, options: PersistOptions): Promise<LoadedInventory> {
   const { readAgain } = loaded;
   const capturedAt = loaded.inventory.capturedAt;
   if (readAgain === undefined || capturedAt === undefined) return loaded;
-  const subscriptions = new Set((options.subscriptionIds ?? []).map((id) => id.trim().toLowerCase()).filter((id) => id !== ''));
-  for (const row of loaded.inventory.resources) {
-    const subscription = subscriptionOf(row.id);
-    if (subscription !== undefined) subscriptions.add(subscription);
-  }
+  const subscriptions = subscriptionsOf(options.subscriptionIds, loaded.inventory.resources.map((row) => row.id));
   const { noticesSince, resourcesToReadAgain } = await loadStore();
   const notices = await withStore(options.deps ?? {}, options.store, options.io, async ({ store }) => {
     const found: ChangeNotice[] = [];

@@ -21,6 +21,7 @@ import type { TableClient, TableEntityResult, TransactionAction } from '@azure/d
 import { odata } from '@azure/data-tables';
 import { idKey, resourceToReadFor } from '../core/ids';
 import { asString } from '../core/json';
+import { earlierBy } from '../core/time';
 import { statusOf, storeFailure } from './errors';
 import { resourceHash } from './keys';
 import type { ChangeNotice } from './types';
@@ -34,8 +35,7 @@ export const NOTICE_LAG_MS = 10 * 60_000;
 
 /** The `since` of a notice read for a state or inventory captured at `capturedAt` (every notice when it is not a time). */
 export function noticesSince(capturedAt: string): string | undefined {
-  const captured = Date.parse(capturedAt);
-  return Number.isNaN(captured) ? undefined : new Date(captured - NOTICE_LAG_MS).toISOString();
+  return earlierBy(capturedAt, NOTICE_LAG_MS);
 }
 
 /** What a reader of notices reads again: each noticed resource as the estate reads it (a subnet through its VNet), once. */
