@@ -1,7 +1,7 @@
 import { idKey, resourceToReadFor, typeFromId } from '../core/ids';
 import { earlierBy, maxTime } from '../core/time';
 import type { AuditSummary } from '../core/types';
-import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
+import { auditEstate, DEFAULT_PROFILE, unjudgedGaps } from '../engine/audit';
 import type { Profile } from '../engine/audit';
 import { ReadAgainError, withResourcesReadAgain } from '../inventory/read-again';
 import type { Inventory, ResourceRow } from '../inventory/types';
@@ -190,8 +190,8 @@ export class ChangeProcessor {
     const wideCandidate = subjectKeys.size > (this.options.maxNeighbourhoodSubjects ?? DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS);
     const profile = this.options.profile ?? DEFAULT_PROFILE;
     const result = wideCandidate ? auditEstate(next.estate, { profile }) : auditEstate(next.estate, { subjectKeys, profile });
-    // Never resolve what was not judged: a state read with gaps, or a rule that failed, records nothing as absent.
-    const complete = next.gaps.length === 0 && result.ruleErrors.length === 0;
+    // Never resolve what was not judged: a state read with gaps, a rule that failed or a malformed row records nothing as absent.
+    const complete = next.gaps.length === 0 && unjudgedGaps(result).length === 0;
     const wide = wideCandidate && complete;
     const evaluations = wide || !wideCandidate ? result.evaluations : result.evaluations.filter((evaluation) => subjectKeys.has(idKey(evaluation.resourceId)));
     let recorded;

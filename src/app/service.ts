@@ -1,7 +1,7 @@
 import { idKey, subscriptionOf } from '../core/ids';
 import type { AuditSummary, InventoryGap } from '../core/types';
-import { auditEstate, DEFAULT_PROFILE } from '../engine/audit';
-import type { Profile, RuleError } from '../engine/audit';
+import { auditEstate, DEFAULT_PROFILE, unjudgedGaps } from '../engine/audit';
+import type { Profile } from '../engine/audit';
 import { parseEvent } from './events';
 import type { ResourceChange } from './events';
 import type { InventoryProvider } from './inventory';
@@ -323,7 +323,7 @@ export class AuditorApp {
     const state = stateFromInventory(key, inventory, Date.now(), this.states.peek(key));
     const result = auditEstate(state.estate, { profile: this.options.settings.profile });
     // A rule that failed judged none of its subjects: resolving its findings by absence would be a lie.
-    const complete = inventory.gaps.length === 0 && result.ruleErrors.length === 0;
+    const complete = inventory.gaps.length === 0 && unjudgedGaps(result).length === 0;
     const evaluatedAt = inventory.capturedAt ?? new Date(started).toISOString();
     const recorded = await this.record(() =>
       this.options.store.recordEvaluations({
@@ -349,7 +349,7 @@ export class AuditorApp {
     log.info(
       `sweep ${key} (${trigger}): ${result.evaluations.length} evaluation(s), ${result.findings.length} finding(s); opened ${recorded.opened}, reopened ${recorded.reopened}, resolved ${recorded.resolved}${complete ? '' : ' (incomplete inventory: nothing resolved)'}`,
     );
-    return { subscriptionId: key, complete, gaps: [...inventory.gaps, ...ruleGaps(result.ruleErrors)], summary: result.summary, changes: recorded.changes, evaluatedAt };
+    return { subscriptionId: key, complete, gaps: [...inventory.gaps, ...unjudgedGaps(result)], summary: result.summary, changes: recorded.changes, evaluatedAt };
   }
 
   /** POST /api/audit: audits now and answers the summary and the findings that changed. */
@@ -367,7 +367,7 @@ export class AuditorApp {
       }
       const subjectKeys = affectedSubjectKeys(state.estate, request.workspaceId);
       const result = auditEstate(state.estate, { subjectKeys, profile: this.options.settings.profile });
-      const complete = inventory.gaps.length === 0 && result.ruleErrors.length === 0;
+      const complete = inventory.gaps.length === 0 && unjudgedGaps(result).length === 0;
       const recorded = await this.record(() =>
         this.options.store.recordEvaluations({
           scope: { resourceKeys: subjectKeys },
@@ -380,7 +380,7 @@ export class AuditorApp {
       );
       await this.publish(recorded.changes, log);
       await this.judgeAnnouncedAfterRead(subscriptionId, notices, inventory.capturedAt ?? generatedAt, 'http', log);
-      return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: [...inventory.gaps, ...ruleGaps(result.ruleErrors)], summary: result.summary, changes: recorded.changes };
+      return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: [...inventory.gaps, ...unjudgedGaps(result)], summary: result.summary, changes: recorded.changes };
     }
     const outcomes: SweepOutcome[] = [];
     for (const subscriptionId of request.subscriptionIds) {
@@ -476,11 +476,6 @@ function readAnything(key: string, inventory: Inventory): boolean {
 function unlessUnseen(key: string, inventory: Inventory): Inventory {
   if (readAnything(key, inventory) || inventory.gaps.length > 0) return inventory;
   return { ...inventory, gaps: [{ scope: `/subscriptions/${key}`, reason: 'nothing of this subscription was read, not even the subscription itself: it is not in the inventory, or the identity cannot read it' }] };
-}
-
-/** Rule failures reported beside inventory gaps: both make a run incomplete. */
-function ruleGaps(errors: readonly RuleError[]): InventoryGap[] {
-  return errors.map((error) => ({ scope: `rule:${error.ruleId}`, reason: `the rule failed and judged nothing: ${error.reason}` }));
 }
 
 function addSummaries(summaries: readonly AuditSummary[]): AuditSummary {

@@ -1,5 +1,5 @@
 import type { AuditFindings, AuditOptions, AuditReport, FindingsReport } from '../engine/audit';
-import { auditEstate, auditFindings } from '../engine/audit';
+import { auditEstate, auditFindings, unjudgedGaps } from '../engine/audit';
 import type { Estate } from '../estate';
 import { buildEstate } from '../estate';
 import type { Inventory } from '../inventory/types';
@@ -34,8 +34,8 @@ function reportOf<R extends AuditFindings>(inventory: Inventory, options: AuditR
   return {
     ...result,
     generatedAt: (now ?? new Date()).toISOString(),
-    // A rule that failed as a whole judged none of its subjects: the report is incomplete, as with an unread part of the estate.
-    gaps: [...inventory.gaps, ...result.ruleErrors.map((error) => ({ scope: `rule:${error.ruleId}`, reason: `the rule failed and judged nothing: ${error.reason}` }))],
+    // A rule that failed as a whole, or a malformed row, left subjects unjudged: the report is incomplete, as with an unread part of the estate.
+    gaps: [...inventory.gaps, ...unjudgedGaps(result)],
     // The estate repeats the inventory's warnings; each is reported once.
     warnings: [...new Set([...inventory.warnings, ...estate.warnings])],
   };

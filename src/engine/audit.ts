@@ -1,6 +1,8 @@
 import type { AuditSummary, Evaluation, Evidence, Finding, InventoryGap } from '../core/types';
 import { CHECK_FAILED_MESSAGE_ID, isFinding } from '../core/types';
-import type { Estate } from '../estate';
+import type { Estate, MalformedRow } from '../estate';
+import { affectedSubjectKeys } from '../estate';
+import { idKey } from '../core/ids';
 import { allRules } from '../rules/registry';
 import type { AnyRule, CheckOutcome, MessageData, OutcomeEvidence, RuleSubject } from '../rules/types';
 import { DEFAULT_PROFILE, inProfile } from '../rules/profiles';
@@ -40,6 +42,12 @@ export interface AuditFindings {
    */
   readonly ruleErrors: readonly RuleError[];
   readonly findings: readonly Finding[];
+  /**
+   * Rows whose properties are missing or malformed (src/estate/shape.ts). Every subject that may
+   * depend on one was judged unknown; a caller must treat the run as incomplete, because a subject
+   * such a row named (a workspace's storage account) may be missing from `evaluations` for that alone.
+   */
+  readonly malformedRows: readonly MalformedRow[];
   /** The rules that ran, in order: a store leaves the findings of other rules as they were. */
   readonly ruleIds: readonly string[];
   /** The profile that chose them (when rules were named, the profile the caller was under). */
@@ -60,6 +68,17 @@ export interface FindingsReport extends AuditFindings {
 }
 
 export interface AuditReport extends AuditResult, FindingsReport {}
+
+/**
+ * What a run could not judge, as gaps beside the inventory's: a rule that failed as a whole, a
+ * malformed row. Either makes the run incomplete: nothing may be resolved by its absence.
+ */
+export function unjudgedGaps(result: Pick<AuditFindings, 'ruleErrors' | 'malformedRows'>): InventoryGap[] {
+  return [
+    ...result.ruleErrors.map((error) => ({ scope: `rule:${error.ruleId}`, reason: `the rule failed and judged nothing: ${error.reason}` })),
+    ...result.malformedRows.map((row) => ({ scope: row.resourceId, reason: `${row.reason}: what depends on it was judged unknown` })),
+  ];
+}
 
 /** Rules selected by `ruleIds`, or every rule of the profile. Throws on an unknown ID (a usage error). */
 export function selectRules(ruleIds: readonly string[] | undefined, registry: readonly AnyRule[] = allRules, profile: Profile = DEFAULT_PROFILE): readonly AnyRule[] {
@@ -82,7 +101,7 @@ export class UnknownRuleError extends Error {
 /** Runs the rules over the estate. Pure: the same estate and options give the same result. */
 export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditResult {
   const run = runRules(estate, options, true);
-  return { summary: run.summary, ruleErrors: run.ruleErrors, evaluations: run.kept, findings: run.kept.filter(isFinding), ruleIds: run.ruleIds, profile: run.profile };
+  return { summary: run.summary, ruleErrors: run.ruleErrors, malformedRows: estate.malformedRows, evaluations: run.kept, findings: run.kept.filter(isFinding), ruleIds: run.ruleIds, profile: run.profile };
 }
 
 /**
@@ -92,7 +111,7 @@ export function auditEstate(estate: Estate, options: AuditOptions = {}): AuditRe
  */
 export function auditFindings(estate: Estate, options: AuditOptions = {}): AuditFindings {
   const run = runRules(estate, options, false);
-  return { summary: run.summary, ruleErrors: run.ruleErrors, findings: run.kept.filter(isFinding), ruleIds: run.ruleIds, profile: run.profile };
+  return { summary: run.summary, ruleErrors: run.ruleErrors, malformedRows: estate.malformedRows, findings: run.kept.filter(isFinding), ruleIds: run.ruleIds, profile: run.profile };
 }
 
 /** The rules' run over the estate: every verdict counted; kept, every evaluation or only the findings. */
@@ -107,6 +126,7 @@ function runRules(
   const kept: Evaluation[] = [];
   const tally = new VerdictTally();
   let evaluated = 0;
+  const untrusted = untrustedSubjects(estate);
   for (const rule of rules) {
     const subjects = subjectsOf(rule, estate);
     if ('error' in subjects) {
@@ -115,7 +135,12 @@ function runRules(
     }
     for (const subject of subjects.list) {
       if (options.subjectKeys && !options.subjectKeys.has(subject.resourceId.toLowerCase())) continue;
-      const judged = judge(rule, subject, estate);
+      let judged = judge(rule, subject, estate);
+      if (untrusted.size > 0 && judged.outcome.status !== 'unknown') {
+        // What rests on a malformed row is not a verdict; a rule that already answered unknown says why better.
+        const cause = untrusted.get(idKey(subject.resourceId)) ?? untrusted.get(EVERY_SUBJECT);
+        if (cause !== undefined) judged = unjudged(cause);
+      }
       const status = judged.outcome.status;
       evaluated += 1;
       tally.add(status);
@@ -135,6 +160,36 @@ function subjectsOf(rule: AnyRule, estate: Estate): { readonly list: readonly Ru
   }
 }
 
+/** Past this many malformed rows, their neighbourhoods are not worked out one by one (each walks the estate): every verdict is unknown. */
+const MAX_MALFORMED_NEIGHBOURHOODS = 1_000;
+const EVERY_SUBJECT = '';
+
+/**
+ * Subjects whose verdicts may depend on a malformed row, by key, with why: the row's own key and
+ * its neighbourhood (src/estate/neighbourhood.ts, the subjects an event on it would re-judge).
+ */
+function untrustedSubjects(estate: Estate): Map<string, string> {
+  const untrusted = new Map<string, string>();
+  const rows = estate.malformedRows;
+  if (rows.length > MAX_MALFORMED_NEIGHBOURHOODS) {
+    untrusted.set(EVERY_SUBJECT, `${rows.length} rows of the inventory are malformed, among them ${rows[0]?.resourceId ?? ''} (${rows[0]?.reason ?? ''})`);
+    return untrusted;
+  }
+  for (const row of rows) {
+    const own = idKey(row.resourceId);
+    if (!untrusted.has(own)) untrusted.set(own, `its row is malformed: ${row.reason}`);
+    for (const key of affectedSubjectKeys(estate, row.resourceId)) {
+      if (!untrusted.has(key)) untrusted.set(key, `it depends on ${row.resourceId}, whose row is malformed: ${row.reason}`);
+    }
+  }
+  return untrusted;
+}
+
+/** A verdict not given because what it would rest on cannot be read. */
+function unjudged(reason: string): Judged {
+  return { outcome: { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } }, error: reason };
+}
+
 /** A rule's verdict on one subject, or the reason it could not give one. */
 interface Judged {
   readonly outcome: CheckOutcome<string>;
@@ -148,7 +203,7 @@ function judge(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate): Ju
   } catch (error) {
     // Malformed inventory must never crash an audit (docs/interfaces.md): the verdict is unknown, with the reason.
     const reason = error instanceof Error ? error.message : String(error);
-    return { outcome: { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } }, error: reason };
+    return unjudged(reason);
   }
 }
 

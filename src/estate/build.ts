@@ -42,6 +42,8 @@ import type {
   Reading,
   Workspace,
 } from './model';
+import { malformedProperties } from './shape';
+import type { MalformedRow } from './shape';
 import {
   addressPrefixesOf,
   agentPoolsOf,
@@ -151,6 +153,11 @@ export function buildEstate(inventory: Inventory): Estate {
   const groupsByPolicy = new Map<string, FirewallRuleCollectionGroup[]>();
   const standaloneSubnetRows: ResourceRow[] = [];
   const managementGroupsBySubscription = new Map<string, string[]>();
+  const malformedRows: MalformedRow[] = [];
+  const checkShape = (id: string, type: string, properties: unknown): void => {
+    const reason = malformedProperties(type, properties);
+    if (reason !== undefined) malformedRows.push({ resourceId: id, reason });
+  };
 
   for (const row of inventory.resources) {
     const type = rowType(row);
@@ -163,6 +170,9 @@ export function buildEstate(inventory: Inventory): Estate {
     const view = baseView(row, type);
     // Read only when a rule asks: a row's properties may still be in its snapshot file (src/inventory/file-backed-row.ts).
     const properties = PROPERTIES_READ_LAZILY.has(type) ? undefined : row.properties;
+    // A row left in its file was an object when read (src/inventory/snapshot.ts); reading it back here would parse every large NSG.
+    if (!PROPERTIES_READ_LAZILY.has(type)) checkShape(row.id, type, properties);
+    else if (!isReadBack(row)) checkShape(row.id, type, row.properties);
     switch (type) {
       case 'microsoft.machinelearningservices/workspaces':
         workspaces.add(readWorkspace(view, row));
@@ -176,6 +186,7 @@ export function buildEstate(inventory: Inventory): Estate {
         for (const subnet of objectsOf(pick(properties, 'subnets'))) {
           const subnetId = refId(subnet);
           if (subnetId === undefined) continue;
+          checkShape(subnetId, 'microsoft.network/virtualnetworks/subnets', itemProperties(subnet));
           const subnetRow: ResourceRow = Object.assign({}, subnet, { id: subnetId });
           // A VNet left in its file keeps its subnets there too: their rows find their properties in the VNet's when asked.
           const subnetRaw = vnetInFile ? embeddedRow(subnetRow, row, (vnetProperties) => subnetPropertiesIn(vnetProperties, subnetId)) : subnetRow;
@@ -327,6 +338,7 @@ export function buildEstate(inventory: Inventory): Estate {
     const vnetId = parentId(row.id) ?? '';
     const view = readSubnet(baseView(row, 'microsoft.network/virtualnetworks/subnets'), row, vnetId);
     subnets.add(view);
+    checkShape(row.id, 'microsoft.network/virtualnetworks/subnets', row.properties);
   }
 
   const firewallPolicies = new Index<FirewallPolicy>(all);
@@ -416,6 +428,7 @@ export function buildEstate(inventory: Inventory): Estate {
     resourceCount: inventory.resources.length + (inventory.omittedRows ?? 0),
     serviceTags: buildServiceTagIndex(inventory.serviceTags),
     warnings,
+    malformedRows,
     resource: (id) => {
       const key = idKey(id);
       const view = all.get(key);

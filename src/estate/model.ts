@@ -1,5 +1,7 @@
 import type { ResourceRow } from '../inventory/types';
 import type { FirewallPolicyRules, FirewallRuleCollectionGroup, ParsedNsg, ParsedRouteTable, ServiceTagIndex } from '../network';
+import type { MalformedRow } from './shape';
+export type { MalformedRow } from './shape';
 
 /**
  * The estate: a read-only indexed graph built once per audit (docs/ARCHITECTURE.md). Each view below is a
@@ -290,6 +292,11 @@ export interface Estate {
   readonly serviceTags: ServiceTagIndex;
   /** Notes from building the graph (rows of unexpected shape…), one line each. */
   readonly warnings: readonly string[];
+  /**
+   * Rows whose properties are missing or of the wrong JSON kind (src/estate/shape.ts): read as
+   * well as they can be, but no verdict that may depend on them is to be trusted.
+   */
+  readonly malformedRows: readonly MalformedRow[];
 
   /** Any resource by ID, case-insensitive. */
   resource(id: string): ResourceView | undefined;

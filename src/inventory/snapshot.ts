@@ -217,7 +217,8 @@ class SnapshotReader implements RowSink {
     const row = value as ResourceRow;
     if (this.options.keepRow === undefined || this.options.keepRow(row)) {
       const file = this.file;
-      const inFile = file !== undefined && byteOffset !== undefined && byteLength !== undefined && checksum !== undefined && byteLength >= FILE_BACKED_MIN_BYTES && typeof row.type === 'string' && LEFT_IN_FILE_WHEN_LARGE.has(row.type.toLowerCase());
+      const inFile = file !== undefined && byteOffset !== undefined && byteLength !== undefined && checksum !== undefined && byteLength >= FILE_BACKED_MIN_BYTES && typeof row.type === 'string' && LEFT_IN_FILE_WHEN_LARGE.has(row.type.toLowerCase()) && isObject(row.properties);
+      // Rows whose properties are not an object stay whole: the estate checks their shape (src/estate/shape.ts) without reading rows back.
       // A literal, not `{ ...file, … }`: a spread and more properties give each place a hidden class of its own on Node 20.
       rows.kept.push(inFile ? fileBackedRow(row, { path: file.path, fileSize: file.fileSize, fileMtimeMs: file.fileMtimeMs, byteOffset, byteLength, checksum: checksum() }, this.fileChanged) : row);
       rows.fates.push(KEPT);

@@ -28,6 +28,7 @@ const DEV_RG = `/subscriptions/${DEV}/resourceGroups/rg-ml-dev/providers`;
 const DEV_WORKSPACE = `${DEV_RG}/Microsoft.MachineLearningServices/workspaces/ws-dev`;
 const DEV_NSG = `${DEV_RG}/Microsoft.Network/networkSecurityGroups/nsg-ml-dev-training`;
 const DEV_TRAINING = `${DEV_RG}/Microsoft.Network/virtualNetworks/vnet-ml-dev/subnets/snet-training`;
+const DEV_AKS = `/subscriptions/${DEV}/resourceGroups/rg-ml-inference/providers/Microsoft.ContainerService/managedClusters/aks-ml-public`;
 
 let server: ArmServer | undefined;
 afterEach(async () => {
@@ -129,6 +130,25 @@ describe('never resolve what was not judged', () => {
     const result = await app.handleEvent(notificationEvent(sampleRow(DEV_NSG), at(1_000)), quiet);
     expect(result.outcome === 'judged' && result.batch.ruleErrors.map((error) => error.ruleId)).toEqual(['nsg.outbound-service-tags']);
     expect(await state(store, 'nsg.outbound-service-tags', DEV_TRAINING)).toBe('open');
+  });
+
+  it('an event that brings a malformed row judges what depends on it unknown and resolves nothing', async () => {
+    const store = await azurite.freshStore();
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: await sampleProvider(), store });
+    await app.sweepSubscription(DEV, 'timer', quiet);
+    expect(await state(store, 'aks.private-cluster', DEV_AKS)).toBe('open');
+
+    // Read as it was, a cluster whose API server profile is not an object is "not private": the finding would have been resolved.
+    const row = sampleRow(DEV_AKS);
+    const damaged = { ...row, properties: { ...(row.properties as object), apiServerAccessProfile: 7 } };
+    const result = await app.handleEvent(notificationEvent(damaged, at(1_000)), quiet);
+    expect(result.outcome).toBe('judged');
+    if (result.outcome !== 'judged') return;
+    expect(result.batch.complete).toBe(false);
+    expect(result.batch.changes.filter((change) => change.kind === 'resolved')).toEqual([]);
+    const finding = await store.getFinding('aks.private-cluster', DEV_AKS);
+    expect(finding).toMatchObject({ state: 'open', status: 'unknown' });
+    expect(finding?.message).toContain('its row is malformed: properties.apiServerAccessProfile is a number, where Azure writes an object');
   });
 
   it('refuses an event dated in the future (it would freeze findings), logging why; later events and sweeps still judge', async () => {

@@ -47,7 +47,7 @@ const testCommands = [
 ];
 
 function storageRow(name: string) {
-  return { id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/${name}`, name, type: 'microsoft.storage/storageaccounts', location: 'eastus' };
+  return { id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/${name}`, name, type: 'microsoft.storage/storageaccounts', location: 'eastus', properties: {} };
 }
 
 let dir = '';

@@ -40,6 +40,7 @@ function report(evaluations: ReturnType<typeof evaluation>[], generatedAt: Date,
     generatedAt: generatedAt.toISOString(),
     summary: summarize(evaluations.length, evaluations),
     ruleErrors: [],
+    malformedRows: [],
     evaluations,
     findings: evaluations.filter((item): item is never => item.status === 'fail' || item.status === 'unknown'),
     gaps,
@@ -276,6 +277,29 @@ describe('audit --store and the embedded default', () => {
     const listed = io(environment);
     expect(await runCli(['findings', 'list', '--rule', 'acr.image-build-compute', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
     expect((JSON.parse(listed.out()) as { findings: { resourceId: string; state: string }[] }).findings.find((finding) => finding.resourceId === workspace)?.state).toBe('open');
+  });
+
+  test('a snapshot with a malformed row resolves nothing that row could hide: the findings it would have dropped stay open', { timeout: 60_000 }, async () => {
+    const environment = env();
+    const folder = mkdtempSync(join(tmpdir(), 'aml-store-cli-'));
+    folders.push(folder);
+    const sample = join(__dirname, '../../samples/sample-estate.json');
+    const commands = [withBareStoreFlag(createAuditCommand({ sources: [snapshotInventorySource], hooks: [createStoreAuditHook()] })), createFindingsCommand()];
+    const first = io(environment);
+    expect([0, 1]).toContain(await runCli(['audit', '--snapshot', sample, '--store', '--format', 'json'], first, commands));
+    const opened = (JSON.parse(first.out()) as { findings: { ruleId: string; resourceId: string; workspaceIds: string[] }[] }).findings.find((finding) => finding.ruleId === 'storage.default-deny');
+    if (opened === undefined) throw new Error('the sample opens no storage.default-deny finding');
+    // An hour later, the workspace using that account comes without properties: read as it is, it names no storage account.
+    const document = JSON.parse(readFileSync(sample, 'utf8')) as { capturedAt: string; resources: { id: string; properties?: unknown }[] };
+    const damaged = join(folder, 'damaged.json');
+    const later = new Date(Date.parse(document.capturedAt) + 3_600_000).toISOString();
+    writeFileSync(damaged, JSON.stringify({ ...document, capturedAt: later, resources: document.resources.map((row) => (row.id === opened.workspaceIds[0] ? { ...row, properties: undefined } : row)) }));
+    const second = io(environment);
+    expect(await runCli(['audit', '--snapshot', damaged, '--store', '--format', 'json'], second, commands)).toBe(1);
+    expect(JSON.parse(second.out())).toMatchObject({ incomplete: true, gaps: [{ scope: opened.workspaceIds[0], reason: expect.stringContaining('its properties are missing') as unknown }] });
+    const listed = io(environment);
+    expect(await runCli(['findings', 'list', '--rule', 'storage.default-deny', '--state', 'all', '--format', 'json'], listed, commands)).toBe(0);
+    expect((JSON.parse(listed.out()) as { findings: { resourceId: string; state: string }[] }).findings.find((finding) => finding.resourceId === opened.resourceId)?.state).toBe('open');
   });
 
   test('a snapshot captured in the future is not stored: one line naming its capturedAt, exit 2 after the report', { timeout: 60_000 }, async () => {

@@ -61,6 +61,17 @@ describe('affectedSubjectKeys', () => {
     expect(keys).toContain(key(ids.workspace));
   });
 
+  it('a VNet row that holds no subnets still reaches the computes placed in it, AKS agent pools among them', () => {
+    // Only the AKS cluster's agent pool places a compute in the VNet: no cluster or instance, no networking on the AKS compute.
+    const rows = compliantRows()
+      .filter((row) => row.id !== ids.cluster && row.id !== ids.instance)
+      .map((row) => (row.id === ids.vnet ? { ...row, properties: {} } : row.id === ids.aksCompute ? { ...row, properties: { computeType: 'AKS', resourceId: ids.aksCluster, properties: {} } } : row));
+    const keys = affectedSubjectKeys(estateOf(rows), ids.vnet);
+    expect(keys).toContain(key(ids.aksSubnet));
+    expect(keys).toContain(key(ids.aksCluster));
+    expect(keys).toContain(key(ids.workspace));
+  });
+
   it('an attached AKS cluster reaches the workspace it serves', () => {
     const { estate: graph } = estate();
     expect(affectedSubjectKeys(graph, ids.aksCluster)).toContain(key(ids.workspace));

@@ -108,7 +108,7 @@ async function anEventBatch(store: FindingsStore, env: Record<string, string>, r
   await store.announceChanges(SUB_A, await store.syncPartition(SUB_A, undefined), [{ resourceId, version: eventTime.toISOString(), at: eventTime.toISOString() }], eventTime);
   if (!judged) return;
   const failing = evaluation(resourceId, 'fail', { ruleId: 'storage.default-deny' });
-  const report: AuditReport = { generatedAt: eventTime.toISOString(), summary: summarize(1, [failing]), ruleErrors: [], evaluations: [failing], findings: [], gaps: [], warnings: [], ruleIds: ['storage.default-deny'], profile: 'documented' };
+  const report: AuditReport = { generatedAt: eventTime.toISOString(), summary: summarize(1, [failing]), ruleErrors: [], malformedRows: [], evaluations: [failing], findings: [], gaps: [], warnings: [], ruleIds: ['storage.default-deny'], profile: 'documented' };
   await persistAuditResult(report, { io: cliIo(env), subscriptionIds: [SUB_A] });
 }
 

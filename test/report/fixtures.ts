@@ -48,6 +48,7 @@ export function report(overrides: Partial<AuditReport> = {}): AuditReport {
     gaps: [],
     warnings: [],
     ruleErrors: [],
+    malformedRows: [],
     ruleIds: ['nsg.batch-inbound', 'nsg.ssh-exposed', 'route.forced-tunnel-batch', 'studio.storage-features'],
     profile: 'documented',
     ...overrides,

@@ -1,0 +1,169 @@
+import { isObject } from '../core/json';
+
+/**
+ * What a row must look like for its reader to be trusted. The readers (build.ts) answer
+ * `undefined` for anything missing or malformed, which is right for a property Azure leaves unset
+ * but wrong for a row whose `properties` is absent or of the wrong JSON kind: read that way, an
+ * AKS cluster without `properties` looked public-API-free (pass), an NSG without them held no rules,
+ * and a workspace without them served no storage account, so the findings of its storage account
+ * were resolved as gone. A row this table finds malformed is still read, but every verdict that
+ * may depend on it is unknown (src/engine/audit.ts) and the run resolves nothing by absence.
+ *
+ * Only the kinds of properties the readers read are checked, and only when written: `null` and
+ * absent are how Azure writes an unset property, except for the few it always writes (REQUIRED_PROPERTIES).
+ * A step ending in `[]` is a list whose every element is checked: a reader skips an element that
+ * is not an object, so a VNet's list of subnets holding a number would hide one subnet. Paths are those of `pick` ("a.b"); each step of a
+ * path is itself expected to be an object.
+ */
+
+type JsonKind = 'object' | 'array' | 'string' | 'boolean' | 'number';
+
+type Expected = Readonly<Record<string, JsonKind>>;
+
+const FIREWALLED: Expected = { publicNetworkAccess: 'string', 'privateEndpointConnections[].properties': 'object' };
+
+const SUBNET: Expected = {
+  addressPrefix: 'string',
+  addressPrefixes: 'array',
+  networkSecurityGroup: 'object',
+  routeTable: 'object',
+  natGateway: 'object',
+  'serviceEndpoints[]': 'object',
+  'delegations[].properties': 'object',
+  ipConfigurations: 'array',
+  defaultOutboundAccess: 'boolean',
+};
+
+/** By lowercase type: the properties its reader reads, and their kind. A type absent here is not checked. */
+const EXPECTED_PROPERTIES: ReadonlyMap<string, Expected> = new Map<string, Expected>([
+  [
+    'microsoft.machinelearningservices/workspaces',
+    { storageAccount: 'string', keyVault: 'string', containerRegistry: 'string', imageBuildCompute: 'string', serverlessComputeSettings: 'object', 'privateEndpointConnections[].properties': 'object', 'sharedPrivateLinkResources[].properties': 'object', publicNetworkAccess: 'string' },
+  ],
+  [
+    'microsoft.machinelearningservices/workspaces/computes',
+    { computeType: 'string', resourceId: 'string', properties: 'object', 'properties.subnet': 'object', 'properties.aksNetworkingConfiguration': 'object', 'properties.scaleSettings': 'object', 'properties.enableNodePublicIp': 'boolean' },
+  ],
+  ['microsoft.network/virtualnetworks', { addressSpace: 'object', 'addressSpace.addressPrefixes': 'array', 'subnets[].properties': 'object', dhcpOptions: 'object', 'dhcpOptions.dnsServers[]': 'string' }],
+  ['microsoft.network/virtualnetworks/subnets', SUBNET],
+  ['microsoft.network/networksecuritygroups', { securityRules: 'array', defaultSecurityRules: 'array' }],
+  ['microsoft.network/routetables', { 'routes[].properties': 'object', disableBgpRoutePropagation: 'boolean' }],
+  ['microsoft.network/networkinterfaces', { 'ipConfigurations[].properties': 'object', networkSecurityGroup: 'object', virtualMachine: 'object' }],
+  ['microsoft.network/privateendpoints', { subnet: 'object', 'privateLinkServiceConnections[].properties': 'object', 'manualPrivateLinkServiceConnections[].properties': 'object' }],
+  ['microsoft.network/privatednszones', {}],
+  ['microsoft.network/privatednszones/virtualnetworklinks', { virtualNetwork: 'object' }],
+  ['microsoft.storage/storageaccounts', { ...FIREWALLED, networkAcls: 'object', 'networkAcls.virtualNetworkRules[]': 'object', 'networkAcls.ipRules': 'array', isHnsEnabled: 'boolean' }],
+  ['microsoft.keyvault/vaults', { ...FIREWALLED, networkAcls: 'object', 'networkAcls.virtualNetworkRules[]': 'object', 'networkAcls.ipRules': 'array' }],
+  ['microsoft.containerregistry/registries', { ...FIREWALLED, networkRuleSet: 'object', 'networkRuleSet.virtualNetworkRules[]': 'object', 'networkRuleSet.ipRules': 'array' }],
+  ['microsoft.containerservice/managedclusters', { networkProfile: 'object', apiServerAccessProfile: 'object', 'apiServerAccessProfile.enablePrivateCluster': 'boolean', 'agentPoolProfiles[]': 'object', servicePrincipalProfile: 'object' }],
+  ['microsoft.compute/virtualmachines', { networkProfile: 'object', 'networkProfile.networkInterfaces[]': 'object', storageProfile: 'object' }],
+  ['microsoft.hdinsight/clusters', { computeProfile: 'object', 'computeProfile.roles[]': 'object' }],
+  ['microsoft.databricks/workspaces', { parameters: 'object' }],
+  ['microsoft.containerinstance/containergroups', { 'subnetIds[]': 'object' }],
+  ['microsoft.network/azurefirewalls', { 'ipConfigurations[].properties': 'object', hubIPAddresses: 'object', firewallPolicy: 'object' }],
+  ['microsoft.network/firewallpolicies', { 'ruleCollectionGroups[]': 'object', basePolicy: 'object' }],
+  ['microsoft.network/firewallpolicies/rulecollectiongroups', { ruleCollections: 'array' }],
+  ['microsoft.network/ipgroups', { 'ipAddresses[]': 'string' }],
+  ['microsoft.authorization/roleassignments', { principalId: 'string', roleDefinitionId: 'string', scope: 'string' }],
+]);
+
+/**
+ * Properties Azure always writes for a type, so that their absence is a damaged row, not a default:
+ * a compute's kind (the ARM discriminator) and an AKS cluster's node pools (a cluster has at least one).
+ */
+const REQUIRED_PROPERTIES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['microsoft.machinelearningservices/workspaces/computes', ['computeType']],
+  ['microsoft.containerservice/managedclusters', ['agentPoolProfiles']],
+]);
+
+/** Each expected path as its steps, with the kind each step must have (every step but the last: an object). */
+const CHECKS: ReadonlyMap<string, readonly (readonly [readonly string[], JsonKind])[]> = new Map(
+  [...EXPECTED_PROPERTIES].map(([type, expected]) => [type, Object.entries(expected).map(([path, kind]) => [path.split('.'), kind] as const)]),
+);
+
+/**
+ * A boolean or number may arrive as any scalar: Resource Notifications payloads write booleans as
+ * "True" or 0/1, which the readers read (src/core/json.ts asBoolean, asNumber) or call malformed themselves.
+ */
+const SCALARS: ReadonlySet<string> = new Set(['boolean', 'number', 'string']);
+const READ_FROM_ANY_SCALAR: ReadonlySet<string> = new Set(['boolean', 'number']);
+
+function kindOf(value: unknown): JsonKind | 'null' | undefined {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  switch (typeof value) {
+    case 'object':
+      return 'object';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return 'number';
+    default:
+      return undefined;
+  }
+}
+
+const written = (kind: JsonKind | 'null' | undefined): string => (kind === undefined ? 'missing' : kind === 'null' ? 'null' : kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`);
+
+/**
+ * Why a row's `properties` cannot be read as its type's, or undefined when they can (or the type
+ * is not checked). `properties` is the value the caller already holds: a row left in its snapshot
+ * file is read back each time it is asked.
+ */
+export function malformedProperties(type: string, properties: unknown): string | undefined {
+  const checks = CHECKS.get(type);
+  if (checks === undefined) return undefined;
+  if (!isObject(properties)) return `its properties are ${written(kindOf(properties))}, not an object`;
+  for (const name of REQUIRED_PROPERTIES.get(type) ?? []) {
+    if (properties[name] === undefined || properties[name] === null) return `properties.${name} is missing, which Azure always writes`;
+  }
+  for (const [steps, kind] of checks) {
+    const problem = problemAt(properties, steps, 0, kind, 'properties');
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * The first value along `steps` from `value` that is of the wrong kind: every step but the last
+ * must be an object, a step ending in `[]` an array whose every element is checked on. A value
+ * that is absent or null ends the walk (Azure's unset).
+ */
+function problemAt(value: unknown, steps: readonly string[], index: number, kind: JsonKind, at: string): string | undefined {
+  const step = steps[index] as string;
+  const each = step.endsWith('[]');
+  const name = each ? step.slice(0, -2) : step;
+  const current = (value as Record<string, unknown>)[name];
+  if (current === undefined || current === null) return undefined;
+  const path = `${at}.${name}`;
+  const last = index === steps.length - 1;
+  const expected: JsonKind = each ? 'array' : last ? kind : 'object';
+  if (!isKind(current, expected)) return `${path} is ${written(kindOf(current))}, where Azure writes ${written(expected)}`;
+  if (!each) return last ? undefined : problemAt(current, steps, index + 1, kind, path);
+  const elements = current as readonly unknown[];
+  for (let position = 0; position < elements.length; position += 1) {
+    const element = elements[position];
+    const elementPath = `${path}[${position}]`;
+    const elementKind: JsonKind = last ? kind : 'object';
+    // A null element is no more Azure's "unset" than a number: a list holds what it lists.
+    if (!isKind(element, elementKind)) return `${elementPath} is ${written(kindOf(element))}, where Azure writes ${written(elementKind)}`;
+    if (!last) {
+      const problem = problemAt(element, steps, index + 1, kind, elementPath);
+      if (problem !== undefined) return problem;
+    }
+  }
+  return undefined;
+}
+
+function isKind(value: unknown, expected: JsonKind): boolean {
+  const actual = kindOf(value);
+  return actual === expected || (READ_FROM_ANY_SCALAR.has(expected) && actual !== undefined && SCALARS.has(actual));
+}
+
+/** A row read, but not trusted: see malformedProperties. */
+export interface MalformedRow {
+  readonly resourceId: string;
+  readonly reason: string;
+}

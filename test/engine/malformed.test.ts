@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHECK_FAILED_MESSAGE_ID } from '../../src/core/types';
+import type { Evaluation } from '../../src/core/types';
+import { auditEstate, unjudgedGaps } from '../../src/engine/audit';
+import { buildEstate } from '../../src/estate';
+import { parseSnapshot } from '../../src/inventory/snapshot';
+import type { ResourceRow } from '../../src/inventory/types';
+import { storageAccount } from '../support/arm';
+
+const SAMPLE = readFileSync(join(__dirname, '..', '..', 'samples', 'sample-estate.json'), 'utf8');
+
+function sampleRows(): { resources: ResourceRow[] } & Record<string, unknown> {
+  return JSON.parse(SAMPLE) as { resources: ResourceRow[] } & Record<string, unknown>;
+}
+
+function audit(document: object) {
+  return auditEstate(buildEstate(parseSnapshot(JSON.stringify(document), 'sample')));
+}
+
+const verdict = (evaluations: readonly Evaluation[], ruleId: string, resourceId: string): Evaluation | undefined =>
+  evaluations.find((evaluation) => evaluation.ruleId === ruleId && evaluation.resourceId.toLowerCase() === resourceId.toLowerCase());
+
+/** A failing verdict of the sample for `ruleId`, and the sample with one row's properties replaced. */
+function failingThenDamaged(ruleId: string, damagedRow: (failing: Evaluation, rows: readonly ResourceRow[]) => ResourceRow, properties: unknown) {
+  const before = audit(sampleRows());
+  const failing = before.evaluations.find((evaluation) => evaluation.ruleId === ruleId && evaluation.status === 'fail');
+  if (failing === undefined) throw new Error(`the sample has no fail of ${ruleId}`);
+  const document = sampleRows();
+  const target = damagedRow(failing, document.resources);
+  const damaged = document.resources.map((row) => (row.id === target.id ? { ...row, properties } : row));
+  return { before, failing, target, after: audit({ ...document, resources: damaged }) };
+}
+
+describe('a malformed row', () => {
+  it('makes its own verdicts unknown, with the reason, where they read as a pass before', () => {
+    // Read as it was, an AKS cluster without properties is "not a private cluster": a pass that would resolve the finding.
+    const { failing, target, after } = failingThenDamaged('aks.private-cluster', (evaluation, rows) => rows.find((row) => row.id === evaluation.resourceId) as ResourceRow, undefined);
+    expect(after.malformedRows).toEqual([{ resourceId: target.id, reason: 'its properties are missing, not an object' }]);
+    const now = verdict(after.evaluations, 'aks.private-cluster', failing.resourceId);
+    expect(now).toMatchObject({ status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID });
+    expect(now?.message).toContain('its row is malformed: its properties are missing, not an object');
+  });
+
+  it('makes unknown every verdict that may depend on it: an NSG without properties no longer passes the subnets it guards', () => {
+    const { failing, target, after } = failingThenDamaged(
+      'nsg.ssh-exposed',
+      (evaluation, rows) => rows.find((row) => String(row.type).toLowerCase() === 'microsoft.network/networksecuritygroups' && JSON.stringify(evaluation.evidence).includes(String(row.name))) as ResourceRow,
+      null,
+    );
+    const now = verdict(after.evaluations, 'nsg.ssh-exposed', failing.resourceId);
+    expect(now?.status).toBe('unknown');
+    expect(now?.message).toContain(`it depends on ${target.id}, whose row is malformed`);
+  });
+
+  it('keeps what a rule already said it could not judge', () => {
+    const before = audit(sampleRows());
+    const unknowns = before.evaluations.filter((evaluation) => evaluation.status === 'unknown');
+    const document = sampleRows();
+    const registry = document.resources.find((row) => String(row.type).toLowerCase() === 'microsoft.containerregistry/registries') as ResourceRow;
+    const after = audit({ ...document, resources: document.resources.map((row) => (row.id === registry.id ? { ...row, properties: 'locked' } : row)) });
+    for (const unknown of unknowns) {
+      if (unknown.messageId !== CHECK_FAILED_MESSAGE_ID) expect(verdict(after.evaluations, unknown.ruleId, unknown.resourceId)?.messageId).toBe(unknown.messageId);
+    }
+  });
+
+  it('makes the run incomplete: a gap names the row, so no caller resolves by absence', () => {
+    // Without its properties a workspace names no storage account: the account's findings are absent from the run, not judged.
+    const { failing, target, after } = failingThenDamaged(
+      'storage.default-deny',
+      (evaluation, rows) => rows.find((row) => row.id === evaluation.workspaceIds[0]) as ResourceRow,
+      undefined,
+    );
+    expect(verdict(after.evaluations, 'storage.default-deny', failing.resourceId)).toBeUndefined();
+    expect(unjudgedGaps(after)).toEqual([{ scope: target.id, reason: 'its properties are missing, not an object: what depends on it was judged unknown' }]);
+  });
+
+  it('past a thousand malformed rows, leaves no verdict standing but the rules\' own unknowns', () => {
+    const document = sampleRows();
+    const junk = Array.from({ length: 1_001 }, (_, index) => ({ ...storageAccount({ name: `stjunk${index}`, defaultAction: 'Deny' }), properties: 7 }));
+    const after = audit({ ...document, resources: [...document.resources, ...junk] });
+    expect(after.malformedRows).toHaveLength(1_001);
+    expect(after.evaluations.length).toBeGreaterThan(0);
+    expect(after.evaluations.filter((evaluation) => evaluation.status !== 'unknown')).toEqual([]);
+    expect(after.evaluations.find((evaluation) => evaluation.messageId === CHECK_FAILED_MESSAGE_ID)?.message).toContain('1001 rows of the inventory are malformed');
+  });
+
+  it('costs nothing when every row is well formed', () => {
+    const result = audit(sampleRows());
+    expect(result.malformedRows).toEqual([]);
+    expect(unjudgedGaps(result)).toEqual([]);
+  });
+});
