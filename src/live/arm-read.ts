@@ -3,6 +3,7 @@ import { idKey, resourceToReadFor, subscriptionOf } from '../core/ids';
 import { resourceTypeEntry } from '../inventory/resource-types';
 import type { ResourceRow } from '../inventory/types';
 import type { ArmGetClient } from './clients';
+import { isGone } from './clients';
 import { toGraphShape } from './computes';
 import { asRow, describeError } from './graph';
 
@@ -10,7 +11,8 @@ import { asRow, describeError } from './graph';
  * Reading changed resources from Azure Resource Manager by ID: the event path's source of truth.
  * Resource Graph is eventually consistent (seconds, sometimes far longer), so a row read from it
  * the moment an event arrives may still be the old state; ARM answers with the state the
- * provider holds now, `sku`, `kind` and `identity` included. A 404 means the resource is gone.
+ * provider holds now, `sku`, `kind` and `identity` included. A 404 that says the resource is not
+ * found means it is gone; any other 404 (an API version the cloud does not serve) is a failure.
  */
 
 export interface ReadFailure {
@@ -23,7 +25,7 @@ export interface ReadFailure {
 export interface ArmReadResult {
   /** Rows found, in Resource Graph's shape (lowercased type, subscriptionId and resourceGroup columns). */
   readonly resources: readonly ResourceRow[];
-  /** IDs (as read) that ARM answered 404 for: deleted. */
+  /** IDs (as read) that ARM answered 404 ResourceNotFound (or the like) for: deleted. */
   readonly missing: readonly string[];
   /** IDs that could not be read, one each, so one unreadable resource never fails the others. */
   readonly failures: readonly ReadFailure[];
@@ -58,7 +60,7 @@ export async function readFromArm(client: ArmGetClient, ids: readonly string[], 
         if (row === undefined) failures.push({ id, reason: 'Azure Resource Manager answered without a resource id', transient: false });
         else resources.push(toGraphShape(row));
       } catch (error) {
-        if (isRestError(error) && error.statusCode === 404) missing.push(id);
+        if (isGone(error)) missing.push(id);
         else failures.push({ id, reason: `reading from Azure Resource Manager: ${describeError(error)}`, transient: isTransient(error) });
       }
     }

@@ -4,7 +4,7 @@ import type { HttpClient, PipelinePolicy, PipelineResponse } from '@azure/core-r
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { encodeArmPath } from './arm-read';
 import type { Transport } from './clients';
-import { armPipeline, restErrorOf } from './clients';
+import { armPipeline, isGone, restErrorOf } from './clients';
 import { QuotaPacer, defaultSleep } from './throttle';
 
 /**
@@ -89,8 +89,11 @@ export function createArmResourceClient(transport: Transport, pacer: QuotaPacer 
   return {
     async read(id, apiVersion) {
       const response = await send('GET', urlOf(`${encodeArmPath(id)}?api-version=${apiVersion}`));
-      if (response.status === 404) return { status: 'missing' };
-      if (response.status < 200 || response.status >= 300) throw restErrorOf(response);
+      if (response.status < 200 || response.status >= 300) {
+        const error = restErrorOf(response);
+        if (isGone(error)) return { status: 'missing' };
+        throw error;
+      }
       const body = parse(response);
       const etag = response.headers.get('etag') ?? (typeof (body as { etag?: unknown } | undefined)?.etag === 'string' ? (body as { etag: string }).etag : undefined);
       return { status: 'found', body, etag };

@@ -7,6 +7,7 @@ import {
   createDefaultHttpClient,
   createPipelineFromOptions,
   createPipelineRequest,
+  isRestError,
   RestError,
 } from '@azure/core-rest-pipeline';
 import type { CloudSettings } from './clouds';
@@ -87,14 +88,30 @@ export function createArmGetClient(transport: Transport, pacer: QuotaPacer): Arm
   };
 }
 
-/** ARM's error body (`{ error: { code, message } }`) as a RestError; the status alone when the body is not JSON. */
+/** ARM's error body (`{ error: { code, message } }`) as a RestError with its code; the status alone when the body is not JSON. */
 export function restErrorOf(response: PipelineResponse): RestError {
   let message = `ARM answered ${response.status}`;
+  let code: string | undefined;
   try {
     const body = JSON.parse(response.bodyAsText ?? '') as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.message === 'string') message = `${message}: ${typeof body.error.code === 'string' ? body.error.code : ''} ${body.error.message}`.trim();
+    code = typeof body.error?.code === 'string' ? body.error.code : undefined;
+    if (typeof body.error?.message === 'string') message = `${message}: ${code ?? ''} ${body.error.message}`.trim();
   } catch {
     // Not JSON: the status alone says enough.
   }
-  return new RestError(message, { statusCode: response.status, response });
+  return new RestError(message, { statusCode: response.status, response, ...(code !== undefined ? { code } : {}) });
+}
+
+/**
+ * ARM's codes for a 404 that means the resource is not there: it, its resource group or its parent
+ * was deleted. ARM also answers 404 for a request it cannot route (InvalidResourceType: an API
+ * version the cloud does not serve for the type), which says nothing about the resource; so does a
+ * 404 without ARM's error body. Taking those as deletions would resolve the findings of resources
+ * that still exist.
+ */
+const GONE_CODES: ReadonlySet<string> = new Set(['resourcenotfound', 'resourcegroupnotfound', 'parentresourcenotfound', 'notfound']);
+
+/** Whether an ARM error says the resource it was about no longer exists (see GONE_CODES). */
+export function isGone(error: unknown): boolean {
+  return isRestError(error) && error.statusCode === 404 && typeof error.code === 'string' && GONE_CODES.has(error.code.toLowerCase());
 }

@@ -209,6 +209,27 @@ describe('events read Azure Resource Manager, each resource on its own', () => {
     expect(await state(store, 'acr.compute-subnet-allowed', flaky)).toBe('open');
   });
 
+  it('a 404 for an API version the cloud does not serve is not a deletion: the storage account\'s findings stay as they were', async () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
+    // A sovereign cloud that does not serve the auditor's storage API version: ARM answers 404 InvalidResourceType.
+    server = await startArmServer({ rows: structuredClone(sample.resources), serviceTags: sample.serviceTags, apiVersions: { 'microsoft.storage/storageaccounts': ['2019-06-01'] } });
+    const provider = new ResourceGraphInventoryProvider({ credential: staticTokenCredential('t'), armEndpoint: server.endpoint, tlsOptions: server.tlsOptions, retry: { retryDelayMs: 1, maxRetries: 1 } }, async () => [DEV]);
+    const store = await azurite.freshStore();
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [DEV], coalesceMs: 5 }, provider, store });
+    await app.sweepSubscription(DEV, 'timer', quiet);
+    const storage = `${DEV_RG}/Microsoft.Storage/storageAccounts/stmldev01`;
+    const open = (await store.listFindings({ state: 'open' })).items.filter((finding) => finding.resourceId.toLowerCase() === storage.toLowerCase());
+    expect(open.length).toBeGreaterThan(0);
+
+    const warnings: string[] = [];
+    const result = await app.handleEvent(armWriteEvent('Microsoft.Resources.ResourceWriteSuccess', storage, at(1_000)), { ...quiet, warn: (line: string) => warnings.push(line) });
+    expect(result.outcome).toBe('judged');
+    expect(warnings.join('\n')).toMatch(/stmldev01 cannot be read \(.*404: InvalidResourceType/);
+    // Taken as deleted, the account was judged "not in the inventory" everywhere: its findings rewritten, one opened.
+    if (result.outcome === 'judged') expect(result.batch.changes).toEqual([]);
+    for (const finding of open) expect(await store.getFinding(finding.ruleId, finding.resourceId)).toMatchObject({ state: 'open', status: finding.status, message: finding.message });
+  });
+
   it('takes sku, kind and identity from the ARM read, never from the stale row: a registry upgraded to Premium passes', async () => {
     const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
     const rows = structuredClone(sample.resources);

@@ -72,6 +72,25 @@ describe('readResourcesByIds (the event path reads Azure Resource Manager, not t
     expect(result.resources.map((row) => [row.id, row.type])).toEqual([[scoped, 'microsoft.authorization/roleassignments']]);
   });
 
+  it('takes only a not-found 404 as a deletion: one for an API version the cloud does not serve, or without ARM\'s error body, is a failure', async () => {
+    // A sovereign cloud that does not serve the storage API version the auditor asks for answers 404 InvalidResourceType.
+    server = await startArmServer({
+      rows,
+      apiVersions: { 'microsoft.storage/storageaccounts': ['2019-06-01'] },
+      faults: [{ when: (request) => request.path.toLowerCase() === roleA.toLowerCase(), status: 404, body: '<html>Not Found</html>' }],
+    });
+    const gone = `/subscriptions/${SUB_B}/resourceGroups/rg-beta/providers/Microsoft.Network/networkSecurityGroups/deleted`;
+    const result = await readResourcesByIds([storageB, roleA, gone, vnetA], options(server));
+    expect(result.missing).toEqual([gone]);
+    expect(result.resources.map((row) => row.id)).toEqual([vnetA]);
+    expect(result.failures).toEqual(
+      expect.arrayContaining([
+        { id: storageB, reason: expect.stringMatching(/404: InvalidResourceType .*api version '2023-05-01'/), transient: false },
+        { id: roleA, reason: expect.stringMatching(/404/), transient: false },
+      ]),
+    );
+  });
+
   it('isolates a failed read: a forbidden resource is a permanent failure of its own, a 503 a transient one, and the others are read', async () => {
     server = await startArmServer({
       rows,

@@ -86,6 +86,15 @@ describe('applying plans to ARM', () => {
     expect(arm.requestsOf('write')).toEqual([]);
   });
 
+  it('a 404 for an API version the cloud does not serve fails the plan: the resource is not taken as missing, nothing is written', async () => {
+    const plan = planFor('storage.trusted-services');
+    server = await startArmServer({ rows: structuredClone(SAMPLE_DOC.resources), serviceTags: SAMPLE_DOC.serviceTags, apiVersions: { 'microsoft.storage/storageaccounts': ['2019-06-01'] } });
+    const report = await applyPlan(plan, clientOf(server).client);
+    expect(report.outcome).toBe('failed');
+    expect(report.operations[0]?.detail).toMatch(/reading from Azure Resource Manager failed: .*404: InvalidResourceType/);
+    expect(server.requestsOf('write')).toEqual([]);
+  });
+
   it('a change between the check and the write: the stale ETag is refused (412) and nothing is written', async () => {
     let raced = false;
     const plan = planFor('storage.compute-subnet-allowed');

@@ -132,6 +132,13 @@ export interface ArmServerOptions {
    * false: Graph answers what ARM holds at once.
    */
   readonly graphLags?: boolean;
+  /**
+   * API versions the cloud serves, by lowercase resource type: a GET of a listed type with another
+   * version answers 404 InvalidResourceType, as ARM does (a sovereign cloud may not serve a version
+   * the public cloud does, and a retired version stops being served). That 404 says nothing about
+   * the resource. Types not listed accept any well-formed version.
+   */
+  readonly apiVersions?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ArmServer {
@@ -238,6 +245,13 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
       } else if (logged.kind === 'resource') {
         if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(logged.query['api-version'] ?? '')) {
           send(res, logged, 400, { error: { code: 'MissingApiVersionParameter', message: "The api-version query parameter (?api-version=) is required for all requests." } }, {});
+          return;
+        }
+        const served = options.apiVersions?.[armTypeOf(logged.path)];
+        const version = logged.query['api-version'] ?? '';
+        if (served !== undefined && !served.includes(version)) {
+          const [namespace = '', ...types] = armTypeOf(logged.path).split('/');
+          send(res, logged, 404, { error: { code: 'InvalidResourceType', message: `The resource type '${types.join('/')}' could not be found in the namespace '${namespace}' for api version '${version}'. The supported api-versions are '${served.join(',')}'.` } }, {});
           return;
         }
         const found = store.get(logged.path.replace(/\/+$/, ''));
@@ -465,6 +479,14 @@ function selectRows(
 
 function literals(list: string): string[] {
   return [...list.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((match) => (match[1] ?? '').replace(/\\(.)/g, '$1').toLowerCase());
+}
+
+/** The lowercase type an ARM path names: "/subscriptions/s/resourceGroups/g/providers/Microsoft.X/a/n/b/m" → "microsoft.x/a/b". */
+function armTypeOf(path: string): string {
+  const match = /\/providers\/([^/]+)\/(.*)$/i.exec(path.replace(/\/+$/, ''));
+  if (match === null) return '';
+  const segments = (match[2] ?? '').split('/');
+  return [match[1] ?? '', ...segments.filter((_, index) => index % 2 === 0)].join('/').toLowerCase();
 }
 
 function rowTypeOf(row: ServerRow): string | undefined {
