@@ -322,8 +322,9 @@ export class AuditorApp {
     if (noticed > 0) log.info(`sweep ${key} (${trigger}): read ${noticed} resource(s) events changed again, over the whole read`);
     const state = stateFromInventory(key, inventory, Date.now(), this.states.peek(key));
     const result = auditEstate(state.estate, { profile: this.options.settings.profile });
-    // A rule that failed judged none of its subjects: resolving its findings by absence would be a lie.
-    const complete = inventory.gaps.length === 0 && unjudgedGaps(result).length === 0;
+    // A rule that failed judged none of its subjects, a malformed row may hide some: resolving their findings by absence would be a lie.
+    const gaps = [...inventory.gaps, ...unjudgedGaps(result)];
+    const complete = gaps.length === 0;
     const evaluatedAt = inventory.capturedAt ?? new Date(started).toISOString();
     const recorded = await this.record(() =>
       this.options.store.recordEvaluations({
@@ -349,7 +350,7 @@ export class AuditorApp {
     log.info(
       `sweep ${key} (${trigger}): ${result.evaluations.length} evaluation(s), ${result.findings.length} finding(s); opened ${recorded.opened}, reopened ${recorded.reopened}, resolved ${recorded.resolved}${complete ? '' : ' (incomplete inventory: nothing resolved)'}`,
     );
-    return { subscriptionId: key, complete, gaps: [...inventory.gaps, ...unjudgedGaps(result)], summary: result.summary, changes: recorded.changes, evaluatedAt };
+    return { subscriptionId: key, complete, gaps, summary: result.summary, changes: recorded.changes, evaluatedAt };
   }
 
   /** POST /api/audit: audits now and answers the summary and the findings that changed. */
@@ -367,7 +368,8 @@ export class AuditorApp {
       }
       const subjectKeys = affectedSubjectKeys(state.estate, request.workspaceId);
       const result = auditEstate(state.estate, { subjectKeys, profile: this.options.settings.profile });
-      const complete = inventory.gaps.length === 0 && unjudgedGaps(result).length === 0;
+      const gaps = [...inventory.gaps, ...unjudgedGaps(result)];
+      const complete = gaps.length === 0;
       const recorded = await this.record(() =>
         this.options.store.recordEvaluations({
           scope: { resourceKeys: subjectKeys },
@@ -380,7 +382,7 @@ export class AuditorApp {
       );
       await this.publish(recorded.changes, log);
       await this.judgeAnnouncedAfterRead(subscriptionId, notices, inventory.capturedAt ?? generatedAt, 'http', log);
-      return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps: [...inventory.gaps, ...unjudgedGaps(result)], summary: result.summary, changes: recorded.changes };
+      return { generatedAt, subscriptionIds: [subscriptionId], complete, gaps, summary: result.summary, changes: recorded.changes };
     }
     const outcomes: SweepOutcome[] = [];
     for (const subscriptionId of request.subscriptionIds) {
