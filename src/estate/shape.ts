@@ -76,9 +76,18 @@ const REQUIRED_PROPERTIES: ReadonlyMap<string, readonly string[]> = new Map([
   ['microsoft.containerservice/managedclusters', ['agentPoolProfiles']],
 ]);
 
-/** Each expected path as its steps, with the kind each step must have (every step but the last: an object). */
-const CHECKS: ReadonlyMap<string, readonly (readonly [readonly string[], JsonKind])[]> = new Map(
-  [...EXPECTED_PROPERTIES].map(([type, expected]) => [type, Object.entries(expected).map(([path, kind]) => [path.split('.'), kind] as const)]),
+/** One step of a path: the property's name, and whether it is a list whose every element goes on. */
+interface Step {
+  readonly name: string;
+  readonly each: boolean;
+}
+
+/** Each expected path as its steps, with the kind of its end (every step before it: an object, or a list of them). */
+const CHECKS: ReadonlyMap<string, readonly (readonly [readonly Step[], JsonKind])[]> = new Map(
+  [...EXPECTED_PROPERTIES].map(([type, expected]) => [
+    type,
+    Object.entries(expected).map(([path, kind]) => [path.split('.').map((step) => (step.endsWith('[]') ? { name: step.slice(0, -2), each: true } : { name: step, each: false })), kind] as const),
+  ]),
 );
 
 /**
@@ -120,10 +129,25 @@ export function malformedProperties(type: string, properties: unknown): string |
     if (properties[name] === undefined || properties[name] === null) return `properties.${name} is missing, which Azure always writes`;
   }
   for (const [steps, kind] of checks) {
-    const problem = problemAt(properties, steps, 0, kind, 'properties');
-    if (problem !== undefined) return problem;
+    // Every row of an estate is checked: the walk that names the problem (and builds its path) runs only on one that has one.
+    if (!holds(properties, steps, 0, kind)) return problemAt(properties, steps, 0, kind, 'properties');
   }
   return undefined;
+}
+
+/** problemAt's walk, answering only whether it finds nothing. */
+function holds(value: unknown, steps: readonly Step[], index: number, kind: JsonKind): boolean {
+  const { name, each } = steps[index] as Step;
+  const current = (value as Record<string, unknown>)[name];
+  if (current === undefined || current === null) return true;
+  const last = index === steps.length - 1;
+  if (!isKind(current, each ? 'array' : last ? kind : 'object')) return false;
+  if (!each) return last || holds(current, steps, index + 1, kind);
+  const elementKind: JsonKind = last ? kind : 'object';
+  for (const element of current as readonly unknown[]) {
+    if (!isKind(element, elementKind) || (!last && !holds(element, steps, index + 1, kind))) return false;
+  }
+  return true;
 }
 
 /**
@@ -131,10 +155,8 @@ export function malformedProperties(type: string, properties: unknown): string |
  * must be an object, a step ending in `[]` an array whose every element is checked on. A value
  * that is absent or null ends the walk (Azure's unset).
  */
-function problemAt(value: unknown, steps: readonly string[], index: number, kind: JsonKind, at: string): string | undefined {
-  const step = steps[index] as string;
-  const each = step.endsWith('[]');
-  const name = each ? step.slice(0, -2) : step;
+function problemAt(value: unknown, steps: readonly Step[], index: number, kind: JsonKind, at: string): string | undefined {
+  const { name, each } = steps[index] as Step;
   const current = (value as Record<string, unknown>)[name];
   if (current === undefined || current === null) return undefined;
   const path = `${at}.${name}`;
