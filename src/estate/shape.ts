@@ -16,52 +16,122 @@ import { isObject } from '../core/json';
  * path is itself expected to be an object.
  */
 
-type JsonKind = 'object' | 'array' | 'string' | 'boolean' | 'number';
+/** A JSON kind, or `reference`: an object naming another resource by a non-empty string `id`, as ARM writes `{ "id": … }`. */
+type JsonKind = 'object' | 'array' | 'string' | 'boolean' | 'number' | 'reference';
 
 type Expected = Readonly<Record<string, JsonKind>>;
 
-const FIREWALLED: Expected = { publicNetworkAccess: 'string', 'privateEndpointConnections[].properties': 'object' };
+const CONNECTIONS: Expected = {
+  'privateEndpointConnections[].properties': 'object',
+  'privateEndpointConnections[].properties.privateEndpoint': 'reference',
+  'privateEndpointConnections[].properties.privateLinkServiceConnectionState': 'object',
+  'privateEndpointConnections[].properties.privateLinkServiceConnectionState.status': 'string',
+};
+
+const FIREWALLED: Expected = { ...CONNECTIONS, publicNetworkAccess: 'string' };
+
+const NETWORK_ACLS: Expected = {
+  networkAcls: 'object',
+  'networkAcls.defaultAction': 'string',
+  'networkAcls.bypass': 'string',
+  'networkAcls.virtualNetworkRules[]': 'reference',
+  'networkAcls.ipRules': 'array',
+};
 
 const SUBNET: Expected = {
   addressPrefix: 'string',
-  addressPrefixes: 'array',
-  networkSecurityGroup: 'object',
-  routeTable: 'object',
-  natGateway: 'object',
-  'serviceEndpoints[]': 'object',
-  'delegations[].properties': 'object',
+  'addressPrefixes[]': 'string',
+  networkSecurityGroup: 'reference',
+  routeTable: 'reference',
+  natGateway: 'reference',
+  'serviceEndpoints[].service': 'string',
+  'delegations[].properties.serviceName': 'string',
   ipConfigurations: 'array',
   defaultOutboundAccess: 'boolean',
+};
+
+const ENDPOINT_CONNECTIONS: Expected = {
+  'privateLinkServiceConnections[].properties.privateLinkServiceId': 'string',
+  'privateLinkServiceConnections[].properties.groupIds[]': 'string',
+  'manualPrivateLinkServiceConnections[].properties.privateLinkServiceId': 'string',
+  'manualPrivateLinkServiceConnections[].properties.groupIds[]': 'string',
 };
 
 /** By lowercase type: the properties its reader reads, and their kind. A type absent here is not checked. */
 const EXPECTED_PROPERTIES: ReadonlyMap<string, Expected> = new Map<string, Expected>([
   [
     'microsoft.machinelearningservices/workspaces',
-    { storageAccount: 'string', keyVault: 'string', containerRegistry: 'string', imageBuildCompute: 'string', serverlessComputeSettings: 'object', 'privateEndpointConnections[].properties': 'object', 'sharedPrivateLinkResources[].properties': 'object', publicNetworkAccess: 'string' },
+    {
+      ...CONNECTIONS,
+      storageAccount: 'string',
+      keyVault: 'string',
+      containerRegistry: 'string',
+      imageBuildCompute: 'string',
+      'serverlessComputeSettings.serverlessComputeCustomSubnet': 'string',
+      'serverlessComputeSettings.serverlessComputeNoPublicIP': 'boolean',
+      'sharedPrivateLinkResources[].properties.privateLinkResourceId': 'string',
+      'sharedPrivateLinkResources[].properties.groupId': 'string',
+      'sharedPrivateLinkResources[].properties.status': 'string',
+      publicNetworkAccess: 'string',
+    },
   ],
   [
     'microsoft.machinelearningservices/workspaces/computes',
-    { computeType: 'string', resourceId: 'string', properties: 'object', 'properties.subnet': 'object', 'properties.aksNetworkingConfiguration': 'object', 'properties.scaleSettings': 'object', 'properties.enableNodePublicIp': 'boolean' },
+    {
+      computeType: 'string',
+      resourceId: 'string',
+      'properties.subnet': 'reference',
+      'properties.loadBalancerType': 'string',
+      'properties.enableNodePublicIp': 'boolean',
+      'properties.currentNodeCount': 'number',
+      'properties.scaleSettings.maxNodeCount': 'number',
+      'properties.aksNetworkingConfiguration.subnetId': 'string',
+      'properties.aksNetworkingConfiguration.serviceCidr': 'string',
+      'properties.aksNetworkingConfiguration.dnsServiceIP': 'string',
+      'properties.aksNetworkingConfiguration.dockerBridgeCidr': 'string',
+    },
   ],
-  ['microsoft.network/virtualnetworks', { addressSpace: 'object', 'addressSpace.addressPrefixes': 'array', 'subnets[].properties': 'object', dhcpOptions: 'object', 'dhcpOptions.dnsServers[]': 'string' }],
+  ['microsoft.network/virtualnetworks', { 'addressSpace.addressPrefixes[]': 'string', 'subnets[].properties': 'object', 'dhcpOptions.dnsServers[]': 'string' }],
   ['microsoft.network/virtualnetworks/subnets', SUBNET],
   ['microsoft.network/networksecuritygroups', { securityRules: 'array', defaultSecurityRules: 'array' }],
   ['microsoft.network/routetables', { 'routes[].properties': 'object', disableBgpRoutePropagation: 'boolean' }],
-  ['microsoft.network/networkinterfaces', { 'ipConfigurations[].properties': 'object', networkSecurityGroup: 'object', virtualMachine: 'object' }],
-  ['microsoft.network/privateendpoints', { subnet: 'object', 'privateLinkServiceConnections[].properties': 'object', 'manualPrivateLinkServiceConnections[].properties': 'object' }],
+  ['microsoft.network/networkinterfaces', { 'ipConfigurations[].properties.subnet': 'reference', 'ipConfigurations[].properties.privateIPAddress': 'string', networkSecurityGroup: 'reference', virtualMachine: 'reference' }],
+  ['microsoft.network/privateendpoints', { ...ENDPOINT_CONNECTIONS, subnet: 'reference' }],
   ['microsoft.network/privatednszones', {}],
-  ['microsoft.network/privatednszones/virtualnetworklinks', { virtualNetwork: 'object' }],
-  ['microsoft.storage/storageaccounts', { ...FIREWALLED, networkAcls: 'object', 'networkAcls.virtualNetworkRules[]': 'object', 'networkAcls.ipRules': 'array', isHnsEnabled: 'boolean' }],
-  ['microsoft.keyvault/vaults', { ...FIREWALLED, networkAcls: 'object', 'networkAcls.virtualNetworkRules[]': 'object', 'networkAcls.ipRules': 'array' }],
-  ['microsoft.containerregistry/registries', { ...FIREWALLED, networkRuleSet: 'object', 'networkRuleSet.virtualNetworkRules[]': 'object', 'networkRuleSet.ipRules': 'array' }],
-  ['microsoft.containerservice/managedclusters', { networkProfile: 'object', apiServerAccessProfile: 'object', 'apiServerAccessProfile.enablePrivateCluster': 'boolean', 'agentPoolProfiles[]': 'object', servicePrincipalProfile: 'object' }],
-  ['microsoft.compute/virtualmachines', { networkProfile: 'object', 'networkProfile.networkInterfaces[]': 'object', storageProfile: 'object' }],
-  ['microsoft.hdinsight/clusters', { computeProfile: 'object', 'computeProfile.roles[]': 'object' }],
-  ['microsoft.databricks/workspaces', { parameters: 'object' }],
-  ['microsoft.containerinstance/containergroups', { 'subnetIds[]': 'object' }],
-  ['microsoft.network/azurefirewalls', { 'ipConfigurations[].properties': 'object', hubIPAddresses: 'object', firewallPolicy: 'object' }],
-  ['microsoft.network/firewallpolicies', { 'ruleCollectionGroups[]': 'object', basePolicy: 'object' }],
+  ['microsoft.network/privatednszones/virtualnetworklinks', { virtualNetwork: 'reference' }],
+  ['microsoft.storage/storageaccounts', { ...FIREWALLED, ...NETWORK_ACLS, isHnsEnabled: 'boolean' }],
+  ['microsoft.keyvault/vaults', { ...FIREWALLED, ...NETWORK_ACLS }],
+  // Older registry API versions name a rule's subnet `virtualNetworkResourceId`, not `id`: an object is all that can be asked.
+  ['microsoft.containerregistry/registries', { ...FIREWALLED, networkRuleSet: 'object', 'networkRuleSet.defaultAction': 'string', 'networkRuleSet.virtualNetworkRules[]': 'object', 'networkRuleSet.ipRules': 'array', networkRuleBypassOptions: 'string' }],
+  [
+    'microsoft.containerservice/managedclusters',
+    {
+      'networkProfile.serviceCidr': 'string',
+      'networkProfile.dnsServiceIP': 'string',
+      'networkProfile.dockerBridgeCidr': 'string',
+      'apiServerAccessProfile.enablePrivateCluster': 'boolean',
+      'agentPoolProfiles[].vnetSubnetID': 'string',
+      'servicePrincipalProfile.clientId': 'string',
+    },
+  ],
+  [
+    'microsoft.compute/virtualmachines',
+    {
+      'networkProfile.networkInterfaces[]': 'reference',
+      'storageProfile.imageReference.publisher': 'string',
+      'storageProfile.imageReference.offer': 'string',
+      'storageProfile.imageReference.sku': 'string',
+      'storageProfile.osDisk.osType': 'string',
+    },
+  ],
+  ['microsoft.hdinsight/clusters', { 'computeProfile.roles[].virtualNetworkProfile.subnet': 'string' }],
+  [
+    'microsoft.databricks/workspaces',
+    { 'parameters.customVirtualNetworkId.value': 'string', 'parameters.customPublicSubnetName.value': 'string', 'parameters.customPrivateSubnetName.value': 'string' },
+  ],
+  ['microsoft.containerinstance/containergroups', { 'subnetIds[]': 'reference' }],
+  ['microsoft.network/azurefirewalls', { 'ipConfigurations[].properties.privateIPAddress': 'string', 'hubIPAddresses.privateIPAddress': 'string', firewallPolicy: 'reference' }],
+  ['microsoft.network/firewallpolicies', { 'ruleCollectionGroups[]': 'object', basePolicy: 'reference' }],
   ['microsoft.network/firewallpolicies/rulecollectiongroups', { ruleCollections: 'array' }],
   ['microsoft.network/ipgroups', { 'ipAddresses[]': 'string' }],
   ['microsoft.authorization/roleassignments', { principalId: 'string', roleDefinitionId: 'string', scope: 'string' }],
@@ -114,7 +184,18 @@ function kindOf(value: unknown): JsonKind | 'null' | undefined {
   }
 }
 
-const written = (kind: JsonKind | 'null' | undefined): string => (kind === undefined ? 'missing' : kind === 'null' ? 'null' : kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`);
+function written(kind: JsonKind | 'null' | undefined): string {
+  if (kind === undefined) return 'missing';
+  if (kind === 'null') return 'null';
+  if (kind === 'reference') return 'a reference ({ "id": … })';
+  return kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`;
+}
+
+/** What a value is, as a message says it: an object that should have been a reference is one "without an id". */
+function writtenAs(value: unknown, expected: JsonKind): string {
+  const actual = kindOf(value);
+  return expected === 'reference' && actual === 'object' ? 'an object without an id' : written(actual);
+}
 
 /**
  * Why a row's `properties` cannot be read as its type's, or undefined when they can (or the type
@@ -162,7 +243,7 @@ function problemAt(value: unknown, steps: readonly Step[], index: number, kind: 
   const path = `${at}.${name}`;
   const last = index === steps.length - 1;
   const expected: JsonKind = each ? 'array' : last ? kind : 'object';
-  if (!isKind(current, expected)) return `${path} is ${written(kindOf(current))}, where Azure writes ${written(expected)}`;
+  if (!isKind(current, expected)) return `${path} is ${writtenAs(current, expected)}, where Azure writes ${written(expected)}`;
   if (!each) return last ? undefined : problemAt(current, steps, index + 1, kind, path);
   const elements = current as readonly unknown[];
   for (let position = 0; position < elements.length; position += 1) {
@@ -170,7 +251,7 @@ function problemAt(value: unknown, steps: readonly Step[], index: number, kind: 
     const elementPath = `${path}[${position}]`;
     const elementKind: JsonKind = last ? kind : 'object';
     // A null element is no more Azure's "unset" than a number: a list holds what it lists.
-    if (!isKind(element, elementKind)) return `${elementPath} is ${written(kindOf(element))}, where Azure writes ${written(elementKind)}`;
+    if (!isKind(element, elementKind)) return `${elementPath} is ${writtenAs(element, elementKind)}, where Azure writes ${written(elementKind)}`;
     if (!last) {
       const problem = problemAt(element, steps, index + 1, kind, elementPath);
       if (problem !== undefined) return problem;
@@ -180,6 +261,7 @@ function problemAt(value: unknown, steps: readonly Step[], index: number, kind: 
 }
 
 function isKind(value: unknown, expected: JsonKind): boolean {
+  if (expected === 'reference') return isObject(value) && typeof value['id'] === 'string' && value['id'] !== '';
   const actual = kindOf(value);
   return actual === expected || (READ_FROM_ANY_SCALAR.has(expected) && actual !== undefined && SCALARS.has(actual));
 }

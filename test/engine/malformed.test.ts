@@ -95,7 +95,8 @@ describe('a malformed row', () => {
 
 /**
  * Damage one row of the sample at a time, in every way that is not Azure's "unset" (properties
- * missing or not an object; a property, or a list's first element, of another JSON kind), and
+ * missing or not an object; a property, a section's property or a list's first element of another
+ * JSON kind; a reference without its id), and
  * require that no finding is lost to it: every fail or unknown stays a fail or unknown, or, where
  * the damage hides its subject, the run says it is incomplete (so no store resolves it).
  * A property the readers start to read without its kind in src/estate/shape.ts fails here.
@@ -121,8 +122,18 @@ function damagesOf(properties: unknown): Damage[] {
     ['properties a list', () => [properties]],
   ];
   if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) return damages;
+  const isReference = (value: unknown): boolean => typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
   for (const [name, value] of Object.entries(properties)) {
     damages.push([`${name} a number`, (copy) => ({ ...copy, [name]: typeof value === 'number' ? 'x' : 7 })]);
+    if (isReference(value)) damages.push([`${name} without its id`, (copy) => ({ ...copy, [name]: { name: 'x' } })]);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // One level down: a section's own properties (a firewall's default action, a compute's subnet).
+      for (const [inner, innerValue] of Object.entries(value)) {
+        const within = (replacement: unknown) => (copy: Record<string, unknown>) => ({ ...copy, [name]: { ...(value as object), [inner]: replacement } });
+        damages.push([`${name}.${inner} a number`, within(typeof innerValue === 'number' ? 'x' : 7)]);
+        if (isReference(innerValue)) damages.push([`${name}.${inner} without its id`, within({ name: 'x' })]);
+      }
+    }
     if (Array.isArray(value) && value.length > 0) {
       damages.push([`${name}[0] a number`, (copy) => ({ ...copy, [name]: [7, ...value.slice(1)] })]);
       if (typeof value[0] === 'object' && value[0] !== null) damages.push([`${name}[0].properties a string`, (copy) => ({ ...copy, [name]: [{ ...(value[0] as object), properties: 'x' }, ...value.slice(1)] })]);

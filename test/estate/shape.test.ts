@@ -41,6 +41,14 @@ describe('malformedProperties', () => {
     expect(malformedProperties(vnetType, { dhcpOptions: { dnsServers: ['10.0.0.4', 4] } })).toBe('properties.dhcpOptions.dnsServers[1] is a number, where Azure writes a string');
   });
 
+  it('asks a reference to another resource for its id', () => {
+    const nic = 'microsoft.network/networkinterfaces';
+    expect(malformedProperties(nic, { virtualMachine: { id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/vm' } })).toBeUndefined();
+    expect(malformedProperties(nic, { virtualMachine: { name: 'vm' } })).toBe('properties.virtualMachine is an object without an id, where Azure writes a reference ({ "id": … })');
+    expect(malformedProperties(nic, { virtualMachine: { id: '' } })).toBe('properties.virtualMachine is an object without an id, where Azure writes a reference ({ "id": … })');
+    expect(malformedProperties(nic, { ipConfigurations: [{ properties: { subnet: 'snet' } }] })).toBe('properties.ipConfigurations[0].properties.subnet is a string, where Azure writes a reference ({ "id": … })');
+  });
+
   it('reads booleans and numbers as the readers do: any scalar', () => {
     expect(malformedProperties(AKS, { agentPoolProfiles: [], apiServerAccessProfile: { enablePrivateCluster: 'True' } })).toBeUndefined();
     expect(malformedProperties(AKS, { agentPoolProfiles: [], apiServerAccessProfile: { enablePrivateCluster: 1 } })).toBeUndefined();
@@ -66,7 +74,7 @@ describe('buildEstate', () => {
     const estate = estateOf([{ ...account, properties: 'locked' }, network, workspace({ name: 'ws' })]);
     expect(estate.malformedRows).toEqual([
       { resourceId: account.id, reason: 'its properties are a string, not an object' },
-      { resourceId: `${network.id}/subnets/training`, reason: 'properties.networkSecurityGroup is a string, where Azure writes an object' },
+      { resourceId: `${network.id}/subnets/training`, reason: 'properties.networkSecurityGroup is a string, where Azure writes a reference ({ "id": … })' },
     ]);
     expect(estate.storageAccount(account.id)).toBeDefined();
   });
