@@ -50,8 +50,8 @@ export function affectedSubjectKeys(estate: Estate, changedResourceId: string): 
       // Databricks and AKS name subnets by VNet; a VNet row may also be all the estate has of them.
       for (const use of estate.computes) if (use.subnetId !== undefined && idKey(parentId(use.subnetId) ?? '') === idKey(changed)) addSubnet(use.subnetId);
       // So do AKS agent pools; and a VNet row without its subnets (malformed) still reaches the computes placed in it.
-      for (const workspace of estate.workspaces) {
-        for (const use of estate.computeSubnetsOf(workspace.id)) if (idKey(parentId(use.subnetId) ?? '') === idKey(changed)) addSubnet(use.subnetId);
+      for (const workspaceKey of new Set(estate.computes.map((compute) => idKey(compute.workspaceId)))) {
+        for (const use of estate.computeSubnetsOf(workspaceKey)) if (idKey(parentId(use.subnetId) ?? '') === idKey(changed)) addSubnet(use.subnetId);
       }
       for (const databricks of estate.databricksWorkspaces) if (databricks.vnetId !== undefined && idKey(databricks.vnetId) === idKey(changed)) attachedWorkspaces(estate, databricks.id, addWorkspace);
       break;
