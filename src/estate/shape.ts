@@ -11,9 +11,9 @@ import { isObject } from '../core/json';
  *
  * Only the kinds of properties the readers read are checked, and only when written: `null` and
  * absent are how Azure writes an unset property, except for the few it always writes (REQUIRED_PROPERTIES).
- * A step ending in `[]` is a list whose every element is checked: a reader skips an element that
- * is not an object, so a VNet's list of subnets holding a number would hide one subnet. Paths are those of `pick` ("a.b"); each step of a
- * path is itself expected to be an object.
+ * Paths are those of `pick` ("a.b"), each step before the last an object; a step ending in `[]`
+ * is a list whose every element is checked, since a reader skips an element that is not an object
+ * (a VNet's list of subnets holding a number would hide one subnet).
  */
 
 /** A JSON kind, or `reference`: an object naming another resource by a non-empty string `id`, as ARM writes `{ "id": … }`. */
@@ -210,54 +210,56 @@ export function malformedProperties(type: string, properties: unknown): string |
     if (properties[name] === undefined || properties[name] === null) return `properties.${name} is missing, which Azure always writes`;
   }
   for (const [steps, kind] of checks) {
-    // Every row of an estate is checked: the walk that names the problem (and builds its path) runs only on one that has one.
-    if (!holds(properties, steps, 0, kind)) return problemAt(properties, steps, 0, kind, 'properties');
+    const problem = problemAt(properties, steps, 0, kind);
+    if (problem !== undefined) return `properties.${problem.path.reverse().join('')} is ${writtenAs(problem.value, problem.expected)}, where Azure writes ${written(problem.expected)}`;
   }
   return undefined;
 }
 
-/** problemAt's walk, answering only whether it finds nothing. */
-function holds(value: unknown, steps: readonly Step[], index: number, kind: JsonKind): boolean {
-  const { name, each } = steps[index] as Step;
-  const current = (value as Record<string, unknown>)[name];
-  if (current === undefined || current === null) return true;
-  const last = index === steps.length - 1;
-  if (!isKind(current, each ? 'array' : last ? kind : 'object')) return false;
-  if (!each) return last || holds(current, steps, index + 1, kind);
-  const elementKind: JsonKind = last ? kind : 'object';
-  for (const element of current as readonly unknown[]) {
-    if (!isKind(element, elementKind) || (!last && !holds(element, steps, index + 1, kind))) return false;
-  }
-  return true;
+/** A value of the wrong kind, and where: its path's segments, innermost first (collected as the walk unwinds). */
+interface Problem {
+  readonly path: string[];
+  readonly value: unknown;
+  readonly expected: JsonKind;
 }
 
 /**
  * The first value along `steps` from `value` that is of the wrong kind: every step but the last
  * must be an object, a step ending in `[]` an array whose every element is checked on. A value
- * that is absent or null ends the walk (Azure's unset).
+ * that is absent or null ends the walk (Azure's unset). Every row of an estate is walked: nothing
+ * is allocated unless a problem is found.
  */
-function problemAt(value: unknown, steps: readonly Step[], index: number, kind: JsonKind, at: string): string | undefined {
+function problemAt(value: unknown, steps: readonly Step[], index: number, kind: JsonKind): Problem | undefined {
   const { name, each } = steps[index] as Step;
   const current = (value as Record<string, unknown>)[name];
   if (current === undefined || current === null) return undefined;
-  const path = `${at}.${name}`;
   const last = index === steps.length - 1;
   const expected: JsonKind = each ? 'array' : last ? kind : 'object';
-  if (!isKind(current, expected)) return `${path} is ${writtenAs(current, expected)}, where Azure writes ${written(expected)}`;
-  if (!each) return last ? undefined : problemAt(current, steps, index + 1, kind, path);
+  if (!isKind(current, expected)) return { path: [segmentOf(name, index)], value: current, expected };
+  if (!each) return last ? undefined : within(problemAt(current, steps, index + 1, kind), name, index);
   const elements = current as readonly unknown[];
+  const elementKind: JsonKind = last ? kind : 'object';
   for (let position = 0; position < elements.length; position += 1) {
     const element = elements[position];
-    const elementPath = `${path}[${position}]`;
-    const elementKind: JsonKind = last ? kind : 'object';
     // A null element is no more Azure's "unset" than a number: a list holds what it lists.
-    if (!isKind(element, elementKind)) return `${elementPath} is ${writtenAs(element, elementKind)}, where Azure writes ${written(elementKind)}`;
-    if (!last) {
-      const problem = problemAt(element, steps, index + 1, kind, elementPath);
-      if (problem !== undefined) return problem;
-    }
+    if (!isKind(element, elementKind)) return { path: [`[${position}]`, segmentOf(name, index)], value: element, expected: elementKind };
+    const problem = last ? undefined : problemAt(element, steps, index + 1, kind);
+    if (problem !== undefined) return within(problem, name, index, position);
   }
   return undefined;
+}
+
+/** A path's segment for the step named `name` at `index` ("subnets", ".properties"). */
+function segmentOf(name: string, index: number): string {
+  return index === 0 ? name : `.${name}`;
+}
+
+/** A problem found below step `index` (and element `position` of its list), its path extended as the walk unwinds. */
+function within(problem: Problem | undefined, name: string, index: number, position?: number): Problem | undefined {
+  if (problem === undefined) return undefined;
+  if (position !== undefined) problem.path.push(`[${position}]`);
+  problem.path.push(segmentOf(name, index));
+  return problem;
 }
 
 function isKind(value: unknown, expected: JsonKind): boolean {
