@@ -7,10 +7,10 @@ import { ReadAgainError, withResourcesReadAgain } from '../inventory/read-again'
 import type { Inventory, ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
-import type { AppliedChange, InventoryProvider } from './inventory';
+import type { AppliedChange, InventoryProvider, ResourcesRead } from './inventory';
 import { affectedSubjectKeys } from '../estate';
 import { noticesSince, PartitionMovedError, resourcesToReadAgain } from '../store';
-import type { ChangeNotice, FindingChange, FindingsStore, PartitionSync } from '../store';
+import type { ChangeNotice, FindingChange, FindingsStore, NoticedState, PartitionSync } from '../store';
 import { TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
 import { wholeReadLagMs, withRows } from './subscription-state';
@@ -56,7 +56,7 @@ export interface UnreadableChange {
 export interface ProcessorOptions {
   readonly provider: InventoryProvider;
   readonly states: SubscriptionStates;
-  readonly store: Pick<FindingsStore, 'recordEvaluations' | 'syncPartition' | 'announceChanges'>;
+  readonly store: Pick<FindingsStore, 'recordEvaluations' | 'syncPartition' | 'announceChanges' | 'noticedStates'>;
   /** Events of one subscription arriving within this many ms are judged as one batch. */
   readonly coalesceMs: number;
   readonly onBatch?: (outcome: BatchOutcome) => void;
@@ -168,10 +168,11 @@ export class ChangeProcessor {
     const { states, provider, store } = this.options;
     let batch: PreparedBatch | undefined;
     let reads = 0;
+    const readSoFar = new ReadsOfOneBatch();
     while (batch === undefined) {
       reads++;
       try {
-        batch = await this.prepare(subscriptionId, changes);
+        batch = await this.prepare(subscriptionId, changes, readSoFar);
       } catch (error) {
         if (!(error instanceof PartitionMovedError)) throw error;
         if (reads >= MAX_READS_PER_BATCH) {
@@ -229,6 +230,15 @@ export class ChangeProcessor {
     };
   }
 
+  /** The states other batches' notices carry (src/store/change-notices.ts); those without one are read from the source of truth. */
+  private async noticedStates(subscriptionId: string, notices: readonly ChangeNotice[]): Promise<ReadonlyMap<string, NoticedState>> {
+    try {
+      return await this.options.store.noticedStates(subscriptionId, notices);
+    } catch (error) {
+      throw new TransientError(`cannot read the findings store: ${describe(error)}`, { cause: error });
+    }
+  }
+
   /** The partition's marker, then the change notices of batches that announced since shortly before the state was captured. */
   private async sync(subscriptionId: string, state: SubscriptionState): Promise<PartitionSync> {
     try {
@@ -243,7 +253,7 @@ export class ChangeProcessor {
    * batch's own changes; announced before it is judged. PartitionMovedError when another batch
    * announced first: what it changed may be missing here.
    */
-  private async prepare(subscriptionId: string, ownChanges: readonly ResourceChange[]): Promise<PreparedBatch> {
+  private async prepare(subscriptionId: string, ownChanges: readonly ResourceChange[], readSoFar: ReadsOfOneBatch): Promise<PreparedBatch> {
     const { states, provider, store } = this.options;
     let state: SubscriptionState;
     try {
@@ -265,12 +275,22 @@ export class ChangeProcessor {
     // A whole read from a lagging source (Resource Graph) may miss a change made shortly before it:
     // such a change is read again, by ID, from the source of truth, never taken as already in the read.
     const reflected = earlierBy(state.capturedAt, wholeReadLagMs(provider)) ?? state.capturedAt;
-    const noticed = partition.notices.filter((notice) => notice.version > (state.versions.get(idKey(notice.resourceId)) ?? reflected)).map((notice) => noticeChange(notice, subscriptionId));
+    const newer = partition.notices.filter((notice) => notice.version > (state.versions.get(idKey(notice.resourceId)) ?? reflected));
+    // The state each announcing batch judged, where its notice carries one: applied as read, not read from ARM again.
+    const unfetched = newer.filter((notice) => !readSoFar.states.has(noticeKey(notice)));
+    if (unfetched.length > 0) {
+      const fetched = await this.noticedStates(subscriptionId, unfetched);
+      for (const notice of unfetched) readSoFar.states.set(noticeKey(notice), fetched.get(notice.resourceId));
+    }
+    const carried = new Map(newer.map((notice) => [notice.resourceId, readSoFar.states.get(noticeKey(notice))]));
+    const noticed = newer.map((notice) => noticeChange(notice, subscriptionId, carried.get(notice.resourceId)));
     const changes = noticed.length > 0 ? [...ownChanges, ...noticed] : ownChanges;
 
     // One change per resource read: the newest; ties broken by event ID so any delivery order gives the same result.
     const carriesState = (change: ResourceChange): boolean =>
-      change.kind === 'upsert' && change.row !== undefined && !provider.readsAreCurrent && READ_TYPES.has(typeFromId(change.resourceId) ?? '');
+      isNotice(change)
+        ? change.kind === 'delete' || change.row !== undefined
+        : change.kind === 'upsert' && change.row !== undefined && !provider.readsAreCurrent && READ_TYPES.has(typeFromId(change.resourceId) ?? '');
     const keyOf = (change: ResourceChange): string => idKey(carriesState(change) ? change.resourceId : resourceToReadFor(change.resourceId));
     const latest = new Map<string, ResourceChange>();
     for (const change of changes) {
@@ -311,38 +331,46 @@ export class ChangeProcessor {
     for (const { key, change } of current) {
       const target = resourceToReadFor(change.resourceId);
       if (carriesState(change) && change.row !== undefined) upsert(key, change.row, change.eventTime);
+      else if (carriesState(change) && change.kind === 'delete') remove(key, change.resourceId, change.eventTime);
       else if (change.kind === 'delete' && idKey(target) === idKey(change.resourceId.trim().replace(/\/+$/, ''))) remove(key, change.resourceId, change.eventTime);
       // Everything else is read from the source of truth: a child's change (or deletion) is its container's.
       else refresh.push({ key, change, id: target });
     }
-    if (refresh.length > 0) {
+    // Read once per batch: a read made after a change reflects it however often the batch must read the partition again.
+    const toRead = refresh.filter((entry) => !readSoFar.reads.has(`${entry.key}|${entry.change.eventTime}`));
+    const failures = new Map<string, ResourcesRead['failures'][number]>();
+    if (toRead.length > 0) {
       let read;
       try {
-        read = await provider.readByIds(refresh.map((entry) => entry.id));
+        read = await provider.readByIds(toRead.map((entry) => entry.id));
       } catch (error) {
-        throw new TransientError(`cannot read ${refresh.length} changed resource(s): ${describe(error)}`, { cause: error });
+        throw new TransientError(`cannot read ${toRead.length} changed resource(s): ${describe(error)}`, { cause: error });
       }
       const found = new Map(read.resources.map((row) => [idKey(row.id), row]));
       const missing = new Set(read.missing.map(idKey));
-      const failures = new Map(read.failures.map((failure) => [idKey(failure.id), failure]));
-      for (const { key, change, id } of refresh) {
-        const failure = failures.get(key);
-        // Judged without another instance's change, this batch would overwrite that instance's newer verdicts.
-        if (failure !== undefined && isNotice(change)) throw new TransientError(`cannot read ${id}, which another instance changed: ${failure.reason}`);
-        if (failure !== undefined) {
-          // Not read, so not applied and not judged: its findings stay as they were.
-          unreadable.push({ eventId: change.eventId, resourceId: id, reason: failure.reason, transient: failure.transient });
-          continue;
-        }
-        const row = found.get(key);
-        if (row !== undefined && !provider.readsAreCurrent && (versions.get(idKey(row.id)) ?? '') > change.eventTime) {
-          // A read older than the state already held (from a newer event): the held state stays.
-          outdated++;
-        } else if (row !== undefined) {
-          upsert(idKey(row.id), row, change.eventTime);
-        } else if (missing.has(key)) {
-          remove(key, id, change.eventTime);
-        }
+      for (const failure of read.failures) failures.set(idKey(failure.id), failure);
+      for (const { key, change } of toRead) {
+        if (!failures.has(key)) readSoFar.reads.set(`${key}|${change.eventTime}`, found.get(key) ?? (missing.has(key) ? 'missing' : 'unanswered'));
+      }
+    }
+    for (const { key, change, id } of refresh) {
+      const failure = failures.get(key);
+      // Judged without another instance's change, this batch would overwrite that instance's newer verdicts.
+      if (failure !== undefined && isNotice(change)) throw new TransientError(`cannot read ${id}, which another instance changed: ${failure.reason}`);
+      if (failure !== undefined) {
+        // Not read, so not applied and not judged: its findings stay as they were.
+        unreadable.push({ eventId: change.eventId, resourceId: id, reason: failure.reason, transient: failure.transient });
+        continue;
+      }
+      const answer = readSoFar.reads.get(`${key}|${change.eventTime}`);
+      const row = typeof answer === 'object' ? answer : undefined;
+      if (row !== undefined && !provider.readsAreCurrent && (versions.get(idKey(row.id)) ?? '') > change.eventTime) {
+        // A read older than the state already held (from a newer event): the held state stays.
+        outdated++;
+      } else if (row !== undefined) {
+        upsert(idKey(row.id), row, change.eventTime);
+      } else if (answer === 'missing') {
+        remove(key, id, change.eventTime);
       }
     }
     // A fresh VNet row embeds its subnets: standalone subnet rows (from notifications) it supersedes must go, or they would win in the estate.
@@ -358,7 +386,12 @@ export class ChangeProcessor {
 
     // What this batch changed, for the instances that judge after it; what it read of theirs has its notice already.
     const notices: ChangeNotice[] = applied
-      .map((change) => ({ resourceId: change.kind === 'upsert' ? change.row.id : change.resourceId, version: change.time, at: stateTime }))
+      .map((change): ChangeNotice => ({
+        resourceId: change.kind === 'upsert' ? change.row.id : change.resourceId,
+        version: change.time,
+        at: stateTime,
+        state: change.kind === 'upsert' ? { kind: 'upsert', row: change.row } : { kind: 'delete' },
+      }))
       .filter((notice) => !noticedKeys.has(idKey(notice.resourceId)));
     if (notices.length > 0) {
       try {
@@ -427,9 +460,29 @@ export async function withNoticedChanges(
 
 const NOTICE_EVENT_PREFIX = 'notice:';
 
-/** Another instance's change, as a change to read from the source of truth (no row: notices carry none). */
-function noticeChange(notice: ChangeNotice, subscriptionId: string): ResourceChange {
-  return { eventId: `${NOTICE_EVENT_PREFIX}${notice.resourceId}`, eventType: 'change notice', schema: 'eventgrid', kind: 'upsert', resourceId: notice.resourceId, subscriptionId, eventTime: notice.version };
+/**
+ * What one batch has read, kept over the times it must read its partition again (another batch
+ * announced first): each resource read for a change (by key and the change's time), and the state
+ * each notice carried (undefined: none).
+ */
+class ReadsOfOneBatch {
+  readonly reads = new Map<string, ResourceRow | 'missing' | 'unanswered'>();
+  readonly states = new Map<string, NoticedState | undefined>();
+}
+
+/** A notice as written: the same resource noticed again is another notice. */
+function noticeKey(notice: ChangeNotice): string {
+  return `${idKey(notice.resourceId)}|${notice.version}|${notice.at}`;
+}
+
+/**
+ * Another instance's change: with the state its batch judged, applied as it is; without one, a
+ * change to read from the source of truth.
+ */
+function noticeChange(notice: ChangeNotice, subscriptionId: string, state: NoticedState | undefined): ResourceChange {
+  const change = { eventId: `${NOTICE_EVENT_PREFIX}${notice.resourceId}`, eventType: 'change notice', schema: 'eventgrid', resourceId: notice.resourceId, subscriptionId, eventTime: notice.version } as const;
+  if (state?.kind === 'delete') return { ...change, kind: 'delete' };
+  return state === undefined ? { ...change, kind: 'upsert' } : { ...change, kind: 'upsert', row: state.row };
 }
 
 /**

@@ -12,19 +12,27 @@
  * which each batch has read every change announced before it; a batch judges after it announces,
  * a millisecond after the marker's eventAt, so where a later batch writes, its verdict wins.
  *
+ * A notice also carries the state its batch judged (the row, or its deletion), gzipped, when that
+ * fits in one binary property: a reader then applies it as read instead of reading the resource
+ * from Azure Resource Manager again, so a burst spread over many instances costs no more ARM reads
+ * than over one. Listing notices leaves states out; a reader fetches those it needs by point
+ * reads, and reads from ARM whatever has none (too large, written by an older version, replaced
+ * since, unreadable).
+ *
  * One row per resource (the newest notice replaces the last), and a complete sweep deletes those
  * its read reflects, so notices are bounded by the resources events changed since the last sweep;
  * row keys sort after the change index and before every finding row key ('.n' < '0'), so no
  * reader of findings or of the index meets them.
  */
-import type { TableClient, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableEntity, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { idKey, resourceToReadFor } from '../core/ids';
-import { asString } from '../core/json';
+import { asString, isObject } from '../core/json';
 import { earlierBy } from '../core/time';
 import { statusOf, storeFailure } from './errors';
 import { resourceHash } from './keys';
-import type { ChangeNotice } from './types';
+import type { ChangeNotice, NoticedRow, NoticedState } from './types';
 
 /**
  * How far before a whole read's capture its reader reads change notices: Resource Graph indexes
@@ -50,19 +58,39 @@ export function isNoticeRowKey(rowKey: string): boolean {
   return rowKey.startsWith(NOTICE_PREFIX) && rowKey < NOTICE_END;
 }
 
-/** The upserts of a batch's notices: one row per resource, replacing that resource's last notice. */
-export function noticeActions(partitionKey: string, notices: readonly ChangeNotice[]): TransactionAction[] {
-  const byRow = new Map<string, ChangeNotice>();
-  for (const notice of notices) byRow.set(`${NOTICE_PREFIX}${resourceHash(notice.resourceId)}`, notice);
-  return [...byRow].map(([rowKey, notice]) => ['upsert', { partitionKey, rowKey, resourceId: notice.resourceId, version: notice.version, at: notice.at }, 'Replace']);
+/**
+ * A state is carried when gzipped it fits a binary property (64 KiB in Table Storage), with room
+ * to spare; a larger one (a VNet of many subnets) is read from ARM by whoever needs it.
+ */
+export const MAX_NOTICED_STATE_BYTES = 60_000;
+
+/** A notice row's upsert, and the bytes it adds to a transaction as sent (binary travels as base64). */
+export interface NoticeAction {
+  readonly action: TransactionAction;
+  readonly bytes: number;
 }
 
-/** The notice rows of a partition, those `at` selects (an OData clause on `at`) when given. */
+/** The upserts of a batch's notices: one row per resource, replacing that resource's last notice (and any state it carried). */
+export function noticeActions(partitionKey: string, notices: readonly ChangeNotice[]): NoticeAction[] {
+  const byRow = new Map<string, ChangeNotice>();
+  for (const notice of notices) byRow.set(`${NOTICE_PREFIX}${resourceHash(notice.resourceId)}`, notice);
+  return [...byRow].map(([rowKey, notice]) => {
+    const entity: TableEntity<Record<string, unknown>> = { partitionKey, rowKey, resourceId: notice.resourceId, version: notice.version, at: notice.at };
+    const state = notice.state === undefined ? undefined : gzipSync(Buffer.from(JSON.stringify(notice.state), 'utf8'));
+    // A copy that owns its memory: the SDK sends a Uint8Array's whole underlying buffer, and a small Buffer is a view on a shared 8 KiB pool.
+    if (state !== undefined && state.length <= MAX_NOTICED_STATE_BYTES) entity['state'] = Uint8Array.from(state);
+    const bytes = Buffer.byteLength(JSON.stringify({ ...entity, state: undefined }), 'utf8') + (entity['state'] === undefined ? 0 : Math.ceil((state?.length ?? 0) / 3) * 4);
+    return { action: ['upsert', entity, 'Replace'], bytes };
+  });
+}
+
+/** The notice rows of a partition, those `at` selects (an OData clause on `at`) when given; without the states they carry. */
 async function noticeRows(findings: TableClient, endpoint: string, partitionKey: string, at: string | undefined): Promise<TableEntityResult<Record<string, unknown>>[]> {
   const range = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END}`;
   const rows: TableEntityResult<Record<string, unknown>>[] = [];
   try {
-    for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter: at === undefined ? range : `${range} and ${at}` } })) rows.push(entity);
+    const queryOptions = { filter: at === undefined ? range : `${range} and ${at}`, select: ['RowKey', 'resourceId', 'version', 'at'] };
+    for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions })) rows.push(entity);
   } catch (error) {
     throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
   }
@@ -95,4 +123,73 @@ export async function deleteNoticesBefore(findings: TableClient, endpoint: strin
       if (status !== 404 && status !== 412) throw storeFailure(error, endpoint, `deleting a change notice of partition ${partitionKey}`);
     }
   }
+}
+
+/** Point reads of notice rows at once: enough to hide their latency, few enough to stay polite. */
+const STATE_READS_AT_ONCE = 16;
+
+/**
+ * Past this many, the states are listed in one query (a cold instance catching up on every notice
+ * since a sweep) rather than read one by one.
+ */
+const POINT_READS_UP_TO = 32;
+
+/**
+ * The states the given notices carry, keyed by resource ID as written. A notice whose row now says
+ * something else (a newer batch replaced it), carries none, or whose state does not read back as
+ * what was written (not gzip, not JSON, another resource) is left out.
+ */
+export async function readNoticedStates(findings: TableClient, endpoint: string, partitionKey: string, notices: readonly ChangeNotice[]): Promise<Map<string, NoticedState>> {
+  const states = new Map<string, NoticedState>();
+  const take = (notice: ChangeNotice, entity: Record<string, unknown>): void => {
+    if (entity['resourceId'] !== notice.resourceId || entity['version'] !== notice.version || entity['at'] !== notice.at) return;
+    const state = decodeState(entity['state'], notice.resourceId);
+    if (state !== undefined) states.set(notice.resourceId, state);
+  };
+  const rowKeyOf = (notice: ChangeNotice): string => `${NOTICE_PREFIX}${resourceHash(notice.resourceId)}`;
+
+  if (notices.length > POINT_READS_UP_TO) {
+    const wanted = new Map(notices.map((notice) => [rowKeyOf(notice), notice]));
+    const earliest = notices.reduce((first, notice) => (notice.at < first ? notice.at : first), notices[0]?.at ?? '');
+    const range = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END} and at ge ${earliest}`;
+    try {
+      for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter: range } })) {
+        const notice = wanted.get(entity.rowKey ?? '');
+        if (notice !== undefined) take(notice, entity);
+      }
+    } catch (error) {
+      throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
+    }
+    return states;
+  }
+
+  const queue = [...notices];
+  const worker = async (): Promise<void> => {
+    for (let notice = queue.shift(); notice !== undefined; notice = queue.shift()) {
+      try {
+        take(notice, await findings.getEntity<Record<string, unknown>>(partitionKey, rowKeyOf(notice)));
+      } catch (error) {
+        if (statusOf(error) !== 404) throw storeFailure(error, endpoint, `reading a change notice of partition ${partitionKey}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STATE_READS_AT_ONCE, queue.length) }, worker));
+  return states;
+}
+
+/** A stored state as written by noticeActions, or undefined for anything else. */
+function decodeState(value: unknown, resourceId: string): NoticedState | undefined {
+  if (!(value instanceof Uint8Array) || value.length === 0 || value.length > MAX_NOTICED_STATE_BYTES) return undefined;
+  let parsed: unknown;
+  try {
+    // Bounded: a state is a row, and a row is never near this large.
+    parsed = JSON.parse(gunzipSync(value, { maxOutputLength: 64 * 2 ** 20 }).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed)) return undefined;
+  if (parsed['kind'] === 'delete') return { kind: 'delete' };
+  const row = parsed['row'];
+  if (parsed['kind'] !== 'upsert' || !isObject(row) || typeof row['id'] !== 'string' || idKey(row['id']) !== idKey(resourceId)) return undefined;
+  return { kind: 'upsert', row: row as NoticedRow };
 }

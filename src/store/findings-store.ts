@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
-import { deleteNoticesBefore, readNotices } from './change-notices';
+import { deleteNoticesBefore, readNotices, readNoticedStates } from './change-notices';
 import { statusOf, StoreInputError, storeFailure } from './errors';
 import {
   FIRST_FINDING_ROW_KEY,
@@ -45,6 +45,7 @@ import type {
   FindingFilter,
   FindingPage,
   ChangeNotice,
+  NoticedState,
   FindingsStore,
   PartitionSync,
   RecordEvaluationsInput,
@@ -169,6 +170,10 @@ class TableFindingsStore implements FindingsStore {
     // The marker first: a batch that writes after someone else's notices were written finds it moved.
     const marker = await this.writer.readMarker(partitionKey);
     return { marker, notices: await readNotices(this.findings, this.endpoint, partitionKey, since) };
+  }
+
+  noticedStates(subscriptionId: string, notices: readonly ChangeNotice[]): Promise<ReadonlyMap<string, NoticedState>> {
+    return readNoticedStates(this.findings, this.endpoint, partitionKeyOfSubscription(subscriptionId), notices);
   }
 
   async announceChanges(subscriptionId: string, partition: PartitionSync, notices: readonly ChangeNotice[], at: Date): Promise<void> {

@@ -23,6 +23,8 @@ export { FINDING_STATES } from './types';
 export type {
   ChangeKind,
   ChangeNotice,
+  NoticedRow,
+  NoticedState,
   EvaluationScope,
   FindingChange,
   FindingFilter,

@@ -220,8 +220,18 @@ export class PartitionWriter {
     await this.register(partitionKey, marker === undefined);
     const actions = noticeActions(partitionKey, notices);
     let current = marker;
-    for (let start = 0; start < actions.length; start += OPERATIONS_PER_TRANSACTION) {
-      const transaction = [...actions.slice(start, start + OPERATIONS_PER_TRANSACTION), markerAction(partitionKey, current, at, maxTime(current?.eventAt, at))];
+    for (let start = 0; start < actions.length; ) {
+      // Cut at the operation limit, or sooner where the states they carry would pass the body limit.
+      let end = start;
+      let bytes = 0;
+      while (end < actions.length && end - start < OPERATIONS_PER_TRANSACTION) {
+        const size = (actions[end]?.bytes ?? 0) + OPERATION_OVERHEAD_BYTES;
+        if (end > start && bytes + size > TRANSACTION_BUDGET_BYTES) break;
+        bytes += size;
+        end++;
+      }
+      const transaction = [...actions.slice(start, end).map((notice) => notice.action), markerAction(partitionKey, current, at, maxTime(current?.eventAt, at))];
+      start = end;
       let response;
       try {
         response = await this.findings.submitTransaction(transaction);

@@ -128,6 +128,21 @@ export interface ChangeNotice {
   readonly version: string;
   /** ISO evaluatedAt of the batch: a batch that has read the notice judges no earlier than this. */
   readonly at: string;
+  /**
+   * The state the batch judged, written with the notice when it is small enough to carry
+   * (src/store/change-notices.ts). Never in what syncPartition lists: noticedStates reads it for
+   * the notices a reader needs.
+   */
+  readonly state?: NoticedState;
+}
+
+/** A resource as an announcing batch judged it: its row as the estate reads rows, or its deletion. */
+export type NoticedState = { readonly kind: 'upsert'; readonly row: NoticedRow } | { readonly kind: 'delete' };
+
+/** A resource row (src/inventory/types.ts), opaque to the store but for its ID. */
+export interface NoticedRow {
+  readonly id: string;
+  readonly [property: string]: unknown;
 }
 
 /** The partition's marker as read (undefined: no marker yet). Callers hand it back unchanged. */
@@ -267,6 +282,12 @@ export interface FindingsStore {
    * batch must sync again.
    */
   announceChanges(subscriptionId: string, partition: PartitionSync, notices: readonly ChangeNotice[], at: Date): Promise<void>;
+  /**
+   * The states some notices carry (keyed by resource ID as the notice wrote it), read by point
+   * reads. A notice without one, replaced by a newer one since, or whose state cannot be read back
+   * whole is left out: its reader reads the resource from the source of truth instead.
+   */
+  noticedStates(subscriptionId: string, notices: readonly ChangeNotice[]): Promise<ReadonlyMap<string, NoticedState>>;
   listFindings(filter?: FindingFilter): Promise<FindingPage>;
   getFinding(ruleId: string, resourceId: string): Promise<StoredFinding | undefined>;
   /** Records a sweep that produced no evaluations (e.g. its inventory failed). */

@@ -80,6 +80,35 @@ describe('instances judging events of one subscription', () => {
     expect(storage?.defaultAction).toBe('Allow');
   });
 
+  it("an instance applies the state another instance's notice carries, without reading Azure Resource Manager for it", async () => {
+    const { store, first, instance } = await afterASweep();
+    // Its own source has not moved: had it read the storage account there, it would have judged it closed.
+    const reads: string[] = [];
+    const own = countingReadsByIds(new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY)), reads);
+    const second = instance({ provider: own });
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
+
+    expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
+    expect(await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet)).toMatchObject({ outcome: 'judged', batch: { noticed: 1 } });
+    expect(reads).toEqual([]);
+    expect(second.states.peek(PROD)?.estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Allow');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+  });
+
+  it('an instance reads from Azure Resource Manager what a notice carries no state for (an older version wrote it, or it was too large)', async () => {
+    const { store, truth, instance } = await afterASweep();
+    const stateless = announcingNoStates(store);
+    const reads: string[] = [];
+    const second = instance({ provider: countingReadsByIds(truth, reads) });
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
+
+    expect((await instance({ store: stateless }).handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
+    expect(await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet)).toMatchObject({ outcome: 'judged', batch: { noticed: 1 } });
+    expect(reads).toEqual([STORAGE_ID]);
+    expect(second.states.peek(PROD)?.estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Allow');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+  });
+
   it.each([
     ['announces its own (after reading the partition): it reads again, and judges with the other\'s change', 'announceChanges', 1, 1],
     ['stores its findings (after announcing): the other, which judged with its change, keeps the newer verdicts', 'recordEvaluations', 0, 0],
@@ -94,6 +123,26 @@ describe('instances judging events of one subscription', () => {
     expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
     gate.release();
     expect(await late).toMatchObject({ outcome: 'judged', batch: { rereads, noticed } });
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+    expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).toBe('open');
+  });
+
+  it('a batch that must read its partition again (another announced first) reads its own changes from Azure Resource Manager once', async () => {
+    const { store, truth, instance } = await afterASweep();
+    // As in Azure: events carry no state the app trusts, every change is read by ID.
+    const azure = laggingWholeRead(truth, { current: true });
+    const reads: string[] = [];
+    const gate = heldOnce(store, 'announceChanges');
+    const second = instance({ provider: countingReadsByIds(azure.provider, reads), store: gate.store });
+    truth.applyChange({ kind: 'upsert', row: keyVaultRow('Allow'), time: at(2_000) });
+    const late = second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(2_000)), quiet);
+    await gate.reached;
+    truth.applyChange({ kind: 'upsert', row: storageRow('Allow'), time: at(1_000) });
+    expect((await instance({ provider: azure.provider }).handleEvent(notificationEvent(storageRow('Allow'), at(1_000)), quiet)).outcome).toBe('judged');
+    gate.release();
+    expect(await late).toMatchObject({ outcome: 'judged', batch: { rereads: 1, noticed: 1 } });
+    // The key vault once (before the other announced), the storage account never (its notice carried it).
+    expect(reads.map((id) => id.toLowerCase())).toEqual([KEY_VAULT_ID.toLowerCase()]);
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
     expect((await store.getFinding('keyvault.default-deny', KEY_VAULT_ID))?.state).toBe('open');
   });
@@ -217,11 +266,12 @@ describe('instances judging events of one subscription', () => {
   });
 
   it("fails its events (Event Grid delivers them again) when it cannot read what another instance changed, and stores nothing", async () => {
-    const { store, truth, first, instance } = await afterASweep();
+    const { store, truth, instance } = await afterASweep();
     const blind = unreadableStorage(truth);
     const second = instance({ provider: blind.provider });
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
-    expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
+    // Its notice carries no state (too large, or an older version wrote it): the change must be read from Azure.
+    expect((await instance({ store: announcingNoStates(store) }).handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
 
     await expect(second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(3_000)), quiet)).rejects.toBeInstanceOf(TransientError);
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
@@ -279,4 +329,22 @@ function heldOnce(store: FindingsStore, method: 'announceChanges' | 'recordEvalu
     return original(...args);
   };
   return { store: held, reached, release };
+}
+
+/** The provider as it is, recording in `reads` each ID it is asked to read (Azure Resource Manager's reads in Azure). */
+function countingReadsByIds(provider: SnapshotInventoryProvider, reads: string[]): SnapshotInventoryProvider {
+  const counting = Object.create(provider) as SnapshotInventoryProvider;
+  counting.readByIds = (ids: readonly string[]) => {
+    reads.push(...ids);
+    return provider.readByIds(ids);
+  };
+  return counting;
+}
+
+/** The store, on a new object whose announcements carry no states, as an older version (or a state too large) writes them. */
+function announcingNoStates(store: FindingsStore): FindingsStore {
+  const stateless = Object.create(store) as FindingsStore;
+  stateless.announceChanges = (subscriptionId, partition, notices, when) =>
+    store.announceChanges(subscriptionId, partition, notices.map(({ resourceId, version, at: batchAt }) => ({ resourceId, version, at: batchAt })), when);
+  return stateless;
 }

@@ -63,6 +63,7 @@ function sweepStore(records: readonly SweepRecord[] | Error): FindingsStore {
     },
     recordEvaluations: refuse,
     syncPartition: refuse,
+    noticedStates: refuse,
     announceChanges: refuse,
     listFindings: refuse,
     getFinding: refuse,

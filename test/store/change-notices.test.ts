@@ -3,10 +3,15 @@
  * announcement on a partition someone announced to since it was read writes nothing; notices say
  * what announced batches changed; the marker keeps the latest time a batch announced at.
  */
+import { TableClient } from '@azure/data-tables';
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
+import { MAX_NOTICED_STATE_BYTES } from '../../src/store/change-notices';
+import { partitionKeyOfSubscription, resourceHash } from '../../src/store/keys';
 import { PartitionMovedError } from '../../src/store';
-import type { ChangeNotice, FindingsStore } from '../../src/store';
-import { useAzurite } from '../support/azurite';
+import type { ChangeNotice, FindingsStore, NoticedState } from '../../src/store';
+import { uniqueTablePrefix, useAzurite } from '../support/azurite';
 import { at, evaluation, SUB_A, subnetId } from './fixtures';
 
 const azurite = useAzurite();
@@ -77,4 +82,61 @@ describe('change notices', () => {
     await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: [], evaluatedAt: at(20), complete: true, noticesReflectedBefore: at(10) });
     expect((await store.syncPartition(SUB_A, undefined)).notices).toEqual([notice('b', 15)]);
   });
+
+  describe('the states they carry', () => {
+    const row = (name: string, extra: Record<string, unknown> = {}): NoticedState => ({ kind: 'upsert', row: { id: subnetId(name), name, properties: { addressPrefix: '10.0.0.0/24', ...extra } } });
+    const carrying = (name: string, minute: number, state: NoticedState): ChangeNotice => ({ ...notice(name, minute), state });
+
+    test('are read back as written, by the notices that ask, and never listed', async () => {
+      const store = await azurite.freshStore();
+      const written = [carrying('a', 1, row('a')), carrying('b', 1, { kind: 'delete' }), notice('c', 1)];
+      await announce(store, written, 1);
+      const { notices } = await store.syncPartition(SUB_A, undefined);
+      expect([...notices].sort((x, y) => x.resourceId.localeCompare(y.resourceId))).toEqual([notice('a', 1), notice('b', 1), notice('c', 1)]);
+      // Small states too: the SDK sends a Uint8Array's whole underlying buffer, and a small Buffer shares an 8 KiB pool.
+      expect(await store.noticedStates(SUB_A, notices)).toEqual(new Map([[subnetId('a'), row('a')], [subnetId('b'), { kind: 'delete' }]]));
+      expect(await store.noticedStates(SUB_A, [])).toEqual(new Map());
+    });
+
+    // A few notices are read one by one; many (a cold instance catching up) in one listing.
+    test.each([
+      ['read one by one', 0],
+      ['listed', 40],
+    ])('too large to carry, replaced since, or not what was written: left out, for the reader to read from Azure (%s)', async (_, fillerCount) => {
+      const prefix = uniqueTablePrefix();
+      const store = await azurite.freshStore({ tablePrefix: prefix });
+      // Incompressible: gzipped it is still past the limit, and the notice goes without its state.
+      const large = row('large', { blob: randomBytes(MAX_NOTICED_STATE_BYTES).toString('base64') });
+      const fillers = Array.from({ length: fillerCount }, (_, index) => carrying(`f${index}`, 1, row(`f${index}`)));
+      await announce(store, [carrying('large', 1, large), carrying('old', 1, row('old')), carrying('bad', 1, row('bad')), carrying('other', 1, row('other')), ...fillers], 1);
+      const first = await store.syncPartition(SUB_A, undefined);
+      await announce(store, [carrying('old', 2, row('old', { addressPrefix: '10.9.0.0/24' }))], 2);
+
+      const table = TableClient.fromConnectionString(azurite.server().connectionString, `${prefix}findings`, { allowInsecureConnection: true });
+      const partitionKey = partitionKeyOfSubscription(SUB_A);
+      await table.updateEntity({ partitionKey, rowKey: `.n${resourceHash(subnetId('bad'))}`, state: Uint8Array.from(Buffer.from('not gzip')) }, 'Merge');
+      const elsewhere = gzipSync(Buffer.from(JSON.stringify(row('elsewhere'))));
+      await table.updateEntity({ partitionKey, rowKey: `.n${resourceHash(subnetId('other'))}`, state: Uint8Array.from(elsewhere) }, 'Merge');
+
+      expect(first.notices).toHaveLength(4 + fillerCount);
+      const carried = new Map(fillers.map((filler) => [filler.resourceId, filler.state]));
+      expect(await store.noticedStates(SUB_A, first.notices)).toEqual(carried);
+      const { notices } = await store.syncPartition(SUB_A, at(1).toISOString());
+      expect(await store.noticedStates(SUB_A, notices)).toEqual(new Map([[subnetId('old'), row('old', { addressPrefix: '10.9.0.0/24' })]]));
+    });
+
+    test('an announcement whose states pass a transaction body is cut into several, each under the marker', async () => {
+      const store = await azurite.freshStore();
+      // 120 states of ~45 KB gzipped: about 7 MB as sent, where a transaction's body stops at 4 MiB.
+      const written = Array.from({ length: 120 }, (_, index) => carrying(`n${index}`, 1, row(`n${index}`, { blob: randomBytes(33_000).toString('base64') })));
+      await announce(store, written, 1);
+      const { notices, marker } = await store.syncPartition(SUB_A, undefined);
+      expect(notices).toHaveLength(120);
+      expect(marker?.eventAt).toBe(at(1).toISOString());
+      const states = await store.noticedStates(SUB_A, notices);
+      expect(states.size).toBe(120);
+      expect(states.get(subnetId('n7'))).toEqual(written[7]?.state);
+    });
+  });
 });
+
