@@ -40,8 +40,10 @@ export interface BatchOutcome {
   readonly ruleErrors: readonly { readonly ruleId: string; readonly reason: string }[];
   /** Changed resources that could not be read: not applied, not judged. Transient ones fail their events (Event Grid retries). */
   readonly unreadable: readonly UnreadableChange[];
-  /** Resources other instances changed (their change notices), read again before judging. */
+  /** Resources other instances changed (their change notices), taken in before judging. */
   readonly noticed: number;
+  /** Of those, the ones read again from the source of truth (their notice carried no state). */
+  readonly noticedReadAgain: number;
   /** Times the batch read the partition again because another batch announced its changes first. */
   readonly rereads: number;
 }
@@ -226,6 +228,7 @@ export class ChangeProcessor {
       ruleErrors: result.ruleErrors,
       unreadable: batch.unreadable,
       noticed: batch.noticed,
+      noticedReadAgain: batch.noticedReadAgain,
       rereads: reads - 1,
     };
   }
@@ -412,6 +415,7 @@ export class ChangeProcessor {
       outdated,
       unreadable,
       noticed: noticed.length,
+      noticedReadAgain: refresh.filter(({ change }) => isNotice(change)).length,
     };
   }
 }
@@ -426,6 +430,7 @@ interface PreparedBatch {
   readonly outdated: number;
   readonly unreadable: readonly UnreadableChange[];
   readonly noticed: number;
+  readonly noticedReadAgain: number;
 }
 
 /** A millisecond after an ISO time ('' for none, or for what is not a time). */

@@ -89,7 +89,7 @@ describe('instances judging events of one subscription', () => {
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
 
     expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
-    expect(await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet)).toMatchObject({ outcome: 'judged', batch: { noticed: 1 } });
+    expect(await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet)).toMatchObject({ outcome: 'judged', batch: { noticed: 1, noticedReadAgain: 0 } });
     expect(reads).toEqual([]);
     expect(second.states.peek(PROD)?.estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Allow');
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
@@ -103,7 +103,7 @@ describe('instances judging events of one subscription', () => {
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
 
     expect((await instance({ store: stateless }).handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
-    expect(await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet)).toMatchObject({ outcome: 'judged', batch: { noticed: 1 } });
+    expect(await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet)).toMatchObject({ outcome: 'judged', batch: { noticed: 1, noticedReadAgain: 1 } });
     expect(reads).toEqual([STORAGE_ID]);
     expect(second.states.peek(PROD)?.estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Allow');
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
