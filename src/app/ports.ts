@@ -8,6 +8,11 @@ export class TransientError extends Error {
   }
 }
 
+/** An error's message, for a log line or another error's. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Publishes finding changes (opened, resolved, reopened) to an Event Grid topic as CloudEvents. */
 export interface FindingChangePublisher {
   publish(changes: readonly FindingChange[]): Promise<void>;

@@ -3,15 +3,15 @@ import { earlierBy, maxTime } from '../core/time';
 import type { AuditSummary } from '../core/types';
 import { auditEstate, DEFAULT_PROFILE, unjudgedGaps } from '../engine/audit';
 import type { Profile } from '../engine/audit';
-import { ReadAgainError, withResourcesReadAgain } from '../inventory/read-again';
-import type { Inventory, ResourceRow } from '../inventory/types';
+import type { ResourceRow } from '../inventory/types';
 import type { ResourceChange } from './events';
 import { READ_TYPES } from '../inventory/resource-types';
 import type { AppliedChange, InventoryProvider, ResourcesRead } from './inventory';
 import { affectedSubjectKeys } from '../estate';
-import { noticesSince, PartitionMovedError, resourcesToReadAgain } from '../store';
+import { noticesSince, PartitionMovedError } from '../store';
 import type { ChangeNotice, FindingChange, FindingsStore, NoticedState, PartitionSync } from '../store';
-import { TransientError } from './ports';
+import { isNotice, noticeChange, noticeKey, ReadsOfOneBatch } from './notices';
+import { describe, TransientError } from './ports';
 import type { SubscriptionState, SubscriptionStates } from './subscription-state';
 import { wholeReadLagMs, withRows } from './subscription-state';
 
@@ -439,74 +439,6 @@ function justAfter(time: string | undefined): string {
   return Number.isNaN(parsed) ? '' : new Date(parsed + 1).toISOString();
 }
 
-/**
- * A sweep's inventory with the resources event batches changed shortly before its capture (or
- * since) read again from the source of truth: Resource Graph indexes with a lag, and a sweep
- * judged on its answer would overwrite those batches' newer verdicts with the old state. A
- * resource that cannot be read for a passing reason fails the sweep (its message is retried);
- * one that cannot be read at all (403) keeps what the whole read gave.
- */
-export async function withNoticedChanges(
-  provider: InventoryProvider,
-  store: Pick<FindingsStore, 'syncPartition'>,
-  subscriptionId: string,
-  inventory: Inventory,
-  capturedAt: string,
-): Promise<{ readonly inventory: Inventory; readonly noticed: number; readonly notices: readonly ChangeNotice[] }> {
-  const { notices } = await store.syncPartition(subscriptionId, noticesSince(capturedAt));
-  const ids = resourcesToReadAgain(notices);
-  try {
-    return { inventory: await withResourcesReadAgain(inventory, ids, (wanted) => provider.readByIds(wanted)), noticed: ids.length, notices };
-  } catch (error) {
-    if (error instanceof ReadAgainError) throw new TransientError(`cannot read ${error.resourceId}, which an event changed: ${error.reason}`);
-    throw new TransientError(`cannot read ${ids.length} resource(s) events changed: ${describe(error)}`, { cause: error });
-  }
-}
-
-const NOTICE_EVENT_PREFIX = 'notice:';
-
-/**
- * What one batch has read, kept over the times it must read its partition again (another batch
- * announced first): each resource read for a change (by key and the change's time), and the state
- * each notice carried (undefined: none).
- */
-class ReadsOfOneBatch {
-  readonly reads = new Map<string, ResourceRow | 'missing' | 'unanswered'>();
-  readonly states = new Map<string, NoticedState | undefined>();
-}
-
-/** A notice as written: the same resource noticed again is another notice. */
-function noticeKey(notice: ChangeNotice): string {
-  return `${idKey(notice.resourceId)}|${notice.version}|${notice.at}`;
-}
-
-/**
- * Another instance's change: with the state its batch judged, applied as it is; without one, a
- * change to read from the source of truth.
- */
-function noticeChange(notice: ChangeNotice, subscriptionId: string, state: NoticedState | undefined): ResourceChange {
-  const change = { eventId: `${NOTICE_EVENT_PREFIX}${notice.resourceId}`, eventType: 'change notice', schema: 'eventgrid', resourceId: notice.resourceId, subscriptionId, eventTime: notice.version } as const;
-  if (state?.kind === 'delete') return { ...change, kind: 'delete' };
-  return state === undefined ? { ...change, kind: 'upsert' } : { ...change, kind: 'upsert', row: state.row };
-}
-
-/**
- * Changes announced after a whole read's reader (a sweep, POST /api/audit) read the notices,
- * about states up to its capture: the whole read may lack them (Resource Graph lags), and its
- * verdicts, stored as of its capture, prevail over their batches' older ones. Read again and
- * judged through the event path, they are judged after it.
- */
-export function announcedAfterRead(before: readonly ChangeNotice[], after: readonly ChangeNotice[], subscriptionId: string, capturedAt: string): ResourceChange[] {
-  const read = new Set(before.map((notice) => `${idKey(notice.resourceId)}|${notice.version}`));
-  return after
-    .filter((notice) => notice.version <= capturedAt && !read.has(`${idKey(notice.resourceId)}|${notice.version}`))
-    .map((notice) => ({ eventId: `announced:${notice.resourceId}@${notice.version}`, eventType: 'announced after a whole read', schema: 'eventgrid', kind: 'upsert', resourceId: notice.resourceId, subscriptionId, eventTime: notice.version }));
-}
-
-function isNotice(change: ResourceChange): boolean {
-  return change.eventType === 'change notice' && change.eventId.startsWith(NOTICE_EVENT_PREFIX);
-}
-
 function pause(attempt: number): Promise<void> {
   // Jittered, so instances that lost to one another do not collide again in lockstep.
   const ms = Math.min(2_000, 20 * 2 ** Math.min(attempt, 7)) * (0.5 + Math.random());
@@ -519,8 +451,4 @@ function compareChanges(a: ResourceChange, b: ResourceChange): number {
   // delivery that announced and then failed to store, and what is its own it judges.
   if (isNotice(a) !== isNotice(b)) return isNotice(a) ? -1 : 1;
   return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@ import type { ArmPort, Plan, PlanApplyReport } from '../remediation';
 import { applyPlan, findingKey, planRemediations } from '../remediation';
 import type { FindingChange, FindingsStore } from '../store';
 import type { ResourceChange } from './events';
+import { describe } from './ports';
 import type { RemediationMode } from './settings';
 
 /**
@@ -155,8 +156,4 @@ export class Remediator {
     log.info(`remediation: ${plan.ruleId} on ${plan.resourceId}: ${report.outcome}${verified === undefined ? '' : verified ? ', verified' : ', NOT verified'} in ${latencyMs} ms`);
     return { ...base, outcome: report.outcome, ...(verified !== undefined ? { verified } : {}), latencyMs };
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
