@@ -46,6 +46,8 @@ const NOTICE_EVENT_PREFIX = 'notice:';
 export class ReadsOfOneBatch {
   readonly reads = new Map<string, ResourceRow | 'missing' | 'unanswered'>();
   readonly states = new Map<string, NoticedState | undefined>();
+  /** Whether the batch has read its partition again after fetching a backlog of states (once at most). */
+  caughtUp = false;
 }
 
 /** A notice as written: the same resource noticed again is another notice. */

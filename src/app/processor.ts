@@ -174,7 +174,9 @@ export class ChangeProcessor {
     while (batch === undefined) {
       reads++;
       try {
-        batch = await this.prepare(subscriptionId, changes, readSoFar);
+        const prepared = await this.prepare(subscriptionId, changes, readSoFar);
+        if (prepared === CAUGHT_UP) reads--;
+        else batch = prepared;
       } catch (error) {
         if (!(error instanceof PartitionMovedError)) throw error;
         if (reads >= MAX_READS_PER_BATCH) {
@@ -256,7 +258,7 @@ export class ChangeProcessor {
    * batch's own changes; announced before it is judged. PartitionMovedError when another batch
    * announced first: what it changed may be missing here.
    */
-  private async prepare(subscriptionId: string, ownChanges: readonly ResourceChange[], readSoFar: ReadsOfOneBatch): Promise<PreparedBatch> {
+  private async prepare(subscriptionId: string, ownChanges: readonly ResourceChange[], readSoFar: ReadsOfOneBatch): Promise<PreparedBatch | typeof CAUGHT_UP> {
     const { states, provider, store } = this.options;
     let state: SubscriptionState;
     try {
@@ -284,9 +286,14 @@ export class ChangeProcessor {
     if (unfetched.length > 0) {
       const fetched = await this.noticedStates(subscriptionId, unfetched);
       for (const notice of unfetched) readSoFar.states.set(noticeKey(notice), fetched.get(notice.resourceId));
+      // A backlog (a cold instance catching up since its state) takes long to fetch, and announcing after
+      // such a wait mostly loses to another batch: the partition is read again first, once.
+      if (unfetched.length > BACKLOG_OF_NOTICES && !readSoFar.caughtUp) {
+        readSoFar.caughtUp = true;
+        return CAUGHT_UP;
+      }
     }
-    const carried = new Map(newer.map((notice) => [notice.resourceId, readSoFar.states.get(noticeKey(notice))]));
-    const noticed = newer.map((notice) => noticeChange(notice, subscriptionId, carried.get(notice.resourceId)));
+    const noticed = newer.map((notice) => noticeChange(notice, subscriptionId, readSoFar.states.get(noticeKey(notice))));
     const changes = noticed.length > 0 ? [...ownChanges, ...noticed] : ownChanges;
 
     // One change per resource read: the newest; ties broken by event ID so any delivery order gives the same result.
@@ -340,7 +347,8 @@ export class ChangeProcessor {
       else refresh.push({ key, change, id: target });
     }
     // Read once per batch: a read made after a change reflects it however often the batch must read the partition again.
-    const toRead = refresh.filter((entry) => !readSoFar.reads.has(`${entry.key}|${entry.change.eventTime}`));
+    const readKey = ({ key, change }: { readonly key: string; readonly change: ResourceChange }): string => `${key}|${change.eventTime}`;
+    const toRead = refresh.filter((entry) => !readSoFar.reads.has(readKey(entry)));
     const failures = new Map<string, ResourcesRead['failures'][number]>();
     if (toRead.length > 0) {
       let read;
@@ -352,11 +360,12 @@ export class ChangeProcessor {
       const found = new Map(read.resources.map((row) => [idKey(row.id), row]));
       const missing = new Set(read.missing.map(idKey));
       for (const failure of read.failures) failures.set(idKey(failure.id), failure);
-      for (const { key, change } of toRead) {
-        if (!failures.has(key)) readSoFar.reads.set(`${key}|${change.eventTime}`, found.get(key) ?? (missing.has(key) ? 'missing' : 'unanswered'));
+      for (const entry of toRead) {
+        if (!failures.has(entry.key)) readSoFar.reads.set(readKey(entry), found.get(entry.key) ?? (missing.has(entry.key) ? 'missing' : 'unanswered'));
       }
     }
-    for (const { key, change, id } of refresh) {
+    for (const entry of refresh) {
+      const { key, change, id } = entry;
       const failure = failures.get(key);
       // Judged without another instance's change, this batch would overwrite that instance's newer verdicts.
       if (failure !== undefined && isNotice(change)) throw new TransientError(`cannot read ${id}, which another instance changed: ${failure.reason}`);
@@ -365,7 +374,7 @@ export class ChangeProcessor {
         unreadable.push({ eventId: change.eventId, resourceId: id, reason: failure.reason, transient: failure.transient });
         continue;
       }
-      const answer = readSoFar.reads.get(`${key}|${change.eventTime}`);
+      const answer = readSoFar.reads.get(readKey(entry));
       const row = typeof answer === 'object' ? answer : undefined;
       if (row !== undefined && !provider.readsAreCurrent && (versions.get(idKey(row.id)) ?? '') > change.eventTime) {
         // A read older than the state already held (from a newer event): the held state stays.
@@ -419,6 +428,12 @@ export class ChangeProcessor {
     };
   }
 }
+
+/** What prepare answers when it fetched a backlog of notices' states and must read the partition again before announcing. */
+const CAUGHT_UP = 'caught up';
+
+/** More notices than this to fetch at once is a backlog (see prepare). */
+const BACKLOG_OF_NOTICES = 32;
 
 /** A batch's state, read and announced (ChangeProcessor.prepare), ready to be judged. */
 interface PreparedBatch {

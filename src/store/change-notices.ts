@@ -76,12 +76,29 @@ export function noticeActions(partitionKey: string, notices: readonly ChangeNoti
   for (const notice of notices) byRow.set(`${NOTICE_PREFIX}${resourceHash(notice.resourceId)}`, notice);
   return [...byRow].map(([rowKey, notice]) => {
     const entity: TableEntity<Record<string, unknown>> = { partitionKey, rowKey, resourceId: notice.resourceId, version: notice.version, at: notice.at };
-    const state = notice.state === undefined ? undefined : gzipSync(Buffer.from(JSON.stringify(notice.state), 'utf8'));
-    // A copy that owns its memory: the SDK sends a Uint8Array's whole underlying buffer, and a small Buffer is a view on a shared 8 KiB pool.
-    if (state !== undefined && state.length <= MAX_NOTICED_STATE_BYTES) entity['state'] = Uint8Array.from(state);
+    const state = notice.state === undefined ? undefined : encodedState(notice.state);
+    if (state !== undefined && state.length <= MAX_NOTICED_STATE_BYTES) entity['state'] = state;
     const bytes = Buffer.byteLength(JSON.stringify({ ...entity, state: undefined }), 'utf8') + (entity['state'] === undefined ? 0 : Math.ceil((state?.length ?? 0) / 3) * 4);
     return { action: ['upsert', entity, 'Replace'], bytes };
   });
+}
+
+/**
+ * Encoded once per row: a batch that loses the race to announce announces the same rows again, and
+ * encoding them each time lengthens the very wait that loses it.
+ */
+const encodedRows = new WeakMap<object, Uint8Array>();
+const DELETED = gzipSync(Buffer.from(JSON.stringify({ kind: 'delete' }), 'utf8'));
+
+function encodedState(state: NoticedState): Uint8Array {
+  if (state.kind === 'delete') return Uint8Array.from(DELETED);
+  let encoded = encodedRows.get(state.row);
+  if (encoded === undefined) {
+    // A copy that owns its memory: the SDK sends a Uint8Array's whole underlying buffer, and a small Buffer is a view on a shared 8 KiB pool.
+    encoded = Uint8Array.from(gzipSync(Buffer.from(JSON.stringify(state), 'utf8')));
+    encodedRows.set(state.row, encoded);
+  }
+  return encoded;
 }
 
 /** The notice rows of a partition, those `at` selects (an OData clause on `at`) when given; without the states they carry. */
