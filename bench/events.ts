@@ -17,7 +17,7 @@ import type { ResourceRow } from '../src/inventory/types';
 import { openFindingsStore } from '../src/store';
 import { generateEstate, seededRandom } from './generate';
 import { scaled } from './scale';
-import { countingWholeReads } from '../test/support/counting-reads';
+import { countingReadsByIds, countingWholeReads } from '../test/support/counting-reads';
 
 /**
  * `npm run bench`, section "events": event received → finding stored, p50 and p95, for 1k Azure
@@ -82,17 +82,12 @@ export async function benchEvents(): Promise<string[]> {
         const cells: string[] = [];
         for (const sharing of [false, true]) {
           const reads: string[] = [];
-          const counting = countingWholeReads(provider, reads).provider;
-          // Reads by ID are Azure Resource Manager GETs in Azure, each against the subscription's read quota.
-          let readsById = 0;
-          counting.readByIds = (ids: readonly string[]) => {
-            readsById += ids.length;
-            return provider.readByIds(ids);
-          };
+          const readsById: string[] = [];
+          const counting = countingReadsByIds(countingWholeReads(provider, reads).provider, readsById).provider;
           const apps = Array.from({ length: instances }, () => new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: DEFAULT_COALESCE_MS }, provider: counting, store, ...(sharing ? { sharedStates: shared } : {}), stateTtlMs: YEAR_MS }));
           const delivery = await deliverAcross(apps, makeEvents(EVENTS));
           const requests = reads.reduce((sum, subscription) => sum + Math.ceil((rowsOf.get(subscription) ?? 0) / 1000), 0);
-          cells.push(`${sharing ? 'shared states' : 'no sharing'}: ${reads.length} reads, ${requests} requests, ${readsById} ARM reads by ID, p95 ${delivery.p95} ms, ${delivery.redelivered} redelivered`);
+          cells.push(`${sharing ? 'shared states' : 'no sharing'}: ${reads.length} reads, ${requests} requests, ${readsById.length} ARM reads by ID, p95 ${delivery.p95} ms, ${delivery.redelivered} redelivered`);
         }
         lines.push(`  ${String(instances).padStart(2)} instance${instances === 1 ? ' ' : 's'}  ${cells.join('  |  ')}`);
       }

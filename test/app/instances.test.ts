@@ -16,6 +16,7 @@ import { loadSnapshotFile, READ_TYPES_ONLY } from '../../src/inventory/snapshot'
 import type { Inventory, ResourceRow } from '../../src/inventory/types';
 import type { FindingsStore } from '../../src/store';
 import { useAzurite, useAzuriteBlob } from '../support/azurite';
+import { countingReadsByIds } from '../support/counting-reads';
 import { at, notificationEvent, PROD, SAMPLE_PATH, sampleRow, STORAGE_ID, storageRow } from './fixtures/events';
 
 const tables = useAzurite();
@@ -84,7 +85,7 @@ describe('instances judging events of one subscription', () => {
     const { store, first, instance } = await afterASweep();
     // Its own source has not moved: had it read the storage account there, it would have judged it closed.
     const reads: string[] = [];
-    const own = countingReadsByIds(new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY)), reads);
+    const own = countingReadsByIds(new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY)), reads).provider;
     const second = instance({ provider: own });
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
 
@@ -99,7 +100,7 @@ describe('instances judging events of one subscription', () => {
     const { store, truth, instance } = await afterASweep();
     const stateless = announcingNoStates(store);
     const reads: string[] = [];
-    const second = instance({ provider: countingReadsByIds(truth, reads) });
+    const second = instance({ provider: countingReadsByIds(truth, reads).provider });
     expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
 
     expect((await instance({ store: stateless }).handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
@@ -133,7 +134,7 @@ describe('instances judging events of one subscription', () => {
     const azure = laggingWholeRead(truth, { current: true });
     const reads: string[] = [];
     const gate = heldOnce(store, 'announceChanges');
-    const second = instance({ provider: countingReadsByIds(azure.provider, reads), store: gate.store });
+    const second = instance({ provider: countingReadsByIds(azure.provider, reads).provider, store: gate.store });
     truth.applyChange({ kind: 'upsert', row: keyVaultRow('Allow'), time: at(2_000) });
     const late = second.handleEvent(notificationEvent(keyVaultRow('Allow'), at(2_000)), quiet);
     await gate.reached;
@@ -329,16 +330,6 @@ function heldOnce(store: FindingsStore, method: 'announceChanges' | 'recordEvalu
     return original(...args);
   };
   return { store: held, reached, release };
-}
-
-/** The provider as it is, recording in `reads` each ID it is asked to read (Azure Resource Manager's reads in Azure). */
-function countingReadsByIds(provider: SnapshotInventoryProvider, reads: string[]): SnapshotInventoryProvider {
-  const counting = Object.create(provider) as SnapshotInventoryProvider;
-  counting.readByIds = (ids: readonly string[]) => {
-    reads.push(...ids);
-    return provider.readByIds(ids);
-  };
-  return counting;
 }
 
 /** The store, on a new object whose announcements carry no states, as an older version (or a state too large) writes them. */
