@@ -1,28 +1,32 @@
 import type { SnapshotInventoryProvider } from '../../src/app/inventory';
 
-/**
- * The provider as before, on a new object that records in `reads` each subscription it reads
- * whole: what a cold instance or a sweep costs Resource Graph in Azure. The provider itself is
- * left as it is, so several counters can share one.
- */
-export function countingWholeReads(provider: SnapshotInventoryProvider, reads: string[] = []): { readonly provider: SnapshotInventoryProvider; readonly reads: string[] } {
-  const counting = Object.create(provider) as SnapshotInventoryProvider;
-  counting.readSubscriptions = (subscriptionIds: readonly string[]) => {
-    reads.push(...subscriptionIds);
-    return provider.readSubscriptions(subscriptionIds);
-  };
-  return { provider: counting, reads };
-}
+/** The provider's reads that take a list of names, each of which a counter records. */
+type ListRead = 'readSubscriptions' | 'readByIds';
 
 /**
- * The provider as before, on a new object that records in `reads` each ID it is asked to read by
- * ID: Azure Resource Manager GETs in Azure, each against the subscription's read quota.
+ * The provider as before, on a new object that records in `reads` each name `method` is asked for.
+ * The provider itself is left as it is, so several counters can share one.
  */
+function counting(provider: SnapshotInventoryProvider, method: ListRead, reads: string[]): { readonly provider: SnapshotInventoryProvider; readonly reads: string[] } {
+  const recorded = Object.create(provider) as SnapshotInventoryProvider;
+  const read = provider[method].bind(provider) as (names: readonly string[]) => Promise<unknown>;
+  Object.defineProperty(recorded, method, {
+    value: (names: readonly string[]) => {
+      reads.push(...names);
+      return read(names);
+    },
+    writable: true,
+    configurable: true,
+  });
+  return { provider: recorded, reads };
+}
+
+/** Each subscription read whole: what a cold instance or a sweep costs Resource Graph in Azure. */
+export function countingWholeReads(provider: SnapshotInventoryProvider, reads: string[] = []): { readonly provider: SnapshotInventoryProvider; readonly reads: string[] } {
+  return counting(provider, 'readSubscriptions', reads);
+}
+
+/** Each ID read by ID: Azure Resource Manager GETs in Azure, each against the subscription's read quota. */
 export function countingReadsByIds(provider: SnapshotInventoryProvider, reads: string[] = []): { readonly provider: SnapshotInventoryProvider; readonly reads: string[] } {
-  const counting = Object.create(provider) as SnapshotInventoryProvider;
-  counting.readByIds = (ids: readonly string[]) => {
-    reads.push(...ids);
-    return provider.readByIds(ids);
-  };
-  return { provider: counting, reads };
+  return counting(provider, 'readByIds', reads);
 }
