@@ -96,6 +96,20 @@ describe('instances judging events of one subscription', () => {
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
   });
 
+  it("a notice's state that is no row Azure writes (properties a number) is judged unknown, and the finding stays open", async () => {
+    const { store, first, instance } = await afterASweep();
+    const second = instance();
+    expect((await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).outcome).toBe('judged');
+    expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
+    // Another batch announces the storage account as a row whose properties are a number.
+    const damaged = { ...storageRow('Allow'), properties: 7 };
+    await store.announceChanges(PROD, await store.syncPartition(PROD, undefined), [{ resourceId: STORAGE_ID, version: at(2_500), at: at(2_500), state: { kind: 'upsert', row: damaged } }], new Date(at(2_500)));
+
+    const result = await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet);
+    expect(result).toMatchObject({ outcome: 'judged', batch: { noticed: 1, noticedReadAgain: 0, complete: false } });
+    expect(await store.getFinding('storage.default-deny', STORAGE_ID)).toMatchObject({ state: 'open', status: 'unknown' });
+  });
+
   it('an instance reads from Azure Resource Manager what a notice carries no state for (an older version wrote it, or it was too large)', async () => {
     const { store, truth, instance } = await afterASweep();
     const stateless = announcingNoStates(store);
