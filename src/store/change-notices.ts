@@ -70,10 +70,20 @@ export interface NoticeAction {
   readonly bytes: number;
 }
 
+/** A resource's notice row: one per resource, the newest notice replacing the last. */
+function noticeRowKey(resourceId: string): string {
+  return `${NOTICE_PREFIX}${resourceHash(resourceId)}`;
+}
+
+/** Every notice row of a partition, as an OData filter. */
+function noticeRange(partitionKey: string): string {
+  return odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END}`;
+}
+
 /** The upserts of a batch's notices: one row per resource, replacing that resource's last notice (and any state it carried). */
 export function noticeActions(partitionKey: string, notices: readonly ChangeNotice[]): NoticeAction[] {
   const byRow = new Map<string, ChangeNotice>();
-  for (const notice of notices) byRow.set(`${NOTICE_PREFIX}${resourceHash(notice.resourceId)}`, notice);
+  for (const notice of notices) byRow.set(noticeRowKey(notice.resourceId), notice);
   return [...byRow].map(([rowKey, notice]) => {
     const entity: TableEntity<Record<string, unknown>> = { partitionKey, rowKey, resourceId: notice.resourceId, version: notice.version, at: notice.at };
     const state = notice.state === undefined ? undefined : encodedState(notice.state);
@@ -88,14 +98,19 @@ export function noticeActions(partitionKey: string, notices: readonly ChangeNoti
  * encoding them each time lengthens the very wait that loses it.
  */
 const encodedRows = new WeakMap<object, Uint8Array>();
-const DELETED = gzipSync(Buffer.from(JSON.stringify({ kind: 'delete' }), 'utf8'));
+
+/** A copy that owns its memory: the SDK sends a Uint8Array's whole underlying buffer, and a small Buffer is a view on a shared 8 KiB pool. */
+function gzipped(state: NoticedState): Uint8Array {
+  return Uint8Array.from(gzipSync(Buffer.from(JSON.stringify(state), 'utf8')));
+}
+
+const DELETED = gzipped({ kind: 'delete' });
 
 function encodedState(state: NoticedState): Uint8Array {
-  if (state.kind === 'delete') return Uint8Array.from(DELETED);
+  if (state.kind === 'delete') return DELETED;
   let encoded = encodedRows.get(state.row);
   if (encoded === undefined) {
-    // A copy that owns its memory: the SDK sends a Uint8Array's whole underlying buffer, and a small Buffer is a view on a shared 8 KiB pool.
-    encoded = Uint8Array.from(gzipSync(Buffer.from(JSON.stringify(state), 'utf8')));
+    encoded = gzipped(state);
     encodedRows.set(state.row, encoded);
   }
   return encoded;
@@ -103,7 +118,7 @@ function encodedState(state: NoticedState): Uint8Array {
 
 /** The notice rows of a partition, those `at` selects (an OData clause on `at`) when given; without the states they carry. */
 async function noticeRows(findings: TableClient, endpoint: string, partitionKey: string, at: string | undefined): Promise<TableEntityResult<Record<string, unknown>>[]> {
-  const range = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END}`;
+  const range = noticeRange(partitionKey);
   const rows: TableEntityResult<Record<string, unknown>>[] = [];
   try {
     const queryOptions = { filter: at === undefined ? range : `${range} and ${at}`, select: ['RowKey', 'resourceId', 'version', 'at'] };
@@ -163,12 +178,11 @@ export async function readNoticedStates(findings: TableClient, endpoint: string,
     const state = decodeState(entity['state'], notice.resourceId);
     if (state !== undefined) states.set(notice.resourceId, state);
   };
-  const rowKeyOf = (notice: ChangeNotice): string => `${NOTICE_PREFIX}${resourceHash(notice.resourceId)}`;
 
   if (notices.length > POINT_READS_UP_TO) {
-    const wanted = new Map(notices.map((notice) => [rowKeyOf(notice), notice]));
+    const wanted = new Map(notices.map((notice) => [noticeRowKey(notice.resourceId), notice]));
     const earliest = notices.reduce((first, notice) => (notice.at < first ? notice.at : first), notices[0]?.at ?? '');
-    const range = odata`PartitionKey eq ${partitionKey} and RowKey ge ${NOTICE_PREFIX} and RowKey lt ${NOTICE_END} and at ge ${earliest}`;
+    const range = `${noticeRange(partitionKey)} and ${odata`at ge ${earliest}`}`;
     try {
       for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter: range } })) {
         const notice = wanted.get(entity.rowKey ?? '');
@@ -184,7 +198,7 @@ export async function readNoticedStates(findings: TableClient, endpoint: string,
   const worker = async (): Promise<void> => {
     for (let notice = queue.shift(); notice !== undefined; notice = queue.shift()) {
       try {
-        take(notice, await findings.getEntity<Record<string, unknown>>(partitionKey, rowKeyOf(notice)));
+        take(notice, await findings.getEntity<Record<string, unknown>>(partitionKey, noticeRowKey(notice.resourceId)));
       } catch (error) {
         if (statusOf(error) !== 404) throw storeFailure(error, endpoint, `reading a change notice of partition ${partitionKey}`);
       }
