@@ -1,3 +1,4 @@
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { InvocationContext } from '@azure/functions';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -77,17 +78,35 @@ export async function benchEvents(): Promise<string[]> {
       for (const subscription of subscriptions) await sweeper.sweepSubscription(subscription, 'startup', quiet);
       const rowsOf = new Map<string, number>();
       for (const subscription of subscriptions) rowsOf.set(subscription, (await provider.readSubscriptions([subscription])).resources.length);
-      lines.push(`events on cold instances: ${EVENTS} events in one burst, spread evenly; whole-subscription reads (Resource Graph requests at 1,000 rows a page), and resources read by ID (ARM)`);
+      // What the instances ask of Table Storage: every request, and the bytes of what they read.
+      const tableUse = { requests: 0, readBytes: 0 };
+      const counter: PipelinePolicy = {
+        name: 'bench-count-table-use',
+        async sendRequest(request, next) {
+          const response = await next(request);
+          tableUse.requests++;
+          if (request.method === 'GET') tableUse.readBytes += Buffer.byteLength(response.bodyAsText ?? '', 'utf8');
+          return response;
+        },
+      };
+      const countedStore = await openFindingsStore({ connectionString: table.connectionString, tablePrefix: 'benchevents', pipelinePolicies: [counter] });
+      lines.push(
+        `events on cold instances: ${EVENTS} events in one burst, spread evenly; whole-subscription reads (Resource Graph requests at 1,000 rows a page), resources read by ID (ARM), and Table Storage requests (MB read)`,
+      );
       for (const instances of [1, 4, 16]) {
         const cells: string[] = [];
         for (const sharing of [false, true]) {
           const reads: string[] = [];
           const readsById: string[] = [];
           const counting = countingReadsByIds(countingWholeReads(provider, reads).provider, readsById).provider;
-          const apps = Array.from({ length: instances }, () => new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: DEFAULT_COALESCE_MS }, provider: counting, store, ...(sharing ? { sharedStates: shared } : {}), stateTtlMs: YEAR_MS }));
+          const apps = Array.from({ length: instances }, () => new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: DEFAULT_COALESCE_MS }, provider: counting, store: countedStore, ...(sharing ? { sharedStates: shared } : {}), stateTtlMs: YEAR_MS }));
+          tableUse.requests = 0;
+          tableUse.readBytes = 0;
           const delivery = await deliverAcross(apps, makeEvents(EVENTS));
           const requests = reads.reduce((sum, subscription) => sum + Math.ceil((rowsOf.get(subscription) ?? 0) / 1000), 0);
-          cells.push(`${sharing ? 'shared states' : 'no sharing'}: ${reads.length} reads, ${requests} requests, ${readsById.length} ARM reads by ID, p95 ${delivery.p95} ms, ${delivery.redelivered} redelivered`);
+          cells.push(
+            `${sharing ? 'shared states' : 'no sharing'}: ${reads.length} reads, ${requests} requests, ${readsById.length} ARM reads by ID, ${tableUse.requests} Table requests (${(tableUse.readBytes / 2 ** 20).toFixed(1)} MB), p95 ${delivery.p95} ms, ${delivery.redelivered} redelivered`,
+          );
         }
         lines.push(`  ${String(instances).padStart(2)} instance${instances === 1 ? ' ' : 's'}  ${cells.join('  |  ')}`);
       }

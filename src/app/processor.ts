@@ -101,6 +101,12 @@ interface PendingBatch {
 export class ChangeProcessor {
   private readonly pending = new Map<string, PendingBatch>();
   private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Each subscription's last read of its partition, and the `since` it asked for: the next read
+   * with the same `since` lists only the notices announced after it (with their states), not every
+   * notice since the state was captured again.
+   */
+  private readonly lastSyncs = new Map<string, { readonly since: string | undefined; readonly sync: PartitionSync }>();
 
   constructor(private readonly options: ProcessorOptions) {}
 
@@ -244,13 +250,22 @@ export class ChangeProcessor {
     }
   }
 
-  /** The partition's marker, then the change notices of batches that announced since shortly before the state was captured. */
-  private async sync(subscriptionId: string, state: SubscriptionState): Promise<PartitionSync> {
+  /**
+   * The partition's marker, then the change notices of batches that announced since shortly before
+   * the state was captured; the states listed with them are kept with what the batch read.
+   */
+  private async sync(subscriptionId: string, state: SubscriptionState, readSoFar: ReadsOfOneBatch): Promise<PartitionSync> {
+    const since = noticesSince(state.capturedAt);
+    const last = this.lastSyncs.get(subscriptionId);
+    let sync: PartitionSync;
     try {
-      return await this.options.store.syncPartition(subscriptionId, noticesSince(state.capturedAt));
+      sync = await this.options.store.syncPartition(subscriptionId, since, last !== undefined && last.since === since ? last.sync : undefined);
     } catch (error) {
       throw new TransientError(`cannot read the findings store: ${describe(error)}`, { cause: error });
     }
+    for (const [notice, carried] of sync.states ?? []) readSoFar.states.set(noticeKey(notice), carried);
+    this.lastSyncs.set(subscriptionId, { since, sync: { marker: sync.marker, notices: sync.notices } });
+    return sync;
   }
 
   /**
@@ -266,7 +281,7 @@ export class ChangeProcessor {
     } catch (error) {
       throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
     }
-    let partition = await this.sync(subscriptionId, state);
+    let partition = await this.sync(subscriptionId, state, readSoFar);
     const sweptAt = partition.marker?.sweptAt ?? '';
     if (sweptAt > state.capturedAt) {
       // A complete sweep judged after this state was read: what it saw (a change whose event never came) is not judged over with older rows.
@@ -275,7 +290,7 @@ export class ChangeProcessor {
       } catch (error) {
         throw new TransientError(`cannot read the inventory of subscription ${subscriptionId}: ${describe(error)}`, { cause: error });
       }
-      partition = await this.sync(subscriptionId, state);
+      partition = await this.sync(subscriptionId, state, readSoFar);
     }
     // A whole read from a lagging source (Resource Graph) may miss a change made shortly before it:
     // such a change is read again, by ID, from the source of truth, never taken as already in the read.

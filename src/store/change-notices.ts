@@ -116,12 +116,13 @@ function encodedState(state: NoticedState): Uint8Array {
   return encoded;
 }
 
-/** The notice rows of a partition, those `at` selects (an OData clause on `at`) when given; without the states they carry. */
-async function noticeRows(findings: TableClient, endpoint: string, partitionKey: string, at: string | undefined): Promise<TableEntityResult<Record<string, unknown>>[]> {
+/** The notice rows of a partition, those `at` selects (an OData clause on `at`) when given; without the states they carry unless `withStates`. */
+async function noticeRows(findings: TableClient, endpoint: string, partitionKey: string, at: string | undefined, withStates = false): Promise<TableEntityResult<Record<string, unknown>>[]> {
   const range = noticeRange(partitionKey);
   const rows: TableEntityResult<Record<string, unknown>>[] = [];
   try {
-    const queryOptions = { filter: at === undefined ? range : `${range} and ${at}`, select: ['RowKey', 'resourceId', 'version', 'at'] };
+    const filter = at === undefined ? range : `${range} and ${at}`;
+    const queryOptions = withStates ? { filter } : { filter, select: ['RowKey', 'resourceId', 'version', 'at'] };
     for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions })) rows.push(entity);
   } catch (error) {
     throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
@@ -129,17 +130,55 @@ async function noticeRows(findings: TableClient, endpoint: string, partitionKey:
   return rows;
 }
 
+/** A notice row as a notice, or undefined for a row this code did not write (it names nothing to re-read). */
+function noticeOf(entity: Record<string, unknown>): ChangeNotice | undefined {
+  const resourceId = asString(entity['resourceId']);
+  const version = asString(entity['version']);
+  const at = asString(entity['at']);
+  return resourceId !== undefined && resourceId !== '' && version !== undefined && at !== undefined ? { resourceId, version, at } : undefined;
+}
+
 /** Notices of a partition whose batch evaluated after `since` (every notice when undefined). */
 export async function readNotices(findings: TableClient, endpoint: string, partitionKey: string, since: string | undefined): Promise<ChangeNotice[]> {
   const notices: ChangeNotice[] = [];
   for (const entity of await noticeRows(findings, endpoint, partitionKey, since === undefined ? undefined : odata`at gt ${since}`)) {
-    const resourceId = asString(entity['resourceId']);
-    const version = asString(entity['version']);
-    const at = asString(entity['at']);
-    // A row this code did not write is no notice: it names nothing to re-read.
-    if (resourceId !== undefined && resourceId !== '' && version !== undefined && at !== undefined) notices.push({ resourceId, version, at });
+    const notice = noticeOf(entity);
+    if (notice !== undefined) notices.push(notice);
   }
   return notices;
+}
+
+/**
+ * The notices announced since a reader last read its partition's marker (`eventAt`), with the
+ * states they carry, in one listing. Every such notice has `at` ≥ that eventAt: an announcement is
+ * written only over the marker its batch read, a millisecond after its eventAt, and moves the
+ * eventAt to its `at` (an announcement cut in several transactions writes each part with the same
+ * `at`, hence ≥, not >). `since` bounds it as readNotices does.
+ */
+export async function readNoticesAnnouncedFrom(
+  findings: TableClient,
+  endpoint: string,
+  partitionKey: string,
+  since: string | undefined,
+  eventAt: string,
+): Promise<{ readonly notices: ChangeNotice[]; readonly states: Map<ChangeNotice, NoticedState | undefined> }> {
+  const notices: ChangeNotice[] = [];
+  const states = new Map<ChangeNotice, NoticedState | undefined>();
+  const from = odata`at ge ${eventAt}`;
+  for (const entity of await noticeRows(findings, endpoint, partitionKey, since === undefined ? from : `${from} and ${odata`at gt ${since}`}`, true)) {
+    const notice = noticeOf(entity);
+    if (notice === undefined) continue;
+    notices.push(notice);
+    states.set(notice, decodeState(entity['state'], notice.resourceId));
+  }
+  return { notices, states };
+}
+
+/** A reader's notices with those announced since it last read them: each resource's newest notice replaces the one it held, as on the partition. */
+export function withNoticesAnnounced(held: readonly ChangeNotice[], announced: readonly ChangeNotice[]): ChangeNotice[] {
+  if (announced.length === 0) return [...held];
+  const replaced = new Set(announced.map((notice) => idKey(notice.resourceId)));
+  return [...held.filter((notice) => !replaced.has(idKey(notice.resourceId))), ...announced];
 }
 
 /**

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
-import { deleteNoticesBefore, readNotices, readNoticedStates } from './change-notices';
+import { deleteNoticesBefore, readNotices, readNoticesAnnouncedFrom, readNoticedStates, withNoticesAnnounced } from './change-notices';
 import { statusOf, StoreInputError, storeFailure } from './errors';
 import {
   FIRST_FINDING_ROW_KEY,
@@ -165,10 +165,16 @@ class TableFindingsStore implements FindingsStore {
     return this.io('listing remediations', () => readRemediations(this.remediations, filter));
   }
 
-  async syncPartition(subscriptionId: string, since: string | undefined): Promise<PartitionSync> {
+  async syncPartition(subscriptionId: string, since: string | undefined, previous?: PartitionSync): Promise<PartitionSync> {
     const partitionKey = partitionKeyOfSubscription(subscriptionId);
     // The marker first: a batch that writes after someone else's notices were written finds it moved.
     const marker = await this.writer.readMarker(partitionKey);
+    const held = previous?.marker;
+    // No sweep since (a sweep deletes the notices it reflects): only what was announced since is new.
+    if (held !== undefined && marker !== undefined && marker.sweepId === held.sweepId && marker.sweptAt === held.sweptAt) {
+      const announced = await readNoticesAnnouncedFrom(this.findings, this.endpoint, partitionKey, since, held.eventAt);
+      return { marker, notices: withNoticesAnnounced(previous?.notices ?? [], announced.notices), states: announced.states };
+    }
     return { marker, notices: await readNotices(this.findings, this.endpoint, partitionKey, since) };
   }
 

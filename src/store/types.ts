@@ -130,8 +130,8 @@ export interface ChangeNotice {
   readonly at: string;
   /**
    * The state the batch judged, written with the notice when it is small enough to carry
-   * (src/store/change-notices.ts). Never in what syncPartition lists: noticedStates reads it for
-   * the notices a reader needs.
+   * (src/store/change-notices.ts). Never on what syncPartition lists: noticedStates reads it for
+   * the notices a reader needs, and a sync over a previous one lists it beside them (`states`).
    */
   readonly state?: NoticedState;
 }
@@ -163,6 +163,11 @@ export interface PartitionSync {
   readonly marker: PartitionMarker | undefined;
   /** Notices of batches evaluated after the `since` asked for. */
   readonly notices: readonly ChangeNotice[];
+  /**
+   * A sync over a previous one: the states its new notices carry, listed with them (undefined: the
+   * notice carries none readable). A notice not in it has not been looked up.
+   */
+  readonly states?: ReadonlyMap<ChangeNotice, NoticedState | undefined>;
 }
 
 export interface RecordEvaluationsResult {
@@ -270,11 +275,12 @@ export interface Suppression {
 export interface FindingsStore {
   recordEvaluations(input: RecordEvaluationsInput): Promise<RecordEvaluationsResult>;
   /**
-   * An event batch's first read of its subscription's partition: the marker, then the change
-   * notices of batches evaluated after `since` (every notice when undefined). Hand it back in
-   * RecordEvaluationsInput.sync.
+   * An event batch's read of its subscription's partition: the marker, then the change notices of
+   * batches evaluated after `since` (every notice when undefined). Given the reader's `previous`
+   * sync with the same `since`, and no sweep since, only the notices announced after it are listed,
+   * with their states (`states`), and merged into the previous ones.
    */
-  syncPartition(subscriptionId: string, since: string | undefined): Promise<PartitionSync>;
+  syncPartition(subscriptionId: string, since: string | undefined, previous?: PartitionSync): Promise<PartitionSync>;
   /**
    * An event batch's announcement, before it judges (src/store/change-notices.ts): a notice per
    * resource it changed, and the partition's eventAt moved to `at` (its evaluatedAt), written only

@@ -96,6 +96,29 @@ describe('instances judging events of one subscription', () => {
     expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
   });
 
+  it("a warm instance takes in another's changes, with their states, in one listing of what was announced since it last looked", async () => {
+    const { store, first, instance } = await afterASweep();
+    const statesAsked: number[] = [];
+    const counted = Object.create(store) as FindingsStore;
+    counted.noticedStates = (subscriptionId, notices) => {
+      statesAsked.push(notices.length);
+      return store.noticedStates(subscriptionId, notices);
+    };
+    const reads: string[] = [];
+    const second = instance({ provider: countingReadsByIds(new SnapshotInventoryProvider(await loadSnapshotFile(SAMPLE_PATH, READ_TYPES_ONLY)), reads).provider, store: counted });
+    expect((await first.handleEvent(notificationEvent(keyVaultRow('Allow'), at(500)), quiet)).outcome).toBe('judged');
+    // Cold: it lists the notices since its state, then reads the one state it needs.
+    expect(await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(1_000)), quiet)).toMatchObject({ outcome: 'judged' });
+    expect(statesAsked).toEqual([1]);
+
+    expect((await first.handleEvent(notificationEvent(storageRow('Allow'), at(2_000)), quiet)).outcome).toBe('judged');
+    expect(await second.handleEvent(notificationEvent(sampleRow(KEY_VAULT_ID), at(3_000)), quiet)).toMatchObject({ outcome: 'judged', batch: { noticed: 1, noticedReadAgain: 0 } });
+    expect(statesAsked).toEqual([1]);
+    expect(reads).toEqual([]);
+    expect(second.states.peek(PROD)?.estate.storageAccount(STORAGE_ID)?.defaultAction).toBe('Allow');
+    expect((await store.getFinding('storage.default-deny', STORAGE_ID))?.state).toBe('open');
+  });
+
   it("a notice's state that is no row Azure writes (properties a number) is judged unknown, and the finding stays open", async () => {
     const { store, first, instance } = await afterASweep();
     const second = instance();

@@ -83,6 +83,59 @@ describe('change notices', () => {
     expect((await store.syncPartition(SUB_A, undefined)).notices).toEqual([notice('b', 15)]);
   });
 
+  describe('a sync over a previous one', () => {
+    const row = (name: string): NoticedState => ({ kind: 'upsert', row: { id: subnetId(name), name, properties: { addressPrefix: '10.0.0.0/24' } } });
+    const carrying = (name: string, minute: number): ChangeNotice => ({ ...notice(name, minute), state: row(name) });
+    const sorted = (notices: readonly ChangeNotice[]): ChangeNotice[] => [...notices].sort((x, y) => x.resourceId.localeCompare(y.resourceId));
+
+    test('lists only what was announced since, with its states, and holds what a whole listing would', async () => {
+      const store = await azurite.freshStore();
+      await announce(store, [carrying('a', 1), carrying('b', 1)], 1);
+      const first = await store.syncPartition(SUB_A, undefined);
+      expect(first.states).toBeUndefined();
+      await announce(store, [carrying('b', 2), carrying('c', 2), notice('d', 2)], 2);
+
+      const next = await store.syncPartition(SUB_A, undefined, first);
+      expect(sorted(next.notices)).toEqual(sorted((await store.syncPartition(SUB_A, undefined)).notices));
+      expect(sorted(next.notices)).toEqual([notice('a', 1), notice('b', 2), notice('c', 2), notice('d', 2)]);
+      // Listed with the states: the three announced since, and the announcement the previous marker showed (it may have had more parts).
+      expect(new Map([...(next.states ?? [])].map(([listed, state]) => [listed.resourceId, state]))).toEqual(
+        new Map([
+          [subnetId('a'), row('a')],
+          [subnetId('b'), row('b')],
+          [subnetId('c'), row('c')],
+          [subnetId('d'), undefined],
+        ]),
+      );
+      const unchanged = await store.syncPartition(SUB_A, undefined, next);
+      expect(sorted(unchanged.notices)).toEqual(sorted(next.notices));
+      expect([...(unchanged.states ?? new Map()).keys()].map((listed) => listed.resourceId).sort()).toEqual([subnetId('b'), subnetId('c'), subnetId('d')]);
+    });
+
+    test('takes in the rest of an announcement cut in several transactions, read between two of them', async () => {
+      const prefix = uniqueTablePrefix();
+      const store = await azurite.freshStore({ tablePrefix: prefix });
+      await announce(store, [carrying('a', 1)], 1);
+      const between = await store.syncPartition(SUB_A, undefined);
+      // The announcement's next part: a notice with the same `at`, written over the marker the first part moved.
+      await store.announceChanges(SUB_A, between, [carrying('b', 1)], at(1));
+      const next = await store.syncPartition(SUB_A, undefined, between);
+      expect(sorted(next.notices)).toEqual([notice('a', 1), notice('b', 1)]);
+      expect([...(next.states ?? new Map()).keys()].map((listed) => listed.resourceId).sort()).toEqual([subnetId('a'), subnetId('b')]);
+    });
+
+    test('after a sweep lists every notice again: the notices the sweep deleted are gone', async () => {
+      const store = await azurite.freshStore();
+      await announce(store, [notice('a', 1)], 1);
+      await announce(store, [notice('b', 15)], 15);
+      const first = await store.syncPartition(SUB_A, undefined);
+      await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: [], evaluatedAt: at(20), complete: true, noticesReflectedBefore: at(10) });
+      const next = await store.syncPartition(SUB_A, undefined, first);
+      expect(next.notices).toEqual([notice('b', 15)]);
+      expect(next.states).toBeUndefined();
+    });
+  });
+
   describe('the states they carry', () => {
     const row = (name: string, extra: Record<string, unknown> = {}): NoticedState => ({ kind: 'upsert', row: { id: subnetId(name), name, properties: { addressPrefix: '10.0.0.0/24', ...extra } } });
     const carrying = (name: string, minute: number, state: NoticedState): ChangeNotice => ({ ...notice(name, minute), state });
