@@ -79,19 +79,21 @@ export async function benchEvents(): Promise<string[]> {
       const rowsOf = new Map<string, number>();
       for (const subscription of subscriptions) rowsOf.set(subscription, (await provider.readSubscriptions([subscription])).resources.length);
       // What the instances ask of Table Storage: every request, and the bytes of what they read.
-      const tableUse = { requests: 0, readBytes: 0 };
+      const tableUse = { reads: 0, writes: 0, readBytes: 0 };
       const counter: PipelinePolicy = {
         name: 'bench-count-table-use',
         async sendRequest(request, next) {
           const response = await next(request);
-          tableUse.requests++;
-          if (request.method === 'GET') tableUse.readBytes += Buffer.byteLength(response.bodyAsText ?? '', 'utf8');
+          if (request.method === 'GET') {
+            tableUse.reads++;
+            tableUse.readBytes += Buffer.byteLength(response.bodyAsText ?? '', 'utf8');
+          } else tableUse.writes++;
           return response;
         },
       };
       const countedStore = await openFindingsStore({ connectionString: table.connectionString, tablePrefix: 'benchevents', pipelinePolicies: [counter] });
       lines.push(
-        `events on cold instances: ${EVENTS} events in one burst, spread evenly; whole-subscription reads (Resource Graph requests at 1,000 rows a page), resources read by ID (ARM), and Table Storage requests (MB read)`,
+        `events on cold instances: ${EVENTS} events in one burst, spread evenly; whole-subscription reads (Resource Graph requests at 1,000 rows a page), resources read by ID (ARM), and Table Storage requests (reads with the MB they returned, and writes)`,
       );
       for (const instances of [1, 4, 16]) {
         const cells: string[] = [];
@@ -100,12 +102,11 @@ export async function benchEvents(): Promise<string[]> {
           const readsById: string[] = [];
           const counting = countingReadsByIds(countingWholeReads(provider, reads).provider, readsById).provider;
           const apps = Array.from({ length: instances }, () => new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: DEFAULT_COALESCE_MS }, provider: counting, store: countedStore, ...(sharing ? { sharedStates: shared } : {}), stateTtlMs: YEAR_MS }));
-          tableUse.requests = 0;
-          tableUse.readBytes = 0;
+          Object.assign(tableUse, { reads: 0, writes: 0, readBytes: 0 });
           const delivery = await deliverAcross(apps, makeEvents(EVENTS));
           const requests = reads.reduce((sum, subscription) => sum + Math.ceil((rowsOf.get(subscription) ?? 0) / 1000), 0);
           cells.push(
-            `${sharing ? 'shared states' : 'no sharing'}: ${reads.length} reads, ${requests} requests, ${readsById.length} ARM reads by ID, ${tableUse.requests} Table requests (${(tableUse.readBytes / 2 ** 20).toFixed(1)} MB), p95 ${delivery.p95} ms, ${delivery.redelivered} redelivered`,
+            `${sharing ? 'shared states' : 'no sharing'}: ${reads.length} reads, ${requests} requests, ${readsById.length} ARM reads by ID, Table ${tableUse.reads} reads (${(tableUse.readBytes / 2 ** 20).toFixed(1)} MB) and ${tableUse.writes} writes, p95 ${delivery.p95} ms, ${delivery.redelivered} redelivered`,
           );
         }
         lines.push(`  ${String(instances).padStart(2)} instance${instances === 1 ? ' ' : 's'}  ${cells.join('  |  ')}`);
