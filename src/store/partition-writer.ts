@@ -29,6 +29,7 @@ import { asString } from '../core/json';
 import { maxTime } from '../core/time';
 import type { Evaluation } from '../core/types';
 import { deleteTombstones, indexActions, registerPartition, tombstoneLeft } from './change-index';
+import { inParallel } from './concurrency';
 import { noticeActions } from './change-notices';
 import { isWriteConflict, PartitionMovedError, statusOf, StoreError, storeFailure } from './errors';
 import { FIRST_FINDING_ROW_KEY, MARKER_ROW_KEY, resourceRowKeyRange } from './keys';
@@ -44,6 +45,9 @@ import type { ChangeNotice, FindingChange, PartitionMarker, Suppression } from '
 const OPERATION_OVERHEAD_BYTES = 1024;
 
 const MAX_CONFLICT_RETRIES = 12;
+
+/** Findings re-read at once after a conflict: enough to hide their latency, few enough to stay polite. */
+const FINDING_READS_AT_ONCE = 16;
 
 export type Marker = PartitionMarker;
 
@@ -196,11 +200,12 @@ export class PartitionWriter {
           }
           const retryOptions = { at, seenAt, confirmUnchanged: work.claim === undefined, floor: work.claim === undefined ? marker?.sweptAt || undefined : undefined };
           const retry: PendingWrite[] = [];
-          for (const write of current) {
-            const fresh = await this.readFinding(partitionKey, write.rowKey);
-            const evaluation = work.evaluations.get(write.rowKey);
-            this.collect(write.rowKey, decide(fresh.record, evaluation, retryOptions), fresh, retry, tally);
-          }
+          // At once, not one after the other: the longer the re-read, the likelier the next write conflicts too.
+          const reread = await inParallel(current, FINDING_READS_AT_ONCE, (write) => this.readFinding(partitionKey, write.rowKey));
+          current.forEach((write, index) => {
+            const fresh = reread[index] as Loaded;
+            this.collect(write.rowKey, decide(fresh.record, work.evaluations.get(write.rowKey), retryOptions), fresh, retry, tally);
+          });
           // Decided again, a write may take more operations than before (the other writer created
           // findings this batch meant to create: each is now a change with an index row to
           // replace), so the batch is cut again to the limit and the rest waits its turn.
