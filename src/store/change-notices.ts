@@ -30,6 +30,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { idKey, resourceToReadFor } from '../core/ids';
 import { asString, isObject } from '../core/json';
 import { earlierBy } from '../core/time';
+import { inParallel } from './concurrency';
 import { statusOf, storeFailure } from './errors';
 import { resourceHash } from './keys';
 import type { ChangeNotice, NoticedRow, NoticedState } from './types';
@@ -233,17 +234,13 @@ export async function readNoticedStates(findings: TableClient, endpoint: string,
     return states;
   }
 
-  const queue = [...notices];
-  const worker = async (): Promise<void> => {
-    for (let notice = queue.shift(); notice !== undefined; notice = queue.shift()) {
-      try {
-        take(notice, await findings.getEntity<Record<string, unknown>>(partitionKey, noticeRowKey(notice.resourceId)));
-      } catch (error) {
-        if (statusOf(error) !== 404) throw storeFailure(error, endpoint, `reading a change notice of partition ${partitionKey}`);
-      }
+  await inParallel(notices, STATE_READS_AT_ONCE, async (notice) => {
+    try {
+      take(notice, await findings.getEntity<Record<string, unknown>>(partitionKey, noticeRowKey(notice.resourceId)));
+    } catch (error) {
+      if (statusOf(error) !== 404) throw storeFailure(error, endpoint, `reading a change notice of partition ${partitionKey}`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(STATE_READS_AT_ONCE, queue.length) }, worker));
+  });
   return states;
 }
 
