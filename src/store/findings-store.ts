@@ -170,8 +170,9 @@ class TableFindingsStore implements FindingsStore {
     // The marker first: a batch that writes after someone else's notices were written finds it moved.
     const marker = await this.writer.readMarker(partitionKey);
     const held = previous?.marker;
-    // No sweep since (a sweep deletes the notices it reflects): only what was announced since is new.
-    if (held !== undefined && marker !== undefined && marker.sweepId === held.sweepId && marker.sweptAt === held.sweptAt) {
+    // No sweep since (a sweep deletes the notices it reflects), and the marker read then (its eventAt never goes back,
+    // unless the row was deleted and made again): only what was announced since is new.
+    if (held !== undefined && marker !== undefined && marker.sweepId === held.sweepId && marker.sweptAt === held.sweptAt && marker.eventAt >= held.eventAt) {
       const announced = await readNoticesAnnouncedFrom(this.findings, this.endpoint, partitionKey, since, held.eventAt);
       return { marker, notices: withNoticesAnnounced(previous?.notices ?? [], announced.notices), states: announced.states };
     }

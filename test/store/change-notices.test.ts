@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { MAX_NOTICED_STATE_BYTES } from '../../src/store/change-notices';
-import { partitionKeyOfSubscription, resourceHash } from '../../src/store/keys';
+import { MARKER_ROW_KEY, partitionKeyOfSubscription, resourceHash } from '../../src/store/keys';
 import { PartitionMovedError } from '../../src/store';
 import type { ChangeNotice, FindingsStore, NoticedState } from '../../src/store';
 import { uniqueTablePrefix, useAzurite } from '../support/azurite';
@@ -122,6 +122,18 @@ describe('change notices', () => {
       const next = await store.syncPartition(SUB_A, undefined, between);
       expect(sorted(next.notices)).toEqual([notice('a', 1), notice('b', 1)]);
       expect([...(next.states ?? new Map()).keys()].map((listed) => listed.resourceId).sort()).toEqual([subnetId('a'), subnetId('b')]);
+    });
+
+    test('lists every notice again when the marker is not the one it read (its row deleted and made again)', async () => {
+      const prefix = uniqueTablePrefix();
+      const store = await azurite.freshStore({ tablePrefix: prefix });
+      await announce(store, [notice('a', 5)], 5);
+      const first = await store.syncPartition(SUB_A, undefined);
+      const table = TableClient.fromConnectionString(azurite.server().connectionString, `${prefix}findings`, { allowInsecureConnection: true });
+      await table.deleteEntity(partitionKeyOfSubscription(SUB_A), MARKER_ROW_KEY);
+      await announce(store, [notice('b', 2)], 2);
+      const next = await store.syncPartition(SUB_A, undefined, first);
+      expect(sorted(next.notices)).toEqual([notice('a', 5), notice('b', 2)]);
     });
 
     test('after a sweep lists every notice again: the notices the sweep deleted are gone', async () => {
