@@ -74,6 +74,9 @@ export interface ProcessorOptions {
 
 export const DEFAULT_MAX_NEIGHBOURHOOD_SUBJECTS = 150;
 
+/** Partitions whose last read an instance keeps (each holds its notices since the last sweep). */
+const MAX_HELD_SYNCS = 1_000;
+
 /** Reads of one batch's partition before its events fail (Event Grid delivers them again) while other batches keep announcing first. */
 export const MAX_READS_PER_BATCH = 16;
 
@@ -264,7 +267,10 @@ export class ChangeProcessor {
       throw new TransientError(`cannot read the findings store: ${describe(error)}`, { cause: error });
     }
     for (const [notice, carried] of sync.states ?? []) readSoFar.states.set(noticeKey(notice), carried);
+    // Most recently read last; the least recently read goes past the bound (it only costs a whole listing).
+    this.lastSyncs.delete(subscriptionId);
     this.lastSyncs.set(subscriptionId, { since, sync: { marker: sync.marker, notices: sync.notices } });
+    if (this.lastSyncs.size > MAX_HELD_SYNCS) this.lastSyncs.delete(this.lastSyncs.keys().next().value as string);
     return sync;
   }
 
