@@ -106,8 +106,8 @@ export class ChangeProcessor {
   private readonly running = new Map<string, Promise<void>>();
   /**
    * Each subscription's last read of its partition, and the `since` it asked for: the next read
-   * with the same `since` lists only the notices announced after it (with their states), not every
-   * notice since the state was captured again.
+   * with the same `since` lists only the notices announced from that read's marker on (with their
+   * states), not every notice since the state was captured again.
    */
   private readonly lastSyncs = new Map<string, { readonly since: string | undefined; readonly sync: PartitionSync }>();
 

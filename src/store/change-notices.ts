@@ -222,14 +222,9 @@ export async function readNoticedStates(findings: TableClient, endpoint: string,
   if (notices.length > POINT_READS_UP_TO) {
     const wanted = new Map(notices.map((notice) => [noticeRowKey(notice.resourceId), notice]));
     const earliest = notices.reduce((first, notice) => (notice.at < first ? notice.at : first), notices[0]?.at ?? '');
-    const range = `${noticeRange(partitionKey)} and ${odata`at ge ${earliest}`}`;
-    try {
-      for await (const entity of findings.listEntities<Record<string, unknown>>({ queryOptions: { filter: range } })) {
-        const notice = wanted.get(entity.rowKey ?? '');
-        if (notice !== undefined) take(notice, entity);
-      }
-    } catch (error) {
-      throw storeFailure(error, endpoint, `reading the change notices of partition ${partitionKey}`);
+    for (const entity of await noticeRows(findings, endpoint, partitionKey, odata`at ge ${earliest}`, true)) {
+      const notice = wanted.get(entity.rowKey ?? '');
+      if (notice !== undefined) take(notice, entity);
     }
     return states;
   }
