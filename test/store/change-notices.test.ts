@@ -16,6 +16,9 @@ import { at, evaluation, SUB_A, subnetId } from './fixtures';
 
 const azurite = useAzurite();
 const notice = (name: string, minute: number): ChangeNotice => ({ resourceId: subnetId(name), version: at(minute).toISOString(), at: at(minute).toISOString() });
+/** A subnet's row as a notice carries it. */
+const row = (name: string, extra: Record<string, unknown> = {}): NoticedState => ({ kind: 'upsert', row: { id: subnetId(name), name, properties: { addressPrefix: '10.0.0.0/24', ...extra } } });
+const carrying = (name: string, minute: number, state: NoticedState = row(name)): ChangeNotice => ({ ...notice(name, minute), state });
 
 /** An event batch's announcement on the partition as it is now. */
 async function announce(store: FindingsStore, notices: readonly ChangeNotice[], minute: number): Promise<void> {
@@ -84,8 +87,6 @@ describe('change notices', () => {
   });
 
   describe('a sync over a previous one', () => {
-    const row = (name: string): NoticedState => ({ kind: 'upsert', row: { id: subnetId(name), name, properties: { addressPrefix: '10.0.0.0/24' } } });
-    const carrying = (name: string, minute: number): ChangeNotice => ({ ...notice(name, minute), state: row(name) });
     const sorted = (notices: readonly ChangeNotice[]): ChangeNotice[] => [...notices].sort((x, y) => x.resourceId.localeCompare(y.resourceId));
 
     test('lists only what was announced since, with its states, and holds what a whole listing would', async () => {
@@ -149,8 +150,6 @@ describe('change notices', () => {
   });
 
   describe('the states they carry', () => {
-    const row = (name: string, extra: Record<string, unknown> = {}): NoticedState => ({ kind: 'upsert', row: { id: subnetId(name), name, properties: { addressPrefix: '10.0.0.0/24', ...extra } } });
-    const carrying = (name: string, minute: number, state: NoticedState): ChangeNotice => ({ ...notice(name, minute), state });
 
     test('are read back as written, by the notices that ask, and never listed', async () => {
       const store = await azurite.freshStore();
