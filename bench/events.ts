@@ -106,7 +106,7 @@ export async function benchEvents(): Promise<string[]> {
           const delivery = await deliverAcross(apps, makeEvents(EVENTS));
           const requests = reads.reduce((sum, subscription) => sum + Math.ceil((rowsOf.get(subscription) ?? 0) / 1000), 0);
           cells.push(
-            `${sharing ? 'shared states' : 'no sharing'}: ${reads.length} reads, ${requests} requests, ${readsById.length} ARM reads by ID, Table ${tableUse.reads} reads (${(tableUse.readBytes / 2 ** 20).toFixed(1)} MB) and ${tableUse.writes} writes, p95 ${delivery.p95} ms, ${delivery.redelivered} redelivered`,
+            `${sharing ? 'shared states' : 'no sharing'}: ${reads.length} reads, ${requests} requests, ${readsById.length} ARM reads by ID, Table ${tableUse.reads} reads (${(tableUse.readBytes / 2 ** 20).toFixed(1)} MB) and ${tableUse.writes} writes, p95 ${delivery.p95} ms, ${delivery.redelivered} redelivered${reasons(delivery)}`,
           );
         }
         lines.push(`  ${String(instances).padStart(2)} instance${instances === 1 ? ' ' : 's'}  ${cells.join('  |  ')}`);
@@ -129,7 +129,21 @@ async function deliverAcross(apps: readonly AuditorApp[], events: readonly Recor
   events.forEach((event, index) => groups[index % apps.length]?.push(event));
   const deliveries = await Promise.all(apps.map((app, index) => deliver(app, groups[index] ?? [], 0)));
   const p95 = Math.max(...deliveries.map((delivery) => delivery.p95));
-  return { ...(deliveries[0] as Delivery), p95, redelivered: deliveries.reduce((sum, delivery) => sum + delivery.redelivered, 0) };
+  const because = new Map<string, number>();
+  for (const delivery of deliveries) for (const [reason, count] of delivery.redeliveredBecause) because.set(reason, (because.get(reason) ?? 0) + count);
+  return { ...(deliveries[0] as Delivery), p95, redelivered: deliveries.reduce((sum, delivery) => sum + delivery.redelivered, 0), redeliveredBecause: because };
+}
+
+/** Why deliveries failed, by the limit each met: where the event path's contention is. */
+function whyRedelivered(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/kept announcing changes/.test(message)) return 'announce races lost';
+  if (/kept changing under this write|could not claim partition/.test(message)) return 'store conflicts';
+  return message.slice(0, 80);
+}
+
+function reasons(delivery: Delivery): string {
+  return delivery.redeliveredBecause.size === 0 ? '' : ` (${[...delivery.redeliveredBecause].map(([reason, count]) => `${reason}: ${count}`).join(', ')})`;
 }
 
 interface Delivery {
@@ -142,6 +156,8 @@ interface Delivery {
   readonly wide: number;
   /** Deliveries that failed transiently and were delivered again. */
   readonly redelivered: number;
+  /** Those, by why they failed (whyRedelivered). */
+  readonly redeliveredBecause: ReadonlyMap<string, number>;
 }
 
 /** As Event Grid retries a failed delivery (it tries for 24 hours; a bench, a few times). */
@@ -151,6 +167,7 @@ async function deliver(app: AuditorApp, events: readonly Record<string, unknown>
   const latencies: number[] = [];
   const batches = new Set<unknown>();
   let redelivered = 0;
+  const because = new Map<string, number>();
   const started = Date.now();
   const pending: Promise<void>[] = [];
   for (const [index, event] of events.entries()) {
@@ -166,6 +183,8 @@ async function deliver(app: AuditorApp, events: readonly Record<string, unknown>
       } catch (error) {
         if (tries >= MAX_REDELIVERIES) throw error;
         redelivered++;
+        const reason = whyRedelivered(error);
+        because.set(reason, (because.get(reason) ?? 0) + 1);
         await new Promise((resolve) => setTimeout(resolve, 100 * (tries + 1)));
         return attempt(tries + 1);
       }
@@ -181,7 +200,7 @@ async function deliver(app: AuditorApp, events: readonly Record<string, unknown>
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
   const wide = [...batches].filter((batch) => (batch as { mode?: string }).mode === 'subscription').length;
-  return { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: latencies[latencies.length - 1] ?? 0, batches: batches.size, judged: latencies.length, wallMs: Date.now() - started, wide, redelivered };
+  return { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: latencies[latencies.length - 1] ?? 0, batches: batches.size, judged: latencies.length, wallMs: Date.now() - started, wide, redelivered, redeliveredBecause: because };
 }
 
 function describe(name: string, delivery: Delivery): string {
