@@ -85,19 +85,27 @@ function actionsOf(write: PendingWrite, partitionKey: string, tombstones: boolea
 }
 
 function takeBatch(pending: readonly PendingWrite[], partitionKey: string): PendingWrite[] {
-  const batch: PendingWrite[] = [];
-  let bytes = 0;
-  let operations = 0;
-  for (const write of pending) {
+  const count = fittingCount(pending, 0, (write) => {
     // Sized as the larger form (tombstones), so a retry in that form fits too.
     const actions = actionsOf(write, partitionKey, true);
-    const size = actions.reduce((sum, action) => sum + Buffer.byteLength(JSON.stringify(action[1]), 'utf8') + OPERATION_OVERHEAD_BYTES, 0);
-    if (batch.length > 0 && (operations + actions.length > OPERATIONS_PER_TRANSACTION || bytes + size > TRANSACTION_BUDGET_BYTES)) break;
-    batch.push(write);
-    bytes += size;
-    operations += actions.length;
+    return { operations: actions.length, bytes: actions.reduce((sum, action) => sum + Buffer.byteLength(JSON.stringify(action[1]), 'utf8') + OPERATION_OVERHEAD_BYTES, 0) };
+  });
+  return pending.slice(0, count);
+}
+
+/** How many items from `start` one transaction takes: the first always, then as many as fit the operation and body limits. */
+function fittingCount<T>(items: readonly T[], start: number, costOf: (item: T) => { readonly operations: number; readonly bytes: number }): number {
+  let end = start;
+  let operations = 0;
+  let bytes = 0;
+  while (end < items.length) {
+    const cost = costOf(items[end] as T);
+    if (end > start && (operations + cost.operations > OPERATIONS_PER_TRANSACTION || bytes + cost.bytes > TRANSACTION_BUDGET_BYTES)) break;
+    operations += cost.operations;
+    bytes += cost.bytes;
+    end++;
   }
-  return batch;
+  return end - start;
 }
 
 function pause(attempt: number): Promise<void> {
@@ -227,14 +235,7 @@ export class PartitionWriter {
     let current = marker;
     for (let start = 0; start < actions.length; ) {
       // Cut at the operation limit, or sooner where the states they carry would pass the body limit.
-      let end = start;
-      let bytes = 0;
-      while (end < actions.length && end - start < OPERATIONS_PER_TRANSACTION) {
-        const size = (actions[end]?.bytes ?? 0) + OPERATION_OVERHEAD_BYTES;
-        if (end > start && bytes + size > TRANSACTION_BUDGET_BYTES) break;
-        bytes += size;
-        end++;
-      }
+      const end = start + fittingCount(actions, start, (notice) => ({ operations: 1, bytes: notice.bytes + OPERATION_OVERHEAD_BYTES }));
       const transaction = [...actions.slice(start, end).map((notice) => notice.action), markerAction(partitionKey, current, at, maxTime(current?.eventAt, at))];
       start = end;
       let response;
