@@ -139,38 +139,30 @@ function noticeOf(entity: Record<string, unknown>): ChangeNotice | undefined {
   return resourceId !== undefined && resourceId !== '' && version !== undefined && at !== undefined ? { resourceId, version, at } : undefined;
 }
 
-/** Notices of a partition whose batch evaluated after `since` (every notice when undefined). */
-export async function readNotices(findings: TableClient, endpoint: string, partitionKey: string, since: string | undefined): Promise<ChangeNotice[]> {
-  const notices: ChangeNotice[] = [];
-  for (const entity of await noticeRows(findings, endpoint, partitionKey, since === undefined ? undefined : odata`at gt ${since}`)) {
-    const notice = noticeOf(entity);
-    if (notice !== undefined) notices.push(notice);
-  }
-  return notices;
-}
-
 /**
- * The notices announced since a reader last read its partition's marker (`eventAt`), with the
- * states they carry, in one listing. Every such notice has `at` ≥ that eventAt: an announcement is
- * written only over the marker its batch read, a millisecond after its eventAt, and moves the
- * eventAt to its `at` (an announcement cut in several transactions writes each part with the same
- * `at`, hence ≥, not >). `since` bounds it as readNotices does.
+ * Notices of a partition whose batch evaluated after `since` (every notice when undefined), without
+ * their states. Given `fromEventAt` (a marker's eventAt the reader read before), only those announced
+ * from it on, with the states they carry (undefined: none readable): every notice announced since has
+ * `at` ≥ that eventAt, as an announcement is written only over the marker its batch read, a
+ * millisecond after its eventAt, and moves the eventAt to its `at` (an announcement cut in several
+ * transactions writes each part with the same `at`, hence ≥, not >).
  */
-export async function readNoticesAnnouncedFrom(
+export async function readNotices(
   findings: TableClient,
   endpoint: string,
   partitionKey: string,
   since: string | undefined,
-  eventAt: string,
+  fromEventAt?: string,
 ): Promise<{ readonly notices: ChangeNotice[]; readonly states: Map<ChangeNotice, NoticedState | undefined> }> {
+  const clauses = [since === undefined ? undefined : odata`at gt ${since}`, fromEventAt === undefined ? undefined : odata`at ge ${fromEventAt}`].filter((clause) => clause !== undefined);
+  const withStates = fromEventAt !== undefined;
   const notices: ChangeNotice[] = [];
   const states = new Map<ChangeNotice, NoticedState | undefined>();
-  const from = odata`at ge ${eventAt}`;
-  for (const entity of await noticeRows(findings, endpoint, partitionKey, since === undefined ? from : `${from} and ${odata`at gt ${since}`}`, true)) {
+  for (const entity of await noticeRows(findings, endpoint, partitionKey, clauses.length === 0 ? undefined : clauses.join(' and '), withStates)) {
     const notice = noticeOf(entity);
     if (notice === undefined) continue;
     notices.push(notice);
-    states.set(notice, decodeState(entity['state'], notice.resourceId));
+    if (withStates) states.set(notice, decodeState(entity['state'], notice.resourceId));
   }
   return { notices, states };
 }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
-import { deleteNoticesBefore, readNotices, readNoticesAnnouncedFrom, readNoticedStates, withNoticesAnnounced } from './change-notices';
+import { deleteNoticesBefore, readNotices, readNoticedStates, withNoticesAnnounced } from './change-notices';
 import { statusOf, StoreInputError, storeFailure } from './errors';
 import {
   FIRST_FINDING_ROW_KEY,
@@ -173,10 +173,10 @@ class TableFindingsStore implements FindingsStore {
     // No sweep since (a sweep deletes the notices it reflects), and the marker read then (its eventAt never goes back,
     // unless the row was deleted and made again): only what was announced since is new.
     if (held !== undefined && marker !== undefined && marker.sweepId === held.sweepId && marker.sweptAt === held.sweptAt && marker.eventAt >= held.eventAt) {
-      const announced = await readNoticesAnnouncedFrom(this.findings, this.endpoint, partitionKey, since, held.eventAt);
+      const announced = await readNotices(this.findings, this.endpoint, partitionKey, since, held.eventAt);
       return { marker, notices: withNoticesAnnounced(previous?.notices ?? [], announced.notices), states: announced.states };
     }
-    return { marker, notices: await readNotices(this.findings, this.endpoint, partitionKey, since) };
+    return { marker, notices: (await readNotices(this.findings, this.endpoint, partitionKey, since)).notices };
   }
 
   noticedStates(subscriptionId: string, notices: readonly ChangeNotice[]): Promise<ReadonlyMap<string, NoticedState>> {
