@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzuriteTable } from '../../src/azurite';
 import type { LocalServer } from '../../src/local/start';
@@ -251,6 +253,15 @@ describe('npm start server', () => {
       /AML_AUDITOR_SWEEP_SCHEDULE[\s\S]*AML_AUDITOR_QUEUE_NAME/,
     );
     await expect(startLocalServer({ env: { PORT: 'seventy' }, log: () => undefined })).rejects.toThrow("PORT: 'seventy' is not a port number");
+  });
+
+  it('logs the initial sweeps as the README shows them', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const shown = [...readme.matchAll(/sweepSubscription info: sweep ([0-9a-f]{8})-… \(timer\): (.+)$/gm)];
+    expect(shown).toHaveLength(2);
+    for (const [, prefix, outcome] of shown) {
+      expect(lines.find((line) => line.includes(`sweep ${prefix ?? ''}`) && line.includes('(timer)')), `the sweep of ${prefix ?? ''}`).toContain(`(timer): ${outcome ?? ''}`);
+    }
   });
 
   it('prints the URLs of every route', () => {
