@@ -154,7 +154,8 @@ function optedOutResource(context: PlanningContext, finding: Finding, draft: Dra
   return undefined;
 }
 
-function genericPlan(finding: Finding, reason: string): Plan {
+/** A plan of no writes: why there is none (`manualReason`), and what was proven of it, by default nothing. */
+function genericPlan(finding: Finding, reason: string, verification = 'not simulated: no change is written for it'): Plan {
   const rule = ruleById(finding.ruleId);
   return {
     ruleId: finding.ruleId,
@@ -162,7 +163,7 @@ function genericPlan(finding: Finding, reason: string): Plan {
     severity: finding.severity,
     mode: 'manual',
     verified: false,
-    verification: reason,
+    verification,
     summary: rule?.meta.remediation ?? finding.message,
     risk: 'Not assessed: no concrete change is written for this rule; follow the rule\'s documentation.',
     operations: [],
@@ -203,7 +204,7 @@ export function planRemediations(inventory: Inventory, options: PlanOptions = {}
     // The finding as the current (possibly already changed) estate judges it: an earlier plan may have fixed it.
     const current = baseline.evaluations.get(findingKey(finding));
     if (current === undefined || current.status !== 'fail') {
-      plans.push({ ...genericPlan(finding, 'an earlier plan in this document fixes it too'), verified: true, summary: 'Fixed by an earlier plan of this document.', risk: 'None of its own.' });
+      plans.push({ ...genericPlan(finding, 'an earlier plan in this document fixes it too', 'the estate with the earlier plans applied no longer fails this check'), verified: true, summary: 'Fixed by an earlier plan of this document.', risk: 'None of its own.' });
       continue;
     }
     const context: PlanningContext = { estate: baseline.estate, serviceTags: inventory.serviceTags };

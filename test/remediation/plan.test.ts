@@ -97,6 +97,14 @@ describe('planning on the sample estate', () => {
     expect(worse).toEqual([]);
   });
 
+  it('says of each plan what was proven, never its reason for being manual again', () => {
+    const manual = result.plans.filter((plan) => plan.manualReason !== undefined);
+    expect(manual.length).toBeGreaterThan(0);
+    for (const plan of manual) expect(plan.verification, `${plan.ruleId} on ${plan.resourceId}`).not.toBe(plan.manualReason);
+    const noPlanner = result.plans.find((plan) => plan.ruleId === 'acr.premium-sku');
+    expect(noPlanner).toMatchObject({ mode: 'manual', verified: false, verification: 'not simulated: no change is written for it' });
+  });
+
   it('never plans a lock-out automatically: default deny stays manual, and says what it would break', () => {
     const deny = result.plans.find((plan) => plan.ruleId === 'storage.default-deny');
     expect(deny).toMatchObject({ mode: 'manual', verified: false });
