@@ -1,6 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { armResourceClient, cloudSettings, resolveCredential } from '../live';
+import { armResourceClient, resolveCredential } from '../live';
 import type { ArmPort } from '../remediation';
 import { InventoryArmPort } from './inventory-arm';
 import type { RemediationSettings } from './remediation';
@@ -14,7 +14,6 @@ import { createAuditorApp } from './runtime';
 import type { AuditorApp } from './service';
 import type { Environment, Settings } from './settings';
 import { loadSettings } from './settings';
-import { armSubscriptionLister } from './subscriptions';
 import { BlobSharedStates } from './shared-state';
 import type { SharedStates } from './shared-state';
 
@@ -104,11 +103,7 @@ export function openStore(settings: Settings): Promise<FindingsStore> {
 export async function openProvider(settings: Settings, env: Environment): Promise<InventoryProvider> {
   if (settings.inventory.kind === 'snapshot') return SnapshotInventoryProvider.fromFile(settings.inventory.path);
   const credential = resolveCredential(env, settings.cloud);
-  const cloud = cloudSettings(settings.cloud, settings.armEndpoint);
-  return new ResourceGraphInventoryProvider(
-    { credential, cloud: settings.cloud, ...(settings.armEndpoint !== undefined ? { armEndpoint: settings.armEndpoint } : {}) },
-    armSubscriptionLister(cloud.armEndpoint, cloud.armScope, credential),
-  );
+  return new ResourceGraphInventoryProvider({ credential, cloud: settings.cloud, ...(settings.armEndpoint !== undefined ? { armEndpoint: settings.armEndpoint } : {}) });
 }
 
 export function openPublisher(settings: Settings): FindingChangePublisher | undefined {

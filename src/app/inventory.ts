@@ -1,7 +1,7 @@
 import { idKey, resourceToReadFor, subscriptionOf } from '../core/ids';
 import { loadSnapshotFile, READ_TYPES_ONLY } from '../inventory/snapshot';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
-import { readLiveInventory, readResourcesByIds, readRowCounts } from '../live';
+import { listReadableSubscriptions, readLiveInventory, readResourcesByIds, readRowCounts } from '../live';
 import type { LiveReadOptions, ReadFailure } from '../live';
 
 /**
@@ -133,9 +133,10 @@ export class ResourceGraphInventoryProvider implements InventoryProvider {
   readonly kind = 'resource-graph' as const;
   readonly readsAreCurrent = true;
 
+  /** `subscriptionLister`: what sweeps cover when no scope is configured; by default every subscription the identity can read (ARM). */
   constructor(
     private readonly options: LiveReadOptions,
-    private readonly subscriptionLister: () => Promise<readonly string[]>,
+    private readonly subscriptionLister: () => Promise<readonly string[]> = () => listReadableSubscriptions(options),
   ) {}
 
   listSubscriptions(): Promise<readonly string[]> {

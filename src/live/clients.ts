@@ -10,6 +10,7 @@ import {
   isRestError,
   RestError,
 } from '@azure/core-rest-pipeline';
+import { isObject } from '../core/json';
 import type { CloudSettings } from './clouds';
 import type { RetrySettings } from './throttle';
 import { QuotaPacer, throttlePolicy } from './throttle';
@@ -86,6 +87,27 @@ export function createArmGetClient(transport: Transport, pacer: QuotaPacer): Arm
       }
     },
   };
+}
+
+/**
+ * Every item of an ARM list (`{ value: [...], nextLink }`), page after page. Throws when a page
+ * fails, is not that shape, or names a page already read: a list cut short would read as one
+ * with fewer items.
+ */
+export async function listArmItems(client: ArmGetClient, firstPage: string): Promise<unknown[]> {
+  const items: unknown[] = [];
+  const visited = new Set<string>();
+  let url: string | undefined = firstPage;
+  while (url !== undefined) {
+    if (visited.has(url)) throw new Error('ARM repeated a nextLink');
+    visited.add(url);
+    const body: unknown = await client.getJson(url);
+    const value = isObject(body) && Array.isArray(body.value) ? (body.value as unknown[]) : undefined;
+    if (value === undefined) throw new Error('the answer has no `value` array');
+    for (const item of value) items.push(item);
+    url = isObject(body) && typeof body.nextLink === 'string' && body.nextLink !== '' ? body.nextLink : undefined;
+  }
+  return items;
 }
 
 /** ARM's error body (`{ error: { code, message } }`) as a RestError with its code; the status alone when the body is not JSON. */

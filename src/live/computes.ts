@@ -1,7 +1,8 @@
 import { idKey, resourceGroupOf, subscriptionOf } from '../core/ids';
-import { asArray, asNonEmptyString, isObject } from '../core/json';
+import { asNonEmptyString } from '../core/json';
 import type { InventoryGap } from '../core/types';
 import type { ResourceRow } from '../inventory/types';
+import { listArmItems } from './clients';
 import type { ArmGetClient } from './clients';
 import { appendAll, asRow, COMPUTE_TYPE, describeError } from './graph';
 
@@ -57,20 +58,10 @@ export async function readComputesFromArm(client: ArmGetClient, workspaceIds: re
 async function listComputes(client: ArmGetClient, workspaceId: string): Promise<{ rows: ResourceRow[]; malformed: number }> {
   const rows: ResourceRow[] = [];
   let malformed = 0;
-  const visited = new Set<string>();
-  let url: string | undefined = `${workspaceId.replace(/\/+$/, '')}/computes?api-version=${COMPUTES_API_VERSION}`;
-  while (url !== undefined) {
-    if (visited.has(url)) throw new Error('ARM repeated a nextLink');
-    visited.add(url);
-    const body = await client.getJson(url);
-    const items = isObject(body) ? asArray(body.value) : undefined;
-    if (items === undefined) throw new Error('the answer has no `value` array');
-    for (const item of items) {
-      const row = asRow(item);
-      if (row === undefined) malformed++;
-      else rows.push(toGraphShape(row));
-    }
-    url = isObject(body) ? asNonEmptyString(body.nextLink) : undefined;
+  for (const item of await listArmItems(client, `${workspaceId.replace(/\/+$/, '')}/computes?api-version=${COMPUTES_API_VERSION}`)) {
+    const row = asRow(item);
+    if (row === undefined) malformed++;
+    else rows.push(toGraphShape(row));
   }
   return { rows, malformed };
 }

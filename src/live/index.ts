@@ -2,7 +2,7 @@
  * Live inventory: the estate read from Azure through Resource Graph, ARM and the
  * Network service-tags API, as an Inventory whose rows look exactly like snapshot rows.
  */
-export { readLiveInventory, readResourcesByIds, readRowCounts, armResourceClient, LiveSignInError, LiveUsageError, UNSEEN_SUBSCRIPTION } from './inventory';
+export { readLiveInventory, readResourcesByIds, readRowCounts, listReadableSubscriptions, armResourceClient, LiveSignInError, LiveUsageError, UNSEEN_SUBSCRIPTION } from './inventory';
 export { PreconditionFailedError } from './arm-write';
 export type { ArmRead, ArmResourceClient, ArmWrite } from './arm-write';
 export type { ReadFailure } from './arm-read';

@@ -1,11 +1,11 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { TlsSettings } from '@azure/core-rest-pipeline';
 import { idKey, regionKey, subscriptionOf, typeFromId } from '../core/ids';
-import { asNonEmptyString } from '../core/json';
+import { asNonEmptyString, isObject } from '../core/json';
 import type { InventoryGap } from '../core/types';
 import type { Inventory, ResourceRow, ServiceTagEntry } from '../inventory/types';
 import type { Transport } from './clients';
-import { createArmGetClient, createGraphClient, createNetworkClient } from './clients';
+import { createArmGetClient, createGraphClient, createNetworkClient, listArmItems } from './clients';
 import type { CloudName } from './clouds';
 import { cloudSettings } from './clouds';
 import { readComputesFromArm, workspacesLackingComputes } from './computes';
@@ -218,6 +218,29 @@ export async function readRowCounts(subscriptionIds: readonly string[], options:
     if (subscription !== undefined && counts.has(subscription) && Number.isFinite(count) && count >= 0) counts.set(subscription, count);
   }
   return { counts, gaps: read.gaps };
+}
+
+export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
+
+/** ARM's subscription states in which one can be read; a Disabled or Deleted one cannot, and its sweep would only record a gap. */
+const READABLE_SUBSCRIPTION_STATES: ReadonlySet<string> = new Set(['enabled', 'warned', 'pastdue']);
+
+/**
+ * The subscriptions the identity can read (ARM `GET /subscriptions`, every page), lowercased and
+ * sorted: what sweeps cover when no scope is configured. Throttled and retried as every ARM read.
+ * Throws rather than answer part of the list when a page fails or is not ARM's list shape.
+ */
+export async function listReadableSubscriptions(options: LiveReadOptions): Promise<string[]> {
+  const transport = transportOf(options);
+  const arm = createArmGetClient(transport, new QuotaPacer(options.retry?.quotaLowWatermark ?? 3));
+  await signIn(options.credential, transport.cloud.armScope);
+  const ids = new Set<string>();
+  for (const item of await listArmItems(arm, `/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`)) {
+    const id = isObject(item) ? asNonEmptyString(item.subscriptionId) : undefined;
+    const state = isObject(item) ? asNonEmptyString(item.state) : undefined;
+    if (id !== undefined && (state === undefined || READABLE_SUBSCRIPTION_STATES.has(state.toLowerCase()))) ids.add(id.toLowerCase());
+  }
+  return [...ids].sort();
 }
 
 export interface ResourcesByIdResult {

@@ -37,6 +37,9 @@
  * - GET {workspaceId}/computes: ARM list of workspace computes (ARM shape, nextLink paging).
  * - GET {workspaceId}/computes/{name}: one compute (ARM shape) or 404.
  * - GET /subscriptions/{s}/providers/Microsoft.Network/locations/{loc}/serviceTags.
+ * - GET /subscriptions?api-version=…: ARM's list of the subscriptions the identity can read (those
+ *   `resourcecontainers` lists), each with its `state` (`subscriptionStates`, default Enabled),
+ *   paged by `pageSize` with a nextLink; 400 without an api-version.
  * Anything else answers 404 with an ARM error body.
  *
  * Faults answer a status (with headers and body) or drop the connection, for requests a
@@ -57,7 +60,7 @@ import { ArmStore } from './arm-writes';
 /** A row as Resource Graph returns it; `id` is optional so tests can serve malformed rows. */
 export type ServerRow = { readonly [key: string]: unknown };
 
-export type RequestKind = 'graph' | 'computes' | 'compute' | 'resource' | 'write' | 'operation' | 'service-tags' | 'other';
+export type RequestKind = 'graph' | 'computes' | 'compute' | 'resource' | 'write' | 'operation' | 'service-tags' | 'subscriptions' | 'other';
 
 export interface LoggedRequest {
   /** 0-based position among all requests. */
@@ -117,6 +120,8 @@ export interface ArmServerOptions {
    * in neither is one the identity cannot read: the service answers nothing for it, not an error.
    */
   readonly emptySubscriptions?: readonly string[];
+  /** Subscription ID → its ARM state (Enabled, Warned, PastDue, Disabled, Deleted); default Enabled. */
+  readonly subscriptionStates?: Readonly<Record<string, string>>;
   /** Management group ID → subscription IDs it holds. */
   readonly managementGroups?: Readonly<Record<string, readonly string[]>>;
   /** Service-tag entries served by the Network serviceTags API. */
@@ -259,6 +264,8 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
         const etag = found?.etag;
         if (found) send(res, logged, 200, toArmShape(found), typeof etag === 'string' ? { etag } : {});
         else send(res, logged, 404, { error: { code: 'ResourceNotFound', message: `The Resource '${logged.path}' was not found.` } }, {});
+      } else if (logged.kind === 'subscriptions') {
+        answerSubscriptions(logged, res);
       } else if (logged.kind === 'service-tags') {
         send(res, logged, 200, { name: 'Public', id: 'Public', type: 'Microsoft.Network/serviceTags', changeNumber: '1', cloud: 'Public', values: options.serviceTags ?? [] }, {});
       } else {
@@ -284,7 +291,7 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
         if (members.some((member) => scopeSubscriptions.has(member.toLowerCase())) || (logged.managementGroups ?? []).includes(group)) inheritedGroups.add(group.toLowerCase());
       }
     }
-    let selected = selectRows(query, logged.table ?? '', indexed, options.graphIndexesComputes ?? false, options.managementGroups ?? {}, options.emptySubscriptions ?? []);
+    let selected = selectRows(query, logged.table ?? '', indexed, options.graphIndexesComputes ?? false, options.managementGroups ?? {}, options.emptySubscriptions ?? [], options.subscriptionStates);
     if (selected === undefined) {
       send(res, logged, 400, { error: { code: 'BadRequest', message: 'The test server does not understand this query' } }, headers);
       return;
@@ -329,6 +336,30 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
     if (next < selected.length) answer.$skipToken = encodeToken({ binding, offset: next });
     logged.rowCount = page.length;
     send(res, logged, 200, answer, headers);
+  }
+
+  function answerSubscriptions(logged: LoggedRequest, res: ServerResponse): void {
+    const version = logged.query['api-version'] ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}(-preview)?$/.test(version)) {
+      send(res, logged, 400, { error: { code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' } }, {});
+      return;
+    }
+    const all = readableSubscriptions(rows, options.emptySubscriptions ?? []).map((id) => ({
+      id: `/subscriptions/${id}`,
+      authorizationSource: 'RoleBased',
+      managedByTenants: [],
+      subscriptionId: id,
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      displayName: `subscription ${id.slice(0, 8)}`,
+      state: subscriptionState(options.subscriptionStates, id),
+      subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'EnterpriseAgreement_2014-09-01', spendingLimit: 'Off' },
+    }));
+    const offset = Number(logged.query.$skipToken ?? '0') || 0;
+    const page = all.slice(offset, offset + serverPageSize);
+    const answer: Record<string, unknown> = { value: page, count: { type: 'Total', value: all.length } };
+    if (offset + page.length < all.length) answer.nextLink = `${endpoint}/subscriptions?api-version=${version}&$skipToken=${offset + page.length}`;
+    logged.rowCount = page.length;
+    send(res, logged, 200, answer, {});
   }
 
   function answerComputes(logged: LoggedRequest, res: ServerResponse): void {
@@ -418,6 +449,7 @@ function describe(index: number, req: IncomingMessage, url: URL, body: unknown):
   else if ((method === 'PUT' || method === 'PATCH') && /^\/(subscriptions|providers)\/.+\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(path)) kind = 'write';
   else if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes$/i.test(path)) kind = 'computes';
   else if (method === 'GET' && /\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/computes\/[^/]+$/i.test(path)) kind = 'compute';
+  else if (method === 'GET' && /^\/subscriptions\/?$/i.test(path)) kind = 'subscriptions';
   else if (method === 'GET' && /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Network\/locations\/[^/]+\/serviceTags$/i.test(path)) kind = 'service-tags';
   else if (method === 'GET' && /^\/(subscriptions|providers)\/.+\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(path)) kind = 'resource';
   return { ...base, kind };
@@ -434,6 +466,7 @@ function selectRows(
   graphIndexesComputes: boolean,
   managementGroups: Readonly<Record<string, readonly string[]>>,
   emptySubscriptions: readonly string[],
+  subscriptionStates: Readonly<Record<string, string>> | undefined,
 ): ServerRow[] | undefined {
   let selected: ServerRow[];
   const typeOf = (row: ServerRow): string => rowTypeOf(row) ?? '';
@@ -445,14 +478,13 @@ function selectRows(
   } else if (table === 'authorizationresources') {
     selected = rows.filter((row) => AUTHORIZATION_TYPES.has(typeOf(row)));
   } else if (table === 'resourcecontainers') {
-    const subscriptions = [...new Set([...rows.map(subscriptionOfRow).filter((id): id is string => id !== undefined), ...emptySubscriptions.map((id) => id.toLowerCase())])];
-    selected = subscriptions.map((id) => ({
+    selected = readableSubscriptions(rows, emptySubscriptions).map((id) => ({
       id: `/subscriptions/${id}`,
       subscriptionId: id,
       type: 'microsoft.resources/subscriptions',
       name: id,
       properties: {
-        state: 'Enabled',
+        state: subscriptionState(subscriptionStates, id),
         managementGroupAncestorsChain: Object.entries(managementGroups)
           .filter(([, members]) => members.some((member) => member.toLowerCase() === id))
           .map(([group]) => ({ name: group, displayName: group })),
@@ -495,6 +527,15 @@ function rowTypeOf(row: ServerRow): string | undefined {
 
 function idOf(row: ServerRow): string {
   return typeof row.id === 'string' ? row.id : '';
+}
+
+/** The subscriptions the identity can read: those holding rows, and the empty ones listed, lowercased. */
+function readableSubscriptions(rows: readonly ServerRow[], emptySubscriptions: readonly string[]): string[] {
+  return [...new Set([...rows.map(subscriptionOfRow).filter((id): id is string => id !== undefined), ...emptySubscriptions.map((id) => id.toLowerCase())])].sort();
+}
+
+function subscriptionState(states: Readonly<Record<string, string>> | undefined, id: string): string {
+  return Object.entries(states ?? {}).find(([subscription]) => subscription.toLowerCase() === id)?.[1] ?? 'Enabled';
 }
 
 function subscriptionOfRow(row: ServerRow): string | undefined {
