@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { Evaluation } from '../../src/core/types';
 import { openFindingsStore } from '../../src/store';
+import { DEV_ACCOUNT_KEY, DEV_ACCOUNT_NAME } from '../../src/azurite';
 import { FAST_RETRY, uniqueTablePrefix, useAzurite } from '../support/azurite';
+import { startRelay } from '../support/relay';
 import { at, evaluation, SUB_A, subnetId } from './fixtures';
 
 const azurite = useAzurite();
@@ -105,6 +107,47 @@ describe('no lost or resurrected state', () => {
         if (index % 2 === 0) expect(finding, `${order} ${finding.resourceId}`).toMatchObject({ state: 'resolved', evaluatedAt: at(6).toISOString() });
         else expect(finding, `${order} ${finding.resourceId}`).toMatchObject({ state: 'open', evidence: { fresh: true }, evaluatedAt: at(6).toISOString() });
       }
+    }
+  });
+
+  test('a sweep that a newer complete sweep claims between its transactions stops there, superseded, and the newer verdicts stay', async () => {
+    const tablePrefix = uniqueTablePrefix();
+    const ids = subjects(300);
+    const fresh = await openFindingsStore({ connectionString: azurite.server().connectionString, tablePrefix, retryOptions: FAST_RETRY });
+    await fresh.recordEvaluations({ scope: sweep, evaluations: ids.map((id) => evaluation(id, 'fail')), evaluatedAt: at(0), complete: true, sweepId: 'first' });
+    let freshSweep: Promise<unknown> | undefined;
+    // The stale sweep's first findings transaction lands; before its second, the fresh sweep runs whole.
+    const relay = await startRelay(
+      () => azurite.server().port,
+      async (count) => {
+        if (count !== 2) return;
+        freshSweep = fresh.recordEvaluations({
+          scope: sweep,
+          evaluations: ids.map((id, index) => evaluation(id, index % 2 === 0 ? 'pass' : 'fail', { evidence: { fresh: true } })),
+          evaluatedAt: at(6),
+          complete: true,
+          sweepId: 'fresh',
+        });
+        await freshSweep;
+      },
+    );
+    try {
+      const staleWriter = await openFindingsStore({ connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT_NAME};AccountKey=${DEV_ACCOUNT_KEY};TableEndpoint=http://127.0.0.1:${relay.port}/${DEV_ACCOUNT_NAME};`, tablePrefix, retryOptions: FAST_RETRY });
+      const stale = await staleWriter.recordEvaluations({ scope: sweep, evaluations: ids.map((id) => evaluation(id, 'fail', { evidence: { stale: true } })), evaluatedAt: at(5), complete: true, sweepId: 'stale' });
+      expect(freshSweep).toBeDefined();
+      // One transaction of the stale sweep was written before the fresh one claimed the partition; nothing after.
+      expect(stale.written).toBeGreaterThan(0);
+      expect(stale.written).toBeLessThan(ids.length);
+      expect(stale.stale).toBeGreaterThan(0);
+      const { items } = await fresh.listFindings({ top: 1000 });
+      expect(items).toHaveLength(300);
+      for (const finding of items) {
+        const index = Number(/\/s(\d+)$/.exec(finding.resourceId)?.[1]);
+        expect(finding, finding.resourceId).toMatchObject(index % 2 === 0 ? { state: 'resolved', evaluatedAt: at(6).toISOString() } : { state: 'open', evidence: { fresh: true }, evaluatedAt: at(6).toISOString() });
+      }
+      expect((await fresh.listSweeps(SUB_A)).find((record) => record.sweepId === 'stale')).toMatchObject({ superseded: true });
+    } finally {
+      await relay.close();
     }
   });
 

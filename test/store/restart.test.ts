@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server, Socket } from 'node:net';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -8,61 +6,8 @@ import type { RunningAzuriteTable } from '../../src/azurite';
 import { DEV_ACCOUNT_KEY, DEV_ACCOUNT_NAME, startAzuriteTable } from '../../src/azurite';
 import { CHANGES_PER_TRANSACTION, NEW_FINDINGS_PER_TRANSACTION, openFindingsStore, StoreUnavailableError } from '../../src/store';
 import { FAST_RETRY, uniqueTablePrefix } from '../support/azurite';
+import { startRelay } from '../support/relay';
 import { at, evaluation, SUB_A, subnetId } from './fixtures';
-
-/**
- * A TCP relay in front of Azurite that calls `onBatch(n)` before forwarding the n-th
- * transaction ($batch) request, so the test can restart the emulator at an exact point of a run.
- */
-async function startRelay(target: () => number, onBatch: (count: number) => Promise<void>): Promise<{ port: number; close(): Promise<void> }> {
-  let batches = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    sockets.add(client);
-    let upstream: Socket | undefined;
-    let chain = Promise.resolve();
-    const closeBoth = (): void => {
-      // end, not destroy: a response still being flushed to the client must arrive whole.
-      client.end();
-      upstream?.end();
-    };
-    client.on('data', (chunk: Buffer) => {
-      client.pause();
-      chain = chain.then(async () => {
-        for (const _ of chunk.toString('latin1').matchAll(/^POST \S*\$batch/gm)) await onBatch(++batches);
-        if (upstream === undefined) {
-          const current = connect(target(), '127.0.0.1');
-          upstream = current;
-          sockets.add(current);
-          current.on('data', (data) => client.write(data));
-          current.on('error', closeBoth);
-          current.on('close', () => {
-            sockets.delete(current);
-            closeBoth();
-          });
-        }
-        upstream.write(chunk);
-        client.resume();
-      });
-    });
-    client.on('error', closeBoth);
-    client.on('close', () => {
-      sockets.delete(client);
-      upstream?.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('relay has no port');
-  return {
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const folders: string[] = [];
 afterAll(() => {
