@@ -19,7 +19,7 @@ import type { FindingsStore } from '../../src/store';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
 import { useAzurite } from '../support/azurite';
-import { armWriteEvent, at, DEV, notificationEvent, SAMPLE_PATH, sampleRow, STORAGE_ID, storageRow } from './fixtures/events';
+import { armWriteEvent, at, DEV, notificationEvent, PROD, SAMPLE_PATH, sampleRow, STORAGE_ID, storageRow } from './fixtures/events';
 import { readFileSync } from 'node:fs';
 
 const azurite = useAzurite();
@@ -207,6 +207,30 @@ describe('events read Azure Resource Manager, each resource on its own', () => {
     // Nothing about the unread resources was resolved.
     expect(await state(store, 'keyvault.default-deny', forbidden)).toBe('open');
     expect(await state(store, 'acr.compute-subnet-allowed', flaky)).toBe('open');
+  });
+
+  it('a batch sweep that cannot read its subscriptions at all writes no finding, records the failed attempt for each, and is retried', async () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
+    server = await startArmServer({ rows: structuredClone(sample.resources), serviceTags: sample.serviceTags });
+    const live = { armEndpoint: server.endpoint, tlsOptions: server.tlsOptions, retry: { retryDelayMs: 1, maxRetries: 1 } };
+    const store = await azurite.freshStore();
+    await new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: new ResourceGraphInventoryProvider({ ...live, credential: staticTokenCredential('t') }), store }).sweepSubscriptions([DEV, PROD], 'timer', quiet);
+    const before = (await store.listFindings({ top: 1000 })).items;
+    expect(before.length).toBeGreaterThan(0);
+
+    // The managed identity's token endpoint fails: the whole read throws before any request.
+    const noToken = { getToken: () => Promise.reject(new Error('ManagedIdentityCredential: the token endpoint did not answer')) };
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [], coalesceMs: 5 }, provider: new ResourceGraphInventoryProvider({ ...live, credential: noToken }), store });
+    const graphBefore = server.requestsOf('graph').length;
+    const failed = await app.sweepSubscriptions([DEV, PROD], 'timer', quiet).then(() => undefined, (error: unknown) => error);
+    expect(failed).toBeInstanceOf(TransientError);
+    expect((failed as Error).message).toMatch(/cannot read the inventory of subscriptions .*token endpoint did not answer/);
+    expect(server.requestsOf('graph').length).toBe(graphBefore);
+    for (const subscription of [DEV, PROD]) {
+      const [latest] = await store.listSweeps(subscription);
+      expect(latest, subscription).toMatchObject({ complete: false, error: expect.stringContaining('token endpoint did not answer') });
+    }
+    expect((await store.listFindings({ top: 1000 })).items).toEqual(before);
   });
 
   it('a 404 for an API version the cloud does not serve is not a deletion: the storage account\'s findings stay as they were', async () => {
