@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { idKey } from '../../src/core/ids';
 import { affectedSubjectKeys, containerOf } from '../../src/estate';
-import { estateOf, resourceId, storageAccount, workspace } from '../support/arm';
+import { azureFirewall, containerGroup, estateOf, firewallPolicy, ipGroup, networkInterface, nsgId, resourceId, storageAccount, workspace } from '../support/arm';
+import { attachedIds, withAttachedVm, withDatabricks } from '../support/compute-fixtures';
 import { privateDnsRows } from '../support/private-dns';
 import { compliantRows, ids } from '../support/scenario';
 
@@ -90,6 +91,38 @@ describe('affectedSubjectKeys', () => {
       for (const id of [ids.workspace, ids.storage, ids.keyVault, ids.registry, changed]) expect(keys, id).toContain(key(id));
       expect(keys).not.toContain(key(otherWorkspace));
     }
+  });
+
+  it('an NSG on an attached VM\'s network interface reaches the workspace the VM serves', () => {
+    const guarded = withAttachedVm().map((row) => (row.id === attachedIds.vmNic ? networkInterface({ name: 'nic-dsvm', subnetId: ids.trainingSubnet, vmId: attachedIds.vm, privateIp: '10.0.1.20', nsgId: nsgId('nsg-dsvm') }) : row));
+    const keys = affectedSubjectKeys(estateOf(guarded), nsgId('nsg-dsvm'));
+    for (const id of [ids.workspace, attachedIds.vmCompute, attachedIds.vm]) expect(keys, id).toContain(key(id));
+  });
+
+  it('the VNet a Databricks workspace is injected into reaches the workspace it is attached to', () => {
+    const keys = affectedSubjectKeys(estateOf(withDatabricks()), attachedIds.databricksVnet);
+    for (const id of [ids.workspace, attachedIds.databricksCompute, attachedIds.databricks]) expect(keys, id).toContain(key(id));
+  });
+
+  it('a container group change reaches the subnets it is deployed in', () => {
+    const aciSubnet = `${ids.vnet}/subnets/aci`;
+    const group = containerGroup({ name: 'aci-scoring', subnetIds: [aciSubnet] });
+    const keys = affectedSubjectKeys(estateOf([...compliantRows({ extraSubnets: [{ name: 'aci', addressPrefix: '10.0.20.0/24' }] }), group]), group.id);
+    expect(keys).toContain(key(aciSubnet));
+  });
+
+  it('an IP group reaches every firewall; a base policy reaches the firewalls whose policy derives from it, and no other', () => {
+    const base = firewallPolicy({ name: 'fwp-base' });
+    const child = firewallPolicy({ name: 'fwp-child', basePolicyId: base.id });
+    const other = firewallPolicy({ name: 'fwp-other' });
+    const derived = azureFirewall({ name: 'fw-derived', privateIp: '10.9.0.4', policyId: child.id });
+    const unrelated = azureFirewall({ name: 'fw-unrelated', privateIp: '10.9.0.5', policyId: other.id });
+    const group = ipGroup({ name: 'ipg-training', ipAddresses: ['10.0.1.0/24'] });
+    const graph = estateOf([...compliantRows(), base, child, other, derived, unrelated, group]);
+    expect(affectedSubjectKeys(graph, group.id)).toEqual(new Set([key(group.id), key(derived.id), key(unrelated.id)]));
+    const fromBase = affectedSubjectKeys(graph, base.id);
+    expect(fromBase).toContain(key(derived.id));
+    expect(fromBase).not.toContain(key(unrelated.id));
   });
 
   it('a resource the estate does not know is still its own subject (it may have just been deleted)', () => {
