@@ -137,7 +137,7 @@ function runRules(
       if (options.subjectKeys && !options.subjectKeys.has(subject.resourceId.toLowerCase())) continue;
       let judged = judge(rule, subject, estate);
       if (untrusted.size > 0 && judged.outcome.status !== 'unknown') {
-        // What rests on a malformed row is not a verdict; a rule that already answered unknown says why better.
+        // What rests on a malformed row or an unread part is not a verdict; a rule that already answered unknown says why better.
         const cause = untrusted.get(idKey(subject.resourceId)) ?? untrusted.get(EVERY_SUBJECT);
         if (cause !== undefined) judged = unjudged(cause);
       }
@@ -160,26 +160,33 @@ function subjectsOf(rule: AnyRule, estate: Estate): { readonly list: readonly Ru
   }
 }
 
-/** Past this many malformed rows, their neighbourhoods are not worked out one by one (each walks the estate): every verdict is unknown. */
+/** Past this many malformed rows and unread parts, their neighbourhoods are not worked out one by one (each walks the estate): every verdict is unknown. */
 const MAX_MALFORMED_NEIGHBOURHOODS = 1_000;
 const EVERY_SUBJECT = '';
 
 /**
- * Subjects whose verdicts may depend on a malformed row, by key, with why: the row's own key and
- * its neighbourhood (src/estate/neighbourhood.ts, the subjects an event on it would re-judge).
+ * Subjects whose verdicts may depend on a malformed row or on a part of a resource that could not
+ * be read (a workspace's computes), by key, with why: the resource's own key and its neighbourhood
+ * (src/estate/neighbourhood.ts, the subjects an event on it would re-judge). Judged without what
+ * is missing, a workspace whose computes could not be listed would fail for having none.
  */
 function untrustedSubjects(estate: Estate): Map<string, string> {
   const untrusted = new Map<string, string>();
-  const rows = estate.malformedRows;
-  if (rows.length > MAX_MALFORMED_NEIGHBOURHOODS) {
-    untrusted.set(EVERY_SUBJECT, `${rows.length} rows of the inventory are malformed, among them ${rows[0]?.resourceId ?? ''} (${rows[0]?.reason ?? ''})`);
+  const causes = [
+    ...estate.malformedRows.map((row) => ({ resourceId: row.resourceId, own: `its row is malformed: ${row.reason}`, dependent: `whose row is malformed: ${row.reason}` })),
+    ...estate.unreadParts.map((gap) => ({ resourceId: gap.scope, own: `part of it could not be read (${gap.reason})`, dependent: `part of which could not be read (${gap.reason})` })),
+  ];
+  if (causes.length > MAX_MALFORMED_NEIGHBOURHOODS) {
+    const first = causes[0];
+    const what = estate.unreadParts.length === 0 ? 'rows of the inventory are malformed' : 'resources of the inventory are malformed or were read in part';
+    untrusted.set(EVERY_SUBJECT, `${causes.length} ${what}, among them ${first?.resourceId ?? ''} (${first?.own ?? ''})`);
     return untrusted;
   }
-  for (const row of rows) {
-    const own = idKey(row.resourceId);
-    if (!untrusted.has(own)) untrusted.set(own, `its row is malformed: ${row.reason}`);
-    for (const key of affectedSubjectKeys(estate, row.resourceId)) {
-      if (!untrusted.has(key)) untrusted.set(key, `it depends on ${row.resourceId}, whose row is malformed: ${row.reason}`);
+  for (const cause of causes) {
+    const own = idKey(cause.resourceId);
+    if (!untrusted.has(own)) untrusted.set(own, cause.own);
+    for (const key of affectedSubjectKeys(estate, cause.resourceId)) {
+      if (!untrusted.has(key)) untrusted.set(key, `it depends on ${cause.resourceId}, ${cause.dependent}`);
     }
   }
   return untrusted;
@@ -187,7 +194,7 @@ function untrustedSubjects(estate: Estate): Map<string, string> {
 
 /** A verdict not given because what it would rest on cannot be read. */
 function unjudged(reason: string): Judged {
-  return { outcome: { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } }, error: reason };
+  return { outcome: { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } }, error: reason, notRun: true };
 }
 
 /** A rule's verdict on one subject, or the reason it could not give one. */
@@ -195,6 +202,8 @@ interface Judged {
   readonly outcome: CheckOutcome<string>;
   /** The check's error: the verdict is unknown. */
   readonly error?: string;
+  /** The check was not run: `error` says what it would rest on that cannot be trusted. */
+  readonly notRun?: boolean;
 }
 
 function judge(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate): Judged {
@@ -216,9 +225,11 @@ function evaluationOf(rule: AnyRule, subject: RuleSubject<unknown>, judged: Judg
     severity: rule.meta.severity,
     title: rule.meta.title,
     message:
-      judged.error !== undefined
-        ? `The check could not be completed on this resource (${judged.error}); the inventory may hold malformed data.`
-        : formatMessage(rule.meta.messages[outcome.messageId], outcome.data),
+      judged.notRun === true
+        ? `Not judged: ${judged.error ?? ''}.`
+        : judged.error !== undefined
+          ? `The check could not be completed on this resource (${judged.error}); the inventory may hold malformed data.`
+          : formatMessage(rule.meta.messages[outcome.messageId], outcome.data),
     messageId: outcome.messageId,
     evidence: evidenceOf(outcome.evidence),
     workspaceIds: subject.workspaceIds,

@@ -124,6 +124,9 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * Builds the read-only estate graph in one pass over the rows plus one pass to link them.
  * Cost is linear in the inventory: every relation a rule asks for is precomputed here.
  */
+/** A gap's scope that names one resource (in a resource group), not a subscription or a management group. */
+const RESOURCE_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/./i;
+
 export function buildEstate(inventory: Inventory): Estate {
   const warnings: string[] = [...inventory.warnings];
   const all = new Map<string, ResourceView>();
@@ -429,6 +432,7 @@ export function buildEstate(inventory: Inventory): Estate {
     serviceTags: buildServiceTagIndex(inventory.serviceTags),
     warnings,
     malformedRows,
+    unreadParts: inventory.gaps.filter((gap) => RESOURCE_SCOPE.test(gap.scope)),
     resource: (id) => {
       const key = idKey(id);
       const view = all.get(key);

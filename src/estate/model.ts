@@ -1,3 +1,4 @@
+import type { InventoryGap } from '../core/types';
 import type { ResourceRow } from '../inventory/types';
 import type { FirewallPolicyRules, FirewallRuleCollectionGroup, ParsedNsg, ParsedRouteTable, ServiceTagIndex } from '../network';
 import type { MalformedRow } from './shape';
@@ -297,6 +298,12 @@ export interface Estate {
    * well as they can be, but no verdict that may depend on them is to be trusted.
    */
   readonly malformedRows: readonly MalformedRow[];
+  /**
+   * The inventory's gaps scoped to one resource (a workspace whose computes could not be listed):
+   * what is missing there may decide verdicts of the resource's neighbourhood, so none of those is
+   * to be trusted either. Gaps of whole subscriptions or management groups are the inventory's alone.
+   */
+  readonly unreadParts: readonly InventoryGap[];
 
   /** Any resource by ID, case-insensitive. */
   resource(id: string): ResourceView | undefined;

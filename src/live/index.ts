@@ -13,4 +13,3 @@ export type { CloudName, CloudSettings } from './clouds';
 export type { RetrySettings, DelayEvent, DelayReason } from './throttle';
 export { GRAPH_RESOURCE_TYPES, resourcesQuery, networkResourcesQuery, roleAssignmentsQuery, subscriptionsQuery, MAX_PAGE_SIZE, MAX_SUBSCRIPTIONS_PER_REQUEST } from './graph';
 export { clearServiceTagCache } from './service-tags';
-export { touchedByGaps } from './gaps';

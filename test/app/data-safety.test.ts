@@ -28,6 +28,7 @@ const DEV_RG = `/subscriptions/${DEV}/resourceGroups/rg-ml-dev/providers`;
 const DEV_WORKSPACE = `${DEV_RG}/Microsoft.MachineLearningServices/workspaces/ws-dev`;
 const DEV_NSG = `${DEV_RG}/Microsoft.Network/networkSecurityGroups/nsg-ml-dev-training`;
 const DEV_TRAINING = `${DEV_RG}/Microsoft.Network/virtualNetworks/vnet-ml-dev/subnets/snet-training`;
+const DEV_SPOKE_WORKSPACE = `/subscriptions/${DEV}/resourceGroups/rg-ml-spoke/providers/Microsoft.MachineLearningServices/workspaces/ws-spoke`;
 const DEV_AKS = `/subscriptions/${DEV}/resourceGroups/rg-ml-inference/providers/Microsoft.ContainerService/managedClusters/aks-ml-public`;
 
 let server: ArmServer | undefined;
@@ -207,6 +208,27 @@ describe('events read Azure Resource Manager, each resource on its own', () => {
     // Nothing about the unread resources was resolved.
     expect(await state(store, 'keyvault.default-deny', forbidden)).toBe('open');
     expect(await state(store, 'acr.compute-subnet-allowed', flaky)).toBe('open');
+  });
+
+  it('a sweep that cannot list a workspace\'s computes opens no fail for its having none, and resolves nothing', async () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
+    let failing = false;
+    server = await startArmServer({ rows: structuredClone(sample.resources), serviceTags: sample.serviceTags, faults: [{ when: (request) => failing && request.kind === 'computes', status: 500 }] });
+    const provider = new ResourceGraphInventoryProvider({ credential: staticTokenCredential('t'), armEndpoint: server.endpoint, tlsOptions: server.tlsOptions, retry: { retryDelayMs: 1, maxRetries: 1 } });
+    const store = await azurite.freshStore();
+    const app = new AuditorApp({ settings: { scopeSubscriptions: [DEV], coalesceMs: 5 }, provider, store });
+    await app.sweepSubscription(DEV, 'timer', quiet);
+    const open = (await store.listFindings({ state: 'open', top: 1000 })).items;
+    expect(await state(store, 'acr.image-build-compute', DEV_SPOKE_WORKSPACE)).toBeUndefined();
+
+    failing = true;
+    const sweep = await app.sweepSubscription(DEV, 'timer', quiet);
+    expect(sweep.complete).toBe(false);
+    // Read as if it had no computes, ws-spoke "builds images on a compute it does not have": a high-severity fail, opened.
+    expect(sweep.changes.filter((change) => change.finding.status === 'fail' && change.kind !== 'updated')).toEqual([]);
+    expect(sweep.changes.filter((change) => change.kind === 'resolved')).toEqual([]);
+    expect(await store.getFinding('acr.image-build-compute', DEV_SPOKE_WORKSPACE)).toMatchObject({ status: 'unknown', message: expect.stringMatching(/^Not judged: part of it could not be read \(workspace computes: /) });
+    for (const finding of open) expect(await state(store, finding.ruleId, finding.resourceId)).toBe('open');
   });
 
   it('a batch sweep that cannot read its subscriptions at all writes no finding, records the failed attempt for each, and is retried', async () => {

@@ -169,3 +169,35 @@ describe('a damaged row never loses a finding', () => {
     expect(lost).toEqual([]);
   });
 });
+
+describe('a resource read in part (a workspace whose computes could not be listed)', () => {
+  const WS_SPOKE = '/subscriptions/9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c/resourceGroups/rg-ml-spoke/providers/Microsoft.MachineLearningServices/workspaces/ws-spoke';
+  const withoutComputes = (gaps: readonly { scope: string; reason: string }[]) => {
+    const document = sampleRows();
+    const resources = document.resources.filter((row) => !row.id.toLowerCase().startsWith(`${WS_SPOKE.toLowerCase()}/computes/`));
+    return auditEstate(buildEstate({ ...parseSnapshot(JSON.stringify({ ...document, resources }), 'sample'), gaps }));
+  };
+
+  it('judges nothing that may rest on what is missing: a workspace whose computes were not listed does not fail for having none', () => {
+    expect(verdict(audit(sampleRows()).evaluations, 'acr.image-build-compute', WS_SPOKE)?.status).toBe('pass');
+    // Read as if it had none, the workspace's image build compute "is not one of its computes": a high-severity fail.
+    expect(verdict(withoutComputes([]).evaluations, 'acr.image-build-compute', WS_SPOKE)?.status).toBe('fail');
+    const reason = 'workspace computes: HTTP 500';
+    const result = withoutComputes([{ scope: WS_SPOKE, reason }]);
+    const now = verdict(result.evaluations, 'acr.image-build-compute', WS_SPOKE);
+    expect(now).toMatchObject({ status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, message: `Not judged: part of it could not be read (${reason}).` });
+    // Subjects of other workspaces are judged as before.
+    const elsewhere = (evaluations: readonly Evaluation[]) => evaluations.filter((evaluation) => !evaluation.workspaceIds.some((id) => id.toLowerCase() === WS_SPOKE.toLowerCase()) && evaluation.resourceId.toLowerCase() !== WS_SPOKE.toLowerCase());
+    const statuses = (evaluations: readonly Evaluation[]) => elsewhere(evaluations).map((evaluation) => `${evaluation.ruleId} ${evaluation.resourceId} ${evaluation.status}`).sort();
+    expect(statuses(result.evaluations)).toEqual(statuses(withoutComputes([]).evaluations));
+  });
+
+  it('leaves verdicts alone for gaps of a whole subscription or management group (the inventory says those)', () => {
+    const gaps = [
+      { scope: '/subscriptions/9c4e1a7b-2d3f-4e5a-8b6c-0d1e2f3a4b5c', reason: 'role assignments: HTTP 500' },
+      { scope: '/providers/Microsoft.Management/managementGroups/mg-ml', reason: 'resources: HTTP 500' },
+    ];
+    const statuses = (evaluations: readonly Evaluation[]) => evaluations.map((evaluation) => `${evaluation.ruleId} ${evaluation.resourceId} ${evaluation.status}`);
+    expect(statuses(withoutComputes(gaps).evaluations)).toEqual(statuses(withoutComputes([]).evaluations));
+  });
+});

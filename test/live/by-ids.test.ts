@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resourceToReadFor } from '../../src/core/ids';
-import { readResourcesByIds, touchedByGaps } from '../../src/live';
+import { readResourcesByIds } from '../../src/live';
 import { startArmServer } from '../support/arm-server';
 import type { ArmServer } from '../support/arm-server';
 import { buildTestEstate, SUB_B } from './estate';
@@ -117,17 +117,5 @@ describe('readResourcesByIds (the event path reads Azure Resource Manager, not t
     expect(resourceToReadFor(`${storageB}/privateEndpointConnections/x`)).toBe(storageB);
     expect(resourceToReadFor(`${vnetA}/providers/Microsoft.Authorization/roleAssignments/x`)).toBe(`${vnetA}/providers/Microsoft.Authorization/roleAssignments/x`);
     expect(resourceToReadFor(storageB)).toBe(storageB);
-  });
-});
-
-describe('touchedByGaps', () => {
-  const gaps = [{ scope: `/subscriptions/${SUB_B}`, reason: 'resources: HTTP 500' }];
-  it('touches findings whose subject or workspace lies under a gap', () => {
-    expect(touchedByGaps({ resourceId: storageB.toUpperCase(), workspaceIds: [] }, gaps)).toBe(true);
-    expect(touchedByGaps({ resourceId: vnetA, workspaceIds: [`/subscriptions/${SUB_B}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w`] }, gaps)).toBe(true);
-    expect(touchedByGaps({ resourceId: vnetA, workspaceIds: [] }, gaps)).toBe(false);
-    expect(touchedByGaps({ resourceId: `/subscriptions/${SUB_B}0`, workspaceIds: [] }, gaps)).toBe(false);
-    expect(touchedByGaps({ resourceId: vnetA, workspaceIds: [] }, [{ scope: '/providers/Microsoft.Management/managementGroups/mg', reason: 'x' }])).toBe(true);
-    expect(touchedByGaps({ resourceId: vnetA, workspaceIds: [] }, [])).toBe(false);
   });
 });
