@@ -5,7 +5,7 @@
  * Longer than 500 lines: the readers share the lookup maps the estate is built on; each is short
  * and reads one type.
  */
-import { idKey, nameOf, parentId } from '../core/ids';
+import { idKey, nameOf, parentId, subscriptionOf } from '../core/ids';
 import { isObject } from '../core/json';
 import { embeddedRow, isReadBack } from '../inventory/file-backed-row';
 import { PROPERTIES_READ_LAZILY, READ_TYPES } from '../inventory/resource-types';
@@ -126,6 +126,8 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  */
 /** A gap's scope that names one resource (in a resource group), not a subscription or a management group. */
 const RESOURCE_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/./i;
+const SUBSCRIPTION_SCOPE = /^\/subscriptions\/[^/]+$/i;
+const MANAGEMENT_GROUP_SCOPE = /^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+$/i;
 
 export function buildEstate(inventory: Inventory): Estate {
   const warnings: string[] = [...inventory.warnings];
@@ -426,6 +428,8 @@ export function buildEstate(inventory: Inventory): Estate {
 
   const none: readonly never[] = [];
   const lookup = <T>(map: Map<string, T[]>, id: string): readonly T[] => map.get(idKey(id)) ?? none;
+  const subscriptionGaps = new Map(inventory.gaps.filter((gap) => SUBSCRIPTION_SCOPE.test(gap.scope)).map((gap) => [idKey(gap.scope), gap]));
+  const managementGroupGap = inventory.gaps.find((gap) => MANAGEMENT_GROUP_SCOPE.test(gap.scope));
 
   return {
     resourceCount: inventory.resources.length + (inventory.omittedRows ?? 0),
@@ -477,6 +481,7 @@ export function buildEstate(inventory: Inventory): Estate {
     roleAssignmentsOf: (principalId) => roleAssignmentsByPrincipal.get(principalId.toLowerCase()) ?? none,
     managementGroupsOf: (subscriptionId) => managementGroupsBySubscription.get(subscriptionId.toLowerCase()),
     roleAssignmentCount: roleAssignments.length,
+    gapOver: (id) => subscriptionGaps.get(`/subscriptions/${subscriptionOf(id) ?? ''}`) ?? managementGroupGap,
     firewallByPrivateIp: (ip) => firewallsByIp.get(ip.trim()),
     containerGroupsInSubnet: (id) => lookup(containerGroupsBySubnet, id),
     subnetsOf: (id) => lookup(subnetsByVnet, id),

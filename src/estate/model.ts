@@ -359,6 +359,12 @@ export interface Estate {
   managementGroupsOf(subscriptionId: string): readonly string[] | undefined;
   /** Number of role assignments in the inventory: 0 means they were not read, so no grant can be judged missing. */
   readonly roleAssignmentCount: number;
+  /**
+   * The inventory's gap over the subscription of `id` (that subscription, or a management group,
+   * whose queries failed), if any: what the inventory lacks there may be just what a rule would
+   * find (a role assignment), so a rule does not judge its absence.
+   */
+  gapOver(id: string): InventoryGap | undefined;
   /** The firewall whose private IP this is. */
   firewallByPrivateIp(ip: string): AzureFirewall | undefined;
   /** Container groups deployed into a subnet. */

@@ -108,6 +108,8 @@ export const aksInternalLbNetworkContributorRule = defineRule({
         continue;
       }
       uncovered.push(vnet);
+      const gap = estate.gapOver(vnet);
+      if (gap !== undefined) doubts.push(`the role assignments over subscription ${subscriptionOf(vnet) ?? '?'} may not all have been read (${gap.reason})`);
       for (const assignment of assignments) {
         const scope = scopeOf(assignment);
         if (isSufficient(assignment) && MANAGEMENT_GROUP_SCOPE.test(scope) && !hierarchyKnown) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aksInternalLbNetworkContributorRule } from '../../../src/rules/aks/internal-lb-network-contributor';
+import { buildEstate } from '../../../src/estate';
 import type { ResourceRow } from '../../../src/inventory/types';
 import { estateOf, RESOURCE_GROUP, ROLE, roleAssignment, SUBSCRIPTION, vnet } from '../../support/arm';
 import { compliantSubnets, withAks, withAksCompute } from '../../support/compute-fixtures';
@@ -56,6 +57,20 @@ describe('aks.internal-lb-network-contributor', () => {
     expect(evaluation.severity).toBe('high');
     expect(evaluation.evidence).toMatchObject({ roleAssignmentsFound: [], grants: [], uncoveredVnetIds: [ids.vnet] });
     expect(evaluation.evidence.acceptedScopes).toEqual([ids.vnet.toLowerCase(), resourceGroupScope.toLowerCase(), `/subscriptions/${SUBSCRIPTION}`]);
+  });
+
+  it.each([
+    ['its subscription', `/subscriptions/${SUBSCRIPTION}`],
+    ['a management group', '/providers/Microsoft.Management/managementGroups/mg-platform'],
+  ])("is unknown, not failed, when the role assignments over the VNet's subscription may not all have been read (a gap over %s)", (_, scope) => {
+    // Others' grants were read (a management group's, or another subscription's), so the identity's absence would read as a fail.
+    const rows = withGrants([grant('Owner', resourceGroupScope, '00000000-0000-4000-8000-00000000ffff')]);
+    const gap = { scope, reason: 'role assignments: HTTP 500' };
+    const evaluation = verdictFor(rule, buildEstate({ resources: rows, warnings: [], gaps: [gap] }), ids.aksCompute);
+    expect(evaluation.status).toBe('unknown');
+    expect(evaluation.message).toContain(`the role assignments over subscription ${SUBSCRIPTION} may not all have been read (role assignments: HTTP 500)`);
+    // A gap over another subscription says nothing of this one.
+    expect(verdictFor(rule, buildEstate({ resources: rows, warnings: [], gaps: [{ ...gap, scope: '/subscriptions/00000000-0000-4000-8000-000000000999' }] }), ids.aksCompute).status).toBe('fail');
   });
 
   it.each([
