@@ -349,7 +349,7 @@ export class AuditorApp {
     for (const gap of inventory.gaps) log.warn(`sweep ${key} (${trigger}): could not read ${gap.scope}: ${gap.reason}`);
     for (const error of result.ruleErrors) log.error(`sweep ${key} (${trigger}): rule ${error.ruleId} failed and judged nothing (its findings were left as they were): ${error.reason}`);
     log.info(
-      `sweep ${key} (${trigger}): ${result.evaluations.length} evaluation(s), ${result.findings.length} finding(s); opened ${recorded.opened}, reopened ${recorded.reopened}, resolved ${recorded.resolved}${complete ? '' : ' (incomplete inventory: nothing resolved)'}`,
+      `sweep ${key} (${trigger}): ${result.evaluations.length} evaluation(s), ${result.findings.length} finding(s); opened ${recorded.opened}, reopened ${recorded.reopened}, resolved ${recorded.resolved}${complete ? '' : ' (incomplete inventory: nothing resolved)'}${recorded.notRead > 0 ? `; ${recorded.notRead} verdict(s) not given, their findings left as they were, for want of part of the estate` : ''}`,
     );
     return { subscriptionId: key, complete, gaps, summary: result.summary, changes: recorded.changes, evaluatedAt };
   }

@@ -39,6 +39,13 @@ export interface Evaluation {
 /** The messageId of an evaluation whose check threw: the message then says why, as data allows. */
 export const CHECK_FAILED_MESSAGE_ID = 'checkFailed';
 
+/**
+ * The messageId of a verdict not given because part of what it rests on could not be read (an
+ * inventory gap over a resource): reported as `unknown` with the reason, never stored, so the
+ * finding stays as it was until a read that holds that part judges it.
+ */
+export const NOT_READ_MESSAGE_ID = 'notRead';
+
 export interface Finding extends Evaluation {
   readonly status: FindingStatus;
 }

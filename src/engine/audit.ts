@@ -1,5 +1,5 @@
 import type { AuditSummary, Evaluation, Evidence, Finding, InventoryGap } from '../core/types';
-import { CHECK_FAILED_MESSAGE_ID, isFinding } from '../core/types';
+import { CHECK_FAILED_MESSAGE_ID, isFinding, NOT_READ_MESSAGE_ID } from '../core/types';
 import type { Estate, MalformedRow } from '../estate';
 import { affectedSubjectKeys } from '../estate';
 import { idKey } from '../core/ids';
@@ -136,10 +136,12 @@ function runRules(
     for (const subject of subjects.list) {
       if (options.subjectKeys && !options.subjectKeys.has(subject.resourceId.toLowerCase())) continue;
       let judged = judge(rule, subject, estate);
-      if (untrusted.size > 0 && judged.outcome.status !== 'unknown') {
-        // What rests on a malformed row or an unread part is not a verdict; a rule that already answered unknown says why better.
+      if (judged.outcome.notRead !== undefined) judged = unjudged(judged.outcome.notRead, NOT_READ_MESSAGE_ID);
+      if (untrusted.size > 0) {
+        // What rests on a malformed row or an unread part is not a verdict. A rule that already answered
+        // unknown says why better, except where part of what it read is missing: nothing is stored of that.
         const cause = untrusted.get(idKey(subject.resourceId)) ?? untrusted.get(EVERY_SUBJECT);
-        if (cause !== undefined) judged = unjudged(cause);
+        if (cause !== undefined && (cause.unread || judged.outcome.status !== 'unknown')) judged = unjudged(cause.reason, cause.unread ? NOT_READ_MESSAGE_ID : CHECK_FAILED_MESSAGE_ID);
       }
       const status = judged.outcome.status;
       evaluated += 1;
@@ -170,31 +172,38 @@ const EVERY_SUBJECT = '';
  * (src/estate/neighbourhood.ts, the subjects an event on it would re-judge). Judged without what
  * is missing, a workspace whose computes could not be listed would fail for having none.
  */
-function untrustedSubjects(estate: Estate): Map<string, string> {
-  const untrusted = new Map<string, string>();
+function untrustedSubjects(estate: Estate): Map<string, Untrusted> {
+  const untrusted = new Map<string, Untrusted>();
+  // Unread parts first: a subject under both is left as it was rather than judged unknown.
   const causes = [
-    ...estate.malformedRows.map((row) => ({ resourceId: row.resourceId, own: `its row is malformed: ${row.reason}`, dependent: `whose row is malformed: ${row.reason}` })),
-    ...estate.unreadParts.map((gap) => ({ resourceId: gap.scope, own: `part of it could not be read (${gap.reason})`, dependent: `part of which could not be read (${gap.reason})` })),
+    ...estate.unreadParts.map((gap) => ({ resourceId: gap.scope, unread: true, own: `part of it could not be read (${gap.reason})`, dependent: `part of which could not be read (${gap.reason})` })),
+    ...estate.malformedRows.map((row) => ({ resourceId: row.resourceId, unread: false, own: `its row is malformed: ${row.reason}`, dependent: `whose row is malformed: ${row.reason}` })),
   ];
   if (causes.length > MAX_MALFORMED_NEIGHBOURHOODS) {
     const first = causes[0];
     const what = estate.unreadParts.length === 0 ? 'rows of the inventory are malformed' : 'resources of the inventory are malformed or were read in part';
-    untrusted.set(EVERY_SUBJECT, `${causes.length} ${what}, among them ${first?.resourceId ?? ''} (${first?.own ?? ''})`);
+    untrusted.set(EVERY_SUBJECT, { reason: `${causes.length} ${what}, among them ${first?.resourceId ?? ''} (${first?.own ?? ''})`, unread: estate.unreadParts.length > 0 });
     return untrusted;
   }
   for (const cause of causes) {
     const own = idKey(cause.resourceId);
-    if (!untrusted.has(own)) untrusted.set(own, cause.own);
+    if (!untrusted.has(own)) untrusted.set(own, { reason: cause.own, unread: cause.unread });
     for (const key of affectedSubjectKeys(estate, cause.resourceId)) {
-      if (!untrusted.has(key)) untrusted.set(key, `it depends on ${cause.resourceId}, ${cause.dependent}`);
+      if (!untrusted.has(key)) untrusted.set(key, { reason: `it depends on ${cause.resourceId}, ${cause.dependent}`, unread: cause.unread });
     }
   }
   return untrusted;
 }
 
+/** Why a subject's verdict is not to be trusted; `unread` when part of what it rests on is missing, not malformed. */
+interface Untrusted {
+  readonly reason: string;
+  readonly unread: boolean;
+}
+
 /** A verdict not given because what it would rest on cannot be read. */
-function unjudged(reason: string): Judged {
-  return { outcome: { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } }, error: reason, notRun: true };
+function unjudged(reason: string, messageId: string): Judged {
+  return { outcome: { status: 'unknown', messageId, evidence: { error: reason } }, error: reason, notRun: true };
 }
 
 /** A rule's verdict on one subject, or the reason it could not give one. */
@@ -212,7 +221,7 @@ function judge(rule: AnyRule, subject: RuleSubject<unknown>, estate: Estate): Ju
   } catch (error) {
     // Malformed inventory must never crash an audit (docs/interfaces.md): the verdict is unknown, with the reason.
     const reason = error instanceof Error ? error.message : String(error);
-    return unjudged(reason);
+    return { outcome: { status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, evidence: { error: reason } }, error: reason };
   }
 }
 

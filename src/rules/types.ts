@@ -73,6 +73,12 @@ export interface CheckOutcome<MessageId extends string> {
   /** Values for the message placeholders. */
   readonly data?: MessageData;
   readonly evidence?: OutcomeEvidence;
+  /**
+   * Why the verdict would rest on part of the estate the inventory could not read (it has a gap
+   * over it): the engine then reports it unknown, "Not judged: …", and no store writes it, so the
+   * finding stays as it was until a whole read judges it.
+   */
+  readonly notRead?: string;
 }
 
 /**

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { idKey } from '../core/ids';
 import { asString } from '../core/json';
 import type { Evaluation } from '../core/types';
+import { NOT_READ_MESSAGE_ID } from '../core/types';
 import { deleteNoticesBefore, readNotices, readNoticedStates, withNoticesAnnounced } from './change-notices';
 import { statusOf, StoreInputError, storeFailure } from './errors';
 import {
@@ -204,17 +205,22 @@ class TableFindingsStore implements FindingsStore {
     const total = newTally();
     let outOfScope = 0;
     let recordedSweepId: string | null = null;
+    // A verdict not given for want of part of the estate leaves its finding as it was, and its
+    // partition resolves nothing by absence: the finding is not absent, it was not read.
+    const judged = input.evaluations.filter((evaluation) => evaluation.messageId !== NOT_READ_MESSAGE_ID);
+    const notRead = input.evaluations.length - judged.length;
+    const unreadPartitions = new Set(input.evaluations.filter((evaluation) => evaluation.messageId === NOT_READ_MESSAGE_ID).map((evaluation) => partitionKeyOfResource(evaluation.resourceId)));
 
     if ('subscriptionIds' in input.scope) {
       const sweepId = input.sweepId ?? randomUUID();
       const claims = input.scope.claim !== false;
-      const incomplete = new Set((input.scope.incompleteSubscriptionIds ?? []).map(partitionKeyOfSubscription));
+      const incomplete = new Set([...(input.scope.incompleteSubscriptionIds ?? []).map(partitionKeyOfSubscription), ...unreadPartitions]);
       const bySubscription = new Map<string, { readonly subscriptionId: string; readonly evaluations: Evaluation[] }>();
       for (const subscriptionId of input.scope.subscriptionIds) {
         const key = partitionKeyOfSubscription(subscriptionId);
         if (!bySubscription.has(key)) bySubscription.set(key, { subscriptionId: subscriptionId.trim().toLowerCase(), evaluations: [] });
       }
-      for (const evaluation of input.evaluations) {
+      for (const evaluation of judged) {
         const target = bySubscription.get(partitionKeyOfResource(evaluation.resourceId));
         // A sweep of S touches only S: a subject in another subscription is someone else's.
         if (target === undefined) outOfScope++;
@@ -262,7 +268,7 @@ class TableFindingsStore implements FindingsStore {
         entry.resources.set(idKey(key), key);
         byPartition.set(partitionKey, entry);
       }
-      for (const evaluation of input.evaluations) {
+      for (const evaluation of judged) {
         const entry = byPartition.get(partitionKeyOfResource(evaluation.resourceId));
         if (entry === undefined || !entry.resources.has(idKey(evaluation.resourceId))) outOfScope++;
         else entry.evaluations.push(evaluation);
@@ -270,7 +276,7 @@ class TableFindingsStore implements FindingsStore {
       for (const [partitionKey, entry] of byPartition) {
         await this.writer.apply(
           // With an incomplete inventory, a subject missing from the evaluations may just be unread: resolve nothing by absence.
-          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete, claim: undefined, ...(ruleIds !== undefined ? { ruleIds } : {}) },
+          { partitionKey, evaluations: byRowKey(entry.evaluations), resources: [...entry.resources.values()], resolveAbsent: input.complete && !unreadPartitions.has(partitionKey), claim: undefined, ...(ruleIds !== undefined ? { ruleIds } : {}) },
           at,
           suppressions,
           now,
@@ -280,7 +286,7 @@ class TableFindingsStore implements FindingsStore {
       }
     }
     const { superseded: _superseded, ...counts } = total;
-    return { ...counts, outOfScope, sweepId: recordedSweepId };
+    return { ...counts, outOfScope, notRead, sweepId: recordedSweepId };
   }
 
   async getFinding(ruleId: string, resourceId: string): Promise<StoredFinding | undefined> {

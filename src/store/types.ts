@@ -184,6 +184,8 @@ export interface RecordEvaluationsResult {
   readonly stale: number;
   /** Evaluations of subjects outside the scope (another subscription, another resource): ignored. */
   readonly outOfScope: number;
+  /** Verdicts not given for want of part of the estate (NOT_READ_MESSAGE_ID): their findings were left as they were. */
+  readonly notRead: number;
   /** Finding entities written (creates and updates), bookkeeping rows excluded. */
   readonly written: number;
   /** Bookkeeping rows written: partition markers and sweep records. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECK_FAILED_MESSAGE_ID } from '../../src/core/types';
+import { CHECK_FAILED_MESSAGE_ID, NOT_READ_MESSAGE_ID } from '../../src/core/types';
 import type { Evaluation } from '../../src/core/types';
 import { auditEstate, unjudgedGaps } from '../../src/engine/audit';
 import { buildEstate } from '../../src/estate';
@@ -185,7 +185,8 @@ describe('a resource read in part (a workspace whose computes could not be liste
     const reason = 'workspace computes: HTTP 500';
     const result = withoutComputes([{ scope: WS_SPOKE, reason }]);
     const now = verdict(result.evaluations, 'acr.image-build-compute', WS_SPOKE);
-    expect(now).toMatchObject({ status: 'unknown', messageId: CHECK_FAILED_MESSAGE_ID, message: `Not judged: part of it could not be read (${reason}).` });
+    // Reported unknown with the reason; a store writes nothing of it (NOT_READ_MESSAGE_ID).
+    expect(now).toMatchObject({ status: 'unknown', messageId: NOT_READ_MESSAGE_ID, message: `Not judged: part of it could not be read (${reason}).` });
     // Subjects of other workspaces are judged as before.
     const elsewhere = (evaluations: readonly Evaluation[]) => evaluations.filter((evaluation) => !evaluation.workspaceIds.some((id) => id.toLowerCase() === WS_SPOKE.toLowerCase()) && evaluation.resourceId.toLowerCase() !== WS_SPOKE.toLowerCase());
     const statuses = (evaluations: readonly Evaluation[]) => elsewhere(evaluations).map((evaluation) => `${evaluation.ruleId} ${evaluation.resourceId} ${evaluation.status}`).sort();

@@ -6,6 +6,7 @@ import { TableClient } from '@azure/data-tables';
 import { describe, expect, test } from 'vitest';
 import { MAX_CLOCK_SKEW_MS, StoreInputError } from '../../src/store';
 import { uniqueTablePrefix, useAzurite } from '../support/azurite';
+import { NOT_READ_MESSAGE_ID } from '../../src/core/types';
 import { at, evaluation, SUB_A, subnetId } from './fixtures';
 
 const azurite = useAzurite();
@@ -110,5 +111,26 @@ describe('runs that judge some rules', () => {
     // A run of every rule still resolves by absence.
     const all = await store.recordEvaluations({ scope: { subscriptionIds: [SUB_A] }, evaluations: [], evaluatedAt: at(9), complete: true });
     expect(all.resolved).toBe(1);
+  });
+});
+
+describe('verdicts not given for want of part of the estate', () => {
+  test('leave their findings as they were, and keep their partition from resolving anything by absence, even in a complete sweep', async () => {
+    const store = await azurite.freshStore();
+    const sweep = { subscriptionIds: [SUB_A] };
+    await store.recordEvaluations({ scope: sweep, evaluations: [evaluation(subnetId('a'), 'fail'), evaluation(subnetId('b'), 'fail')], evaluatedAt: at(0), complete: true });
+    const before = await store.getFinding('nsg.batch-inbound', subnetId('a'));
+    // a's verdict was not given (part of what it rests on could not be read); b is absent from the run.
+    const notRead = { ...evaluation(subnetId('a'), 'unknown', { message: 'Not judged: part of it could not be read (workspace computes: HTTP 500).' }), messageId: NOT_READ_MESSAGE_ID };
+    const result = await store.recordEvaluations({ scope: sweep, evaluations: [notRead], evaluatedAt: at(10), complete: true });
+    expect(result).toMatchObject({ notRead: 1, written: 0, resolved: 0, changes: [] });
+    expect(await store.getFinding('nsg.batch-inbound', subnetId('a'))).toEqual(before);
+    expect((await store.getFinding('nsg.batch-inbound', subnetId('b')))?.state).toBe('open');
+    expect((await store.listSweeps(SUB_A))[0]).toMatchObject({ complete: false });
+
+    // The same on the event path: the subject named, its verdict not given.
+    const event = await store.recordEvaluations({ scope: { resourceKeys: new Set([subnetId('a').toLowerCase(), subnetId('b').toLowerCase()]) }, evaluations: [notRead], evaluatedAt: at(20), complete: true });
+    expect(event).toMatchObject({ notRead: 1, written: 0, resolved: 0 });
+    expect((await store.getFinding('nsg.batch-inbound', subnetId('b')))?.state).toBe('open');
   });
 });

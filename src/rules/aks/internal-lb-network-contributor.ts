@@ -92,6 +92,7 @@ export const aksInternalLbNetworkContributorRule = defineRule({
     const grants: { [key: string]: JsonValue }[] = [];
     const uncovered: string[] = [];
     const doubts: string[] = [];
+    const unread: string[] = [];
     for (const vnet of placement.vnetIds) {
       const scopes = new Set(acceptedScopes(vnet));
       const ancestors = new Set((estate.managementGroupsOf(subscriptionOf(vnet) ?? '') ?? []).map((name) => name.toLowerCase()));
@@ -109,7 +110,7 @@ export const aksInternalLbNetworkContributorRule = defineRule({
       }
       uncovered.push(vnet);
       const gap = estate.gapOver(vnet);
-      if (gap !== undefined) doubts.push(`the role assignments over subscription ${subscriptionOf(vnet) ?? '?'} may not all have been read (${gap.reason})`);
+      if (gap !== undefined) unread.push(`the role assignments over subscription ${subscriptionOf(vnet) ?? '?'} may not all have been read (${gap.reason})`);
       for (const assignment of assignments) {
         const scope = scopeOf(assignment);
         if (isSufficient(assignment) && MANAGEMENT_GROUP_SCOPE.test(scope) && !hierarchyKnown) {
@@ -128,8 +129,9 @@ export const aksInternalLbNetworkContributorRule = defineRule({
     const uncoveredData = { ...base, vnet: nameOf(uncoveredVnet) };
     // An inventory without any role assignment did not read them (Resource Graph authorizationresources): no grant can be judged missing.
     if (estate.roleAssignmentCount === 0) doubts.push('the inventory holds no role assignment at all, so grants cannot be read');
-    if (doubts.length > 0) {
-      return { status: 'unknown', messageId: 'undetermined', data: { ...uncoveredData, reason: [...new Set(doubts)].join('; ') }, evidence: { ...evidence, uncoveredVnetIds: uncovered } };
+    if (doubts.length > 0 || unread.length > 0) {
+      const reason = [...new Set([...unread, ...doubts])].join('; ');
+      return { status: 'unknown', messageId: 'undetermined', data: { ...uncoveredData, reason }, evidence: { ...evidence, uncoveredVnetIds: uncovered }, ...(unread.length > 0 ? { notRead: reason } : {}) };
     }
     return {
       status: 'fail',
