@@ -359,7 +359,8 @@ export async function persistAuditResult(report: AuditReport, options: PersistOp
     options.io.stderr.write(
       `${PROGRAM}: stored ${subscriptions.size} subscription${subscriptions.size === 1 ? '' : 's'}: ${result.opened} opened, ${result.reopened} reopened, ` +
         `${result.resolved} resolved, ${result.updated} updated, ${result.unchanged} unchanged${result.stale > 0 ? `, ${result.stale} stale (a newer evaluation is stored)` : ''}` +
-        `${complete && report.gaps.length === 0 ? '' : ' (incomplete inventory: nothing resolved where data was missing)'}\n`,
+        `${complete && report.gaps.length === 0 ? '' : ' (incomplete inventory: nothing resolved where data was missing)'}` +
+        `${result.notRead > 0 ? `; ${result.notRead} verdict(s) not given for want of part of the estate, their findings left as they were` : ''}\n`,
     );
     return result;
   });

@@ -22,6 +22,7 @@ import { resolveStoreLocation } from '../../src/store/connection';
 import { uniqueTablePrefix, useAzurite } from '../support/azurite';
 import { captureIo } from './support';
 import type { CapturedIo } from './support';
+import { NOT_READ_MESSAGE_ID } from '../../src/core/types';
 import { at, evaluation, SUB_A, subnetId } from '../store/fixtures';
 
 const azurite = useAzurite();
@@ -358,5 +359,20 @@ describe('sweep gaps', () => {
     const result = await persistAuditResult(report([], at(1), [{ scope: `/subscriptions/${SUB_A}`, reason: 'Resource Graph 403' }]), { io: captured, subscriptionIds: [SUB_A] });
     expect(result.resolved).toBe(0);
     expect(captured.err()).toContain('incomplete inventory');
+  });
+
+  test('a verdict not given for want of part of the estate leaves its finding as it was, and says so', async () => {
+    const environment = env();
+    const store = io(environment);
+    await persistAuditResult(report([evaluation(subnetId('a'), 'fail')], at(0)), { io: store });
+    const workspace = `/subscriptions/${SUB_A}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws`;
+    const notRead = { ...evaluation(subnetId('a'), 'unknown', { message: 'Not judged: it depends on ws, part of which could not be read (workspace computes: HTTP 500).' }), messageId: NOT_READ_MESSAGE_ID };
+    const captured = io(environment);
+    const result = await persistAuditResult(report([notRead], at(1), [{ scope: workspace, reason: 'workspace computes: HTTP 500' }]), { io: captured, subscriptionIds: [SUB_A] });
+    expect(result).toMatchObject({ notRead: 1, written: 0, resolved: 0, updated: 0 });
+    expect(captured.err()).toContain('1 verdict(s) not given for want of part of the estate, their findings left as they were');
+    const listed = io(environment);
+    expect(await runFindingsList(['list', '--format', 'json'], listed)).toBe(0);
+    expect((JSON.parse(listed.out()) as { findings: { status: string; lastSeen: string }[] }).findings).toEqual([expect.objectContaining({ status: 'fail', lastSeen: at(0).toISOString() })]);
   });
 });
