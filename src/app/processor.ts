@@ -29,6 +29,8 @@ export interface BatchOutcome {
   readonly summary: AuditSummary;
   readonly changes: readonly FindingChange[];
   readonly stale: number;
+  /** Verdicts not given for want of part of the estate (its state has a gap there): their findings were left as they were. */
+  readonly notRead: number;
   readonly evaluatedAt: string;
   /** `neighbourhood`: only the affected subjects; `subscription`: a large batch re-judged the whole subscription. */
   readonly mode: 'neighbourhood' | 'subscription';
@@ -232,6 +234,7 @@ export class ChangeProcessor {
       summary: result.summary,
       changes: recorded.changes,
       stale: recorded.stale,
+      notRead: recorded.notRead,
       evaluatedAt: stateTime,
       mode: wide ? 'subscription' : 'neighbourhood',
       storedAt,

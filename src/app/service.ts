@@ -206,7 +206,7 @@ export class AuditorApp {
     if (!batch.complete) log.warn(`resourceChanged: batch of ${batch.events} event(s) judged on an incomplete state (inventory gaps or failed rules): nothing was resolved by absence`);
     for (const error of batch.ruleErrors) log.error(`resourceChanged: rule ${error.ruleId} failed and judged nothing: ${error.reason}`);
     log.info(
-      `resourceChanged: ${change.eventType} ${change.resourceId} judged in a batch of ${batch.events} event(s): ${batch.subjects} subject(s), ${batch.evaluations} evaluation(s), ${batch.changes.length} finding change(s)${batch.outdated > 0 ? `, ${batch.outdated} outdated change(s) ignored` : ''}${batch.noticed > 0 ? `, ${batch.noticed} resource(s) other instances changed taken in (noticed; ${batch.noticedReadAgain} read again, the rest as their notices carried them)` : ''}${batch.rereads > 0 ? `, read again ${batch.rereads} time(s) after other instances announced first` : ''}`,
+      `resourceChanged: ${change.eventType} ${change.resourceId} judged in a batch of ${batch.events} event(s): ${batch.subjects} subject(s), ${batch.evaluations} evaluation(s), ${batch.changes.length} finding change(s)${batch.outdated > 0 ? `, ${batch.outdated} outdated change(s) ignored` : ''}${batch.notRead > 0 ? `, ${batch.notRead} verdict(s) not given (their findings left as they were) for want of part of the estate` : ''}${batch.noticed > 0 ? `, ${batch.noticed} resource(s) other instances changed taken in (noticed; ${batch.noticedReadAgain} read again, the rest as their notices carried them)` : ''}${batch.rereads > 0 ? `, read again ${batch.rereads} time(s) after other instances announced first` : ''}`,
     );
     return { outcome: 'judged', eventId: change.eventId, batch };
   }

@@ -233,6 +233,27 @@ describe('events read Azure Resource Manager, each resource on its own', () => {
     expect(lines.join('\n')).toMatch(/\d+ verdict\(s\) not given, their findings left as they were, for want of part of the estate/);
   });
 
+  it('an event judged on a state whose workspace computes could not be listed leaves their findings as they were, and says so', async () => {
+    const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
+    let failing = false;
+    server = await startArmServer({ rows: structuredClone(sample.resources), serviceTags: sample.serviceTags, faults: [{ when: (request) => failing && request.kind === 'computes', status: 500 }] });
+    const live = { credential: staticTokenCredential('t'), armEndpoint: server.endpoint, tlsOptions: server.tlsOptions, retry: { retryDelayMs: 1, maxRetries: 1 } };
+    const store = await azurite.freshStore();
+    await new AuditorApp({ settings: { scopeSubscriptions: [DEV], coalesceMs: 5 }, provider: new ResourceGraphInventoryProvider(live), store }).sweepSubscription(DEV, 'timer', quiet);
+    const asJudged = async () => (await store.listFindings({ top: 1000 })).items.map((finding) => `${finding.ruleId} ${finding.resourceId} ${finding.state} ${finding.status} ${finding.message}`).sort();
+    const before = await asJudged();
+
+    // A cold instance reads the subscription while listing computes fails, then judges a write to ws-spoke.
+    failing = true;
+    const lines: string[] = [];
+    const cold = new AuditorApp({ settings: { scopeSubscriptions: [DEV], coalesceMs: 5 }, provider: new ResourceGraphInventoryProvider(live), store });
+    const result = await cold.handleEvent(armWriteEvent('Microsoft.Resources.ResourceWriteSuccess', DEV_SPOKE_WORKSPACE, at(1_000)), { ...quiet, info: (line: string) => lines.push(line) });
+    expect(result).toMatchObject({ outcome: 'judged', batch: { complete: false, changes: [] } });
+    if (result.outcome === 'judged') expect(result.batch.notRead).toBeGreaterThan(0);
+    expect(lines.join('\n')).toMatch(/verdict\(s\) not given \(their findings left as they were\) for want of part of the estate/);
+    expect(await asJudged()).toEqual(before);
+  });
+
   it('a batch sweep that cannot read its subscriptions at all writes no finding, records the failed attempt for each, and is retried', async () => {
     const sample = JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')) as { resources: ResourceRow[]; serviceTags: unknown[] };
     server = await startArmServer({ rows: structuredClone(sample.resources), serviceTags: sample.serviceTags });
