@@ -1,8 +1,3 @@
-/** A gap's scope that names one resource (in a resource group), not a subscription or a management group. */
-const RESOURCE_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/./i;
-const SUBSCRIPTION_SCOPE = /^\/subscriptions\/[^/]+$/i;
-const MANAGEMENT_GROUP_SCOPE = /^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+$/i;
-
 /**
  * Builds the read-only estate graph from an inventory's rows: one short reader per resource type
  * the rules read, and the relations between them, computed once.
@@ -124,6 +119,11 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+/** A gap's scope that names one resource (in a resource group), not a subscription or a management group. */
+const RESOURCE_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/./i;
+const SUBSCRIPTION_SCOPE = /^\/subscriptions\/[^/]+$/i;
+const MANAGEMENT_GROUP_SCOPE = /^\/providers\/Microsoft\.Management\/managementGroups\/[^/]+$/i;
 
 /**
  * Builds the read-only estate graph in one pass over the rows plus one pass to link them.

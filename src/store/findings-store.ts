@@ -207,9 +207,13 @@ class TableFindingsStore implements FindingsStore {
     let recordedSweepId: string | null = null;
     // A verdict not given for want of part of the estate leaves its finding as it was, and its
     // partition resolves nothing by absence: the finding is not absent, it was not read.
-    const judged = input.evaluations.filter((evaluation) => evaluation.messageId !== NOT_READ_MESSAGE_ID);
+    const judged: Evaluation[] = [];
+    const unreadPartitions = new Set<string>();
+    for (const evaluation of input.evaluations) {
+      if (evaluation.messageId === NOT_READ_MESSAGE_ID) unreadPartitions.add(partitionKeyOfResource(evaluation.resourceId));
+      else judged.push(evaluation);
+    }
     const notRead = input.evaluations.length - judged.length;
-    const unreadPartitions = new Set(input.evaluations.filter((evaluation) => evaluation.messageId === NOT_READ_MESSAGE_ID).map((evaluation) => partitionKeyOfResource(evaluation.resourceId)));
 
     if ('subscriptionIds' in input.scope) {
       const sweepId = input.sweepId ?? randomUUID();
